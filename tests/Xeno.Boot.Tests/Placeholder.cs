@@ -1,0 +1,1 @@
+namespace Xeno.Boot.Tests;
