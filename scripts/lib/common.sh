@@ -1,0 +1,51 @@
+# Shared helpers for the set-up and test scripts. Sourced, not run.
+
+XENO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+export XENO_ROOT
+
+# What running Xeno needs on the host (guests, guest kit, disk tools).
+XENO_RUNTIME_PACKAGES=(
+  qemu-system-x86 qemu-utils ovmf seabios
+  busybox-static cpio e2fsprogs dosfstools mtools xorriso isolinux syslinux syslinux-common
+  extlinux gdisk fdisk kmod
+)
+# What the tests need on top: Debian's real Xen tools as compatibility oracles, and a C
+# compiler for the small oracle programs that link Xen's own libxlutil.
+XENO_TEST_PACKAGES=(
+  xen-utils-4.17 xenstore-utils libxen-dev gcc libc6-dev python3
+)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Installs the given Debian packages, skipping apt entirely when all are present so a
+# second run is quick and changes nothing. xen-utils pulls in a hypervisor and grub
+# through Recommends; we only want its tools, hence --no-install-recommends.
+install_packages() {
+  local missing=()
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    log "system packages: all present"
+    return 0
+  fi
+  [ "$(id -u)" -eq 0 ] || die "installing ${missing[*]} needs root (run as root or with sudo)"
+  log "installing system packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+require_dotnet() {
+  command -v dotnet >/dev/null 2>&1 || die "the .NET 10 SDK (dotnet) is required on PATH"
+  local major
+  major=$(dotnet --version 2>/dev/null | cut -d. -f1)
+  [ "${major:-0}" -ge 10 ] || die "the .NET SDK 10 or newer is required (found $(dotnet --version 2>/dev/null))"
+  export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+}
+
+# The programs Xeno installs, and the project each is published from.
+XENO_PROGRAMS=(
+  "xl:src/Xeno.Cli/Xeno.Cli.csproj"
+)

@@ -1,0 +1,67 @@
+using Xeno.Config.Specs;
+
+namespace Xeno.Cli.Hosting;
+
+/// <summary>
+/// The host as xl sees it: Xen's directory layout under one prefix (so isolated instances can run
+/// side by side), and facts read from /proc and /sys.
+/// </summary>
+public sealed class XenoHost
+{
+    public XenoHost(string prefix)
+    {
+        Prefix = string.IsNullOrEmpty(prefix) ? "/" : prefix;
+    }
+
+    /// <summary>From `--prefix`, else $XENO_PREFIX, else "/".</summary>
+    public string Prefix { get; }
+
+    public string ConfigDir => Under("etc/xeno");
+    public string XlConfPath => Path.Combine(ConfigDir, "xl.conf");
+    public string LibDir => Under("var/lib/xeno");
+    public string LogDir => Under("var/log/xeno");
+    public string RunDir => Under("run/xeno");
+    public string DaemonSocket => Path.Combine(RunDir, "xenod.sock");
+
+    private string Under(string relative) => Path.Combine(Prefix, relative);
+
+    /// <summary>Online CPUs and NUMA nodes, for cpus= and node: in CPU lists.</summary>
+    public static HostCpuTopology ReadCpuTopology()
+    {
+        int cpus = Environment.ProcessorCount;
+        var nodes = new List<IReadOnlyList<int>>();
+        const string nodeRoot = "/sys/devices/system/node";
+        if (Directory.Exists(nodeRoot))
+        {
+            for (int n = 0; ; n++)
+            {
+                var list = Path.Combine(nodeRoot, $"node{n}", "cpulist");
+                if (!File.Exists(list)) break;
+                nodes.Add(ParseKernelCpuList(File.ReadAllText(list).Trim()));
+            }
+        }
+        if (nodes.Count == 0) nodes.Add(Enumerable.Range(0, cpus).ToList());
+        int highest = nodes.SelectMany(n => n).DefaultIfEmpty(cpus - 1).Max();
+        return new HostCpuTopology(Math.Max(cpus, highest + 1), nodes);
+    }
+
+    /// <summary>The kernel's "0-3,8-11" form.</summary>
+    internal static List<int> ParseKernelCpuList(string text)
+    {
+        var cpus = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var dash = part.IndexOf('-');
+            if (dash < 0)
+            {
+                if (int.TryParse(part, out var one)) cpus.Add(one);
+                continue;
+            }
+            if (int.TryParse(part[..dash], out var a) && int.TryParse(part[(dash + 1)..], out var b))
+            {
+                for (int c = a; c <= b; c++) cpus.Add(c);
+            }
+        }
+        return cpus;
+    }
+}
