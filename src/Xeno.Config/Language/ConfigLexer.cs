@@ -56,7 +56,7 @@ internal sealed class ConfigLexer
             char c = _text[_pos];
             if (_inErrorRun)
             {
-                if (c == '\n')
+                if (c == '\n' && !_runHasMoreBytes)
                 {
                     _pos++;
                     Line++;
@@ -65,6 +65,14 @@ internal sealed class ConfigLexer
                     _inErrorRun = false;
                     TokenLine = Line;
                     return Symbol.Newline;
+                }
+                if (_runHasMoreBytes && c is ' ' or '\t' or '\n')
+                {
+                    // The rest of the multi-byte character is the error word; the blank or newline stays.
+                    CurrentText = _text[start.._pos];
+                    _ctx.LexicalError("lexical error");
+                    _inErrorRun = false;
+                    continue;
                 }
                 if (c is ' ' or '\t') _pos++;
                 else
