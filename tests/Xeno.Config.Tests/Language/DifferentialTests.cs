@@ -1,0 +1,29 @@
+using Xeno.Config.Tests.Language.Oracle;
+
+namespace Xeno.Config.Tests.Language;
+
+/// <summary>Our parser and reader against Debian's libxlutil on generated and mutated configs.</summary>
+public sealed class DifferentialTests
+{
+    private static int Count(int normal) =>
+        Environment.GetEnvironmentVariable("XENO_LONG_FUZZ") == "1" ? normal * 20 : normal;
+
+    [Fact]
+    public void GeneratedConfigsMatchLibxlutil()
+    {
+        var gen = new ConfigGenerator(seed: 4017);
+        for (int i = 0; i < Count(300); i++) OracleAssert.SameAsOracle(gen.Next());
+    }
+
+    [Fact]
+    public void MutatedCorpusConfigsMatchLibxlutil()
+    {
+        var gen = new ConfigGenerator(seed: 17);
+        var corpus = Corpus.Configs();
+        for (int i = 0; i < Count(150); i++)
+        {
+            var text = corpus[i % corpus.Count];
+            OracleAssert.SameAsOracle(i < corpus.Count ? text : gen.Mutate(text));
+        }
+    }
+}
