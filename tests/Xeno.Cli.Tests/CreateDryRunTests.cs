@@ -121,7 +121,7 @@ public class CreateDryRunTests
     public void PythonLookingConfigGetsTheWarning()
     {
         using var xl = new XlRunner();
-        var cfg = xl.WriteFile("py.cfg", "name = \"x\"\nmemory = 128 * 2\n");
+        var cfg = xl.WriteFile("py.cfg", "name = \"x\"\nmemory = 2 + 2\n");
         var (exit, _, stderr) = xl.Run("-N", "create", cfg);
         Assert.Equal(1, exit);
         Assert.Contains("warning: Config file looks like it contains Python code.\n", stderr);
@@ -179,7 +179,8 @@ public class CreateDryRunTests
         var (exit, _, stderr) = xl.Run("-N", "create", cfg);
         Assert.Equal(1, exit);
         Assert.EndsWith("Failed to parse config file: Invalid argument\n", stderr);
-        Assert.StartsWith(Path.Combine(xl.Prefix, "etc/xeno/xl.conf") + ":1: config parsing error", stderr);
+        // libxlutil reports an error at a line's end on line 0 (checked against the oracle).
+        Assert.StartsWith(Path.Combine(xl.Prefix, "etc/xeno/xl.conf") + ":0: config parsing error near <newline>: ", stderr);
     }
 
     [Fact]

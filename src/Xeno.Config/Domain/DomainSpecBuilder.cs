@@ -586,6 +586,7 @@ public sealed class DomainSpecBuilder
             // xl stops at the first item that is not a plain string.
             if (item is not ConfigString s) break;
             var parsed = DiskSpecParser.Parse(s.Text, _document.SourceName);
+            foreach (var w in parsed.Warnings) _messages.Add(w + "\n");
             if (!parsed.Ok)
             {
                 foreach (var e in parsed.Errors) _messages.Add(e + "\n");
@@ -631,10 +632,16 @@ public sealed class DomainSpecBuilder
         foreach (var item in list.Items)
         {
             if (item is not ConfigString s) break;
-            var parsed = VifSpecParser.Parse(s.Text);
-            // xl reports a bad vif token and carries on with the rest (create is not aborted).
-            foreach (var e in parsed.Errors) _messages.Add(e + "\n");
-            var spec = parsed.Value ?? new VifSpec();
+            // xl reports most bad vif tokens and carries on (the parser's warnings); a bad
+            // rate, devid or mtu ends create (its errors).
+            var parsed = VifSpecParser.Parse(s.Text, _document.SourceName);
+            foreach (var w in parsed.Warnings) _messages.Add(w + "\n");
+            if (!parsed.Ok)
+            {
+                foreach (var e in parsed.Errors) _messages.Add(e + "\n");
+                throw new BuildAbortedException("", 1);
+            }
+            var spec = parsed.Value!;
             var type = spec.Type ?? (kind == DomainKind.Hvm ? "ioemu" : "vif");
             if (type == "ioemu" && kind != DomainKind.Hvm)
             {

@@ -32,7 +32,6 @@ public class DomainRulesTests
     [InlineData("name='g'\ntype='hvm'\nbios='coreboot'\n", "ERROR: invalid value \"coreboot\" for \"bios\"\n", 1)]
     [InlineData("name='g'\ntype='hvm'\nvnclisten='0.0.0.0:1'\nvncdisplay=2\n", "ERROR: Display specified both in vnclisten and vncdisplay!\n", 1)]
     [InlineData("name='g'\ntype='hvm'\ndevice_model_version='qemu-dm'\n", "Unknown device_model_version \"qemu-dm\" specified\n", 1)]
-    [InlineData("name='g'\ntype='hvm'\nserial=[['a']]\n", "xl: Unable to parse serial.\n", 3)]
     [InlineData("name='g'\ntype='hvm'\nms_vm_genid='maybe'\n", "ERROR: \"ms_vm_genid\" option must be \"generate\" or \"none\"\n", 1)]
     [InlineData(Pv + "memory=512\nmaxmem=256\n", "xl: memory (512 MiB) is larger than maxmem (256 MiB)\n", 1)]
     [InlineData(Pv + "accel='hax'\n", "Unknown accel \"hax\" specified (expected auto, kvm or tcg)\n", 1)]
@@ -289,5 +288,25 @@ public class DomainRulesTests
         var result = Build(Pv + "pci=['0000:00:1f.2']\n");
         Assert.False(result.Ok);
         Assert.Equal("ERROR: PCI passthrough (\"pci\") is not supported by Xeno\n", Stderr(result));
+    }
+
+    [Fact]
+    public void BadVifTokensAreReportedAndSkippedLikeXl()
+    {
+        var result = Build(Pv + "vif=['mac=zz,bridge=br1', 'colour=blue']\n");
+        Assert.True(result.Ok, Stderr(result));
+        Assert.Equal("Invalid parameter `mac'.\nunrecognized argument `colour=blue'\n", Stderr(result));
+        Assert.Equal("br1", result.Spec!.Vifs[0].Bridge);
+        Assert.StartsWith("00:16:3e:", result.Spec.Vifs[0].Mac);
+        Assert.Equal(2, result.Spec.Vifs.Count);
+    }
+
+    [Fact]
+    public void BadVifRateEndsCreate()
+    {
+        var result = Build(Pv + "vif=['rate=fast']\n");
+        Assert.False(result.Ok);
+        Assert.Equal(1, result.ExitCode);
+        Assert.NotEmpty(result.Messages);
     }
 }
