@@ -192,4 +192,19 @@ public class CreateDryRunTests
         Assert.Equal(3, exit);
         Assert.Contains("xenod is not running", stderr);
     }
+
+    [Fact]
+    public void VerboseNamesUnknownOptionsWhichXlOtherwiseIgnores()
+    {
+        using var xl = new XlRunner();
+        var cfg = xl.WriteFile("demo.cfg", Demo + "dhcp = 'dhcp'\nmemroy = 512\n");
+        var quiet = xl.Run("-N", "create", cfg);
+        Assert.Equal(0, quiet.Exit);
+        Assert.Equal($"Parsing config from {cfg}\n", quiet.Err);
+        var (exit, _, stderr) = xl.Run("-v", "-N", "create", cfg);
+        Assert.Equal(0, exit);
+        Assert.Equal($"Parsing config from {cfg}\n" +
+                     $"xl: warning: {cfg}: unknown option `dhcp' ignored\n" +
+                     $"xl: warning: {cfg}: unknown option `memroy' ignored\n", stderr);
+    }
 }

@@ -135,6 +135,14 @@ public static class CreateCommand
             ctx.Global, XenoHost.ReadCpuTopology(), Random.Shared));
         foreach (var message in build.Messages) ctx.Err.Write(message);
         if (!build.Ok) return build.ExitCode;
+        if (ctx.Verbosity > 0)
+        {
+            // Xen ignores unknown keys silently; with -v Xeno names them, since they are usually typos.
+            foreach (var key in build.UnusedKeys)
+            {
+                ctx.Err.Write($"xl: warning: {filename}: unknown option `{key}' ignored\n");
+            }
+        }
 
         if (dryRun)
         {

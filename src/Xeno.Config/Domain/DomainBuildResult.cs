@@ -7,11 +7,12 @@ namespace Xeno.Config.Domain;
 /// </summary>
 public sealed class DomainBuildResult
 {
-    private DomainBuildResult(DomainSpec? spec, int exitCode, IReadOnlyList<string> messages)
+    private DomainBuildResult(DomainSpec? spec, int exitCode, IReadOnlyList<string> messages, IReadOnlyList<string> unusedKeys)
     {
         Spec = spec;
         ExitCode = exitCode;
         Messages = messages;
+        UnusedKeys = unusedKeys;
     }
 
     public DomainSpec? Spec { get; }
@@ -19,9 +20,12 @@ public sealed class DomainBuildResult
     public int ExitCode { get; }
     public IReadOnlyList<string> Messages { get; }
     public bool Ok => Spec is not null;
+    /// <summary>Keys of the file that xl ignores (unknown options), in file order; `xl -v` reports them.</summary>
+    public IReadOnlyList<string> UnusedKeys { get; }
 
-    public static DomainBuildResult Success(DomainSpec spec, IReadOnlyList<string> messages) => new(spec, 0, messages);
-    public static DomainBuildResult Failure(int exitCode, IReadOnlyList<string> messages) => new(null, exitCode, messages);
+    public static DomainBuildResult Success(DomainSpec spec, IReadOnlyList<string> messages, IReadOnlyList<string> unusedKeys) =>
+        new(spec, 0, messages, unusedKeys);
+    public static DomainBuildResult Failure(int exitCode, IReadOnlyList<string> messages) => new(null, exitCode, messages, []);
 }
 
 /// <summary>Host facts and sources of randomness the builder needs; passed in so tests control them.</summary>

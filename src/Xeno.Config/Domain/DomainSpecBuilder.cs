@@ -32,7 +32,8 @@ public sealed class DomainSpecBuilder
         try
         {
             var spec = builder.BuildSpec();
-            return DomainBuildResult.Success(spec, builder._messages);
+            var unused = document.Settings.Select(s => s.Key).Where(k => !builder._r.KeysAsked.Contains(k)).ToList();
+            return DomainBuildResult.Success(spec, builder._messages, unused);
         }
         catch (BuildAbortedException e)
         {
