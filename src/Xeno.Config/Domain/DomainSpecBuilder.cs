@@ -686,11 +686,11 @@ public sealed class DomainSpecBuilder
                 var value = token[(eq + 1)..];
                 vnc = key switch
                 {
-                    "vnc" => vnc with { Enabled = Atoi(value) != 0 },
+                    "vnc" => vnc with { Enabled = Specs.CNumber.AtoI(value) != 0 },
                     "vnclisten" => vnc with { Listen = value },
                     "vncpasswd" => vnc with { Password = value },
-                    "vncdisplay" => vnc with { Display = Atoi(value) },
-                    "vncunused" => vnc with { FindUnused = Atoi(value) != 0 },
+                    "vncdisplay" => vnc with { Display = Specs.CNumber.AtoI(value) },
+                    "vncunused" => vnc with { FindUnused = Specs.CNumber.AtoI(value) != 0 },
                     "keymap" => vnc with { Keymap = value },
                     _ => vnc, // sdl, opengl, display, xauthority and unknown keys: ignored as xl does
                 };
@@ -864,21 +864,6 @@ public sealed class DomainSpecBuilder
             XenPlatformPci = platformPci,
             Keymap = keymap,
         };
-    }
-
-    private static int Atoi(string s)
-    {
-        // C atoi: leading spaces, optional sign, digits; anything else stops the number.
-        int i = 0;
-        while (i < s.Length && char.IsWhiteSpace(s[i])) i++;
-        bool negative = false;
-        if (i < s.Length && (s[i] == '-' || s[i] == '+')) negative = s[i++] == '-';
-        long value = 0;
-        while (i < s.Length && s[i] is >= '0' and <= '9')
-        {
-            value = Math.Min(value * 10 + (s[i++] - '0'), int.MaxValue);
-        }
-        return (int)(negative ? -value : value);
     }
 
     private static string BaseName(string path)
