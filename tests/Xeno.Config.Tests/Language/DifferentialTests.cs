@@ -1,3 +1,4 @@
+using Xeno.Config.Language;
 using Xeno.Config.Tests.Language.Oracle;
 
 namespace Xeno.Config.Tests.Language;
@@ -13,6 +14,24 @@ public sealed class DifferentialTests
     {
         var gen = new ConfigGenerator(seed: 4017);
         for (int i = 0; i < Count(300); i++) OracleAssert.SameAsOracle(gen.Next());
+    }
+
+    [Fact]
+    public void RandomTokenSequencesMatchLibxlutil()
+    {
+        var gen = new ConfigGenerator(seed: 2010);
+        for (int i = 0; i < Count(300); i++) OracleAssert.SameAsOracle(gen.Tokens());
+    }
+
+    [Fact]
+    public void CommandLineOverridesMatchLibxlutil()
+    {
+        var gen = new ConfigGenerator(seed: 5);
+        for (int i = 0; i < Count(50); i++)
+        {
+            var overrides = Enumerable.Range(0, i % 3 + 1).Select(_ => gen.Tokens().Replace("\n", " ", StringComparison.Ordinal) + "=1");
+            OracleAssert.SameAsOracle(ConfigParser.AppendOverrides(gen.Document(), overrides));
+        }
     }
 
     [Fact]
