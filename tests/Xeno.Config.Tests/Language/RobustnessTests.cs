@@ -62,6 +62,30 @@ public sealed class RobustnessTests
         OracleAssert.SameAsOracle(string.Concat(Enumerable.Range(0, 3000).Select(i => $"k{i % 7} = [{i}, '{i}']\n")));
     }
 
+    public static TheoryData<string> Pathological() => new(
+        "a = 1\n" + string.Concat(Enumerable.Repeat("# ", 200_000)),
+        string.Concat(Enumerable.Repeat("\"\\\"", 200_000)),
+        string.Concat(Enumerable.Repeat("'x ", 200_000)),
+        new string('[', 1_000_000),
+        "a = " + new string('[', 1_000_000),
+        new string('$', 1_000_000),
+        string.Concat(Enumerable.Repeat("$ ", 500_000)),
+        string.Concat(Enumerable.Repeat("a=1;", 250_000)),
+        string.Concat(Enumerable.Repeat("a = = 1\n", 100_000)),
+        "a = [" + string.Concat(Enumerable.Repeat("\n", 1_000_000)) + "]",
+        new string('\n', 1_000_000));
+
+    [Theory]
+    [MemberData(nameof(Pathological))]
+    public void PathologicalInputsStayLinear(string text)
+    {
+        // A hang guard, not a speed goal: each of these takes well under a second when linear.
+        var sw = Stopwatch.StartNew();
+        var result = ConfigParser.Parse(text, "big.cfg");
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(20), $"took {sw.Elapsed}");
+        Assert.Equal(result.Success, result.Errors.Count == 0);
+    }
+
     [Fact]
     public void NulInsideQuotesIsAnErrorNotACrash()
     {
