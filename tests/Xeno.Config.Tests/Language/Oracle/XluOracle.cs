@@ -25,6 +25,10 @@ internal static class XluOracle
         var script = Path.Combine(RepoRoot(), "tools", "xlu-oracle", "build.sh");
         if (!File.Exists(script)) throw new InvalidOperationException($"oracle build script not found at {script} (set XENO_REPO_ROOT)");
         var dir = Directory.CreateTempSubdirectory("xeno-xlu-oracle-");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { dir.Delete(recursive: true); } catch (IOException) { } // best effort
+        };
         var output = Path.Combine(dir.FullName, "xlu-oracle");
         var (exit, stdout, stderr) = Run("/bin/sh", [script, output], null);
         if (exit != 0)
