@@ -15,9 +15,10 @@ internal sealed class ConfigGrammarParser
     private readonly ConfigLexer _lexer;
     private readonly SettingStore _store;
 
-    private readonly int[] _states = new int[ParserTables.MaxDepth];
-    private readonly object?[] _values = new object?[ParserTables.MaxDepth];
-    private readonly int[] _lines = new int[ParserTables.MaxDepth];
+    // Stacks grow like bison's (from 200, doubling, up to MaxDepth) so small files stay cheap.
+    private int[] _states = new int[200];
+    private object?[] _values = new object?[200];
+    private int[] _lines = new int[200];
     private int _top = -1;
 
     public ConfigGrammarParser(ParseContext ctx, ConfigLexer lexer, SettingStore store)
@@ -40,6 +41,7 @@ internal sealed class ConfigGrammarParser
         {
             // yynewstate: push the state (with the value and line of the symbol that led to it).
             _top++;
+            if (_top == _states.Length) Grow();
             _states[_top] = state;
             _values[_top] = pushValue;
             _lines[_top] = pushLine;
@@ -113,6 +115,14 @@ internal sealed class ConfigGrammarParser
             pushValue = result;
             pushLine = line;
         }
+    }
+
+    private void Grow()
+    {
+        int size = Math.Min(_states.Length * 2, ParserTables.MaxDepth);
+        Array.Resize(ref _states, size);
+        Array.Resize(ref _values, size);
+        Array.Resize(ref _lines, size);
     }
 
     private object? Reduce(int rule, int first, object? defaultValue)

@@ -27,7 +27,21 @@ internal sealed class ConfigLexer
     public int TokenLine { get; private set; } = 1;
 
     /// <summary>yytext: the text of the last rule matched. At end of input it ends with the NUL flex leaves there.</summary>
-    public string CurrentText { get; private set; } = "";
+    public string CurrentText => _textAtEnd
+        ? string.Concat(_text.AsSpan(_textStart, _textLength), "\0")
+        : _text.Substring(_textStart, _textLength);
+
+    // yytext is kept as a range and only turned into a string when an error message needs it.
+    private int _textStart;
+    private int _textLength;
+    private bool _textAtEnd;
+
+    private void SetText(int start, bool atEnd = false)
+    {
+        _textStart = start;
+        _textLength = _pos - start;
+        _textAtEnd = atEnd;
+    }
 
     /// <summary>The semantic value of the last IDENT, NUMBER or STRING (null once the parse has failed).</summary>
     public string? TokenValue { get; private set; }
@@ -44,12 +58,12 @@ internal sealed class ConfigLexer
                 if (_inErrorRun && _runHasMoreBytes)
                 {
                     // libxlutil scans bytes: the rest of a multi-byte character still forms an error word.
-                    CurrentText = _text[start.._pos];
+                    SetText(start);
                     _ctx.LexicalError("lexical error");
                     _inErrorRun = false;
                     continue;
                 }
-                CurrentText = string.Concat(_text.AsSpan(start, _pos - start), "\0");
+                SetText(start, atEnd: true);
                 return Symbol.End;
             }
 
@@ -60,7 +74,7 @@ internal sealed class ConfigLexer
                 {
                     _pos++;
                     Line++;
-                    CurrentText = _text[start.._pos];
+                    SetText(start);
                     _ctx.LexicalError("lexical error");
                     _inErrorRun = false;
                     TokenLine = Line;
@@ -69,7 +83,7 @@ internal sealed class ConfigLexer
                 if (_runHasMoreBytes && c is ' ' or '\t' or '\n')
                 {
                     // The rest of the multi-byte character is the error word; the blank or newline stays.
-                    CurrentText = _text[start.._pos];
+                    SetText(start);
                     _ctx.LexicalError("lexical error");
                     _inErrorRun = false;
                     continue;
@@ -77,7 +91,7 @@ internal sealed class ConfigLexer
                 if (c is ' ' or '\t') _pos++;
                 else
                     while (_pos < _text.Length && _text[_pos] is not (' ' or '\t' or '\n')) _pos++;
-                CurrentText = _text[start.._pos];
+                SetText(start);
                 _ctx.LexicalError("lexical error");
                 _inErrorRun = false;
                 continue;
@@ -95,7 +109,7 @@ internal sealed class ConfigLexer
                     return Word(start, Symbol.Number);
                 case ' ' or '\t':
                     _pos++;
-                    CurrentText = _text[start.._pos];
+                    SetText(start);
                     continue;
                 case ',': return Punct(start, Symbol.Comma);
                 case '[': return Punct(start, Symbol.OpenBracket);
@@ -110,7 +124,7 @@ internal sealed class ConfigLexer
                     return NewlineToken(start);
                 case '#':
                 {
-                    int nl = _text.IndexOf('\n', _pos);
+                    int nl = NextNewline();
                     if (nl < 0) break; // a comment must end in a newline; else '#' is a bad character
                     _pos = nl + 1;
                     return NewlineToken(start);
@@ -120,8 +134,8 @@ internal sealed class ConfigLexer
                     int end = QuotedEnd(_pos);
                     if (end < 0) break;
                     _pos = end;
-                    CurrentText = _text[start.._pos];
-                    TokenValue = StringDequoter.Dequote(CurrentText, _ctx);
+                    SetText(start);
+                    TokenValue = StringDequoter.Dequote(_text.Substring(start, _pos - start), _ctx);
                     TokenLine = Line;
                     return Symbol.String;
                 }
@@ -138,8 +152,8 @@ internal sealed class ConfigLexer
 
     private Symbol Word(int start, Symbol kind)
     {
-        CurrentText = _text[start.._pos];
-        TokenValue = _ctx.Failed ? null : CurrentText;
+        SetText(start);
+        TokenValue = _ctx.Failed ? null : _text.Substring(start, _pos - start);
         TokenLine = Line;
         return kind;
     }
@@ -147,17 +161,26 @@ internal sealed class ConfigLexer
     private Symbol Punct(int start, Symbol kind)
     {
         _pos++;
-        CurrentText = _text[start.._pos];
+        SetText(start);
         TokenLine = Line;
         return kind;
     }
 
     private Symbol NewlineToken(int start)
     {
-        CurrentText = _text[start.._pos];
+        SetText(start);
         Line++;
         TokenLine = Line - 1;
         return Symbol.Newline;
+    }
+
+    private int _nextNewline = -2; // cached position of the next '\n' at or after _pos (-1: none)
+
+    private int NextNewline()
+    {
+        // Cached so that many '#' on one unterminated last line stay linear.
+        if (_nextNewline == -2 || (_nextNewline >= 0 && _nextNewline < _pos)) _nextNewline = _text.IndexOf('\n', _pos);
+        return _nextNewline;
     }
 
     /// <summary>End (exclusive) of a quoted string starting at <paramref name="open"/>, or -1 if it is not closed on this line.</summary>

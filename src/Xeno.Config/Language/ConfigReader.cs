@@ -40,8 +40,7 @@ public sealed class ConfigReader
     public bool TryGetString(string key, out string value, bool dontWarn = false)
     {
         value = "";
-        if (!TryGetAtom(key, dontWarn, out var setting, out var atom)) return false;
-        _ = setting;
+        if (!TryGetAtom(key, dontWarn, out _, out var atom)) return false;
         value = atom.Text;
         return true;
     }

@@ -50,6 +50,23 @@ internal sealed class ConfigGenerator
         return sb.ToString();
     }
 
+    private static readonly string[] TokenPieces =
+        ["a", "b", "x.y", "1", "0x2", "'s'", "\"t\"", "'\\q'", "'\\012'", "=", "+=", "[", "]", ",", ";", "\n", "\n",
+         "# c\n", " ", "\t", "$", "(", ")", "-", ":", "é", "'open", "#", "\r", "A", "0xF"];
+
+    /// <summary>A random sequence of tokens: reaches the parser's error states and recovery paths.</summary>
+    public string Tokens()
+    {
+        var sb = new StringBuilder();
+        int n = _random.Next(1, 25);
+        for (int i = 0; i < n; i++)
+        {
+            sb.Append(Pick(TokenPieces));
+            if (_random.Next(3) == 0) sb.Append(' ');
+        }
+        return sb.ToString();
+    }
+
     public string Mutate(string text)
     {
         var sb = new StringBuilder(text);

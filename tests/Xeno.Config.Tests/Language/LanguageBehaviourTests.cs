@@ -69,6 +69,14 @@ public sealed class LanguageBehaviourTests
         ["dotted and underscored keys"] = new("vif.default.script = 'vif-bridge'\nk_1.x_2 = 3\n", true, ["set vif.default.script 0 1 \"vif-bridge\"@1.0", "set k_1.x_2 0 2 \"3\"@2.0"]),
         ["tabs"] = new("\ta\t=\t1\t\n", true, ["set a 0 1 \"1\"@1.0"]),
         ["number with letters"] = new("a = 12abx\nb = 0x1f\n", true, ["set a 0 1 \"12abx\"@1.0", "set b 0 2 \"0x1f\"@2.0"]),
+        ["error run ending at newline mutes next line"] = new("a = $\nb = = 1\nc = = 2\n", false, ["xl.cfg:1: config parsing error near `$': lexical error", "xl.cfg:3: config parsing error near `=': syntax error, unexpected '=', expecting STRING or NUMBER or '['"]),
+        ["error run ending at blank does not mute next line"] = new("a = 1 $ \nb = = 1\n", false, ["xl.cfg:1: config parsing error near `$': lexical error", "xl.cfg:2: config parsing error near `=': syntax error, unexpected '=', expecting STRING or NUMBER or '['"]),
+        ["first error poisons later escape checks"] = new("a = $\nb = \"\\q\"\n", false, ["xl.cfg:1: config parsing error near `$': lexical error"]),
+        ["first error poisons later plus equals checks"] = new("a = 'x'\nz = = 1\n\n\n\na += [1]\n", false, ["xl.cfg:2: config parsing error near `=': syntax error, unexpected '=', expecting STRING or NUMBER or '['"]),
+        ["escaped quote at end of line"] = new("a = 'x\\'\nb = 1\n", false, ["xl.cfg:1: config parsing error near `'x\\'': lexical error"]),
+        ["python plus at end"] = new("a = 1 +\n", false, ["xl.cfg:1: config parsing error near `+': lexical error", "warning: Config file looks like it contains Python code.", "warning:  Arbitrary Python is no longer supported.", "warning:  See https://wiki.xen.org/wiki/PythonInXlConfig"]),
+        ["plus equals at start"] = new("+= 1\n", false, ["xl.cfg:1: config parsing error near `+=': syntax error, unexpected +=, expecting $end or IDENT or NEWLINE or ';'"]),
+        ["semicolon after list then newline"] = new("a = [1];\nb = [\n];\n", true, ["set a 0 1 [\"1\"@1.0]@1.0", "set b 0 2 []@3.0"]),
     };
 
     public static TheoryData<string> CaseNames() => new(Cases.Keys);

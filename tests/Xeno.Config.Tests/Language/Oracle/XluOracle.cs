@@ -12,19 +12,36 @@ internal static class XluOracle
 {
     private static readonly Lazy<string> Binary = new(Build, LazyThreadSafetyMode.ExecutionAndPublication);
 
+    private const string BuildScript = "tools/xlu-oracle/build.sh";
+
+    /// <summary>
+    /// The repository root: XENO_REPO_ROOT, else where this source file was compiled from, else the
+    /// first directory above the working directory or the test binaries that holds the oracle.
+    /// </summary>
     public static string RepoRoot([CallerFilePath] string thisFile = "")
     {
         var fromEnv = Environment.GetEnvironmentVariable("XENO_REPO_ROOT");
         if (!string.IsNullOrEmpty(fromEnv)) return fromEnv;
-        // <root>/tests/Xeno.Config.Tests/Language/Oracle/XluOracle.cs
-        return Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", "..", ".."));
+
+        var candidates = new List<string>();
+        if (Path.IsPathRooted(thisFile)) // <root>/tests/Xeno.Config.Tests/Language/Oracle/XluOracle.cs
+            candidates.Add(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", "..", "..")));
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                candidates.Add(dir.FullName);
+
+        return candidates.FirstOrDefault(c => File.Exists(Path.Combine(c, BuildScript)))
+            ?? throw new InvalidOperationException($"cannot find {BuildScript}; set XENO_REPO_ROOT to the repository root");
     }
 
     private static string Build()
     {
-        var script = Path.Combine(RepoRoot(), "tools", "xlu-oracle", "build.sh");
-        if (!File.Exists(script)) throw new InvalidOperationException($"oracle build script not found at {script} (set XENO_REPO_ROOT)");
+        var script = Path.Combine(RepoRoot(), BuildScript);
         var dir = Directory.CreateTempSubdirectory("xeno-xlu-oracle-");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { dir.Delete(recursive: true); } catch (IOException) { } // best effort
+        };
         var output = Path.Combine(dir.FullName, "xlu-oracle");
         var (exit, stdout, stderr) = Run("/bin/sh", [script, output], null);
         if (exit != 0)
