@@ -74,12 +74,12 @@ public static class CreateCommand
             }
         }
 
-        var extra = new StringBuilder();
+        var overrides = new List<string>();
         foreach (var operand in parsed.Operands)
         {
             if (operand.Contains('='))
             {
-                extra.Append(operand).Append('\n');
+                overrides.Add(operand);
             }
             else if (filename is null)
             {
@@ -116,10 +116,7 @@ public static class CreateCommand
                 return ErrorFail;
             }
         }
-        if (extra.Length > 0)
-        {
-            text += "\n" + extra + "\n";
-        }
+        text = ConfigParser.AppendOverrides(text, overrides);
 
         if (!quiet) ctx.Err.Write($"Parsing config from {filename}\n");
 
