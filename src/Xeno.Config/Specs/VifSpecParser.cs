@@ -53,8 +53,8 @@ public static class VifSpecParser
             int start = pos;
             while (start < end && spec[start] == ' ') start++;
             // What follows the token in xl's buffer matters to the mac= quirk (see ParseMac).
-            string following = end < spec.Length ? spec[(end + 1)..] : "";
-            string buffer = spec[start..end] + (end < spec.Length ? "\0" + following : "");
+            int tokenEnd = end;
+            Func<string> buffer = () => spec[start..tokenEnd] + (tokenEnd < spec.Length ? "\0" + spec[(tokenEnd + 1)..] : "");
             if (!builder.Apply(spec[start..end], buffer)) return builder.Fail();
             pos = end;
         }
@@ -70,7 +70,7 @@ public static class VifSpecParser
         foreach (var raw in arguments)
         {
             var token = DiskSpecParser.CString(raw);
-            if (!builder.Apply(token, token)) return builder.Fail();
+            if (!builder.Apply(token, () => token)) return builder.Fail();
         }
         return builder.Finish();
     }
@@ -117,7 +117,7 @@ public static class VifSpecParser
         }
 
         /// <summary>Applies one token; false when xl would stop (exit) here.</summary>
-        public bool Apply(string token, string buffer)
+        public bool Apply(string token, Func<string> buffer)
         {
             if (Option(token, "type", out var v))
             {
@@ -126,7 +126,7 @@ public static class VifSpecParser
             }
             else if (Option(token, "mac", out _))
             {
-                if (!ParseMac(buffer)) return Rejected("Invalid parameter `mac'.");
+                if (!ParseMac(buffer())) return Rejected("Invalid parameter `mac'.");
             }
             else if (Option(token, "bridge", out v)) _spec = _spec with { Bridge = v };
             else if (Option(token, "netdev", out v))
