@@ -126,7 +126,7 @@ public static class VifSpecParser
             }
             else if (Option(token, "mac", out _))
             {
-                if (!ParseMac(buffer())) return Rejected("Invalid parameter `mac'.");
+                if (!ParseMac(CBytes.ToByteChars(buffer()))) return Rejected("Invalid parameter `mac'.");
             }
             else if (Option(token, "bridge", out v)) _spec = _spec with { Bridge = v };
             else if (Option(token, "netdev", out v))

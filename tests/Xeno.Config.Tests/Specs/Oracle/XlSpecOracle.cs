@@ -79,6 +79,30 @@ internal static class XlSpecOracle
         return sb.ToString();
     }
 
+    /// <summary>Re-reads oracle output as UTF-8 the way .NET decodes it (a split multi-byte
+    /// sequence becomes U+FFFD), so it compares with our strings.</summary>
+    public static string NormalizeUtf8(string escaped)
+    {
+        var bytes = new List<byte>();
+        for (int i = 0; i < escaped.Length; i++)
+        {
+            if (escaped[i] == '\\' && i + 1 < escaped.Length)
+            {
+                char c = escaped[i + 1];
+                if (c == '\\') { bytes.Add((byte)'\\'); i++; continue; }
+                if (c == 'n') { bytes.Add((byte)'\n'); i++; continue; }
+                if (c == 'x' && i + 3 < escaped.Length)
+                {
+                    bytes.Add(Convert.ToByte(escaped.Substring(i + 2, 2), 16));
+                    i += 3;
+                    continue;
+                }
+            }
+            bytes.Add((byte)escaped[i]);
+        }
+        return Escape(Encoding.UTF8.GetString(bytes.ToArray()));
+    }
+
     private static string Build()
     {
         var source = FindSource();
