@@ -67,10 +67,12 @@ public static class VifSpecParser
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var builder = new VifBuilder(sourceName, VifSpecSource.CommandLine);
-        foreach (var raw in arguments)
+        var tokens = arguments.Select(DiskSpecParser.CString).ToArray();
+        for (int i = 0; i < tokens.Length; i++)
         {
-            var token = DiskSpecParser.CString(raw);
-            if (!builder.Apply(token, () => token)) return builder.Fail();
+            // argv strings sit back to back in memory, so xl's mac= scan can run into the next one.
+            int index = i;
+            if (!builder.Apply(tokens[i], () => string.Join('\0', tokens[index..]))) return builder.Fail();
         }
         return builder.Finish();
     }
