@@ -10,9 +10,10 @@ internal enum DiskLexOutcome { Finished, Stopped, Jammed }
 /// </summary>
 internal static class DiskSpecLexer
 {
-    private delegate bool Action(string text, DiskParseState state);
+    /// <summary>Runs a rule on its matched text; false stops the scanner (flex's "return 0").</summary>
+    private delegate bool RuleAction(string text, DiskParseState state);
 
-    private sealed record Rule(Func<LexInput, int, (int Total, int Head)> Match, Action Act);
+    private sealed record Rule(Func<LexInput, int, (int Total, int Head)> Match, RuleAction Act);
 
     /// <summary>The string plus where each line ends, so ".*" costs O(1) per try.</summary>
     private sealed class LexInput

@@ -208,13 +208,14 @@ public static class VifSpecParser
 
         private bool ParseULong(string text, out ulong value)
         {
-            value = CNumber.StrToUL(text, 0, 10, out int end, out bool overflow);
+            // Like xl's parse_ulong: no digits or ULONG_MAX (which overflow saturates to) fail,
+            // anything after the digits is ignored.
+            value = CNumber.StrToUL(text, 0, 10, out int end, out _);
             if (end == 0 || value == ulong.MaxValue)
             {
                 _errors.Add($"xl: failed to convert \"{text}\" to number");
                 return false;
             }
-            _ = overflow;
             return true;
         }
 
