@@ -260,4 +260,34 @@ public sealed class RealXlDifferentialTests
         }
         Assert.True(mismatches.Count == 0, string.Join("\n", mismatches.Take(20)));
     }
+
+    // ---------- vdev → device number (libxl, reached through xl block-detach) ----------
+
+    [Fact]
+    public void VdevNumbersMatchLibxl()
+    {
+        var gen = new SpecGenerator(5);
+        var inputs = new List<string>
+        {
+            "xvda", "xvda1", "xvdp", "xvdp15", "xvdq", "xvda16", "xvdaa", "xvdz255", "xvdzz", "xvdaaaa", "xvdbxyz1",
+            "hda", "hdb", "hdc", "hdd", "hde", "hda63", "hda64", "hd", "hd5", "sda", "sdp15", "sdq", "sda16", "sd",
+            "d0p0", "d1p2", "d16p0", "d1048575p255", "d1048576p0", "d0p256", "d-1p0", "d0x1p2", "d 1p 2", "d1p2x",
+            "51712", "0xca00", "0144400", "", " 7", "2147483647", "2147483648", "-1", "-0", "xvda+1", "xvda-1", "xvda 1",
+            "xvda0", "xvda01", "xvd", "vda", "xvdA", "xvdaB", "xvda99999999999999999999", "xvda18446744073709551615",
+        };
+        string[] pieces = ["xvd", "hd", "sd", "d", "p", "a", "b", "z", "q", "1", "0", "15", "16", "63", "255", "256", "+", "-", " ", "x"];
+        for (int i = 0; i < 250; i++)
+            inputs.Add(string.Concat(Enumerable.Range(0, 1 + gen.Next(4)).Select(_ => gen.Pick(pieces))));
+
+        var mismatches = new List<string>();
+        foreach (var vdev in inputs.Distinct())
+        {
+            var run = RealXl.Exec("block-detach", "0", vdev);
+            var read = run.Stdout.FirstOrDefault(l => l.StartsWith("xs_read /libxl/1/device/vbd/", StringComparison.Ordinal));
+            string xl = read != null ? read["xs_read /libxl/1/device/vbd/".Length..].Split('/')[0] : "invalid";
+            string ours = Vdev.ToDevid(vdev)?.ToString(CultureInfo.InvariantCulture) ?? "invalid";
+            if (xl != ours) mismatches.Add($"`{vdev}': libxl {xl}, ours {ours}");
+        }
+        Assert.True(mismatches.Count == 0, string.Join("\n", mismatches.Take(20)));
+    }
 }
