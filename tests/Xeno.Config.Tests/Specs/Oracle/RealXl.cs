@@ -17,6 +17,7 @@ internal static class RealXl
     {
         var dir = Path.Combine(Path.GetTempPath(), "xeno-real-xl-" + Environment.ProcessId);
         Directory.CreateDirectory(dir);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TempDirs.TryDelete(dir);
         return dir;
     });
 

@@ -9,6 +9,16 @@ namespace Xeno.Config.Tests.Specs.Oracle;
 /// libxlutil) once per test run and feeds it batches of inputs.
 /// Missing gcc or Xen libraries make the tests fail with a message saying what to install.
 /// </summary>
+internal static class TempDirs
+{
+    public static void TryDelete(string dir)
+    {
+        try { Directory.Delete(dir, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}
+
 internal static class XlSpecOracle
 {
     private static readonly Lazy<string> Binary = new(Build);
@@ -111,6 +121,7 @@ internal static class XlSpecOracle
                 "xl-spec-oracle needs Xen's headers: apt-get install libxen-dev (and xen-utils-4.17 for the libraries)");
         var dir = Path.Combine(Path.GetTempPath(), "xeno-xl-spec-oracle-" + Environment.ProcessId);
         Directory.CreateDirectory(dir);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TempDirs.TryDelete(dir);
         var output = Path.Combine(dir, "xl-spec-oracle");
         var psi = new ProcessStartInfo("gcc", ["-O1", "-Wall", "-Werror", "-o", output, source, "-lxlutil", "-lxenlight"])
         {
