@@ -14,6 +14,10 @@ public sealed record HostCpuTopology(int CpuCount, IReadOnlyList<IReadOnlyList<i
 /// </summary>
 public static class CpuList
 {
+    /// <summary>What xl prints (and exits on) when a vCPU's hard affinity (cpus=, vcpu-pin)
+    /// selects no CPU; the list itself parses fine, so callers apply this check.</summary>
+    public const string EmptyHardAffinityMessage = "vcpu hard affinity map is empty";
+
     public static SpecResult<IReadOnlySet<int>> Parse(string text, HostCpuTopology host)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -10,14 +10,37 @@ internal enum DiskLexOutcome { Finished, Stopped, Jammed }
 /// </summary>
 internal static class DiskSpecLexer
 {
-    private delegate bool Action(string text, DiskParseState state);
+    /// <summary>Runs a rule on its matched text; false stops the scanner (flex's "return 0").</summary>
+    private delegate bool RuleAction(string text, DiskParseState state);
 
-    private sealed record Rule(Func<string, int, (int Total, int Head)> Match, Action Act);
+    private sealed record Rule(Func<LexInput, int, (int Total, int Head)> Match, RuleAction Act);
+
+    /// <summary>The string plus where each line ends, so ".*" costs O(1) per try.</summary>
+    private sealed class LexInput
+    {
+        private readonly int[] _lineEnd;
+
+        public LexInput(string s)
+        {
+            S = s;
+            _lineEnd = new int[s.Length + 1];
+            _lineEnd[s.Length] = s.Length;
+            for (int i = s.Length - 1; i >= 0; i--) _lineEnd[i] = s[i] == '\n' ? i : _lineEnd[i + 1];
+        }
+
+        public string S { get; }
+        public int Length => S.Length;
+        public char this[int i] => S[i];
+
+        /// <summary>Characters from i up to the next newline or the end.</summary>
+        public int UpToNewline(int i) => i >= S.Length ? 0 : _lineEnd[i] - i;
+    }
 
     private static readonly Rule[] Rules = BuildRules();
 
-    public static DiskLexOutcome Run(string s, DiskParseState state)
+    public static DiskLexOutcome Run(string text, DiskParseState state)
     {
+        var s = new LexInput(text);
         int i = 0;
         while (i < s.Length)
         {
@@ -39,16 +62,16 @@ internal static class DiskSpecLexer
                 // The catch-all rule takes one character (not a newline) and switches to the
                 // error state, which reports the rest of the line as "bad disk syntax".
                 if (s[i] == '\n') return DiskLexOutcome.Jammed; // unreachable: newline always matches a rule
-                int rest = UpToNewline(s, i + 1);
+                int rest = s.UpToNewline(i + 1);
                 if (rest == 0 && i + 1 < s.Length) return DiskLexOutcome.Jammed;
                 if (i + 1 >= s.Length) return DiskLexOutcome.Finished; // flex stops at end of input first
-                state.Error(s.Substring(i, 1 + rest), "bad disk syntax");
+                state.Error(text.Substring(i, 1 + rest), "bad disk syntax");
                 return DiskLexOutcome.Stopped;
             }
 
-            var text = s.Substring(i, bestHead);
+            var token = text.Substring(i, bestHead);
             i += bestHead;
-            if (!best.Act(text, state)) return DiskLexOutcome.Stopped;
+            if (!best.Act(token, state)) return DiskLexOutcome.Stopped;
         }
         return DiskLexOutcome.Finished;
     }
@@ -108,17 +131,17 @@ internal static class DiskSpecLexer
 
     // ----- matchers -----
 
-    private static (int, int) MatchBlanks(string s, int i)
+    private static (int, int) MatchBlanks(LexInput s, int i)
     {
         int run = 0;
         while (i + run < s.Length && s[i + run] is ' ' or '\t' or '\n') run++;
         if (run == 0) return (0, 0);
         int j = i + run;
-        int trail = j < s.Length ? 1 + UpToNewline(s, j + 1) : 0;
+        int trail = j < s.Length ? 1 + s.UpToNewline(j + 1) : 0;
         return (run + trail, run);
     }
 
-    private static Func<string, int, (int, int)> ValuedMatcher(string key)
+    private static Func<LexInput, int, (int, int)> ValuedMatcher(string key)
     {
         var prefix = key + "=";
         return (s, i) =>
@@ -147,14 +170,14 @@ internal static class DiskSpecLexer
             return (n, n);
         }, (_, st) => { set(st); return true; });
 
-    private static (int, int) MatchTarget(string s, int i)
+    private static (int, int) MatchTarget(LexInput s, int i)
     {
         if (!StartsAt(s, i, "target=")) return (0, 0);
-        int n = "target=".Length + UpToNewline(s, i + "target=".Length);
+        int n = "target=".Length + s.UpToNewline(i + "target=".Length);
         return (n, n);
     }
 
-    private static (int, int) MatchUnknownParameter(string s, int i)
+    private static (int, int) MatchUnknownParameter(LexInput s, int i)
     {
         if (!IsLower(At(s, i))) return (0, 0);
         int j = i + 1;
@@ -172,10 +195,10 @@ internal static class DiskSpecLexer
             foreach (var w in words)
                 if (StartsAt(s, i, w + ":") && w.Length + 1 > best) best = w.Length + 1;
             if (best == 0) return (0, 0);
-            return (best + UpToNewline(s, i + best), best);
+            return (best + s.UpToNewline(i + best), best);
         }, (t, st) => { act(t[..^1], st); return true; });
 
-    private static (int, int) MatchUnknownPrefix(string s, int i)
+    private static (int, int) MatchUnknownPrefix(LexInput s, int i)
     {
         if (!IsLower(At(s, i))) return (0, 0);
         int j = i + 1;
@@ -183,11 +206,11 @@ internal static class DiskSpecLexer
         if (At(s, j) != ':' || j >= s.Length) return (0, 0);
         int head = j + 1 - i;
         int k = j + 1;
-        int trail = k < s.Length && !IsLower(s[k]) && !IsDigit(s[k]) ? 1 + UpToNewline(s, k + 1) : 0;
+        int trail = k < s.Length && !IsLower(s[k]) && !IsDigit(s[k]) ? 1 + s.UpToNewline(k + 1) : 0;
         return (head + trail, head);
     }
 
-    private static (int, int) MatchPositional(string s, int i)
+    private static (int, int) MatchPositional(LexInput s, int i)
     {
         int j = i;
         while (j < s.Length && s[j] != '=' && s[j] != ',') j++;
@@ -304,17 +327,10 @@ internal static class DiskSpecLexer
 
     private static string StripComma(string t) => t.Length > 0 && t[^1] == ',' ? t[..^1] : t;
 
-    private static int UpToNewline(string s, int i)
-    {
-        int j = i;
-        while (j < s.Length && s[j] != '\n') j++;
-        return j - i;
-    }
+    private static bool StartsAt(LexInput s, int i, string lit) =>
+        i + lit.Length <= s.Length && string.CompareOrdinal(s.S, i, lit, 0, lit.Length) == 0;
 
-    private static bool StartsAt(string s, int i, string lit) =>
-        i + lit.Length <= s.Length && string.CompareOrdinal(s, i, lit, 0, lit.Length) == 0;
-
-    private static char At(string s, int i) => i < s.Length ? s[i] : '\0';
+    private static char At(LexInput s, int i) => i < s.Length ? s[i] : '\0';
     private static bool IsLower(char c) => c is >= 'a' and <= 'z';
     private static bool IsDigit(char c) => c is >= '0' and <= '9';
 }

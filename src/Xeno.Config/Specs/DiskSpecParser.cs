@@ -22,7 +22,7 @@ public static class DiskSpecParser
         foreach (var raw in specs)
         {
             ArgumentNullException.ThrowIfNull(raw, nameof(specs));
-            var spec = CString(raw);
+            var spec = CBytes.ToByteChars(CString(raw));
             state.Spec = spec;
             var outcome = DiskSpecLexer.Run(spec, state);
             if (outcome == DiskLexOutcome.Jammed)
@@ -57,24 +57,24 @@ public static class DiskSpecParser
 
         return SpecResult<DiskSpec>.Success(new DiskSpec
         {
-            Target = state.Target,
+            Target = CBytes.FromByteCharsOrNull(state.Target),
             Format = state.Format.Value,
-            Vdev = state.Vdev,
+            Vdev = CBytes.FromByteChars(state.Vdev),
             Access = readWrite ? DiskAccess.ReadWrite : DiskAccess.ReadOnly,
             DevType = state.IsCdrom ? DiskDevType.Cdrom : DiskDevType.Disk,
             Removable = removable,
-            Script = state.Script,
-            BackendDomain = state.BackendDomain,
+            Script = CBytes.FromByteCharsOrNull(state.Script),
+            BackendDomain = CBytes.FromByteCharsOrNull(state.BackendDomain),
             BackendType = state.BackendType,
             Specification = state.Specification,
             DirectIoSafe = state.DirectIoSafe,
             Discard = state.Discard,
             Colo = state.Colo,
-            ColoHost = state.ColoHost,
+            ColoHost = CBytes.FromByteCharsOrNull(state.ColoHost),
             ColoPort = state.ColoPort,
-            ColoExport = state.ColoExport,
-            ActiveDisk = state.ActiveDisk,
-            HiddenDisk = state.HiddenDisk,
+            ColoExport = CBytes.FromByteCharsOrNull(state.ColoExport),
+            ActiveDisk = CBytes.FromByteCharsOrNull(state.ActiveDisk),
+            HiddenDisk = CBytes.FromByteCharsOrNull(state.HiddenDisk),
         });
     }
 
@@ -117,8 +117,9 @@ internal sealed class DiskParseState(string sourceName)
 
     public void Error(string? near, string message)
     {
-        var nearText = near == null ? "" : ": near `" + near + "'";
+        var nearText = near == null ? "" : ": near `" + CBytes.FromByteChars(near) + "'";
+        var specText = Spec == null ? "(null)" : CBytes.FromByteChars(Spec);
         // glibc prints "(null)" for a NULL %s, which is what xl shows when no string was parsed.
-        Errors.Add($"{sourceName}: config parsing error in disk specification: {message}{nearText} in `{Spec ?? "(null)"}'");
+        Errors.Add($"{sourceName}: config parsing error in disk specification: {message}{nearText} in `{specText}'");
     }
 }

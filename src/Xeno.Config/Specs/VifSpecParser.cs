@@ -53,8 +53,8 @@ public static class VifSpecParser
             int start = pos;
             while (start < end && spec[start] == ' ') start++;
             // What follows the token in xl's buffer matters to the mac= quirk (see ParseMac).
-            string following = end < spec.Length ? spec[(end + 1)..] : "";
-            string buffer = spec[start..end] + (end < spec.Length ? "\0" + following : "");
+            int tokenEnd = end;
+            Func<string> buffer = () => spec[start..tokenEnd] + (tokenEnd < spec.Length ? "\0" + spec[(tokenEnd + 1)..] : "");
             if (!builder.Apply(spec[start..end], buffer)) return builder.Fail();
             pos = end;
         }
@@ -67,10 +67,12 @@ public static class VifSpecParser
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var builder = new VifBuilder(sourceName, VifSpecSource.CommandLine);
-        foreach (var raw in arguments)
+        var tokens = arguments.Select(DiskSpecParser.CString).ToArray();
+        for (int i = 0; i < tokens.Length; i++)
         {
-            var token = DiskSpecParser.CString(raw);
-            if (!builder.Apply(token, token)) return builder.Fail();
+            // argv strings sit back to back in memory, so xl's mac= scan can run into the next one.
+            int index = i;
+            if (!builder.Apply(tokens[i], () => string.Join('\0', tokens[index..]))) return builder.Fail();
         }
         return builder.Finish();
     }
@@ -117,7 +119,7 @@ public static class VifSpecParser
         }
 
         /// <summary>Applies one token; false when xl would stop (exit) here.</summary>
-        public bool Apply(string token, string buffer)
+        public bool Apply(string token, Func<string> buffer)
         {
             if (Option(token, "type", out var v))
             {
@@ -126,7 +128,7 @@ public static class VifSpecParser
             }
             else if (Option(token, "mac", out _))
             {
-                if (!ParseMac(buffer)) return Rejected("Invalid parameter `mac'.");
+                if (!ParseMac(CBytes.ToByteChars(buffer()))) return Rejected("Invalid parameter `mac'.");
             }
             else if (Option(token, "bridge", out v)) _spec = _spec with { Bridge = v };
             else if (Option(token, "netdev", out v))
@@ -206,13 +208,14 @@ public static class VifSpecParser
 
         private bool ParseULong(string text, out ulong value)
         {
-            value = CNumber.StrToUL(text, 0, 10, out int end, out bool overflow);
+            // Like xl's parse_ulong: no digits or ULONG_MAX (which overflow saturates to) fail,
+            // anything after the digits is ignored.
+            value = CNumber.StrToUL(text, 0, 10, out int end, out _);
             if (end == 0 || value == ulong.MaxValue)
             {
                 _errors.Add($"xl: failed to convert \"{text}\" to number");
                 return false;
             }
-            _ = overflow;
             return true;
         }
 

@@ -25,6 +25,7 @@ public sealed class DiskSpecOracleTests
             "colo-port=-5,/a,,xvda", "colo-port=4294967297,/a,,xvda", "devtype=,/a,,xvda", "cdromx,/a,,xvda",
             "", " ", "\t\n", ",,,", "/a,,,", "/a,,xvda:cdrom", "/a,,xvda:disk,w", "/a,raw,xvda:cdrom,w",
             "tap:aio:/img,xvda,w", "tap2:qcow2:/img,xvda", "file:/img,hda,w", "/x,,xvda,r,direct-io-safe",
+            "foo=é,/a,,xvda", "/dév/é,,xvdé", "target=/ü,", "é=1", "a,é:cdrom",
         ];
         AssertSameAsOracle(specs.Select(s => new[] { s }).ToList());
     }
@@ -72,7 +73,7 @@ public sealed class DiskSpecOracleTests
             var actual = Render(DiskSpecParser.Parse(records[i], Source));
             foreach (var (key, value) in actual)
             {
-                var exp = expected.GetValueOrDefault(key, "");
+                var exp = string.Join("\n", expected.GetValueOrDefault(key, "").Split('\n').Select(XlSpecOracle.NormalizeUtf8));
                 if (exp != value)
                 {
                     mismatches.Add($"[{string.Join(" | ", records[i].Select(XlSpecOracle.Escape))}] {key}: expected <{exp}> got <{value}>");

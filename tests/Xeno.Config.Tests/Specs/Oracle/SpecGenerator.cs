@@ -23,7 +23,7 @@ internal sealed class SpecGenerator(int seed)
         "colo-export=e", "active-disk=/a", "hidden-disk=/h", "trusted", "untrusted", "grant_usage=1",
         "phy:/dev/sda", "file:/img", "tap:aio:/img", "tap2:qcow2:/img", "tapdisk:/i", "aio:/i", "ioemu:/i",
         "raw:/i", "qcow:/i", "qcow2:/i", "vhd:/i", "iscsi:iqn", "nbd:host", "enbd:x", "drbd:r", "foo:/x", "foo:bar", "x1:",
-        "unknown=value", "a=b", "Z=1", "=", "==", "=x", ",", ",,", ":", "é", "x y",
+        "unknown=value", "a=b", "Z=1", "=", "==", "=x", ",", ",,", ":", "é", "x y", "u=é", "é:/x", "target=é,", "vdev=xvdé", "foo=€x",
     ];
 
     private static readonly string Noise = "abcdxyz019/:=,- \t\nqrw.";

@@ -9,6 +9,16 @@ namespace Xeno.Config.Tests.Specs.Oracle;
 /// libxlutil) once per test run and feeds it batches of inputs.
 /// Missing gcc or Xen libraries make the tests fail with a message saying what to install.
 /// </summary>
+internal static class TempDirs
+{
+    public static void TryDelete(string dir)
+    {
+        try { Directory.Delete(dir, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}
+
 internal static class XlSpecOracle
 {
     private static readonly Lazy<string> Binary = new(Build);
@@ -79,6 +89,30 @@ internal static class XlSpecOracle
         return sb.ToString();
     }
 
+    /// <summary>Re-reads oracle output as UTF-8 the way .NET decodes it (a split multi-byte
+    /// sequence becomes U+FFFD), so it compares with our strings.</summary>
+    public static string NormalizeUtf8(string escaped)
+    {
+        var bytes = new List<byte>();
+        for (int i = 0; i < escaped.Length; i++)
+        {
+            if (escaped[i] == '\\' && i + 1 < escaped.Length)
+            {
+                char c = escaped[i + 1];
+                if (c == '\\') { bytes.Add((byte)'\\'); i++; continue; }
+                if (c == 'n') { bytes.Add((byte)'\n'); i++; continue; }
+                if (c == 'x' && i + 3 < escaped.Length)
+                {
+                    bytes.Add(Convert.ToByte(escaped.Substring(i + 2, 2), 16));
+                    i += 3;
+                    continue;
+                }
+            }
+            bytes.Add((byte)escaped[i]);
+        }
+        return Escape(Encoding.UTF8.GetString(bytes.ToArray()));
+    }
+
     private static string Build()
     {
         var source = FindSource();
@@ -87,6 +121,7 @@ internal static class XlSpecOracle
                 "xl-spec-oracle needs Xen's headers: apt-get install libxen-dev (and xen-utils-4.17 for the libraries)");
         var dir = Path.Combine(Path.GetTempPath(), "xeno-xl-spec-oracle-" + Environment.ProcessId);
         Directory.CreateDirectory(dir);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => TempDirs.TryDelete(dir);
         var output = Path.Combine(dir, "xl-spec-oracle");
         var psi = new ProcessStartInfo("gcc", ["-O1", "-Wall", "-Werror", "-o", output, source, "-lxlutil", "-lxenlight"])
         {
