@@ -14,6 +14,13 @@ public sealed class DomainSpecBuilder
 {
     private const string XenFirmwareDir = "/usr/lib/xen/boot";
 
+    /// <summary>libxl's Hyper-V enlightenment groups accepted in viridian=[...].</summary>
+    private static readonly HashSet<string> ViridianEnlightenments =
+    [
+        "base", "freq", "time_ref_count", "reference_tsc", "hcall_remote_tlb_flush", "apic_assist",
+        "crash_ctl", "stimer", "hcall_ipi", "ex_processor_masks", "no_vp_limit", "cpu_hotplug",
+    ];
+
     private readonly ConfigDocument _document;
     private readonly DomainBuildContext _context;
     private readonly List<string> _messages = [];
@@ -130,8 +137,8 @@ public sealed class DomainSpecBuilder
         int onlineVcpus = (int)Math.Clamp(vcpus < 1 ? 1 : vcpus, 1, int.MaxValue);
         int maxVcpus = (int)Math.Clamp(maxvcpus < 1 ? 1 : maxvcpus, 1, int.MaxValue);
 
-        var hardAffinity = ReadAffinity("cpus", maxVcpus);
-        var softAffinity = ReadAffinity("cpus_soft", maxVcpus);
+        var hardAffinity = ReadAffinity("cpus", maxvcpus, maxVcpus);
+        var softAffinity = ReadAffinity("cpus_soft", maxvcpus, maxVcpus);
 
         var onPoweroff = ReadAction("on_poweroff", "destroy");
         var onReboot = ReadAction("on_reboot", "restart");
@@ -330,15 +337,19 @@ public sealed class DomainSpecBuilder
         return ShutdownActionNames.Parse(text) ?? throw Fail($"Unknown {key} action \"{text}\" specified");
     }
 
-    private IReadOnlyList<IReadOnlySet<int>>? ReadAffinity(string key, int maxVcpus)
+    /// <summary>
+    /// A list gives one CPU set per vCPU; a string applies to every vCPU. xl reads list entries
+    /// only up to the configured maxvcpus, which is still 0 here when neither vcpus nor maxvcpus
+    /// was given, so then no entry is even parsed.
+    /// </summary>
+    private IReadOnlyList<IReadOnlySet<int>>? ReadAffinity(string key, long configuredMaxVcpus, int maxVcpus)
     {
-        // A list gives one CPU set per vCPU (extra entries ignored); a string applies to all.
         if (_r.TryGetList(key, out var list, dontWarn: true))
         {
             var sets = new List<IReadOnlySet<int>>();
             foreach (var item in list.Items)
             {
-                if (sets.Count >= maxVcpus) break;
+                if (sets.Count >= configuredMaxVcpus) break;
                 if (item is not ConfigString s) break;
                 sets.Add(ParseCpuRange(s.Text));
             }
@@ -510,7 +521,16 @@ public sealed class DomainSpecBuilder
             Apic = !hasApic || apic,
         };
 
-        if (!_r.TryGetStringList("viridian", out _, dontWarn: true))
+        if (_r.TryGetStringList("viridian", out var enlightenments, dontWarn: true))
+        {
+            foreach (var item in enlightenments)
+            {
+                var name = item.StartsWith('!') ? item[1..] : item;
+                if (item is "all" or "defaults" || ViridianEnlightenments.Contains(name)) continue;
+                throw Fail($"xl: unknown viridian enlightenment '{name}'", ExitErrorFail);
+            }
+        }
+        else
         {
             _r.TryGetBool("viridian", out _, dontWarn: true);
         }
