@@ -706,11 +706,11 @@ public sealed class DomainSpecBuilder
                 var value = token[(eq + 1)..];
                 vnc = key switch
                 {
-                    "vnc" => vnc with { Enabled = Specs.CNumber.AtoI(value) != 0 },
+                    "vnc" => vnc with { Enabled = Text.CNumber.AtoI(value) != 0 },
                     "vnclisten" => vnc with { Listen = value },
                     "vncpasswd" => vnc with { Password = value },
-                    "vncdisplay" => vnc with { Display = Specs.CNumber.AtoI(value) },
-                    "vncunused" => vnc with { FindUnused = Specs.CNumber.AtoI(value) != 0 },
+                    "vncdisplay" => vnc with { Display = Text.CNumber.AtoI(value) },
+                    "vncunused" => vnc with { FindUnused = Text.CNumber.AtoI(value) != 0 },
                     "keymap" => vnc with { Keymap = value },
                     _ => vnc, // sdl, opengl, display, xauthority and unknown keys: ignored as xl does
                 };

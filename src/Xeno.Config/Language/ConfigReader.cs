@@ -1,3 +1,4 @@
+using Xeno.Config.Text;
 using System.Globalization;
 
 namespace Xeno.Config.Language;
@@ -58,10 +59,10 @@ public sealed class ConfigReader
         if (setting.Operation == ConfigOperation.Add)
             return Warn(dontWarn, $"{Where(setting)}: warning: can't use += with numbers for parameter `{key}'");
 
-        var status = CNumber.StrtolBase0(atom.Text, out long parsed, out int consumed);
-        if (status == CNumber.Status.OutOfRange)
+        long parsed = CNumber.StrToL(atom.Text, 0, 0, out int consumed, out bool outOfRange);
+        if (outOfRange)
             return Warn(dontWarn, $"{Where(setting)}: warning: parameter `{key}' could not be parsed as a number: Numerical result out of range");
-        if (status == CNumber.Status.NoDigits || consumed != atom.Text.Length)
+        if (consumed == 0 || consumed != atom.Text.Length)
             return Warn(dontWarn, $"{Where(setting)}: warning: parameter `{key}' is not a valid number");
         if (parsed < min)
             return Warn(dontWarn, $"{Where(setting)}: warning: value `{Num(parsed)}' is smaller than minimum bound '{Num(min)}'");

@@ -1,3 +1,4 @@
+using Xeno.Config.Text;
 using System.Text;
 
 namespace Xeno.Config.Language;
@@ -76,8 +77,8 @@ internal static class StringDequoter
     private static bool SkipNumber(string token, ref int p, int minLen, int maxLen, int radix)
     {
         int available = Math.Clamp(token.Length - p, 0, maxLen);
-        var buffer = available > 0 ? token.AsSpan(p, available) : ReadOnlySpan<char>.Empty;
-        int consumed = CNumber.StrtoulConsumed(buffer, radix);
+        var buffer = available > 0 ? token.Substring(p, available) : "";
+        CNumber.StrToUL(buffer, 0, radix, out int consumed, out _);
         if (consumed <= minLen) return false;
         p += consumed;
         return true;

@@ -1,3 +1,5 @@
+using Xeno.Config.Text;
+
 namespace Xeno.Config.Specs;
 
 /// <summary>The host's CPUs: how many, and which belong to each NUMA node.</summary>

@@ -1,3 +1,5 @@
+using Xeno.Config.Text;
+
 namespace Xeno.Config.Specs;
 
 internal enum DiskLexOutcome { Finished, Stopped, Jammed }

@@ -1,3 +1,5 @@
+using Xeno.Config.Text;
+
 namespace Xeno.Config.Specs;
 
 /// <summary>A vdev's xenstore device number and the disk/partition it names

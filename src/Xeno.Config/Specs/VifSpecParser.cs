@@ -1,3 +1,4 @@
+using Xeno.Config.Text;
 using System.Globalization;
 
 namespace Xeno.Config.Specs;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Xeno.Config.Specs;
+using Xeno.Config.Text;
 using Xeno.Config.Tests.Specs.Oracle;
 
 namespace Xeno.Config.Tests.Specs;

@@ -1,9 +1,10 @@
-namespace Xeno.Config.Specs;
+namespace Xeno.Config.Text;
 
 /// <summary>
 /// glibc's strtoul/strtol/atoi number scanning on 64-bit Linux, because Xen's spec parsers
 /// inherit its quirks (leading blanks, signs, 0x and octal prefixes, saturation on overflow).
-/// A '\0' in the string ends it, as in C.
+/// A '\0' in the string ends it, as in C. Shared by the xl.cfg reader (xlu_cfg_get_long) and the
+/// spec parsers.
 /// </summary>
 internal static class CNumber
 {
@@ -20,14 +21,21 @@ internal static class CNumber
     public static ulong StrToUL(string s, int numberBase, out int end) =>
         StrToUL(s, 0, numberBase, out end, out _);
 
-    /// <summary>Scans like strtol/strtoll (64-bit long): saturates at long.MinValue/MaxValue.</summary>
-    public static long StrToL(string s, int start, int numberBase, out int end)
+    /// <summary>Scans like strtol/strtoll (64-bit long): saturates at long.MinValue/MaxValue (ERANGE).</summary>
+    public static long StrToL(string s, int start, int numberBase, out int end, out bool overflow)
     {
-        var magnitude = Scan(s, start, numberBase, out end, out var negative, out var overflow);
+        var magnitude = Scan(s, start, numberBase, out end, out var negative, out var scanOverflow);
         if (negative)
-            return overflow || magnitude > 1UL << 63 ? long.MinValue : unchecked((long)(0UL - magnitude));
-        return overflow || magnitude > long.MaxValue ? long.MaxValue : (long)magnitude;
+        {
+            overflow = scanOverflow || magnitude > 1UL << 63;
+            return overflow ? long.MinValue : unchecked((long)(0UL - magnitude));
+        }
+        overflow = scanOverflow || magnitude > long.MaxValue;
+        return overflow ? long.MaxValue : (long)magnitude;
     }
+
+    public static long StrToL(string s, int start, int numberBase, out int end) =>
+        StrToL(s, start, numberBase, out end, out _);
 
     /// <summary>atoi: strtol base 10 then truncated to a 32-bit int, as glibc does.</summary>
     public static int AtoI(string s) => unchecked((int)StrToL(s, 0, 10, out _));
