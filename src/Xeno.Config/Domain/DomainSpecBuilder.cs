@@ -374,62 +374,45 @@ public sealed class DomainSpecBuilder
         return result.Value!;
     }
 
-    private void ReadTscMode()
-    {
-        if (_r.TryGetLong("tsc_mode", out var l, dontWarn: true))
-        {
-            string? name = l switch
-            {
-                0 => "default",
-                1 => "always_emulate",
-                2 => "native",
-                3 => "native_paravirt",
-                _ => null,
-            };
-            Warn("WARNING: specifying \"tsc_mode\" as an integer is deprecated. Please use the named parameter variant. " +
-                 (name is null ? "" : $"e.g. tsc_mode=\"{name}\""));
-            if (l is < 0 or > 3)
-            {
-                throw Fail($"ERROR: invalid value {l} for \"tsc_mode\"");
-            }
-        }
-        else if (_r.TryGetString("tsc_mode", out var text))
-        {
-            Warn($"got a tsc mode string: \"{text}\"");
-            if (text is not ("default" or "always_emulate" or "native" or "native_paravirt"))
-            {
-                throw Fail($"ERROR: invalid value \"{text}\" for \"tsc_mode\"");
-            }
-        }
-    }
+    private static readonly string[] TscModes = ["default", "always_emulate", "native", "native_paravirt"];
+    private static readonly string[] TimerModes =
+        ["delay_for_missed_ticks", "no_delay_for_missed_ticks", "no_missed_ticks_pending", "one_missed_tick_pending"];
 
-    private void ReadTimerMode(DomainKind kind)
-    {
-        const string notForPv = "ERROR: \"timer_mode\" option is not supported for PV guests.";
-        if (_r.TryGetLong("timer_mode", out var l, dontWarn: true))
+    private void ReadTscMode() =>
+        ReadNamedMode("tsc_mode", TscModes, onString: text => Warn($"got a tsc mode string: \"{text}\""));
+
+    private void ReadTimerMode(DomainKind kind) =>
+        ReadNamedMode("timer_mode", TimerModes, onAny: () =>
         {
-            if (kind == DomainKind.Pv) throw Fail(notForPv, ExitErrorFail);
-            string? name = l switch
+            if (kind == DomainKind.Pv)
             {
-                0 => "delay_for_missed_ticks",
-                1 => "no_delay_for_missed_ticks",
-                2 => "no_missed_ticks_pending",
-                3 => "one_missed_tick_pending",
-                _ => null,
-            };
-            Warn("WARNING: specifying \"timer_mode\" as an integer is deprecated. Please use the named parameter variant. " +
-                 (name is null ? "" : $"e.g. timer_mode=\"{name}\""));
-            if (l is < 0 or > 3)
+                throw Fail("ERROR: \"timer_mode\" option is not supported for PV guests.", ExitErrorFail);
+            }
+        });
+
+    /// <summary>
+    /// Options given by name, or (deprecated) by the name's index, as xl reads tsc_mode and timer_mode.
+    /// </summary>
+    private void ReadNamedMode(string key, string[] names, Action? onAny = null, Action<string>? onString = null)
+    {
+        if (_r.TryGetLong(key, out var l, dontWarn: true))
+        {
+            onAny?.Invoke();
+            bool known = l >= 0 && l < names.Length;
+            Warn($"WARNING: specifying \"{key}\" as an integer is deprecated. Please use the named parameter variant. " +
+                 (known ? $"e.g. {key}=\"{names[l]}\"" : ""));
+            if (!known)
             {
-                throw Fail($"ERROR: invalid value {l} for \"timer_mode\"");
+                throw Fail($"ERROR: invalid value {l} for \"{key}\"");
             }
         }
-        else if (_r.TryGetString("timer_mode", out var text))
+        else if (_r.TryGetString(key, out var text))
         {
-            if (kind == DomainKind.Pv) throw Fail(notForPv, ExitErrorFail);
-            if (text is not ("delay_for_missed_ticks" or "no_delay_for_missed_ticks" or "no_missed_ticks_pending" or "one_missed_tick_pending"))
+            onAny?.Invoke();
+            onString?.Invoke(text);
+            if (!names.Contains(text))
             {
-                throw Fail($"ERROR: invalid value \"{text}\" for \"timer_mode\"");
+                throw Fail($"ERROR: invalid value \"{text}\" for \"{key}\"");
             }
         }
     }

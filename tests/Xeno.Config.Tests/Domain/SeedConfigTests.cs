@@ -6,49 +6,10 @@ namespace Xeno.Config.Tests.Domain;
 /// <summary>The two configs from the seed documents parse to what a Xen admin expects.</summary>
 public class SeedConfigTests
 {
-    // /etc/xen/linux.cfg from the Segfault article (lines starting with a letter).
-    private const string LinuxCfg = """
-        kernel          = '/mnt/xen/linux/vmlinux'
-        memory          = '256'
-        vcpus           = '2'
-        root            = '/dev/xvda1'
-        disk            = [ 'phy:/dev/vg01/linux0,xvda,w' ]
-        name            = 'linux'
-        vif             = [ 'bridge=eth0,mac=00:16:3e:38:d4:07' ]
-        on_poweroff     = 'destroy'
-        on_reboot       = 'restart'
-        on_crash        = 'restart'
-        extra           = 'console=hvc0 init=/sbin/init rootfstype=ext4 rootflags=nobarrier'
-
-        """;
-
-    // /etc/xen/winxp.cfg from the same article.
-    private const string WinxpCfg = """
-        kernel          = '/usr/lib/xen/boot/hvmloader'
-        builder         = 'hvm'
-        device_model    = '/usr/lib/xen/bin/qemu-dm'
-        memory          = '1024'
-        vcpus           = '2'
-        disk            = [ 'phy:/dev/vg01/winxp0,hda,w',
-                            'phy:/dev/loop0,ioemu:hdc:cdrom,r' ]
-        name            = 'winxp'
-        dhcp            = 'dhcp'
-        vif             = [ 'bridge=eth0,mac=00:16:3e:38:d4:15' ]
-        on_poweroff     = 'destroy'
-        on_reboot       = 'restart'
-        on_crash        = 'restart'
-        boot            = 'c'
-        vnc             = 1
-        vncviewer       = 0
-        vnclisten       = ''
-        sdl             = 0
-
-        """;
-
     [Fact]
     public void LinuxPvGuest()
     {
-        var result = Build(LinuxCfg);
+        var result = Build(SeedConfigs.Linux);
         Assert.True(result.Ok, Stderr(result));
         Assert.Equal("", Stderr(result));
         var d = result.Spec!;
@@ -85,7 +46,7 @@ public class SeedConfigTests
     [Fact]
     public void WindowsXpHvmGuest()
     {
-        var result = Build(WinxpCfg);
+        var result = Build(SeedConfigs.Winxp);
         Assert.True(result.Ok, Stderr(result));
         // xl's warnings, in the order xl prints them.
         Assert.Equal(

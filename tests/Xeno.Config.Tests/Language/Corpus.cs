@@ -52,27 +52,7 @@ lrwxrwxrwx 1 root root 0 Nov  1 03:35 sr0 -> ../devices/pci0000:00/0000:00:01.1/
 lrwxrwxrwx 1 root root 0 Nov  1 03:35 xvda -> ../devices/vbd-768/block/xvda
 """;
 
-    public const string WindowsHvm = """
-        kernel          = '/usr/lib/xen/boot/hvmloader'
-        builder         = 'hvm'
-        device_model    = '/usr/lib/xen/bin/qemu-dm'
-        memory          = '1024'
-        vcpus           = '2'
-        disk            = [ 'phy:/dev/vg01/winxp0,hda,w',
-                            'phy:/dev/loop0,ioemu:hdc:cdrom,r' ]
-        name            = 'winxp'
-        dhcp            = 'dhcp'
-        vif             = [ 'bridge=eth0,mac=00:16:3e:38:d4:15' ]
-        on_poweroff     = 'destroy'
-        on_reboot       = 'restart'
-        on_crash        = 'restart'
-        boot            = 'c'
-        vnc             = 1
-        vncviewer       = 0
-        vnclisten       = ''
-        sdl             = 0
-
-        """;
+    public const string WindowsHvm = SeedConfigs.Winxp;
 
     public const string ModernPvh = """
         # PVH guest booted through pygrub
