@@ -103,9 +103,9 @@ public sealed class DomainSpecBuilder
             }
         }
 
-        int cpuWeight = 256, cap = 0;
-        if (_r.TryGetLong("cpu_weight", out var l)) cpuWeight = (int)l;
-        if (_r.TryGetLong("cap", out l)) cap = (int)l;
+        long cpuWeight = 256, cap = 0;
+        if (_r.TryGetLong("cpu_weight", out var l)) cpuWeight = l;
+        if (_r.TryGetLong("cap", out l)) cap = l;
         _r.TryGetLong("period", out _);
         _r.TryGetLong("slice", out _);
         _r.TryGetLong("latency", out _);
@@ -275,9 +275,9 @@ public sealed class DomainSpecBuilder
         {
             throw Fail($"xl: cpu_weight must be between 1 and 65535, not {cpuWeight}");
         }
-        if (cap < 0)
+        if (cap is < 0 or > int.MaxValue)
         {
-            throw Fail($"xl: cap must not be negative, not {cap}");
+            throw Fail($"xl: cap must be between 0 and {int.MaxValue}, not {cap}");
         }
 
         return new DomainSpec
@@ -291,8 +291,8 @@ public sealed class DomainSpecBuilder
             MaxVcpus = maxVcpus,
             CpuAffinity = hardAffinity,
             CpuSoftAffinity = softAffinity,
-            CpuWeight = cpuWeight,
-            Cap = cap,
+            CpuWeight = (int)cpuWeight,
+            Cap = (int)cap,
             Pool = pool,
             OnPoweroff = onPoweroff,
             OnReboot = onReboot,
