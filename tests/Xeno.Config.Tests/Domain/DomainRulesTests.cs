@@ -37,7 +37,7 @@ public class DomainRulesTests
     [InlineData(Pv + "accel='hax'\n", "Unknown accel \"hax\" specified (expected auto, kvm or tcg)\n", 1)]
     [InlineData(Pv + "cpu_weight=70000\n", "xl: cpu_weight must be between 1 and 65535, not 70000\n", 1)]
     [InlineData(Pv + "cpu_weight=4294967552\n", "xl: cpu_weight must be between 1 and 65535, not 4294967552\n", 1)]
-    [InlineData(Pv + "cap=-5\n", "xl: cap must be between 0 and 2147483647, not -5\n", 1)]
+    [InlineData(Pv + "cap='-5'\n", "xl: cap must be between 0 and 2147483647, not -5\n", 1)]
     public void FatalErrors(string config, string stderr, int exit)
     {
         var result = Build(config);
