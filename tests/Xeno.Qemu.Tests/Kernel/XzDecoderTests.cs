@@ -153,7 +153,7 @@ public class XzDecoderTests
                 // Real x86-64 code with E8/E9 branches: the .NET runtime's native core library.
                 string coreLib = Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "libcoreclr.so");
                 byte[] code = File.ReadAllBytes(coreLib);
-                return code.AsSpan(0, Math.Min(code.Length, 400_000)).ToArray();
+                return code.AsSpan(0, Math.Min(code.Length, 200_000)).ToArray();
             }
             case "mixed":
             {
