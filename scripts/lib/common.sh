@@ -6,7 +6,7 @@ export XENO_ROOT
 # What running Xeno needs on the host (guests, guest kit, disk tools).
 XENO_RUNTIME_PACKAGES=(
   qemu-system-x86 qemu-utils ovmf seabios
-  busybox-static cpio e2fsprogs dosfstools mtools xorriso isolinux syslinux syslinux-common
+  busybox-static cpio e2fsprogs dosfstools mtools xorriso isolinux syslinux syslinux-common xz-utils
   extlinux gdisk fdisk kmod
 )
 # What the tests need on top: Debian's real Xen tools as compatibility oracles, and a C
