@@ -15,6 +15,12 @@ public sealed record BootRequest
     /// <summary>Appended to the entry's kernel arguments after a blank (pygrub --args).</summary>
     public string Args { get; init; } = "";
 
+    /// <summary>Kernel arguments for an entry that has none (XenServer's --default_args).</summary>
+    public string? DefaultArgs { get; init; }
+
+    /// <summary>Appended after everything else (XenServer's --extra_args).</summary>
+    public string? ExtraArgs { get; init; }
+
     /// <summary>Only look for a filesystem at this byte offset (pygrub --offset).</summary>
     public long? Offset { get; init; }
 }

@@ -44,7 +44,7 @@ public static class PygrubBootloader
         string? kernel = request.Kernel;
         if (string.IsNullOrEmpty(kernel) && fs.FileExists(NetWareLoader)) kernel = NetWareLoader;
         if (!string.IsNullOrEmpty(kernel))
-            return new BootChoice(fs, offset, null, null, kernel, NullIfEmpty(request.Ramdisk), request.Args, []);
+            return new BootChoice(fs, offset, null, null, kernel, NullIfEmpty(request.Ramdisk), CommandLine(null, request, false), []);
 
         var located = BootConfigReader.Locate(fs) ?? throw new BootException(BootConfigReader.NotFoundMessage);
         diagnostics.Add(new(DiagnosticLevel.Notice, $"Using <class '{located.Kind.PygrubClass()}'> to parse {located.Path}"));
@@ -67,9 +67,23 @@ public static class PygrubBootloader
             entry = menu.Entries[index];
         }
 
-        string args = (entry.Args ?? "") + (request.Args.Length > 0 ? " " + request.Args : "");
+        string args = CommandLine(entry.Args, request, true);
         string? ramdisk = entry.Initrd is { Length: > 0 } i ? ConfigLines.Resolve(entry.BaseDirectory, i) : null;
         return new BootChoice(fs, offset, menu, index, KernelPath(entry), ramdisk, args, []);
+    }
+
+    /// <summary>
+    /// The kernel command line: the entry's (or --default_args when it has none), then " " and
+    /// --args (pygrub adds the blank even after empty entry args), then " " and --extra_args.
+    /// With --kernel, pygrub uses --args alone.
+    /// </summary>
+    private static string CommandLine(string? entryArgs, BootRequest request, bool fromMenu)
+    {
+        string args = string.IsNullOrEmpty(entryArgs) ? request.DefaultArgs ?? "" : entryArgs;
+        if (fromMenu) { if (request.Args.Length > 0) args += " " + request.Args; }
+        else args = args.Length > 0 && request.Args.Length > 0 ? args + " " + request.Args : args + request.Args;
+        if (!string.IsNullOrEmpty(request.ExtraArgs)) args = args.Length > 0 ? args + " " + request.ExtraArgs : request.ExtraArgs;
+        return args;
     }
 
     private static string KernelPath(BootEntry entry) => ConfigLines.Resolve(entry.BaseDirectory, entry.Kernel!);
