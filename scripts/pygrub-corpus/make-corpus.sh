@@ -302,6 +302,9 @@ make_raw extlinux-fat-none      extlinux         fat     none
 make_raw isolinux-iso-none      isolinux         iso     none
 make_raw grub2-iso-none         grub2            iso     none
 
+# The kernels and initrds, for tests that check which one was extracted.
+cp -r "$work/blobs" "$out/blobs"
+
 # qcow2: a plain conversion (v3), a compressed v2 one, and an overlay on a raw backing file.
 qemu-img convert -q -f raw -O qcow2 "$out/grub2-ext4-mbr.img" "$out/grub2-ext4-mbr.qcow2"
 add_case grub2-ext4-mbr-qcow2 "$out/grub2-ext4-mbr.qcow2" "$out/grub2-ext4-mbr.img"
