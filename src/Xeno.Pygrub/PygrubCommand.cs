@@ -49,6 +49,11 @@ internal sealed class PygrubCommand(PygrubHost host)
             Err($"RuntimeError: {e.Message}\n");
             return 1;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Err($"OSError: {e.Message}\n");
+            return 1;
+        }
     }
 
     private BootRequest Request(PygrubOptions o) => new()

@@ -33,6 +33,12 @@ public static class PygrubBootloader
             {
                 attempts.Add(new PartitionAttempt(offset, diagnostics, menu, e));
             }
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or IndexOutOfRangeException
+                                          or OverflowException or NotSupportedException or InvalidOperationException)
+            {
+                // Like pygrub's catch-all around each partition: a broken one is skipped, never fatal.
+                attempts.Add(new PartitionAttempt(offset, diagnostics, menu, new BootException($"offset {offset}: {e.Message}", e)));
+            }
         }
         throw new BootSearchException(NoPartitionMessage, attempts);
     }

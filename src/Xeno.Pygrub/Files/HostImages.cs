@@ -1,5 +1,3 @@
-using Xeno.Boot;
-using Xeno.Boot.FileSystems;
 using Xeno.Boot.Images;
 using Xeno.Boot.Loaders;
 
@@ -21,20 +19,13 @@ internal static class HostImages
                 BackingResolver = name => new FileStream(Path.Combine(folder, name), FileMode.Open, FileAccess.Read, FileShare.ReadWrite),
             };
             var disk = DiskImage.Open(file, options);
-            return new GuestImage(disk, offset => OpenAt(disk, offset), new Owner(disk, file));
+            return new GuestImage(disk, offset => GuestBoot.OpenFileSystemAt(disk, offset), new Owner(disk, file));
         }
         catch
         {
             file.Dispose();
             throw;
         }
-    }
-
-    private static IGuestFileSystem OpenAt(Stream disk, long offset)
-    {
-        if (offset < 0 || offset >= disk.Length)
-            throw new BootException($"offset {offset} lies outside the {disk.Length}-byte disk");
-        return FileSystemProbe.Open(new SubStream(disk, offset, disk.Length - offset));
     }
 
     /// <summary>PYGRUB_MAX_FILE_SIZE_MB, pygrub's limit on extracted files (128 MiB when unset or invalid).</summary>
