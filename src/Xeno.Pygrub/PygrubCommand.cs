@@ -17,6 +17,7 @@ internal sealed record PygrubHost
     public bool IsTerminal { get; init; }
     public Func<int, int> NextRandom { get; init; } = Random.Shared.Next;
     public long MaxFileBytes { get; init; } = BootFiles.DefaultMaxBytes;
+    public Func<BootMenu, int, int>? InteractiveMenu { get; init; }
 }
 
 /// <summary>
@@ -58,6 +59,7 @@ internal sealed class PygrubCommand(PygrubHost host)
 
     private BootRequest Request(PygrubOptions o) => new()
     {
+        Menu = o.Interactive && host.IsTerminal && !o.ListEntries ? host.InteractiveMenu : null,
         Entry = o.Entry,
         Kernel = string.IsNullOrEmpty(o.Kernel) ? null : o.Kernel,
         Ramdisk = o.Ramdisk,

@@ -21,6 +21,12 @@ public sealed record BootRequest
     /// <summary>Appended after everything else (XenServer's --extra_args).</summary>
     public string? ExtraArgs { get; init; }
 
+    /// <summary>
+    /// An interactive menu (pygrub -i): given the menu and the entry pygrub would boot, returns
+    /// the index to boot. Null: no menu is shown.
+    /// </summary>
+    public Func<BootMenu, int, int>? Menu { get; init; }
+
     /// <summary>Only look for a filesystem at this byte offset (pygrub --offset).</summary>
     public long? Offset { get; init; }
 }

@@ -59,6 +59,11 @@ public static class PygrubBootloader
         menuParsed?.Invoke(menu);
 
         int index = EntrySelector.Select(menu, request.Entry, diagnostics);
+        if (request.Menu is not null && request.Entry is null)
+        {
+            int picked = request.Menu(menu, index);
+            if (picked >= 0 && picked < menu.Entries.Count) index = picked;
+        }
         var entry = menu.Entries[index];
         if (string.IsNullOrEmpty(entry.Kernel))
             throw new BootException($"{menu.ConfigPath}: entry \"{entry.Title}\" names no kernel");
