@@ -64,7 +64,7 @@ internal static class DiskCorpus
     public static string GptDisk => Get("gpt.img", path =>
     {
         CreateSized(path, 20 * MiB);
-        HostTool.Run("sgdisk", "-q", "-n", "1:2048:+1M", "-t", "1:ef02", "-c", "1:bios",
+        HostTool.Run("sgdisk", "-n", "1:2048:+1M", "-t", "1:ef02", "-c", "1:bios",
             "-n", "2:4096:+8M", "-t", "2:8300", "-c", "2:root", "-A", "2:set:2",
             "-n", "3:20480:+4M", "-t", "3:0700", "-c", "3:data", path);
         Place(path, 4096, Image("part-ext4-guest"));
