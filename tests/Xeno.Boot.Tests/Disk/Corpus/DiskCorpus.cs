@@ -20,6 +20,10 @@ internal static class DiskCorpus
     /// <summary>The guest tree without symlinks (what FAT and Joliet images hold).</summary>
     public static string GuestSourceNoLinks => Get("src-guest-nolinks", p => { Directory.CreateDirectory(p); SourceTree.BuildGuest(p, symlinks: false); });
 
+    public static string SmallSource => Get("src-small", p => { Directory.CreateDirectory(p); SourceTree.BuildSmall(p, symlinks: true); });
+
+    public static string SmallSourceNoLinks => Get("src-small-nolinks", p => { Directory.CreateDirectory(p); SourceTree.BuildSmall(p, symlinks: false); });
+
     public static string PlainSource => Get("src-plain", p => { Directory.CreateDirectory(p); SourceTree.BuildPlain(p); });
 
     /// <summary>The guest tree plus a 6 MB file that a 1 KiB-block, 1 MiB-group ext4 must split into more than four extents.</summary>
@@ -71,6 +75,29 @@ internal static class DiskCorpus
         Place(path, 20480, Image("part-fat16-plain"));
     });
 
+    /// <summary>3 MiB MBR disk for fuzzing: p1 small ext2, p2 extended holding p5 small FAT12.</summary>
+    public static string SmallMbrDisk => Get("small-mbr.img", path =>
+    {
+        CreateSized(path, 3 * MiB);
+        HostTool.RunWithInput("sfdisk", """
+            label: dos
+            start=64, size=2048, type=83, bootable
+            start=2112, size=4032, type=5
+            start=2176, size=2048, type=1
+            """, "-q", path);
+        Place(path, 64, Image("small-ext2"));
+        Place(path, 2176, Image("small-fat12"));
+    });
+
+    /// <summary>4 MiB GPT disk for fuzzing: p1 small ext4, p2 small FAT12.</summary>
+    public static string SmallGptDisk => Get("small-gpt.img", path =>
+    {
+        CreateSized(path, 4 * MiB);
+        HostTool.Run("sgdisk", "-a", "64", "-n", "1:64:+2M", "-t", "1:8300", "-n", "2:4160:+1M", "-t", "2:0700", path);
+        Place(path, 64, Image("small-ext4"));
+        Place(path, 4160, Image("small-fat12"));
+    });
+
     /// <summary>A qcow2 conversion of <paramref name="raw"/>: options such as "compat=0.10", "compat=1.1", plus compression.</summary>
     public static string Qcow2(string raw, string options, bool compressed = false) =>
         Get($"{Path.GetFileName(raw)}.{options.Replace(',', '_').Replace('=', '-')}{(compressed ? ".c" : "")}.qcow2", path =>
@@ -103,6 +130,11 @@ internal static class DiskCorpus
             case "fat16": Fat(path, src, 16, 8, "1"); break;
             case "fat32": Fat(path, src, 32, 40, "1"); break;
             case "part-fat16-plain": Fat(path, PlainSource, 16, 4, "1"); break;
+            case "small-ext2": Ext(path, "mkfs.ext2", SmallSource, 1, "-b", "1024", "-N", "64"); break;
+            case "small-ext4": Ext(path, "mkfs.ext4", SmallSource, 2, "-b", "1024", "-N", "64", "-O", "^has_journal"); break;
+            case "small-ext4-64bit": Ext(path, "mkfs.ext4", SmallSource, 2, "-b", "4096", "-N", "64", "-O", "64bit,^has_journal,inline_data"); break;
+            case "small-fat12": Fat(path, SmallSourceNoLinks, 12, 1, "1"); break;
+            case "small-iso": HostTool.Run("xorriso", "-as", "mkisofs", "-quiet", "-R", "-J", "-o", path, SmallSource); break;
             case "part-swap":
                 CreateSized(path, 2 * MiB);
                 HostTool.Run("mkswap", "-q", path);

@@ -42,6 +42,24 @@ internal static class SourceTree
         }
     }
 
+    /// <summary>A small tree for fuzzing: a kernel, configs, a directory of 40 files, symlinks (optional) including a loop.</summary>
+    public static void BuildSmall(string root, bool symlinks)
+    {
+        Write(root, "/boot/vmlinuz-small", RandomBytes(5, 40_000));
+        Write(root, "/boot/grub/grub.cfg", "menuentry 'small' {\n linux /boot/vmlinuz-small\n}\n"u8.ToArray());
+        for (int i = 0; i < 40; i++)
+        {
+            Write(root, $"/boot/many/file-with-a-long-name-{i:D2}.txt", System.Text.Encoding.ASCII.GetBytes($"small {i}\n"));
+        }
+        if (symlinks)
+        {
+            File.CreateSymbolicLink(Path.Combine(root, "vmlinuz"), "boot/vmlinuz-small");
+            File.CreateSymbolicLink(Path.Combine(root, "abs"), "/boot/grub/grub.cfg");
+            File.CreateSymbolicLink(Path.Combine(root, "boot/loop1"), "loop2");
+            File.CreateSymbolicLink(Path.Combine(root, "boot/loop2"), "loop1");
+        }
+    }
+
     /// <summary>A tree whose names survive plain ISO9660 level-1 naming (8.3, compared without case).</summary>
     public static void BuildPlain(string root)
     {
