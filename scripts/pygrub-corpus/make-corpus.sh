@@ -162,6 +162,23 @@ initrd		/boot/initrd.img-6.1.0-12-amd64
 CFG
 }
 
+tree_legacy_saved() { # "default saved" with grub-set-default's file next to menu.lst (pygrub: entry 0)
+    local d=$1; tree_legacy "$d"
+    sed -i 's/^default\t\t1/default saved/' "$d/boot/grub/menu.lst"
+    printf '2\n#\n# WARNING: If you want to edit this file directly, do not remove any line\n' > "$d/boot/grub/default"
+}
+
+tree_grub2_next() { # grub-reboot: a one-time next_entry in grubenv (pygrub: entry 0)
+    local d=$1; tree_grub2 "$d"
+    { printf '# GRUB Environment Block\nnext_entry=gnulinux-advanced-5f2c>gnulinux-6.1.0-12-amd64-advanced-5f2c\n'
+      head -c 900 /dev/zero | tr '\0' '#'; } | head -c 1024 > "$d/boot/grub/grubenv"
+}
+
+tree_legacy_other() { # a second system whose default is the older kernel, without args
+    local d=$1; kernels "$d"; mkdir -p "$d/boot/grub"
+    printf 'default 0\ntitle other\nkernel /boot/vmlinuz-6.1.0-12-amd64\ninitrd /boot/initrd.img-6.1.0-12-amd64\n' > "$d/boot/grub/menu.lst"
+}
+
 tree_legacy_noinitrd() { # an entry without initrd: pygrub's --list-entries crashes on it
     local d=$1; tree_legacy "$d"
     sed -i '/^initrd.*6.1.0-13/d' "$d/boot/grub/menu.lst"
@@ -257,6 +274,10 @@ disk_image() { # table fs-image disk-image [mbr-type]
         mbr)
             truncate -s $(( 1048576 + sectors * 512 + 1048576 )) "$disk"
             printf 'label: dos\nstart=2048, size=%d, type=%s, bootable\n' "$sectors" "$type" | sfdisk -q "$disk" ;;
+        logical) # the boot filesystem in a logical partition (pygrub never looks there)
+            truncate -s $(( 2097152 + sectors * 512 + 1048576 )) "$disk"
+            printf 'label: dos\nstart=2048, size=%d, type=5\nstart=4096, size=%d, type=83\n' $((sectors + 2048)) "$sectors" | sfdisk -q "$disk"
+            dd if="$fsimg" of="$disk" bs=512 seek=4096 conv=notrunc status=none; return ;;
         mbr2) # a swap partition first, the boot filesystem second
             truncate -s $(( 2097152 + sectors * 512 + 1048576 )) "$disk"
             printf 'label: dos\nstart=2048, size=2048, type=82\nstart=4096, size=%d, type=83, bootable\n' "$sectors" | sfdisk -q "$disk"
@@ -297,10 +318,23 @@ make_raw extlinux-ext4-none     extlinux         ext4    none
 make_raw extlinux-ext2-mbr      extlinux         ext2    mbr
 make_raw extlinuxlinux-ext4-gpt extlinux_linux   ext4    gpt
 make_raw bls-ext4-gpt           bls              ext4    gpt
+make_raw legacysaved-ext3-none   legacy_saved     ext3    none
+make_raw grub2next-ext4-gpt     grub2_next       ext4    gpt
+make_raw legacy-ext4-logical    legacy           ext4    logical
 make_raw legacy-fat-mbr         legacy           fat     mbr
 make_raw extlinux-fat-none      extlinux         fat     none
 make_raw isolinux-iso-none      isolinux         iso     none
 make_raw grub2-iso-none         grub2            iso     none
+
+# Two bootable partitions, the second one active (pygrub on Python 3 ignores the flag).
+dir="$work/twoparts"; mkdir -p "$dir/a" "$dir/b"
+tree_legacy "$dir/a"; tree_legacy_other "$dir/b"
+fs_image ext4 "$dir/a" "$work/twoparts-a.fs"; fs_image ext4 "$dir/b" "$work/twoparts-b.fs"
+truncate -s $(( 1048576 + 2 * 6291456 + 1048576 )) "$out/twoparts-active2.img"
+printf 'label: dos\nstart=2048, size=12288, type=83\nstart=14336, size=12288, type=83, bootable\n' | sfdisk -q "$out/twoparts-active2.img"
+dd if="$work/twoparts-a.fs" of="$out/twoparts-active2.img" bs=512 seek=2048 conv=notrunc status=none
+dd if="$work/twoparts-b.fs" of="$out/twoparts-active2.img" bs=512 seek=14336 conv=notrunc status=none
+add_case twoparts-active2 "$out/twoparts-active2.img" "$out/twoparts-active2.img"
 
 # The kernels and initrds, for tests that check which one was extracted.
 cp -r "$work/blobs" "$out/blobs"

@@ -26,6 +26,7 @@ public partial class CompatibilityTests(CorpusFixture corpus)
         ["--entry=1", "--args=console=hvc0 earlyprintk=xen"],
         ["-q", "--output-format=simple0", "--kernel=/boot/vmlinuz-6.1.0-12-amd64", "--ramdisk=/boot/initrd.img-6.1.0-12-amd64", "--args=x"],
         ["--entry=Debian GNU/Linux, with Linux 6.1.0-12-amd64", "--output-format=sxp"],
+        ["-q", "--args=it's \"quoted\" \\ tab\t é", "--output-format=sxp"],
     ];
 
     public static TheoryData<string, int> Matrix()

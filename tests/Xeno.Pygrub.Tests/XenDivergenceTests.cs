@@ -90,4 +90,41 @@ public class XenDivergenceTests(CorpusFixture corpus)
         Assert.Equal(0, r.Ours.ExitCode);
         Assert.Equal(corpus.Blob("vmlinuz-6.1.0-13-amd64"), r.OurFiles[0]);
     }
+
+    [Fact]
+    public void Grub_legacy_default_saved_xen_boots_entry_0_we_read_the_default_file()
+    {
+        var r = Both("legacysaved-ext3-none", Simple);
+        Assert.Contains("args root=/dev/xvda1 ro console=hvc0\n", r.Xen.StdoutText);
+        Assert.Contains("args root=/dev/xvda1 ro single\n", r.Ours.StdoutText);
+        Assert.Equal(corpus.Blob("vmlinuz-6.1.0-12-amd64"), r.OurFiles[0]);
+    }
+
+    [Fact]
+    public void Grub2_next_entry_xen_ignores_it_we_boot_it_once()
+    {
+        var r = Both("grub2next-ext4-gpt", Simple);
+        Assert.Contains("WARNING:root:grub2's saved_entry/next_entry not supported", r.Xen.Stderr);
+        Assert.Equal(corpus.Blob("vmlinuz-6.1.0-13-amd64"), r.XenFiles[0]);
+        Assert.DoesNotContain("saved_entry", r.Ours.Stderr);
+        Assert.Equal(corpus.Blob("vmlinuz-6.1.0-12-amd64"), r.OurFiles[0]);
+    }
+
+    [Fact]
+    public void Logical_partition_xen_never_looks_we_boot_it()
+    {
+        var r = Both("legacy-ext4-logical", Simple);
+        Assert.Equal(1, r.Xen.ExitCode);
+        Assert.Equal(0, r.Ours.ExitCode);
+        Assert.Equal(corpus.Blob("vmlinuz-6.1.0-12-amd64"), r.OurFiles[0]);
+    }
+
+    [Fact]
+    public void Active_partition_xen_ignores_the_flag_we_try_it_first()
+    {
+        var r = Both("twoparts-active2", Simple);
+        Assert.Contains("args root=/dev/xvda1 ro console=hvc0 quiet\n", r.Xen.StdoutText);
+        Assert.Equal("kernel <KERNEL>\nramdisk <RAMDISK>\n\n", r.Ours.StdoutText);
+        Assert.Equal("Using <class 'grub.GrubConf.GrubConfigFile'> to parse /boot/grub/menu.lst\n", r.Ours.Stderr);
+    }
 }
