@@ -159,9 +159,19 @@ internal sealed class PygrubCommand(PygrubHost host)
             return 1;
         }
 
-        if (o.Output is null) Out(text);
-        else File.WriteAllBytes(o.Output, Utf8.GetBytes(text));
-        return 0;
+        if (o.Output is null) { Out(text); return 0; }
+        try
+        {
+            File.WriteAllBytes(o.Output, Utf8.GetBytes(text));
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Nobody will learn the temp file names: do not leave them behind.
+            if (!o.NotReally) { File.Delete(kernelOut); if (ramdiskOut is not null) File.Delete(ramdiskOut); }
+            Err($"OSError: {e.Message}\n");
+            return 1;
+        }
     }
 
     /// <summary>Copies one file out of the guest into a new temp file; null (after a message) on failure.</summary>

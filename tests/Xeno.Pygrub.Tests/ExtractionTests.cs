@@ -79,4 +79,15 @@ public class ExtractionTests(CorpusFixture corpus)
         Assert.Equal("  kernel: /b\n  initrd: /ib\n  args: y z\n", r.StdoutText);
         Assert.Single(Directory.GetFiles(dir));
     }
+
+    [Fact]
+    public void Unwritable_output_file_fails_and_removes_the_extracted_files()
+    {
+        var dir = Tools.TempDirectory();
+        var r = Run(1 << 27, "-q", "--output=" + Path.Combine(dir, "no", "such", "file"), "--output-directory=" + dir, corpus.Cases["legacy-ext2-none"].Image);
+        Assert.Equal(1, r.ExitCode);
+        Assert.StartsWith("Using <class", r.Stderr);
+        Assert.Contains("OSError: ", r.Stderr);
+        Assert.Empty(Directory.GetFiles(dir));
+    }
 }
