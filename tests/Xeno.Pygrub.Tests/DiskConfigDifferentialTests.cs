@@ -13,7 +13,7 @@ namespace Xeno.Pygrub.Tests;
 public class DiskConfigDifferentialTests
 {
     private const int ConfigBytes = 4096;
-    private static readonly int Rounds = Environment.GetEnvironmentVariable("XENO_LONG_FUZZ") == "1" ? 400 : 40;
+    private static readonly int Rounds = Environment.GetEnvironmentVariable("XENO_LONG_FUZZ") == "1" ? 400 : 25;
     private static readonly byte[] Marker = Encoding.ASCII.GetBytes("#XENO-CONFIG-BLOCK#");
 
     [Theory]

@@ -4,8 +4,22 @@ namespace Xeno.Pygrub.Tests;
 
 /// <summary>Files the command writes: only into the output directory, size-limited, cleaned up on failure.</summary>
 [Collection("corpus")]
-public class ExtractionTests(CorpusFixture corpus)
+public sealed class ExtractionTests(CorpusFixture corpus) : IDisposable
 {
+    private readonly List<string> _dirs = [];
+
+    private string NewDirectory()
+    {
+        var dir = Tools.TempDirectory();
+        _dirs.Add(dir);
+        return dir;
+    }
+
+    public void Dispose()
+    {
+        foreach (var dir in _dirs) Directory.Delete(dir, recursive: true);
+    }
+
     private RunResult Run(long maxBytes, params string[] args)
     {
         var stdout = new MemoryStream();
@@ -18,7 +32,7 @@ public class ExtractionTests(CorpusFixture corpus)
     [Fact]
     public void Too_large_a_kernel_is_refused_and_nothing_is_left_behind()
     {
-        var dir = Tools.TempDirectory();
+        var dir = NewDirectory();
         var r = Run(1000, "-q", "--output-directory=" + dir, corpus.Cases["grub2-ext4-none"].Image);
         Assert.Equal(1, r.ExitCode);
         Assert.EndsWith("Error writing temporary copy of kernel\n", r.Stderr);
@@ -30,7 +44,7 @@ public class ExtractionTests(CorpusFixture corpus)
     [Fact]
     public void Missing_kernel_says_so_like_pygrub()
     {
-        var dir = Tools.TempDirectory();
+        var dir = NewDirectory();
         var r = Run(1 << 20, "-q", "--kernel=/boot/nope", "--output-directory=" + dir, corpus.Cases["grub2-ext4-none"].Image);
         Assert.Equal(1, r.ExitCode);
         Assert.EndsWith("Error opening /boot/nope in guest\n", r.Stderr);
@@ -42,7 +56,7 @@ public class ExtractionTests(CorpusFixture corpus)
     [Fact]
     public void Output_file_gets_the_report_and_files_are_private_to_the_owner()
     {
-        var dir = Tools.TempDirectory();
+        var dir = NewDirectory();
         var output = Path.Combine(dir, "report");
         var r = Run(1 << 27, "-q", "--output=" + output, "--output-format=simple0", "--output-directory=" + dir, corpus.Cases["legacy-ext2-none"].Image);
         Assert.Equal(0, r.ExitCode);
@@ -61,7 +75,7 @@ public class ExtractionTests(CorpusFixture corpus)
     [Fact]
     public void Simple_format_refuses_a_separator_in_args_and_cleans_up()
     {
-        var dir = Tools.TempDirectory();
+        var dir = NewDirectory();
         var r = Run(1 << 27, "-q", "--args=a\nb", "--output-format=simple", "--output-directory=" + dir, corpus.Cases["legacy-ext2-none"].Image);
         Assert.Equal(1, r.ExitCode);
         Assert.EndsWith("\nRuntimeError: simple format cannot represent delimiter-containing value\n", r.Stderr);
@@ -71,7 +85,7 @@ public class ExtractionTests(CorpusFixture corpus)
     [Fact]
     public void Isconfig_reads_a_host_config_file()
     {
-        var dir = Tools.TempDirectory();
+        var dir = NewDirectory();
         var cfg = Path.Combine(dir, "menu.lst");
         File.WriteAllText(cfg, "default 1\ntitle a\nkernel /a x\ntitle b\nkernel /b y\ninitrd /ib\n");
         var r = Run(1 << 20, "-q", "--isconfig", "--args=z", "--output-directory=" + dir, cfg);
@@ -83,7 +97,7 @@ public class ExtractionTests(CorpusFixture corpus)
     [Fact]
     public void Unwritable_output_file_fails_and_removes_the_extracted_files()
     {
-        var dir = Tools.TempDirectory();
+        var dir = NewDirectory();
         var r = Run(1 << 27, "-q", "--output=" + Path.Combine(dir, "no", "such", "file"), "--output-directory=" + dir, corpus.Cases["legacy-ext2-none"].Image);
         Assert.Equal(1, r.ExitCode);
         Assert.StartsWith("Using <class", r.Stderr);

@@ -11,7 +11,7 @@ namespace Xeno.Pygrub.Tests;
 /// </summary>
 public class Grub2DifferentialTests
 {
-    private static readonly int Configs = Environment.GetEnvironmentVariable("XENO_LONG_FUZZ") == "1" ? 800 : 80;
+    private static readonly int Configs = Environment.GetEnvironmentVariable("XENO_LONG_FUZZ") == "1" ? 800 : 60;
 
     [Fact]
     public void Random_grub_cfgs_read_the_same_as_xen()
