@@ -8,7 +8,7 @@ namespace Xeno.Pygrub.Tests;
 /// pygrub and by ours. One image is built per kind; the config file's block is rewritten in
 /// place for each round (same size, padded with a comment), so a round costs two pygrub runs.
 /// Wherever Xen's pygrub boots, the output, the warnings, the listing and the bytes must match.
-/// XENO_LONG_FUZZ=1 runs ten times as many.
+/// XENO_LONG_FUZZ=1 runs many more.
 /// </summary>
 public class DiskConfigDifferentialTests
 {

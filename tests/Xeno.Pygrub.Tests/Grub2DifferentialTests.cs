@@ -7,7 +7,7 @@ namespace Xeno.Pygrub.Tests;
 /// wherever Xen's pygrub succeeds, the listing, the chosen entry and every warning must be
 /// the same. The generator stays within what pygrub handles (numeric defaults, no saved
 /// entries, no linuxefi), since elsewhere we deliberately differ (docs/pygrub.md).
-/// XENO_LONG_FUZZ=1 runs ten times as many.
+/// XENO_LONG_FUZZ=1 runs many more.
 /// </summary>
 public class Grub2DifferentialTests
 {
