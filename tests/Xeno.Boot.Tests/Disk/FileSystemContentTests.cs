@@ -43,6 +43,23 @@ public sealed class FileSystemContentTests
     }
 
     [Theory]
+    [InlineData("ext2")]
+    [InlineData("ext3")]
+    [InlineData("ext4")]
+    [InlineData("ext4-64bit")]
+    [InlineData("ext4-inline")]
+    [InlineData("fat12")]
+    [InlineData("fat32")]
+    [InlineData("iso-rr")]
+    public void Kind_is_the_type_blkid_reports(string image)
+    {
+        string path = DiskCorpus.Image(image);
+        string blkid = HostTool.Run("blkid", "-p", "-o", "value", "-s", "TYPE", path).Trim();
+        using var file = File.OpenRead(path);
+        Assert.Equal(blkid, FileSystemProbe.Open(file).Kind);
+    }
+
+    [Theory]
     [InlineData("ext2", typeof(ExtFileSystem))]
     [InlineData("ext4-64bit", typeof(ExtFileSystem))]
     [InlineData("fat32", typeof(FatFileSystem))]
