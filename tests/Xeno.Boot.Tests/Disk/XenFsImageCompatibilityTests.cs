@@ -13,7 +13,7 @@ public sealed class XenFsImageCompatibilityTests
 {
     public static TheoryData<string> Images => new()
     {
-        "ext2", "ext3", "ext4", "ext4-4k", "ext4-64bit", "ext4-frag", "ext4-inline",
+        "ext2", "ext3", "ext4", "ext4-4k", "ext4-64bit", "ext4-frag", "ext4-inline", "ext4-metabg",
         "fat12", "fat16", "fat32", "iso-rr", "iso-joliet", "iso-plain", "mbr", "gpt",
     };
 
