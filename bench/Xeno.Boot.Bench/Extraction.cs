@@ -30,6 +30,25 @@ internal static class Extraction
         throw new InvalidOperationException($"{image}: no filesystem holds {config}");
     }
 
+    /// <summary>Everything but the data copy: open, find and read the config, open kernel and initrd; returns their total length.</summary>
+    public static long Locate(string image, string kernel, string initrd, string config)
+    {
+        using var file = new FileStream(image, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.RandomAccess);
+        using var disk = GuestDisk.Open(file);
+        foreach (var (_, fs) in disk.FileSystems())
+        {
+            if (fs.FileExists(config))
+            {
+                using var cfg = fs.OpenFile(config);
+                cfg.CopyTo(Stream.Null);
+                using var k = fs.OpenFile(kernel);
+                using var i = fs.OpenFile(initrd);
+                return k.Length + i.Length;
+            }
+        }
+        throw new InvalidOperationException($"{image}: no filesystem holds {config}");
+    }
+
     private static long Copy(IGuestFileSystem fs, string path, string? target)
     {
         using var source = fs.OpenFile(path);
