@@ -98,6 +98,10 @@ internal static class DiskCorpus
         Place(path, 4160, Image("small-fat12"));
     });
 
+    /// <summary>A hybrid ISO: the plain-tree ISO with Rock Ridge, plus an appended FAT partition in its MBR (as xorriso makes for EFI).</summary>
+    public static string HybridIso => Get("hybrid.iso", path =>
+        HostTool.Run("xorriso", "-as", "mkisofs", "-quiet", "-R", "-append_partition", "2", "0xef", Image("part-fat16-plain"), "-o", path, PlainSource));
+
     /// <summary>A qcow2 conversion of <paramref name="raw"/>: options such as "compat=0.10", "compat=1.1", plus compression.</summary>
     public static string Qcow2(string raw, string options, bool compressed = false) =>
         Get($"{Path.GetFileName(raw)}.{options.Replace(',', '_').Replace('=', '-')}{(compressed ? ".c" : "")}.qcow2", path =>
