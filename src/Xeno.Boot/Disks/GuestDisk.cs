@@ -6,7 +6,8 @@ namespace Xeno.Boot.Disks;
 
 /// <summary>
 /// A guest's disk opened read-only: its container format, its virtual disk, its partition table,
-/// and the filesystems inside. This is the entry point a bootloader uses.
+/// and the filesystems inside. This is the entry point a bootloader uses. Not thread-safe: use
+/// one GuestDisk (and the filesystems it opened) from one thread at a time.
 /// </summary>
 public sealed class GuestDisk : IDisposable
 {

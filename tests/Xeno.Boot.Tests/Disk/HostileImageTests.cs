@@ -136,6 +136,16 @@ public sealed class HostileImageTests
     }
 
     [Fact]
+    public void Stray_ext_magic_inside_a_fat_does_not_make_it_ext()
+    {
+        var bytes = File.ReadAllBytes(DiskCorpus.Image("fat16"));
+        Assert.True(BitConverter.ToUInt32(bytes, 1024 + 0x18) > 6); // allocation-table data where ext keeps its block size
+        bytes[1024 + 0x38] = 0x53;
+        bytes[1024 + 0x39] = 0xEF;
+        Assert.Equal(FileSystemType.Fat, FileSystemProbe.Identify(new MemoryStream(bytes)));
+    }
+
+    [Fact]
     public void Swap_made_by_mkswap_is_named()
     {
         using var file = File.OpenRead(DiskCorpus.Image("part-swap"));
