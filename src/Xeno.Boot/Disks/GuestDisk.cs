@@ -6,7 +6,8 @@ namespace Xeno.Boot.Disks;
 
 /// <summary>
 /// A guest's disk opened read-only: its container format, its virtual disk, its partition table,
-/// and the filesystems inside. This is the entry point a bootloader uses.
+/// and the filesystems inside. This is the entry point a bootloader uses. Not thread-safe: use
+/// one GuestDisk (and the filesystems it opened) from one thread at a time.
 /// </summary>
 public sealed class GuestDisk : IDisposable
 {
@@ -89,7 +90,8 @@ public sealed class GuestDisk : IDisposable
 
     /// <summary>
     /// Every filesystem that opens, with its partition (null for the whole disk), skipping the
-    /// ones that fail; a disk without a table yields its whole-disk filesystem.
+    /// ones that fail; a disk without a table yields its whole-disk filesystem, and a hybrid ISO
+    /// its ISO9660 volume first.
     /// </summary>
     public IReadOnlyList<(Partition? Partition, IGuestFileSystem FileSystem)> FileSystems()
     {
@@ -98,6 +100,17 @@ public sealed class GuestDisk : IDisposable
         {
             found.Add((null, OpenFileSystemAt(0)));
             return found;
+        }
+        if (Table.IsoAtStart)
+        {
+            try
+            {
+                found.Add((null, OpenFileSystemAt(0)));
+            }
+            catch (BootException)
+            {
+                // Not a usable ISO after all; the partitions may still hold something.
+            }
         }
         foreach (var partition in Partitions)
         {

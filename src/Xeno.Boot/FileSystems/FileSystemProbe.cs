@@ -16,7 +16,7 @@ public static class FileSystemProbe
         var head = new byte[ProbeBytes];
         int got = StreamReads.ReadAvailableAt(device, 0, head);
         var h = head.AsSpan(0, got);
-        if (got >= ExtSuperblock.Offset + 0x3A && ExtSuperblock.Probe(h[ExtSuperblock.Offset..]))
+        if (got >= ExtSuperblock.Offset + 0x50 && ExtSuperblock.Probe(h[ExtSuperblock.Offset..]))
         {
             return FileSystemType.Ext;
         }

@@ -26,6 +26,11 @@ public static class StreamReads
     /// <summary>Reads <paramref name="count"/> bytes at <paramref name="offset"/> into a new array.</summary>
     public static byte[] ReadBytesAt(Stream stream, long offset, int count, string what)
     {
+        // Check the range before allocating, so a hostile size cannot make us allocate first and fail later.
+        if (offset < 0 || count < 0 || offset > stream.Length - count)
+        {
+            throw new BootException($"{what}: {count} bytes at offset {offset} lie outside the {stream.Length}-byte device");
+        }
         var bytes = new byte[count];
         ReadExactlyAt(stream, offset, bytes, what);
         return bytes;

@@ -24,19 +24,21 @@ public static class PartitionTableReader
             var e = sector0.AsSpan(446 + 16 * i, 16);
             slots[i] = new MbrSlot(i, e[0], e[4], BinaryPrimitives.ReadUInt32LittleEndian(e[8..]), BinaryPrimitives.ReadUInt32LittleEndian(e[12..]));
         }
+        bool iso = HasIsoAtStart(disk);
         if (slots.Any(s => s.IsGptProtective && !s.IsEmpty))
         {
             var gpt = GptReader.Read(disk);
-            return new PartitionTable(PartitionScheme.Gpt, gpt.Partitions, slots, true, gpt.UsedBackup, []);
+            return new PartitionTable(PartitionScheme.Gpt, gpt.Partitions, slots, true, gpt.UsedBackup, [], iso);
         }
-        if (!LooksLikeMbr(slots))
+        if (!LooksLikeMbr(slots, iso))
         {
             // Filesystem boot sectors (FAT, NTFS) and boot loaders carry 0x55AA too.
             return Whole(slots, signature: true);
         }
         var partitions = new List<Partition>();
         var warnings = new List<string>();
-        foreach (var slot in slots.Where(s => !s.IsEmpty))
+        // In a hybrid ISO an entry starting at sector 0 covers the ISO itself; the ISO is reported by IsoAtStart.
+        foreach (var slot in slots.Where(s => !s.IsEmpty && s.StartLba != 0))
         {
             if (slot.IsExtended)
             {
@@ -47,14 +49,27 @@ public static class PartitionTableReader
                 slot.Type, Guid.Empty, slot.IsActive, IsLogical: false, ""));
         }
         partitions.Sort((a, b) => a.Number.CompareTo(b.Number));
-        return new PartitionTable(PartitionScheme.Mbr, partitions, slots, true, false, warnings);
+        if (partitions.Count == 0)
+        {
+            return Whole(slots, signature: true);
+        }
+        return new PartitionTable(PartitionScheme.Mbr, partitions, slots, true, false, warnings, iso);
     }
 
     private static PartitionTable Whole(IReadOnlyList<MbrSlot> slots, bool signature) =>
         new(PartitionScheme.None, [], slots, signature, false, []);
 
-    /// <summary>A real MBR has at least one entry, and only 0x00/0x80 status bytes and non-zero starts on used entries.</summary>
-    private static bool LooksLikeMbr(IReadOnlyList<MbrSlot> slots)
+    private static bool HasIsoAtStart(Stream disk)
+    {
+        Span<byte> id = stackalloc byte[5];
+        return StreamReads.ReadAvailableAt(disk, 0x8001, id) == 5 && id.SequenceEqual("CD001"u8);
+    }
+
+    /// <summary>
+    /// A real MBR has at least one entry, and only 0x00/0x80 status bytes and non-zero starts on used
+    /// entries (a start of 0 is allowed in hybrid ISOs, where that entry covers the ISO itself).
+    /// </summary>
+    private static bool LooksLikeMbr(IReadOnlyList<MbrSlot> slots, bool hybridIso)
     {
         bool any = false;
         foreach (var s in slots)
@@ -63,7 +78,7 @@ public static class PartitionTableReader
             {
                 continue;
             }
-            if (s.Status is not (0x00 or 0x80) || s.StartLba == 0)
+            if (s.Status is not (0x00 or 0x80) || (s.StartLba == 0 && !hybridIso))
             {
                 return false;
             }

@@ -11,12 +11,17 @@ internal static class DiskExerciser
     private const int HeadBytes = 64 << 10;
     private static readonly string[] Probes = ["/boot/grub/grub.cfg", "/vmlinuz", "/abs", "/boot/loop1", "/boot/../boot/./grub/../many"];
 
-    public readonly record struct Result(int Files, int Directories);
+    /// <summary>Files read, directories listed, and operations refused with a BootException.</summary>
+    public readonly record struct Result(int Files, int Directories, int Refusals);
+
+    [ThreadStatic]
+    private static int _refusals;
 
     /// <summary>Walks the disk; BootExceptions from single operations are swallowed (they are the expected outcome), others escape.</summary>
     public static Result Run(byte[] image)
     {
         int files = 0, directories = 0, nodes = 0;
+        _refusals = 0;
         using var disk = GuestDisk.Open(new MemoryStream(image, writable: false));
         _ = disk.PygrubOffsets();
         var filesystems = new List<IGuestFileSystem>();
@@ -43,7 +48,7 @@ internal static class DiskExerciser
             }
             Walk(fs, "/", 0, ref files, ref directories, ref nodes);
         }
-        return new Result(files, directories);
+        return new Result(files, directories, _refusals);
     }
 
     private static void Walk(IGuestFileSystem fs, string path, int depth, ref int files, ref int directories, ref int nodes)
@@ -55,6 +60,7 @@ internal static class DiskExerciser
         }
         catch (BootException)
         {
+            _refusals++;
             return;
         }
         directories++;
@@ -79,6 +85,7 @@ internal static class DiskExerciser
             }
             catch (BootException)
             {
+                _refusals++;
             }
         }
     }
@@ -107,6 +114,7 @@ internal static class DiskExerciser
         }
         catch (BootException)
         {
+            _refusals++;
         }
     }
 }

@@ -44,9 +44,11 @@ public sealed class DiskFuzzTests
         };
         var bytes = File.ReadAllBytes(path);
         // The unmutated image must read completely, or the fuzzing would test nothing.
-        Assert.True(DiskExerciser.Run(bytes).Files > 0, "the seed image itself must have readable files");
+        var seed = DiskExerciser.Run(bytes);
+        Assert.True(seed.Files > 0, "the seed image itself must have readable files");
         var random = new Random(name.GetHashCode(StringComparison.Ordinal) ^ 0x5EED);
         var undo = new List<(int Offset, byte Value)>();
+        int completed = 0, refused = 0;
         for (int i = 0; i < iterations * Scale; i++)
         {
             Mutate(bytes, random, Math.Min(hotWindow, bytes.Length), undo);
@@ -54,11 +56,20 @@ public sealed class DiskFuzzTests
             var clock = Stopwatch.StartNew();
             try
             {
-                DiskExerciser.Run(bytes);
+                var result = DiskExerciser.Run(bytes);
+                if (result == seed)
+                {
+                    completed++;
+                }
+                else
+                {
+                    refused++;
+                }
             }
             catch (BootException)
             {
                 // A clear refusal is a fine outcome for a damaged image.
+                refused++;
             }
             catch (Exception e)
             {
@@ -73,6 +84,8 @@ public sealed class DiskFuzzTests
             }
             undo.Clear();
         }
+        // Both outcomes must occur, or the mutations are not reaching the parsers.
+        Assert.True(completed > 0 && refused > 0, $"{name}: {completed} read like the seed, {refused} differed");
     }
 
     [Fact]

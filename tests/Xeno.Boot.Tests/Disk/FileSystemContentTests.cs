@@ -20,6 +20,8 @@ public sealed class FileSystemContentTests
         { "ext4-64bit", "ext4" },
         { "ext4-frag", "ext4" },
         { "ext4-inline", "ext4" },
+        { "ext4-metabg", "ext4" },
+        { "iso-rr-relocated", "iso9660" },
         { "fat12", "vfat" },
         { "fat16", "vfat" },
         { "fat32", "vfat" },
@@ -40,6 +42,23 @@ public sealed class FileSystemContentTests
         bool caseless = kind == "vfat" || image is "iso-joliet" or "iso-plain";
         int files = TreeAssert.SameAsSource(fs, DiskCorpus.SourceOf(image), caseless ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
         Assert.True(files >= 4, $"only {files} files compared");
+    }
+
+    [Theory]
+    [InlineData("ext2")]
+    [InlineData("ext3")]
+    [InlineData("ext4")]
+    [InlineData("ext4-64bit")]
+    [InlineData("ext4-inline")]
+    [InlineData("fat12")]
+    [InlineData("fat32")]
+    [InlineData("iso-rr")]
+    public void Kind_is_the_type_blkid_reports(string image)
+    {
+        string path = DiskCorpus.Image(image);
+        string blkid = HostTool.Run("blkid", "-p", "-o", "value", "-s", "TYPE", path).Trim();
+        using var file = File.OpenRead(path);
+        Assert.Equal(blkid, FileSystemProbe.Open(file).Kind);
     }
 
     [Theory]
@@ -118,6 +137,33 @@ public sealed class FileSystemContentTests
         var fs = FileSystemProbe.Open(file);
         Assert.Equal(SourceTree.ManyFiles, fs.ListDirectory("/boot/many").Count);
         Assert.Equal("file 299\n"u8.ToArray(), TreeAssert.ReadAll(fs, "/boot/many/entry-with-a-longish-name-0299.conf"));
+    }
+
+    [Fact]
+    public void Iso_deep_directories_relocated_by_rock_ridge_are_found_where_they_belong()
+    {
+        string path = DiskCorpus.Image("iso-rr-relocated");
+        // Relocation really happened: the image has Rock Ridge child-link (CL) and relocated (RE) entries.
+        var raw = File.ReadAllBytes(path);
+        Assert.True(raw.AsSpan().IndexOf(new byte[] { (byte)'C', (byte)'L', 12, 1 }) > 0);
+        Assert.True(raw.AsSpan().IndexOf(new byte[] { (byte)'R', (byte)'E', 4, 1 }) > 0);
+        using var file = File.OpenRead(path);
+        var fs = FileSystemProbe.Open(file);
+        Assert.Equal("deep\n"u8.ToArray(), TreeAssert.ReadAll(fs, "/deep/a/b/c/d/e/f/g/h/i/leaf.txt"));
+        Assert.Equal(["i"], fs.ListDirectory("/deep/a/b/c/d/e/f/g/h"));
+        Assert.DoesNotContain(fs.ListDirectory("/"), n => n.Equals("RR_MOVED", StringComparison.OrdinalIgnoreCase) || n == "h");
+    }
+
+    [Fact]
+    public void Ext4_meta_bg_descriptors_are_found_in_their_meta_groups()
+    {
+        string path = DiskCorpus.Image("ext4-metabg");
+        Assert.Contains("meta_bg", HostTool.Run("debugfs", "-R", "features", path));
+        using var file = File.OpenRead(path);
+        var fs = new ExtFileSystem(file);
+        Assert.True(fs.Superblock.HasMetaBg);
+        Assert.True(fs.Superblock.GroupCount > 32); // more groups than one 1 KiB descriptor block describes
+        TreeAssert.SameAsSource(fs, DiskCorpus.GuestSource, StringComparer.Ordinal);
     }
 
     [Fact]

@@ -123,6 +123,23 @@ public sealed class PartitionTableTests
     }
 
     [Fact]
+    public void Hybrid_iso_offers_its_iso_volume_and_its_partitions()
+    {
+        using var file = File.OpenRead(DiskCorpus.HybridIso);
+        using var disk = GuestDisk.Open(file);
+        Assert.Equal(PartitionScheme.Mbr, disk.Table.Scheme);
+        Assert.True(disk.Table.IsoAtStart);
+        var partition = Assert.Single(disk.Partitions);
+        Assert.Equal(2, partition.Number);
+        Assert.Equal(0xEF, partition.MbrType);
+        Assert.Equal(["iso9660", "vfat"], disk.FileSystems().Select(f => f.FileSystem.Kind));
+        TreeAssert.SameAsSource(disk.FileSystems()[0].FileSystem, DiskCorpus.PlainSource, StringComparer.Ordinal);
+        // Xen's pygrub under Python 3 never tries the ISO at 0 (see Pygrub_partition_order_matches_xens_pygrub); its source means to.
+        Assert.Equal([partition.Offset], disk.PygrubOffsets());
+        Assert.Equal([0, partition.Offset], disk.PygrubOffsets(hybridIso: true));
+    }
+
+    [Fact]
     public void Fat_boot_sector_without_a_table_is_a_whole_disk_filesystem()
     {
         using var file = File.OpenRead(DiskCorpus.Image("fat16"));
@@ -131,7 +148,7 @@ public sealed class PartitionTableTests
         Assert.Equal(PartitionScheme.None, table.Scheme);
     }
 
-    public static TheoryData<string> PygrubDisks => new() { "mbr", "gpt", "ext4", "fat16", "iso-rr", "active-third", "solaris-swap" };
+    public static TheoryData<string> PygrubDisks => new() { "mbr", "gpt", "ext4", "fat16", "iso-rr", "hybrid-iso", "active-third", "solaris-swap" };
 
     [Theory]
     [MemberData(nameof(PygrubDisks))]
@@ -141,6 +158,7 @@ public sealed class PartitionTableTests
         {
             "mbr" => DiskCorpus.MbrDisk,
             "gpt" => DiskCorpus.GptDisk,
+            "hybrid-iso" => DiskCorpus.HybridIso,
             "active-third" => Crafted(name, b =>
             {
                 WriteMbrEntry(b, 0, 0, 0, 0x83, 2048, 100);

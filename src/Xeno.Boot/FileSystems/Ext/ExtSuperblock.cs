@@ -64,15 +64,20 @@ public sealed record ExtSuperblock(
         }
     }
 
-    /// <summary>True when the magic number of an ext superblock is at its place.</summary>
-    public static bool Probe(ReadOnlySpan<byte> superblock) => superblock.Length >= 0x3A && U16(superblock, 0x38) == Magic;
+    /// <summary>
+    /// True when <paramref name="superblock"/> (the 1 KiB at byte 1024) carries the ext magic number and
+    /// plausible geometry; the extra checks keep stray 0xEF53 bytes (e.g. in a FAT) from passing.
+    /// </summary>
+    public static bool Probe(ReadOnlySpan<byte> superblock) =>
+        superblock.Length >= 0x50 && U16(superblock, 0x38) == Magic && U32(superblock, 0x18) <= 6
+        && U32(superblock, 0x20) != 0 && U32(superblock, 0x28) != 0 && U32(superblock, 0x4C) <= 1;
 
     public static ExtSuperblock Read(Stream device)
     {
         var sb = StreamReads.ReadBytesAt(device, Offset, 1024, "ext superblock");
         if (!Probe(sb))
         {
-            throw new BootException("ext: bad superblock magic");
+            throw new BootException("ext: no valid superblock (magic or geometry)");
         }
         uint logBlock = U32(sb, 0x18);
         if (logBlock > 6)

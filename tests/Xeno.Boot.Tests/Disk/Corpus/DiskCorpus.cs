@@ -34,7 +34,7 @@ internal static class DiskCorpus
         File.WriteAllBytes(Path.Combine(p, "big.bin"), SourceTree.RandomBytes(9, 6_000_000));
     });
 
-    /// <summary>Whole-disk filesystem images by name: ext2, ext3, ext4, ext4-4k, ext4-64bit, ext4-frag, ext4-inline, fat12, fat16, fat32, iso-rr, iso-joliet, iso-plain.</summary>
+    /// <summary>Whole-disk filesystem images by name: ext2, ext3, ext4, ext4-4k, ext4-64bit, ext4-frag, ext4-inline, ext4-metabg, fat12, fat16, fat32, iso-rr, iso-rr-relocated, iso-joliet, iso-plain.</summary>
     public static string Image(string name) => Get(name + ".img", path => BuildImage(name, path));
 
     /// <summary>Source folder an image was built from.</summary>
@@ -98,6 +98,10 @@ internal static class DiskCorpus
         Place(path, 4160, Image("small-fat12"));
     });
 
+    /// <summary>A hybrid ISO: the plain-tree ISO with Rock Ridge, plus an appended FAT partition in its MBR (as xorriso makes for EFI).</summary>
+    public static string HybridIso => Get("hybrid.iso", path =>
+        HostTool.Run("xorriso", "-as", "mkisofs", "-quiet", "-R", "-append_partition", "2", "0xef", Image("part-fat16-plain"), "-o", path, PlainSource));
+
     /// <summary>A qcow2 conversion of <paramref name="raw"/>: options such as "compat=0.10", "compat=1.1", plus compression.</summary>
     public static string Qcow2(string raw, string options, bool compressed = false) =>
         Get($"{Path.GetFileName(raw)}.{options.Replace(',', '_').Replace('=', '-')}{(compressed ? ".c" : "")}.qcow2", path =>
@@ -123,6 +127,7 @@ internal static class DiskCorpus
             case "ext4-64bit": Ext(path, "mkfs.ext4", src, 12, "-b", "4096", "-O", "64bit,flex_bg,^has_journal,metadata_csum"); break;
             case "ext4-frag": Ext(path, "mkfs.ext4", src, 16, "-b", "1024", "-g", "1024", "-O", "^flex_bg,^resize_inode"); break;
             case "ext4-inline": Ext(path, "mkfs.ext4", src, 8, "-b", "1024", "-O", "inline_data"); break;
+            case "ext4-metabg": Ext(path, "mkfs.ext4", src, 16, "-b", "1024", "-g", "256", "-O", "meta_bg,^resize_inode,^flex_bg"); break;
             case "part-ext2-guest": Ext(path, "mkfs.ext2", GuestSource, 6, "-b", "1024"); break;
             case "part-ext4-guest": Ext(path, "mkfs.ext4", GuestSource, 8, "-b", "1024"); break;
             case "part-ext4-plain": Ext(path, "mkfs.ext4", PlainSource, 4, "-b", "1024"); break;
@@ -140,6 +145,7 @@ internal static class DiskCorpus
                 HostTool.Run("mkswap", "-q", path);
                 break;
             case "iso-rr": HostTool.Run("xorriso", "-as", "mkisofs", "-quiet", "-R", "-J", "-o", path, src); break;
+            case "iso-rr-relocated": HostTool.Run("xorriso", "-as", "mkisofs", "-quiet", "-R", "-rr_reloc_dir", "RR_MOVED", "-o", path, src); break;
             case "iso-joliet": HostTool.Run("xorriso", "-as", "mkisofs", "-quiet", "--norock", "-J", "-o", path, src); break;
             case "iso-plain": HostTool.Run("xorriso", "-as", "mkisofs", "-quiet", "--norock", "-o", path, src); break;
             default: throw new ArgumentException($"no corpus image named {name}");

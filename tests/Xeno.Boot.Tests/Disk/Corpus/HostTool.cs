@@ -10,7 +10,7 @@ internal static class HostTool
         ["mkfs.ext2"] = "e2fsprogs", ["mkfs.ext3"] = "e2fsprogs", ["mkfs.ext4"] = "e2fsprogs", ["e2fsck"] = "e2fsprogs",
         ["debugfs"] = "e2fsprogs", ["mkfs.vfat"] = "dosfstools", ["mcopy"] = "mtools", ["mmd"] = "mtools",
         ["xorriso"] = "xorriso", ["sfdisk"] = "fdisk", ["sgdisk"] = "gdisk", ["qemu-img"] = "qemu-utils",
-        ["qemu-io"] = "qemu-utils", ["mkswap"] = "util-linux", ["truncate"] = "coreutils", ["dd"] = "coreutils",
+        ["qemu-io"] = "qemu-utils", ["blkid"] = "util-linux", ["python3"] = "python3", ["mkswap"] = "util-linux", ["truncate"] = "coreutils", ["dd"] = "coreutils",
     };
 
     /// <summary>Runs <paramref name="tool"/> and returns its stdout; fails the test with the tool's stderr when it fails or is missing.</summary>
