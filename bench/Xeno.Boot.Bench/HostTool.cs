@@ -1,0 +1,32 @@
+using System.Diagnostics;
+
+namespace Xeno.Boot.Bench;
+
+/// <summary>Runs the real tools (mkfs.ext4, sfdisk, qemu-img) that build benchmark images.</summary>
+internal static class HostTool
+{
+    public static void Run(string tool, string? input, params string[] args)
+    {
+        var info = new ProcessStartInfo(tool)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {tool}");
+        process.StandardInput.Write(input ?? "");
+        process.StandardInput.Close();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{tool} {string.Join(' ', args)} failed ({process.ExitCode}): {stderr.Result}");
+        }
+    }
+}

@@ -1,0 +1,9 @@
+namespace Xeno.Boot.FileSystems;
+
+/// <summary>Filesystem families this library reads.</summary>
+public enum FileSystemType
+{
+    Ext,
+    Fat,
+    Iso9660,
+}

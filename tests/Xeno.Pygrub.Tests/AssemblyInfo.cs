@@ -1,0 +1,2 @@
+// xeno-pygrub is Linux-only (it needs Unix file modes); so are its tests.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
