@@ -48,4 +48,5 @@ require_dotnet() {
 # The programs Xeno installs, and the project each is published from.
 XENO_PROGRAMS=(
   "xl:src/Xeno.Cli/Xeno.Cli.csproj"
+  "xeno-pygrub:src/Xeno.Pygrub/Xeno.Pygrub.csproj"
 )
