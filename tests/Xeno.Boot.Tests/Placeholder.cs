@@ -1,1 +1,0 @@
-namespace Xeno.Boot.Tests;
