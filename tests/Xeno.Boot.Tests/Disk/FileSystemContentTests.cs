@@ -198,6 +198,18 @@ public sealed class FileSystemContentTests
         Assert.Empty(TreeAssert.ReadAll(fs, "/empty.txt"));
     }
 
+    [Fact]
+    public void Fat32_with_mirroring_off_reads_the_active_table()
+    {
+        var bytes = File.ReadAllBytes(DiskCorpus.Image("fat32"));
+        var bpb = new FatFileSystem(new MemoryStream(bytes)).BootSector;
+        bytes[0x28] = 0x81; // mirroring off, table 1 active
+        bytes.AsSpan((int)bpb.FatOffset, (int)(bpb.SectorsPerFat * bpb.BytesPerSector)).Fill(0xFF); // table 0 destroyed
+        var fs = new FatFileSystem(new MemoryStream(bytes));
+        Assert.Equal(1, fs.BootSector.ActiveFat);
+        TreeAssert.SameAsSource(fs, DiskCorpus.SourceOf("fat32"), StringComparer.OrdinalIgnoreCase);
+    }
+
     [Theory]
     [InlineData("ext4")]
     [InlineData("fat16")]

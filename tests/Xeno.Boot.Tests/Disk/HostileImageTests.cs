@@ -100,6 +100,24 @@ public sealed class HostileImageTests
         Assert.Contains("L1 table", Assert.Throws<BootException>(() => DiskImage.Open(new MemoryStream(bytes))).Message);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Truncated_qcow2_fails_clearly_where_clusters_are_missing(bool compressed)
+    {
+        var bytes = File.ReadAllBytes(DiskCorpus.Qcow2(DiskCorpus.Image("ext2"), "compat=1.1", compressed));
+        var cut = bytes.AsSpan(0, bytes.Length / 2).ToArray();
+        using var disk = DiskImage.Open(new MemoryStream(cut));
+        var e = Assert.Throws<BootException>(() =>
+        {
+            var buffer = new byte[1 << 20];
+            while (disk.Read(buffer) > 0)
+            {
+            }
+        });
+        Assert.Contains("qcow2", e.Message);
+    }
+
     [Fact]
     public void Fat_directory_whose_cluster_chain_loops_is_refused()
     {

@@ -14,10 +14,12 @@ public sealed record FatBootSector(
     long TotalSectors,
     uint RootCluster,
     int FatBits,
-    long ClusterCount)
+    long ClusterCount,
+    int ActiveFat = 0)
 {
     public long ClusterBytes => (long)BytesPerSector * SectorsPerCluster;
-    public long FatOffset => ReservedSectors * BytesPerSector;
+    /// <summary>Byte offset of the allocation table in use (FAT32 may switch mirroring off and name one).</summary>
+    public long FatOffset => (ReservedSectors + ActiveFat * SectorsPerFat) * BytesPerSector;
     public long RootDirectoryOffset => (ReservedSectors + FatCount * SectorsPerFat) * BytesPerSector;
     public long RootDirectoryBytes => RootEntries * 32L;
     public long DataOffset => RootDirectoryOffset + (RootDirectoryBytes + BytesPerSector - 1) / BytesPerSector * BytesPerSector;
@@ -56,8 +58,19 @@ public sealed record FatBootSector(
         long clusters = (total - dataStart) / spc;
         int bits = clusters < 4085 ? 12 : clusters < 65525 ? 16 : 32;
         uint rootCluster = 0;
+        int activeFat = 0;
         if (bits == 32)
         {
+            ushort extFlags = U16(s, 0x28);
+            if ((extFlags & 0x80) != 0)
+            {
+                activeFat = extFlags & 0x0F;
+                if (activeFat >= fats)
+                {
+                    reason = $"FAT32 names allocation table {activeFat} as active but has {fats}";
+                    return null;
+                }
+            }
             if (rootEntries != 0 || U16(s, 0x16) != 0)
             {
                 reason = "FAT32-sized volume with a FAT12/16 root directory";
@@ -76,7 +89,7 @@ public sealed record FatBootSector(
             reason = $"FAT of {fatSize} sectors is too small for {clusters} clusters";
             return null;
         }
-        return new FatBootSector(bps, spc, reserved, fats, fatSize, rootEntries, total, rootCluster, bits, clusters);
+        return new FatBootSector(bps, spc, reserved, fats, fatSize, rootEntries, total, rootCluster, bits, clusters, activeFat);
     }
 
     public static FatBootSector Read(Stream device)
