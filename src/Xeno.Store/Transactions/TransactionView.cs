@@ -15,6 +15,7 @@ internal sealed class TransactionView(NodeTree live) : INodeAccess
 
     private readonly Dictionary<string, StoreNode?> _overlay = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _seen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StoreNode?> _snapshot = new(StringComparer.Ordinal);
     private readonly Dictionary<uint, int> _ownedDelta = [];
 
     /// <summary>Nodes this transaction changed (Xen's transaction-nodes quota counts these).</summary>
@@ -23,8 +24,11 @@ internal sealed class TransactionView(NodeTree live) : INodeAccess
     public StoreNode? Get(string path)
     {
         if (_overlay.TryGetValue(path, out var mine)) return mine;
+        // A node keeps showing the state it had when the transaction first saw it.
+        if (_snapshot.TryGetValue(path, out var seen)) return seen;
         var node = live.Get(path);
-        _seen.TryAdd(path, node?.Generation ?? Absent);
+        _snapshot[path] = node;
+        _seen[path] = node?.Generation ?? Absent;
         return node;
     }
 
