@@ -17,6 +17,7 @@ internal sealed class TransactionView(NodeTree live) : INodeAccess
     private readonly Dictionary<string, long> _seen = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StoreNode?> _snapshot = new(StringComparer.Ordinal);
     private readonly Dictionary<uint, int> _ownedDelta = [];
+    private readonly HashSet<string> _recreated = new(StringComparer.Ordinal);
 
     /// <summary>Nodes this transaction changed (Xen's transaction-nodes quota counts these).</summary>
     public int ChangedNodes => _overlay.Count;
@@ -47,6 +48,8 @@ internal sealed class TransactionView(NodeTree live) : INodeAccess
             var parentPath = StorePath.Parent(path);
             var parent = Get(parentPath) ?? throw new InvalidOperationException($"parent of {path} does not exist");
             _overlay[parentPath] = parent.With(children: parent.Children.Add(StorePath.Name(path)));
+            // Removed and created again: at commit it goes and comes back, moving to the end of its parent's list.
+            if (_overlay.ContainsKey(path)) _recreated.Add(path);
             _overlay[path] = new StoreNode(value, permissions, ImmutableList<string>.Empty, 0);
         }
         Own(permissions.Owner, +1);
@@ -73,7 +76,7 @@ internal sealed class TransactionView(NodeTree live) : INodeAccess
     /// <summary>Applies the overlay to the live tree: removals deepest first, then writes parents first.</summary>
     public void Commit()
     {
-        var removals = _overlay.Where(kv => kv.Value is null && live.Get(kv.Key) is not null)
+        var removals = _overlay.Where(kv => (kv.Value is null || _recreated.Contains(kv.Key)) && live.Get(kv.Key) is not null)
             .Select(kv => kv.Key).OrderByDescending(Depth).ToList();
         foreach (var path in removals) live.Remove(path);
 
