@@ -39,6 +39,23 @@ public sealed partial class XenStoreEngine
 
     public IReadOnlyList<StoreSession> Sessions => _sessions;
 
+    /// <summary>Requests that hit an unexpected exception (answered with EIO). Always 0 unless there is a bug.</summary>
+    public long InternalErrors { get; private set; }
+
+    public Exception? LastInternalError { get; private set; }
+
+    /// <summary>The whole tree as text, one "path = value (perms)" line per node, for comparisons.</summary>
+    public string Dump()
+    {
+        var sb = new StringBuilder();
+        foreach (var path in Tree.PreOrder())
+        {
+            var node = Tree.Get(path)!;
+            sb.Append(path).Append(" = ").Append(Convert.ToHexString(node.Value)).Append(" (").Append(node.Permissions).Append(")\n");
+        }
+        return sb.ToString();
+    }
+
     public bool IsIntroduced(uint domainId) => domainId == 0 || _domains.ContainsKey(domainId);
 
     /// <summary>A new connection acting as <paramref name="domainId"/> (0: the privileged dom0).</summary>
@@ -69,9 +86,12 @@ public sealed partial class XenStoreEngine
             Reply(session, request, result);
             if (request.Type == XsMessageType.Watch && !result.IsError) SendInitialWatchEvent(session);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // A bug must not take the daemon down; the client learns something went wrong.
+            // A bug must not take the daemon down; the client learns something went wrong,
+            // and tests assert this never happens.
+            InternalErrors++;
+            LastInternalError = ex;
             Reply(session, request, XsErrno.EIO);
         }
         finally
