@@ -116,6 +116,9 @@ public sealed partial class XenStoreEngine
         var error = GetNode(view, caller, path, Access.Write, out var node);
         if (node is not null)
         {
+            if (!caller.Privileged && node.Permissions.Owner == caller.DomainId &&
+                Quotas.Exceeds(caller.DomainId, QuotaNames.Memory, view.BytesOwnedBy(caller.DomainId) + value.Length - node.Value.Length))
+                return XsErrno.ENOMEM;
             view.Set(path, value, node.Permissions);
             changes.Add(new Change(path, false, node.Permissions));
             return Result.Ok;
@@ -134,6 +137,11 @@ public sealed partial class XenStoreEngine
             return XsErrno.ENOSPC;
         // Children inherit their parent's permissions; an unprivileged creator owns what it creates.
         var permissions = caller.Privileged ? parent.Permissions : parent.Permissions.WithOwner(caller.DomainId);
+        if (!caller.Privileged)
+        {
+            var added = missing.Sum(m => StoreNode.AccountedSize(m, m == path ? value.Length : 0, permissions));
+            if (Quotas.Exceeds(caller.DomainId, QuotaNames.Memory, view.BytesOwnedBy(caller.DomainId) + added)) return XsErrno.ENOMEM;
+        }
         for (var i = missing.Count - 1; i >= 0; i--)
             view.Set(missing[i], i == 0 ? value : [], permissions);
         changes.Add(new Change(path, false, permissions));

@@ -132,3 +132,27 @@ public class DomainAndQuotaTests
         Assert.Equal("!ENOENT", h.Req(h.Dom0, GetFeature, 0, "9"));
     }
 }
+
+public class MemoryQuotaTests
+{
+    private readonly EngineHarness h = new();
+
+    [Fact]
+    public void MemoryQuotaBindsGuestsAndCountsWhatTheyOwn()
+    {
+        var g = h.Domain(3);
+        h.Req(h.Dom0, Mkdir, 0, "/pub");
+        h.Req(h.Dom0, SetPerms, 0, "/pub", "b0");
+        h.Engine.Quotas.SetForDomain(3, QuotaNames.Memory, 10_000);
+        var written = 0;
+        string reply;
+        while ((reply = h.Write(g, $"/pub/m{written}", new string('x', 1000))) == "OK") written++;
+        Assert.Equal("!ENOMEM", reply);
+        Assert.InRange(written, 8, 10);
+        Assert.InRange(h.Engine.Tree.BytesOwnedBy(3), 8_000, 10_000);
+        Assert.Equal("OK", h.Req(g, Rm, 0, "/pub/m0"));
+        Assert.Equal("OK", h.Write(g, "/pub/again", new string('x', 900)));
+        Assert.Equal("OK", h.Write(h.Dom0, "/pub/dom0", new string('x', 2000)));
+        Assert.Null(h.Engine.CheckInvariants());
+    }
+}
