@@ -39,6 +39,19 @@ public class DomainAndQuotaTests
     }
 
     [Fact]
+    public void ReleaseRevokesGrantsToTheDomain()
+    {
+        h.Domain(3);
+        h.Write(h.Dom0, "/shared", "1");
+        h.Req(h.Dom0, SetPerms, 0, "/shared", "n0", "r3", "w4");
+        Assert.Equal("OK", h.Req(h.Dom0, Release, 0, "3"));
+        Assert.Equal("n0|w4", h.Req(h.Dom0, GetPerms, 0, "/shared").Replace('\0', '|'));
+        // A new domain 3 starts with nothing.
+        var again = h.Domain(3);
+        Assert.Equal("!EACCES", h.Read(again, "/shared"));
+    }
+
+    [Fact]
     public void NodeQuotaBindsGuestsNotDom0()
     {
         var g = h.Domain(3);
