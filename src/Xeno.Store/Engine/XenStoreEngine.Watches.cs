@@ -92,7 +92,10 @@ public sealed partial class XenStoreEngine
                 {
                     eventPath = w.Path;
                 }
-                if (eventPath is not null) _outcome.Outgoing.Add((session, WatchEvent(w.Present(eventPath), w.Token)));
+                if (eventPath is null) continue;
+                var message = WatchEvent(w.Present(eventPath), w.Token);
+                // A deep path plus a long token can outgrow a frame; no client could parse it.
+                if (message.Payload.Length <= XsHeader.PayloadMax) _outcome.Outgoing.Add((session, message));
             }
         }
     }

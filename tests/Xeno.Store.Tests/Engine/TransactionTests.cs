@@ -149,4 +149,21 @@ public class TransactionTests
         Assert.Equal("OK", h.Req(h.Dom0, ResetWatches, 0));
         Assert.Equal("!ENOENT", h.Req(h.Dom0, TransactionEnd, t, "T"));
     }
+
+    [Fact]
+    public void GuestTransactionNodeLimit()
+    {
+        var g = h.Domain(3);
+        h.Req(h.Dom0, Mkdir, 0, "/pub");
+        h.Req(h.Dom0, SetPerms, 0, "/pub", "b0");
+        h.Engine.Quotas.SetForDomain(3, Xeno.Store.Quotas.QuotaNames.TransactionNodes, 6);
+        var t = Start(g);
+        var i = 0;
+        string reply;
+        while ((reply = h.Write(g, $"/pub/n{i}", "", t)) == "OK") i++;
+        Assert.Equal("!ENOSPC", reply);
+        Assert.InRange(i, 3, 6);
+        Assert.Equal("OK", h.Req(g, TransactionEnd, t, "T"));
+        Assert.Equal("", h.Read(h.Dom0, "/pub/n0"));
+    }
 }

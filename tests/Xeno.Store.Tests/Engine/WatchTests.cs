@@ -145,4 +145,17 @@ public class WatchTests
         h.Write(h.Dom0, "/w", "x");
         Assert.Empty(h.Delivered);
     }
+
+    [Fact]
+    public void EventsThatWouldNotFitAFrameAreNotSent()
+    {
+        var token = new string('t', 2000);
+        Assert.Equal("OK", h.Req(h.Dom0, Watch, 0, "/w", token));
+        h.EventsFor(h.Dom0);
+        var deep = "/w/" + new string('p', 2500);
+        Assert.Equal("OK", h.Write(h.Dom0, deep, ""));
+        Assert.Empty(h.EventsFor(h.Dom0));
+        h.Write(h.Dom0, "/w/short", "");
+        Assert.Single(h.EventsFor(h.Dom0));
+    }
 }
