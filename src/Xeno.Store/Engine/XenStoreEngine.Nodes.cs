@@ -235,10 +235,11 @@ public sealed partial class XenStoreEngine
     {
         var args = PayloadStrings.Split(payload);
         if (args.Count < 2) return XsErrno.EINVAL;
-        if (Resolve(caller, args[0], true, out var path) is { } bad) return bad;
-        if (!NodePermissions.TryParse(args.GetRange(1, args.Count - 1), out var permissions)) return XsErrno.EINVAL;
-        if (!caller.Privileged && Quotas.Exceeds(caller.DomainId, QuotaNames.NodePermissions, permissions!.Entries.Count))
+        // Xen checks the count against the quota before it parses anything.
+        if (!caller.Privileged && Quotas.Exceeds(caller.DomainId, QuotaNames.NodePermissions, args.Count - 1))
             return XsErrno.ENOSPC;
+        if (!NodePermissions.TryParse(args.GetRange(1, args.Count - 1), out var permissions)) return XsErrno.EINVAL;
+        if (Resolve(caller, args[0], true, out var path) is { } bad) return bad;
 
         if (path.StartsWith('@'))
         {

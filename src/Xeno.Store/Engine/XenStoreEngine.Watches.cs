@@ -26,7 +26,9 @@ public sealed partial class XenStoreEngine
         }
         var token = args[1];
         if (session.Watches.Any(w => w.Path == path && w.Token == token)) return XsErrno.EEXIST;
-        if (!session.IsPrivileged && Quotas.Exceeds(session.DomainId, QuotaNames.Watches, session.Watches.Count + 1))
+        // Xen counts the domain's watches over all its connections and refuses only once the
+        // count already exceeds the quota (so quota + 1 watches fit).
+        if (!session.IsPrivileged && Quotas.Exceeds(session.DomainId, QuotaNames.Watches, DomainWatchCount(session.DomainId)))
             return XsErrno.E2BIG;
         _justRegistered = new Watch(path, token, prefix, depth);
         session.Watches.Add(_justRegistered);
@@ -66,6 +68,8 @@ public sealed partial class XenStoreEngine
         if (relative) relativePrefix = StorePath.DomainPath(session.DomainId) + "/";
         return null;
     }
+
+    private int DomainWatchCount(uint domainId) => _sessions.Where(s => s.DomainId == domainId).Sum(s => s.Watches.Count);
 
     private static XsMessage WatchEvent(string path, string token) =>
         XsMessage.Create(XsMessageType.WatchEvent, 0, 0, path, token);

@@ -17,6 +17,11 @@ public class DomainAndQuotaTests
         Assert.Equal("!EACCES", h.Req(g, Control, 0, "help"));
         Assert.Equal("!EACCES", h.Req(g, GetQuota, 0));
         Assert.Equal("!EACCES", h.Req(g, SetQuota, 0, "nodes", "1"));
+        Assert.Equal("!EACCES", h.Req(g, IsDomainIntroduced, 0, "3"));
+        Assert.Equal("!EACCES", h.Req(g, SetTarget, 0, "3", "0"));
+        Assert.Equal("/local/domain/3", h.Req(g, GetDomainPath, 0, "3"));
+        // The privilege check comes before the arguments are looked at.
+        Assert.Equal("!EACCES", h.Req(g, Introduce, 0));
         Assert.Equal("!EINVAL", h.Req(h.Dom0, Introduce, 0, "4", "0"));
         Assert.Equal("!EINVAL", h.Req(h.Dom0, Introduce, 0, "0", "0", "0"));
         Assert.Equal("!ENOENT", h.Req(h.Dom0, Release, 0, "44"));
