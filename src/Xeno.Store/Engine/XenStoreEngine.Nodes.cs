@@ -82,7 +82,7 @@ public sealed partial class XenStoreEngine
             ancestor = StorePath.Parent(ancestor);
             above = view.Get(ancestor);
         }
-        if (above is not null && !caller.Can(above.Permissions, wanted)) return XsErrno.EACCES;
+        if (above is not null && !caller.CanAny(above.Permissions, wanted)) return XsErrno.EACCES;
         return error;
     }
 
@@ -254,7 +254,7 @@ public sealed partial class XenStoreEngine
         if (GetNode(view, caller, path, Access.Write | Access.Owner, out var node) is { } error) return error;
         if (!caller.Privileged && permissions!.Owner != node!.Permissions.Owner) return XsErrno.EPERM;
         view.Set(path, node!.Value, permissions!);
-        changes.Add(new Change(path, false, permissions!));
+        changes.Add(new Change(path, false, permissions!, node.Permissions));
         return Result.Ok;
     }
 

@@ -69,6 +69,18 @@ public sealed partial class XenStoreEngine
         return null;
     }
 
+    /// <summary>
+    /// As in Xen: the watcher may read the node (or, after a permission change, could read it
+    /// before), or, for a node that still exists, may read its parent.
+    /// </summary>
+    private bool WatchPermitted(Caller caller, Change change)
+    {
+        if (caller.Can(change.Permissions, Access.Read)) return true;
+        if (change.OldPermissions is { } old && caller.Can(old, Access.Read)) return true;
+        if (change.Removed || change.Path.StartsWith('@')) return false;
+        return Tree.Get(StorePath.Parent(change.Path)) is { } parent && caller.Can(parent.Permissions, Access.Read);
+    }
+
     private int DomainWatchCount(uint domainId) => _sessions.Where(s => s.DomainId == domainId).Sum(s => s.Watches.Count);
 
     private static XsMessage WatchEvent(string path, string token) =>
@@ -84,7 +96,7 @@ public sealed partial class XenStoreEngine
         foreach (var session in _sessions)
         {
             if (session.Watches.Count == 0) continue;
-            if (!CallerOf(session).Can(change.Permissions, Access.Read)) continue;
+            if (!WatchPermitted(CallerOf(session), change)) continue;
             foreach (var w in session.Watches)
             {
                 string? eventPath = null;

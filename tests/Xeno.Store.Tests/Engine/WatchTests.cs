@@ -97,6 +97,31 @@ public class WatchTests
     }
 
     [Fact]
+    public void ReadableParentOrFormerPermissionsAlsoLetEventsThrough()
+    {
+        var g = h.Domain(3);
+        h.Write(h.Dom0, "/open", "");
+        h.Req(h.Dom0, SetPerms, 0, "/open", "r0");
+        h.Write(h.Dom0, "/open/closed", "");
+        h.Req(h.Dom0, SetPerms, 0, "/open/closed", "n0");
+        h.Req(g, Watch, 0, "/open", "t");
+        h.EventsFor(g);
+        // The node is unreadable but its parent is readable: Xen sends the event.
+        h.Write(h.Dom0, "/open/closed", "x");
+        Assert.Equal(["/open/closed|t"], h.EventsFor(g));
+
+        h.Write(h.Dom0, "/shut", "");
+        h.Req(h.Dom0, SetPerms, 0, "/shut", "r0");
+        h.Req(g, Watch, 0, "/shut", "s");
+        h.EventsFor(g);
+        // Losing read access is still reported once, thanks to the old permissions.
+        h.Req(h.Dom0, SetPerms, 0, "/shut", "n0");
+        Assert.Equal(["/shut|s"], h.EventsFor(g));
+        h.Write(h.Dom0, "/shut", "y");
+        Assert.DoesNotContain(h.EventsFor(g), e => e.StartsWith("/shut", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void SpecialWatchesFireOnIntroduceAndRelease()
     {
         h.Req(h.Dom0, Watch, 0, "@introduceDomain", "i");
