@@ -48,5 +48,6 @@ require_dotnet() {
 # The programs Xeno installs, and the project each is published from.
 XENO_PROGRAMS=(
   "xl:src/Xeno.Cli/Xeno.Cli.csproj"
+  "xenod:src/Xeno.Daemon/Xeno.Daemon.csproj"
   "xeno-pygrub:src/Xeno.Pygrub/Xeno.Pygrub.csproj"
 )
