@@ -54,7 +54,7 @@ public class HostileImageTests(CorpusFixture corpus)
             {
             }
             var elapsed = Stopwatch.GetElapsedTime(started);
-            Assert.True(elapsed < TimeSpan.FromSeconds(5), $"{name} mutation {i} took {elapsed}");
+            Assert.True(elapsed < TimeSpan.FromSeconds(30), $"{name} mutation {i} took {elapsed}"); // hang guard on a shared machine
         }
         // Most mutations leave the boot files readable; the test must exercise the success path too.
         Assert.True(chosen > 0, "no mutated image booted at all");

@@ -68,7 +68,7 @@ public sealed class HostileImageTests
         string deep = "/boot" + string.Concat(Enumerable.Repeat("/grub/up", 200)) + "/grub/grub.cfg";
         var clock = Stopwatch.StartNew();
         Assert.True(fs.FileExists(deep));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60)); // hang guard on a shared machine
         Assert.Contains("longer than 4096", Assert.Throws<BootException>(() => fs.FileExists(string.Concat(Enumerable.Repeat("/boot/grub/up", 400)))).Message);
     }
 
@@ -134,7 +134,7 @@ public sealed class HostileImageTests
         var clock = Stopwatch.StartNew();
         var e = Assert.Throws<BootException>(() => looped.ListDirectory("/boot/many"));
         Assert.Contains("loop", e.Message);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60)); // hang guard on a shared machine
     }
 
     [Theory]

@@ -58,7 +58,8 @@ public class ParserFuzzTests
             var elapsed = Stopwatch.GetElapsedTime(started);
             if (elapsed > slowest) slowest = elapsed;
         }
-        Assert.True(slowest < TimeSpan.FromSeconds(2), $"slowest config took {slowest}");
+        // A hang guard, not a speed goal: generous because the test machines are shared and noisy.
+        Assert.True(slowest < TimeSpan.FromSeconds(30), $"slowest config took {slowest}");
     }
 
     [Fact]
@@ -72,7 +73,7 @@ public class ParserFuzzTests
         Assert.Throws<BootException>(() => Grub2Parser.Parse(deep, "/g"));
         var ifs = string.Concat(Enumerable.Repeat("if [ a ]; then\n", 10_000)) + "set default=1\n";
         Assert.Equal(1, Grub2Parser.Parse(ifs + "menuentry 'a' {\n}\n", "/g").DefaultIndex);
-        Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(5));
+        Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(60)); // hang guard (backtracking would take hours)
     }
 
     private static string Mutate(string seed, Random random)
