@@ -33,3 +33,25 @@ install_host_config() {
     log "installed $conf"
   fi
 }
+
+# With systemd as init, xenod runs as a service; elsewhere scripts/demo starts it on demand.
+install_service() {
+  [ -d /run/systemd/system ] || return 0
+  install -m 0644 "$XENO_ROOT/etc/xenod.service" /etc/systemd/system/xenod.service
+  systemctl daemon-reload
+  systemctl enable --now xenod.service >/dev/null 2>&1 || log "could not start xenod.service (see journalctl -u xenod)"
+}
+
+# Starts `xenod run` for a prefix in the background unless one already answers.
+ensure_xenod() {
+  local prefix=$1 i
+  if "$XENO_ROOT/bin/xl" --prefix "$prefix" list >/dev/null 2>&1; then return 0; fi
+  mkdir -p "$prefix/var/log/xeno"
+  log "starting xenod for prefix $prefix (log: $prefix/var/log/xeno/xenod.log)"
+  setsid "$XENO_ROOT/bin/xenod" run --prefix "$prefix" </dev/null >>"$prefix/var/log/xeno/xenod.out" 2>&1 &
+  for i in $(seq 1 60); do
+    "$XENO_ROOT/bin/xl" --prefix "$prefix" list >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  die "xenod did not answer within 30 s (see $prefix/var/log/xeno/xenod.log)"
+}
