@@ -32,9 +32,15 @@ internal sealed class BenchImages(BenchOptions options)
     /// <summary>The big sparse disk with many files.</summary>
     public string HugeDisk => _huge ??= BuildHugeDisk();
 
+    /// <summary>The host folder the guest disk's filesystem was made from (its files are the expected bytes).</summary>
+    public string BootSource => Path.Combine(options.WorkDirectory, "boot-src");
+
+    /// <summary>The host folder the big disk's filesystem was made from.</summary>
+    public string HugeSource => Path.Combine(options.WorkDirectory, "huge-src");
+
     private string BuildBootDisk()
     {
-        string src = Folder("boot-src");
+        string src = Folder(BootSource);
         WriteRandom(Path.Combine(src, KernelPath.TrimStart('/')), KernelBytes, 1);
         WriteRandom(Path.Combine(src, InitrdPath.TrimStart('/')), InitrdBytes, 2);
         WriteText(Path.Combine(src, GrubPath.TrimStart('/')), $"set default=0\nmenuentry 'Debian' {{\n  linux {KernelPath} root=/dev/xvda1 ro console=hvc0\n  initrd {InitrdPath}\n}}\n");
@@ -45,7 +51,7 @@ internal sealed class BenchImages(BenchOptions options)
 
     private string BuildHugeDisk()
     {
-        string src = Folder("huge-src");
+        string src = Folder(HugeSource);
         WriteRandom(Path.Combine(src, KernelPath.TrimStart('/')), KernelBytes, 1);
         WriteRandom(Path.Combine(src, InitrdPath.TrimStart('/')), InitrdBytes, 2);
         WriteText(Path.Combine(src, GrubPath.TrimStart('/')), $"menuentry 'Debian' {{\n  linux {KernelPath}\n  initrd {InitrdPath}\n}}\n");
@@ -83,9 +89,8 @@ internal sealed class BenchImages(BenchOptions options)
         return qcow;
     }
 
-    private string Folder(string name)
+    private static string Folder(string path)
     {
-        string path = Path.Combine(options.WorkDirectory, name);
         if (Directory.Exists(path))
         {
             Directory.Delete(path, recursive: true);

@@ -25,7 +25,7 @@ internal sealed class ExtractionSection : IBenchSection
             }
         }
         // Baseline: the host kernel reading the same two files from its own filesystem, same process, same run.
-        string src = Path.Combine(options.WorkDirectory, "boot-src");
+        string src = images.BootSource;
         var baseline = Timing.Of(() =>
         {
             _ = File.ReadAllBytes(Path.Combine(src, BenchImages.KernelPath.TrimStart('/'))).Length

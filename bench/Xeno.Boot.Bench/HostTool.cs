@@ -2,10 +2,11 @@ using System.Diagnostics;
 
 namespace Xeno.Boot.Bench;
 
-/// <summary>Runs the real tools (mkfs.ext4, sfdisk, qemu-img) that build benchmark images.</summary>
+/// <summary>Runs the real tools (mkfs.ext4, sfdisk, qemu-img, dotnet, the pygrubs) the benchmark needs.</summary>
 internal static class HostTool
 {
-    public static void Run(string tool, string? input, params string[] args)
+    /// <summary>Runs <paramref name="tool"/> to completion; returns its standard output, throws when it fails.</summary>
+    public static string Run(string tool, string? input, params string[] args)
     {
         var info = new ProcessStartInfo(tool)
         {
@@ -22,11 +23,12 @@ internal static class HostTool
         process.StandardInput.Write(input ?? "");
         process.StandardInput.Close();
         var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
+        string stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0)
         {
-            throw new InvalidOperationException($"{tool} {string.Join(' ', args)} failed ({process.ExitCode}): {stderr.Result}");
+            throw new InvalidOperationException($"{tool} {string.Join(' ', args)} failed ({process.ExitCode}): {stderr.Result}{stdout}");
         }
+        return stdout;
     }
 }

@@ -17,7 +17,13 @@ internal readonly record struct Timing(double ColdMs, double MedianMs, double Mi
             action();
             samples[i] = clock.Elapsed.TotalMilliseconds;
         }
-        Array.Sort(samples);
-        return new Timing(cold, samples[runs / 2], samples[0], runs);
+        return FromSamples(cold, samples);
+    }
+
+    /// <summary>A timing from samples measured elsewhere (e.g. interleaved with another contender).</summary>
+    public static Timing FromSamples(double coldMs, IReadOnlyCollection<double> samplesMs)
+    {
+        var sorted = samplesMs.Order().ToArray();
+        return new Timing(coldMs, sorted[sorted.Length / 2], sorted[0], sorted.Length);
     }
 }

@@ -17,7 +17,7 @@ Directory.CreateDirectory(options.WorkDirectory);
 try
 {
     var images = new BenchImages(options);
-    IBenchSection[] sections = [new ExtractionSection(), new LargeImageSection()];
+    IBenchSection[] sections = [new ExtractionSection(), new LargeImageSection(), new PygrubRaceSection()];
     var report = new StringBuilder();
     report.AppendLine("## Xeno.Boot: reading guest disks");
     report.AppendLine();
