@@ -51,7 +51,11 @@ public sealed class GuestDisk : IDisposable
 
     /// <summary>The byte offsets Xen's pygrub would try, in its order (see <see cref="PygrubPartitionOrder"/>).</summary>
     public IReadOnlyList<long> PygrubOffsets(bool activeFirst = false, bool hybridIso = false) =>
-        PygrubPartitionOrder.Offsets(Disk, activeFirst, hybridIso);
+        PygrubOffsets(PygrubOrderOptions.Xen417 with { ActiveFirst = activeFirst, HybridIso = hybridIso });
+
+    /// <summary>The byte offsets pygrub tries, with the chosen departures from Xen 4.17 (reuses the table read at open).</summary>
+    public IReadOnlyList<long> PygrubOffsets(PygrubOrderOptions options) =>
+        PygrubPartitionOrder.Offsets(Disk, Table.PrimarySlots, options);
 
     /// <summary>The bytes of one partition.</summary>
     public Stream OpenPartition(Partition partition) => new SubStream(Disk, partition.Offset, partition.Length);

@@ -1,3 +1,5 @@
+using Xeno.Boot.Partitions;
+
 namespace Xeno.Boot.Loaders;
 
 /// <summary>
@@ -16,7 +18,7 @@ public static class PygrubBootloader
     /// <exception cref="BootSearchException">No partition gave a kernel.</exception>
     public static BootChoice Choose(Stream disk, Func<long, IGuestFileSystem> openFileSystem, BootRequest request)
     {
-        IReadOnlyList<long> offsets = request.Offset is { } forced ? [forced] : PartitionOrder.Offsets(disk);
+        IReadOnlyList<long> offsets = request.Offset is { } forced ? [forced] : PygrubPartitionOrder.Offsets(disk, PygrubOrderOptions.Intended);
         var attempts = new List<PartitionAttempt>();
         foreach (var offset in offsets)
         {

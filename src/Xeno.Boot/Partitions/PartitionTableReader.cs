@@ -11,18 +11,10 @@ public static class PartitionTableReader
 
     public static PartitionTable Read(Stream disk)
     {
-        var sector0 = new byte[SectorSize];
-        int got = StreamReads.ReadAvailableAt(disk, 0, sector0);
-        bool signature = got == SectorSize && sector0[510] == 0x55 && sector0[511] == 0xAA;
-        if (!signature)
+        var slots = ReadPrimarySlots(disk);
+        if (slots.Count == 0)
         {
             return Whole([], signature: false);
-        }
-        var slots = new MbrSlot[4];
-        for (int i = 0; i < 4; i++)
-        {
-            var e = sector0.AsSpan(446 + 16 * i, 16);
-            slots[i] = new MbrSlot(i, e[0], e[4], BinaryPrimitives.ReadUInt32LittleEndian(e[8..]), BinaryPrimitives.ReadUInt32LittleEndian(e[12..]));
         }
         bool iso = HasIsoAtStart(disk);
         if (slots.Any(s => s.IsGptProtective && !s.IsEmpty))
@@ -59,7 +51,29 @@ public static class PartitionTableReader
     private static PartitionTable Whole(IReadOnlyList<MbrSlot> slots, bool signature) =>
         new(PartitionScheme.None, [], slots, signature, false, []);
 
-    private static bool HasIsoAtStart(Stream disk)
+    /// <summary>
+    /// The four raw entries of sector 0 when it ends with 0x55AA, else none. Nothing is judged here:
+    /// a FAT boot sector yields its boot code read as entries, which is what pygrub looks at too.
+    /// </summary>
+    internal static IReadOnlyList<MbrSlot> ReadPrimarySlots(Stream disk)
+    {
+        var sector0 = new byte[SectorSize];
+        int got = StreamReads.ReadAvailableAt(disk, 0, sector0);
+        if (got != SectorSize || sector0[510] != 0x55 || sector0[511] != 0xAA)
+        {
+            return [];
+        }
+        var slots = new MbrSlot[4];
+        for (int i = 0; i < 4; i++)
+        {
+            var e = sector0.AsSpan(446 + 16 * i, 16);
+            slots[i] = new MbrSlot(i, e[0], e[4], BinaryPrimitives.ReadUInt32LittleEndian(e[8..]), BinaryPrimitives.ReadUInt32LittleEndian(e[12..]));
+        }
+        return slots;
+    }
+
+    /// <summary>An ISO9660 primary volume descriptor ("CD001" at byte 0x8001): the disk is (also) an ISO.</summary>
+    internal static bool HasIsoAtStart(Stream disk)
     {
         Span<byte> id = stackalloc byte[5];
         return StreamReads.ReadAvailableAt(disk, 0x8001, id) == 5 && id.SequenceEqual("CD001"u8);

@@ -4,8 +4,9 @@ using Xeno.Boot.Images;
 namespace Xeno.Boot.Partitions;
 
 /// <summary>
-/// The byte offsets Xen's pygrub (4.17, as shipped by Debian and run by Python 3) tries, in order,
-/// when looking for the filesystem that holds the kernel. Facts reproduced:
+/// The byte offsets pygrub tries, in order, when looking for the filesystem that holds the kernel.
+/// With <see cref="PygrubOrderOptions.Xen417"/> (the default) this is Xen 4.17's pygrub as Debian ships it and
+/// runs it under Python 3:
 /// <list type="bullet">
 /// <item>No 0x55AA at byte 510: only offset 0.</item>
 /// <item>Else the four MBR slots in order; a slot whose start LBA is 0 is skipped (its type is not looked at).</item>
@@ -17,62 +18,78 @@ namespace Xeno.Boot.Partitions;
 /// <item>Extended partitions are tried as if they held a filesystem; logical partitions are never tried.</item>
 /// <item>Under Python 3 the active-partition test compares bytes with str and never succeeds, so the active
 /// partition is not moved first, and the HybridISO test fails the same way, so offset 0 is not added for
-/// hybrid ISOs. <paramref name="activeFirst"/>/<paramref name="hybridIso"/> restore what the source intends.</item>
+/// hybrid ISOs.</item>
 /// <item>No usable slot at all: offset 0.</item>
 /// </list>
+/// <see cref="PygrubOrderOptions"/> turns on what the source intends instead, and logical partitions.
 /// Where pygrub crashes (short reads, GPT entries smaller than 40 bytes), this stops cleanly instead.
 /// </summary>
 public static class PygrubPartitionOrder
 {
-    private const int Sector = 512;
-    private const int MaxGptEntries = 4096;
+    private const int Sector = PartitionTableReader.SectorSize;
+    private const int MaxLogical = 128;
 
-    public static IReadOnlyList<long> Offsets(Stream disk, bool activeFirst = false, bool hybridIso = false)
+    public static IReadOnlyList<long> Offsets(Stream disk, PygrubOrderOptions? options = null) =>
+        Offsets(disk, PartitionTableReader.ReadPrimarySlots(disk), options);
+
+    /// <param name="disk">The whole virtual disk.</param>
+    /// <param name="primarySlots">Its sector-0 entries as <see cref="PartitionTableReader"/> read them (none without 0x55AA).</param>
+    /// <param name="options">Departures from Xen 4.17's pygrub; none by default.</param>
+    public static IReadOnlyList<long> Offsets(Stream disk, IReadOnlyList<MbrSlot> primarySlots, PygrubOrderOptions? options = null)
     {
-        var sector0 = new byte[Sector];
-        if (StreamReads.ReadAvailableAt(disk, 0, sector0) < Sector || sector0[510] != 0x55 || sector0[511] != 0xAA)
+        options ??= PygrubOrderOptions.Xen417;
+        if (primarySlots.Count == 0)
         {
             return [0];
         }
         var offsets = new List<long>();
-        if (hybridIso)
+        if (options.HybridIso && PartitionTableReader.HasIsoAtStart(disk))
         {
-            Span<byte> cd = stackalloc byte[5];
-            if (StreamReads.ReadAvailableAt(disk, 0x8001, cd) == 5 && cd.SequenceEqual("CD001"u8))
-            {
-                offsets.Add(0);
-            }
+            offsets.Add(0);
         }
-        for (int slot = 0; slot < 4; slot++)
+        var extended = new List<long>();
+        foreach (var slot in primarySlots)
         {
-            var entry = sector0.AsSpan(446 + 16 * slot, 16);
-            long offset = BinaryPrimitives.ReadUInt32LittleEndian(entry[8..]) * (long)Sector;
-            byte type = entry[4];
+            long offset = slot.StartLba * (long)Sector;
             if (offset == 0)
             {
                 continue;
             }
-            if (type is 0xBF or 0x82)
+            if (slot.Type is 0xBF or 0x82)
             {
-                long? slice = SolarisRootSlice(disk, offset);
-                if (slice is null)
+                long? rootSlice = SolarisRootSlice(disk, offset);
+                if (rootSlice is null)
                 {
                     continue;
                 }
-                offset += slice.Value;
+                offset += rootSlice.Value;
             }
-            if (type == 0xEE)
+            if (slot.IsGptProtective)
             {
-                offsets.AddRange(GptOffsets(disk));
+                offsets.AddRange(options.GptEntriesFromHeader ? GptOffsetsFromHeader(disk) : GptOffsetsAsPygrub(disk));
                 break;
             }
-            if (activeFirst && entry[0] == 0x80)
+            if (options.LogicalPartitions && slot.IsExtended)
+            {
+                extended.Add(offset);
+            }
+            if (options.ActiveFirst && slot.IsActive)
             {
                 offsets.Insert(0, offset);
             }
             else
             {
                 offsets.Add(offset);
+            }
+        }
+        foreach (long start in extended)
+        {
+            foreach (long logical in LogicalOffsets(disk, start))
+            {
+                if (!offsets.Contains(logical))
+                {
+                    offsets.Add(logical);
+                }
             }
         }
         return offsets.Count == 0 ? [0] : offsets;
@@ -98,8 +115,10 @@ public static class PygrubPartitionOrder
         return null;
     }
 
-    private static List<long> GptOffsets(Stream disk)
+    /// <summary>pygrub's reading: count and size from the header, entries from byte 1024, unused ones included.</summary>
+    private static List<long> GptOffsetsAsPygrub(Stream disk)
     {
+        const int MaxEntries = 4096;
         var header = new byte[Sector];
         var offsets = new List<long>();
         if (StreamReads.ReadAvailableAt(disk, Sector, header) < 88)
@@ -114,7 +133,7 @@ public static class PygrubPartitionOrder
         }
         var entry = new byte[40];
         long at = 2 * Sector;
-        for (uint i = 0; i < Math.Min(count, MaxGptEntries); i++, at += size)
+        for (uint i = 0; i < Math.Min(count, MaxEntries); i++, at += size)
         {
             if (StreamReads.ReadAvailableAt(disk, at, entry) < 40)
             {
@@ -122,6 +141,69 @@ public static class PygrubPartitionOrder
             }
             ulong first = BinaryPrimitives.ReadUInt64LittleEndian(entry.AsSpan(32));
             offsets.Add(first > long.MaxValue / Sector ? long.MaxValue : (long)first * Sector);
+        }
+        return offsets;
+    }
+
+    /// <summary>The intended reading: a signed header, entries at its entry LBA, unused (first LBA 0) ones left out.</summary>
+    private static List<long> GptOffsetsFromHeader(Stream disk)
+    {
+        const int MaxEntries = 1024;
+        var header = new byte[Sector];
+        var offsets = new List<long>();
+        if (StreamReads.ReadAvailableAt(disk, Sector, header) < 92 || !header.AsSpan(0, 8).SequenceEqual("EFI PART"u8))
+        {
+            return offsets;
+        }
+        long entriesLba = (long)BinaryPrimitives.ReadUInt64LittleEndian(header.AsSpan(72));
+        uint count = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(80));
+        uint size = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(84));
+        if (size < 128 || size > 4096 || entriesLba < 2 || entriesLba > long.MaxValue / Sector)
+        {
+            return offsets;
+        }
+        var entry = new byte[40];
+        long at = entriesLba * Sector;
+        for (uint i = 0; i < Math.Min(count, MaxEntries); i++, at += size)
+        {
+            // The whole entry must be on the disk, not just the part read.
+            if (at > disk.Length - size || StreamReads.ReadAvailableAt(disk, at, entry) < 40)
+            {
+                break;
+            }
+            ulong first = BinaryPrimitives.ReadUInt64LittleEndian(entry.AsSpan(32));
+            if (first != 0 && first <= long.MaxValue / Sector)
+            {
+                offsets.Add((long)first * Sector);
+            }
+        }
+        return offsets;
+    }
+
+    /// <summary>The logical partitions chained from the extended partition at <paramref name="extendedStart"/> (bytes).</summary>
+    private static List<long> LogicalOffsets(Stream disk, long extendedStart)
+    {
+        var offsets = new List<long>();
+        var seen = new HashSet<long>();
+        var sector = new byte[Sector];
+        long ebr = extendedStart;
+        for (int i = 0; i < MaxLogical && seen.Add(ebr); i++)
+        {
+            if (StreamReads.ReadAvailableAt(disk, ebr, sector) < Sector || sector[510] != 0x55 || sector[511] != 0xAA)
+            {
+                break;
+            }
+            uint start = BinaryPrimitives.ReadUInt32LittleEndian(sector.AsSpan(446 + 8));
+            if (start != 0 && sector[446 + 4] != 0)
+            {
+                offsets.Add(ebr + start * (long)Sector);
+            }
+            uint next = BinaryPrimitives.ReadUInt32LittleEndian(sector.AsSpan(462 + 8));
+            if (next == 0 || sector[462 + 4] == 0)
+            {
+                break;
+            }
+            ebr = extendedStart + next * (long)Sector;
         }
         return offsets;
     }

@@ -1,4 +1,5 @@
 using Xeno.Boot.Disks;
+using Xeno.Boot.Partitions;
 
 namespace Xeno.Boot.Tests.Disk;
 
@@ -24,6 +25,7 @@ internal static class DiskExerciser
         _refusals = 0;
         using var disk = GuestDisk.Open(new MemoryStream(image, writable: false));
         _ = disk.PygrubOffsets();
+        _ = disk.PygrubOffsets(PygrubOrderOptions.Intended);
         var filesystems = new List<IGuestFileSystem>();
         if (disk.Partitions.Count == 0)
         {

@@ -148,57 +148,6 @@ public sealed class PartitionTableTests
         Assert.Equal(PartitionScheme.None, table.Scheme);
     }
 
-    public static TheoryData<string> PygrubDisks => new() { "mbr", "gpt", "ext4", "fat16", "iso-rr", "hybrid-iso", "active-third", "solaris-swap" };
-
-    [Theory]
-    [MemberData(nameof(PygrubDisks))]
-    public void Pygrub_partition_order_matches_xens_pygrub(string name)
-    {
-        string path = name switch
-        {
-            "mbr" => DiskCorpus.MbrDisk,
-            "gpt" => DiskCorpus.GptDisk,
-            "hybrid-iso" => DiskCorpus.HybridIso,
-            "active-third" => Crafted(name, b =>
-            {
-                WriteMbrEntry(b, 0, 0, 0, 0x83, 2048, 100);
-                WriteMbrEntry(b, 0, 1, 0, 0x00, 0, 0);
-                WriteMbrEntry(b, 0, 2, 0x80, 0x83, 4096, 100);
-            }),
-            "solaris-swap" => Crafted(name, b =>
-            {
-                WriteMbrEntry(b, 0, 0, 0, 0x82, 2048, 100);
-                WriteMbrEntry(b, 0, 1, 0, 0x83, 4096, 100);
-            }),
-            _ => DiskCorpus.Image(name),
-        };
-        using var file = File.OpenRead(path);
-        Assert.Equal(PygrubOracle.PartitionOffsets(path), PygrubPartitionOrder.Offsets(file));
-    }
-
-    [Fact]
-    public void Pygrub_order_can_put_the_active_partition_first_as_its_source_intends()
-    {
-        var bytes = new byte[1 << 20];
-        WriteMbrEntry(bytes, 0, 0, 0, 0x83, 64, 100);
-        WriteMbrEntry(bytes, 0, 2, 0x80, 0x83, 512, 100);
-        bytes[510] = 0x55;
-        bytes[511] = 0xAA;
-        Assert.Equal([512L * 512, 64L * 512], PygrubPartitionOrder.Offsets(new MemoryStream(bytes), activeFirst: true));
-        Assert.Equal([64L * 512, 512L * 512], PygrubPartitionOrder.Offsets(new MemoryStream(bytes)));
-    }
-
-    private static string Crafted(string name, Action<byte[]> fill)
-    {
-        string path = Path.Combine(DiskCorpus.Root, $"crafted-{name}-{Guid.NewGuid():N}.img");
-        var bytes = new byte[8 << 20];
-        fill(bytes);
-        bytes[510] = 0x55;
-        bytes[511] = 0xAA;
-        File.WriteAllBytes(path, bytes);
-        return path;
-    }
-
     internal static void WriteMbrEntry(byte[] disk, int sectorOffset, int slot, byte status, byte type, uint start, uint count)
     {
         int at = sectorOffset + 446 + 16 * slot;
