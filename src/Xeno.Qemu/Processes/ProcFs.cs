@@ -1,0 +1,41 @@
+namespace Xeno.Qemu.Processes;
+
+/// <summary>Side effect: reads /proc (root configurable for tests of the readers).</summary>
+public sealed class ProcFs(string root = "/proc")
+{
+    public static ProcFs Host { get; } = new();
+
+    public string Root { get; } = root;
+
+    public ProcStat? Stat(int pid) => Read(Path.Combine(Root, Num(pid), "stat"));
+
+    public ProcStat? ThreadStat(int pid, int tid) => Read(Path.Combine(Root, Num(pid), "task", Num(tid), "stat"));
+
+    /// <summary>The process's argument vector, or null when it is gone.</summary>
+    public IReadOnlyList<string>? CommandLine(int pid)
+    {
+        try
+        {
+            var raw = File.ReadAllText(Path.Combine(Root, Num(pid), "cmdline"));
+            return raw.TrimEnd('\0').Split('\0'); // each argument ends with a NUL
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static ProcStat? Read(string path)
+    {
+        try
+        {
+            return ProcStat.TryParse(File.ReadAllText(path));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static string Num(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
