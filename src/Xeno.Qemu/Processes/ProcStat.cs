@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Xeno.Qemu.Processes;
 
 /// <summary>The fields of /proc/&lt;pid&gt;/stat (or task/&lt;tid&gt;/stat) that the toolstack uses.</summary>
-public sealed record ProcStat(int Pid, string Command, char State, int ParentPid, ulong UserTicks, ulong SystemTicks, ulong StartTicks)
+public sealed record ProcStat(int Pid, string Command, char State, int ParentPid, int SessionId, ulong UserTicks, ulong SystemTicks, ulong StartTicks)
 {
     /// <summary>Linux reports these times in USER_HZ units, which is 100 on x86.</summary>
     public const int TicksPerSecond = 100;
@@ -27,16 +27,17 @@ public sealed record ProcStat(int Pid, string Command, char State, int ParentPid
         if (!int.TryParse(text.AsSpan(0, open).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
             return null;
         var fields = text[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        // fields[0] is stat field 3 (state); utime/stime are fields 14/15, starttime field 22.
+        // fields[0] is stat field 3 (state); ppid 4, session 6, utime/stime 14/15, starttime 22.
         if (fields.Length < 20 || fields[0].Length != 1)
             return null;
         if (!int.TryParse(fields[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int ppid)
+            || !int.TryParse(fields[3], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int session)
             || !ulong.TryParse(fields[11], NumberStyles.None, CultureInfo.InvariantCulture, out ulong utime)
             || !ulong.TryParse(fields[12], NumberStyles.None, CultureInfo.InvariantCulture, out ulong stime)
             || !ulong.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out ulong start))
         {
             return null;
         }
-        return new ProcStat(pid, text[(open + 1)..close], fields[0][0], ppid, utime, stime, start);
+        return new ProcStat(pid, text[(open + 1)..close], fields[0][0], ppid, session, utime, stime, start);
     }
 }

@@ -158,6 +158,23 @@ public sealed class QmpClient : IAsyncDisposable
     public Task SetVncPasswordAsync(string password, CancellationToken cancellationToken = default) =>
         ExecuteAsync("change-vnc-password", new JsonObject { ["password"] = password }, cancellationToken);
 
+    /// <summary>
+    /// QMP set-action: changes what QEMU itself does on guest reboot ("reset"|"shutdown"),
+    /// poweroff ("poweroff"|"pause") and panic ("pause"|"shutdown"|"none"); null leaves one as is.
+    /// </summary>
+    public Task SetActionAsync(string? reboot = null, string? shutdown = null, string? panic = null,
+        CancellationToken cancellationToken = default)
+    {
+        var arguments = new JsonObject();
+        if (reboot is not null)
+            arguments["reboot"] = reboot;
+        if (shutdown is not null)
+            arguments["shutdown"] = shutdown;
+        if (panic is not null)
+            arguments["panic"] = panic;
+        return ExecuteAsync("set-action", arguments, cancellationToken);
+    }
+
     public async Task<QmpStatus> QueryStatusAsync(CancellationToken cancellationToken = default)
     {
         var value = await ExecuteAsync("query-status", null, cancellationToken).ConfigureAwait(false);
@@ -185,6 +202,10 @@ public sealed class QmpClient : IAsyncDisposable
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
+        }
+        catch (IOException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionReset })
+        {
+            // QEMU exiting with our last command unread resets the connection: an ordinary end.
         }
         catch (Exception e) when (e is QmpProtocolException or IOException or SocketException or ObjectDisposedException)
         {

@@ -177,15 +177,8 @@ public sealed partial class XenStoreEngine
     {
         if (Resolve(caller, PayloadStrings.First(payload, out _), false, out var path) is { } bad) return bad;
         if (GetNode(view, caller, path, Access.Read, out var node) is { } error) return error;
-        var bytes = ChildList(node!);
+        var bytes = node!.ChildList;
         return bytes.Length > XsHeader.PayloadMax ? XsErrno.E2BIG : bytes;
-    }
-
-    private static byte[] ChildList(StoreNode node)
-    {
-        var sb = new StringBuilder();
-        foreach (var c in node.Children) sb.Append(c).Append('\0');
-        return Encoding.UTF8.GetBytes(sb.ToString());
     }
 
     private Result DirectoryPart(INodeAccess view, Caller caller, byte[] payload)
@@ -197,7 +190,7 @@ public sealed partial class XenStoreEngine
         if (!int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out var offset)) return XsErrno.EINVAL;
 
         var gen = Encoding.ASCII.GetBytes(node!.Generation.ToString(CultureInfo.InvariantCulture) + "\0");
-        var children = ChildList(node);
+        var children = node.ChildList;
         using var reply = new MemoryStream();
         reply.Write(gen);
         if (offset >= children.Length)

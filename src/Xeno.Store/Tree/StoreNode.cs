@@ -13,6 +13,25 @@ public sealed class StoreNode(byte[] value, NodePermissions permissions, Immutab
     public ImmutableList<string> Children { get; } = children;
     public long Generation { get; } = generation;
 
+    private byte[]? _childList;
+
+    /// <summary>Child names, each NUL-terminated (the DIRECTORY reply); built once per node version.</summary>
+    public byte[] ChildList => _childList ??= BuildChildList();
+
+    private byte[] BuildChildList()
+    {
+        var size = 0;
+        foreach (var c in Children) size += System.Text.Encoding.UTF8.GetByteCount(c) + 1;
+        var bytes = new byte[size];
+        var at = 0;
+        foreach (var c in Children)
+        {
+            at += System.Text.Encoding.UTF8.GetBytes(c, bytes.AsSpan(at));
+            bytes[at++] = 0;
+        }
+        return bytes;
+    }
+
     public StoreNode With(byte[]? value = null, NodePermissions? permissions = null, ImmutableList<string>? children = null, long? generation = null) =>
         new(value ?? Value, permissions ?? Permissions, children ?? Children, generation ?? Generation);
 }
