@@ -13,7 +13,7 @@ internal static class HostFiles
             MustExist(kernel, "kernel");
         if (spec.Ramdisk is { } ramdisk)
             MustExist(ramdisk, "ramdisk");
-        if (spec.Kind == Config.Domain.DomainKind.Pvh && spec.Kernel is { } elf && !IsElf(elf))
+        if (spec.Kind == Config.Domain.DomainKind.Pvh && spec.Kernel is { } elf && !HasPvhEntry(elf))
             throw new EngineException(EngineErrorKind.Invalid,
                 $"pvh: kernel {elf} is not an ELF image with a PVH entry (unpacking a bzImage is not supported yet; use the vmlinux)");
     }
@@ -50,11 +50,18 @@ internal static class HostFiles
             throw new EngineException(EngineErrorKind.Invalid, $"{what} {path}: No such file or directory");
     }
 
-    private static bool IsElf(string path)
+    private static bool HasPvhEntry(string path)
     {
-        Span<byte> magic = stackalloc byte[4];
         using var f = File.OpenRead(path);
-        return f.Read(magic) == 4 && magic.SequenceEqual("\u007fELF"u8);
+        try
+        {
+            var info = Qemu.Kernel.KernelImageProbe.Probe(f);
+            return info.Format == Qemu.Kernel.KernelImageFormat.Elf && info.HasPvhEntry;
+        }
+        catch (Qemu.Kernel.KernelImageException)
+        {
+            return false;
+        }
     }
 
     private static string Canonical(string path)

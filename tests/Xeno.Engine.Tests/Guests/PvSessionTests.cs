@@ -41,6 +41,11 @@ public sealed class PvSessionTests
         Assert.Equal(3, shared.Exit);
         Assert.Contains($"Disk {disk} (vdev=xvda) is already in use by domain 1 (pv-a)", shared.Err, StringComparison.Ordinal);
 
+        // create -p: the vCPUs never start until unpause; destroy frees the name again.
+        Assert.Equal(0, x.Xl("create", "-q", "-p", x.PvConfig("pv-p")).Exit);
+        Assert.Matches(new Regex(@"\npv-p {36}     2   128     1     --p---       0\.0\n"), x.Xl("list").Out);
+        Assert.Equal((0, "", ""), x.Xl("destroy", "2"));
+
         // No guest agent: Xen's PV control messages and rc.
         var shutdown = x.Xl("shutdown", "pv-a");
         Assert.Equal(1, shutdown.Exit);
@@ -85,6 +90,9 @@ public sealed class PvSessionTests
         Assert.Equal("1\n", x.Xl("domid", "pv-renamed").Out);
         Assert.Equal((1, "", "Can't get domid of domain name 'pv-a', maybe this domain does not exist.\n"), x.Xl("domid", "pv-a"));
 
+        // -F: the ACPI power button instead (the kit's init ignores it, so the guest stays up).
+        Assert.Equal((0, "", "Shutting down domain 1\nPV control interface not available: sending ACPI power button event.\n"),
+            x.Xl("shutdown", "-F", "pv-renamed"));
         Assert.Equal((0, "", ""), x.Xl("destroy", "pv-renamed"));
         Assert.Equal(["Domain-0"], x.ListNames());
         Assert.Contains("Domain 1 (pv-a) created", x.Xl("dmesg").Out, StringComparison.Ordinal);
