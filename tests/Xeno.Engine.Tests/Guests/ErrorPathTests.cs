@@ -88,7 +88,7 @@ public sealed class ErrorPathTests : IAsyncLifetime
         var r = none.Xl("list");
         Assert.Equal(1, r.Exit);
         Assert.StartsWith($"cannot reach xenod at {Path.Combine(none.Prefix, "run/xeno/xenod.sock")}: ", r.Err, StringComparison.Ordinal);
-        Assert.EndsWith("(is `xenod run` running for this prefix?)\n", r.Err, StringComparison.Ordinal);
+        Assert.EndsWith("(xenod is not running for this prefix? start it with `xenod run --prefix P`)\n", r.Err, StringComparison.Ordinal);
         var c = none.Xl("create", "-q", none.WriteConfig("a.cfg", "name=\"a\"\nmemory=64\nkernel=\"/k\"\n"));
         Assert.Equal(3, c.Exit);
     }

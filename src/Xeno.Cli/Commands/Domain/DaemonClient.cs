@@ -63,7 +63,7 @@ public sealed class DaemonClient : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new DaemonException($"cannot reach xenod at {_socket}: {e.InnerException?.Message ?? e.Message} (is `xenod run` running for this prefix?)",
+            throw new DaemonException($"cannot reach xenod at {_socket}: {e.InnerException?.Message ?? e.Message} (xenod is not running for this prefix? start it with `xenod run --prefix P`)",
                 "unreachable", 0);
         }
         using (response)
