@@ -97,10 +97,18 @@ internal static class MachineMapper
         if (vdev.StartsWith("hd", StringComparison.Ordinal) && vdev.Length == 3 && vdev[2] is >= 'a' and <= 'd')
         {
             bool ahci = spec.Hvm?.HdType == "ahci";
+            // QEMU's emulated hard disks cannot be read-only; libxl refuses them with these words.
+            if (d.ReadOnly && !d.IsCdrom)
+                throw new EngineException(EngineErrorKind.Invalid,
+                    $"qemu-xen doesn't support read-only {(ahci ? "AHCI" : "IDE")} disk drivers");
             return new DiskSpec(d.Target ?? "", format, ahci ? DiskBus.Ahci : DiskBus.Ide, media, d.ReadOnly, vdev[2] - 'a');
         }
         if (vdev.StartsWith("sd", StringComparison.Ordinal) && vdev.Length == 3 && vdev[2] is >= 'a' and <= 'f')
+        {
+            if (d.ReadOnly && !d.IsCdrom)
+                throw new EngineException(EngineErrorKind.Invalid, "qemu-xen doesn't support read-only AHCI disk drivers");
             return new DiskSpec(d.Target ?? "", format, DiskBus.Ahci, media, d.ReadOnly, vdev[2] - 'a');
+        }
         if (d.IsCdrom)
             return new DiskSpec(d.Target ?? "", format, DiskBus.Ide, media, d.ReadOnly);
         return new DiskSpec(d.Target ?? "", format, DiskBus.Virtio, media, d.ReadOnly);

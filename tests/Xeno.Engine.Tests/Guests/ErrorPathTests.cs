@@ -66,6 +66,14 @@ public sealed class ErrorPathTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Read_only_emulated_hard_disks_are_refused_as_libxl_does()
+    {
+        var r = Create("roide", $"name=\"ri\"\ntype=\"hvm\"\nmemory=64\nvnc=0\ndisk=['{_x.Kit.HvmDisk},raw,hda,ro']\n");
+        Assert.Equal(3, r.Exit);
+        Assert.StartsWith("qemu-xen doesn't support read-only IDE disk drivers\n", r.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unknown_domains_give_xl_messages()
     {
         Assert.Equal((1, "", "nosuch is an invalid domain identifier (rc=-6)\n"), _x.Xl("pause", "nosuch"));
