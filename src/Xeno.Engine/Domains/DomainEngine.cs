@@ -19,6 +19,8 @@ public sealed record EngineOptions
     public TimeSpan QuitTimeout { get; init; } = TimeSpan.FromSeconds(5);
     /// <summary>How many rotated console logs to keep (name.log.1 ... .N), as xl does with 10.</summary>
     public int ConsoleLogGenerations { get; init; } = 10;
+    /// <summary>Run the xenstore server inside xenod (socket &lt;prefix&gt;/run/xenstored/socket) and publish domains there.</summary>
+    public bool EmbeddedXenstore { get; init; } = true;
 }
 
 /// <summary>
@@ -54,6 +56,9 @@ public sealed class DomainEngine : IAsyncDisposable
         _launcher = new QemuLauncher(time, _proc);
         _records = new RuntimeRecordStore(paths.RecordDir);
     }
+
+    /// <summary>Where domains are published in xenstore (EngineHost sets the embedded store).</summary>
+    public Store.IDomainStore Store { get; set; } = Xeno.Engine.Store.IDomainStore.None;
 
     public EngineLog Log => _log;
     public AcceleratorChoice Accelerator => _accel;
@@ -207,6 +212,7 @@ public sealed class DomainEngine : IAsyncDisposable
         domain.Phase = DomainPhase.Running;
         await ReadVcpuThreadsAsync(domain, instance, cancel);
         _records.Save(domain);
+        Publish(() => Store.Introduce(domid, name, spec, domain.StartTime));
         domain.Monitor = Task.Run(() => MonitorAsync(domain, instance), CancellationToken.None);
         _log.Info($"Domain {domid} ({name}) created: {spec.Kind.ToXenName()}, {spec.MemoryMiB} MiB, {spec.Vcpus} vCPU(s), " +
                   $"{AcceleratorSelector.Name(accel)}, qemu pid {instance.Process.Pid}{(paused ? ", paused" : "")}");
@@ -290,6 +296,7 @@ public sealed class DomainEngine : IAsyncDisposable
             _log.Info($"Domain {d.Domid} renamed from {d.Name} to {newName}");
             d.Name = newName;
             _records.Save(d);
+            Publish(() => Store.Rename(d.Domid, newName, d.Spec));
             return Task.CompletedTask;
         });
 
@@ -351,6 +358,20 @@ public sealed class DomainEngine : IAsyncDisposable
         _domains.Remove(d.Domid);
         _records.Delete(d.Domid);
         CleanRunDir(d.Domid);
+        Publish(() => Store.Release(d.Domid, d.Spec));
+    }
+
+    /// <summary>xenstore is a view for tools: a failure there is logged, never fatal to a guest.</summary>
+    private void Publish(Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            _log.Info($"xenstore update failed: {e.Message}");
+        }
     }
 
     private async Task StopQemuAsync(QemuInstance q)
@@ -476,9 +497,14 @@ public sealed class DomainEngine : IAsyncDisposable
                 string original = d.Name;
                 d.Name = preservedName;
                 if (d.Qemu is null)
+                {
                     await DestroyLockedAsync(d);
+                }
                 else
+                {
                     _records.Save(d);
+                    Publish(() => Store.Rename(d.Domid, preservedName, d.Spec));
+                }
                 await RestartLockedAsync(d.Spec, original);
                 break;
             default:

@@ -1,6 +1,7 @@
 using Xeno.Engine.Api;
 using Xeno.Engine.Domains;
 using Xeno.Qemu.Acceleration;
+using Xeno.Store.Server;
 
 namespace Xeno.Engine.Hosting;
 
@@ -11,12 +12,17 @@ namespace Xeno.Engine.Hosting;
 /// </summary>
 public sealed class EngineHost : IAsyncDisposable
 {
-    private EngineHost(DomainEngine engine, ApiServer api, EnginePaths paths)
+    private EngineHost(DomainEngine engine, ApiServer api, EnginePaths paths, XenStoreServer? store, Store.XenstoreWriter? writer)
     {
         Engine = engine;
         Api = api;
         Paths = paths;
+        _store = store;
+        _writer = writer;
     }
+
+    private readonly XenStoreServer? _store;
+    private readonly Store.XenstoreWriter? _writer;
 
     public DomainEngine Engine { get; }
     public ApiServer Api { get; }
@@ -32,16 +38,34 @@ public sealed class EngineHost : IAsyncDisposable
         var accel = HostAccelerator.Detect();
         log.Info($"xenod starting on {paths.Socket}; accelerator {accel.Reason}");
         var engine = new DomainEngine(paths, log, time, accel, options);
+        XenStoreServer? store = null;
+        Store.XenstoreWriter? writer = null;
+        if (options?.EmbeddedXenstore ?? true)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(paths.XenstoreSocket)!);
+            store = XenStoreServer.Start(new XenStoreServerOptions
+            {
+                SocketPath = paths.XenstoreSocket,
+                StateDirectory = XenStoreServerOptions.StateDirectoryUnder(paths.Prefix),
+                DomainSocketDirectory = XenStoreServerOptions.DomainSocketDirectoryUnder(paths.Prefix),
+            });
+            writer = new Store.XenstoreWriter(paths.XenstoreSocket);
+            engine.Store = new Store.XenstoreDomainStore(writer);
+            log.Info($"xenstore on {paths.XenstoreSocket}");
+        }
         await engine.RecoverAsync(cancel);
         var api = await ApiServer.StartAsync(paths.Socket, engine, time.GetUtcNow(), cancel);
         await File.WriteAllTextAsync(paths.PidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n", cancel);
-        return new EngineHost(engine, api, paths);
+        return new EngineHost(engine, api, paths, store, writer);
     }
 
     public async ValueTask DisposeAsync()
     {
         await Api.DisposeAsync();
         await Engine.DisposeAsync();
+        _writer?.Dispose();
+        if (_store is not null)
+            await _store.DisposeAsync();
         File.Delete(Paths.Socket);
         File.Delete(Paths.PidFile);
     }

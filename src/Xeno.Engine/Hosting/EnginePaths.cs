@@ -21,6 +21,8 @@ public sealed class EnginePaths
     public string DaemonLog => Path.Combine(LogDir, "xenod.log");
     public string ConsoleLogDir => Path.Combine(LogDir, "console");
     public string DumpDir => Path.Combine(Prefix, "var/lib/xeno/dump");
+    /// <summary>Xen's xenstored socket path under the prefix (Xen's tools default to /run/xenstored/socket).</summary>
+    public string XenstoreSocket => Path.Combine(Prefix, "run/xenstored/socket");
 
     /// <summary>Per-domain QEMU files. Short names: unix socket paths are limited to 107 bytes.</summary>
     public string DomainRunDir(int domid) => Path.Combine(RunDir, "d" + domid.ToString(CultureInfo.InvariantCulture));

@@ -32,6 +32,15 @@ public sealed class PvSessionTests
         Assert.StartsWith(Header + "Domain-0                                     0 ", list.Out, StringComparison.Ordinal);
         Assert.Matches(new Regex(@"\npv-a {36}     1   128     1     [r-][b-]----  [ \d]{5}\d\.\d\n$"), list.Out);
 
+        // xenstore: the nodes libxl writes, read back with Debian's xenstore-read.
+        Assert.Equal((0, "pv-a\n"), XenstoreTool.Run(x.Prefix, "xenstore-read", "/local/domain/1/name"));
+        var vmPath = XenstoreTool.Run(x.Prefix, "xenstore-read", "/local/domain/1/vm").Out.Trim();
+        Assert.Matches("^/vm/[0-9a-f-]{36}$", vmPath);
+        Assert.Equal((0, "pv-a\n"), XenstoreTool.Run(x.Prefix, "xenstore-read", vmPath + "/name"));
+        Assert.Equal((0, "/local/domain/0/backend/vbd/1/51712\n"), XenstoreTool.Run(x.Prefix, "xenstore-read", "/local/domain/1/device/vbd/51712/backend"));
+        Assert.Equal((0, disk + "\n"), XenstoreTool.Run(x.Prefix, "xenstore-read", "/local/domain/0/backend/vbd/1/51712/params"));
+        Assert.Equal((0, "131072\n"), XenstoreTool.Run(x.Prefix, "xenstore-read", "/local/domain/1/memory/target"));
+
         // A second domain with the same name, or the same disk read-write, is refused.
         var same = x.Xl("create", cfg);
         Assert.Equal(3, same.Exit);
@@ -89,6 +98,7 @@ public sealed class PvSessionTests
         Assert.Equal((0, "", ""), x.Xl("rename", "pv-a", "pv-renamed"));
         Assert.Equal("1\n", x.Xl("domid", "pv-renamed").Out);
         Assert.Equal((1, "", "Can't get domid of domain name 'pv-a', maybe this domain does not exist.\n"), x.Xl("domid", "pv-a"));
+        Assert.Equal((0, "pv-renamed\n"), XenstoreTool.Run(x.Prefix, "xenstore-read", "/local/domain/1/name"));
 
         // -F: the ACPI power button instead (the kit's init ignores it, so the guest stays up).
         Assert.Equal((0, "", "Shutting down domain 1\nPV control interface not available: sending ACPI power button event.\n"),
@@ -96,6 +106,9 @@ public sealed class PvSessionTests
         Assert.Equal((0, "", ""), x.Xl("destroy", "pv-renamed"));
         Assert.Equal(["Domain-0"], x.ListNames());
         Assert.Contains("Domain 1 (pv-a) created", x.Xl("dmesg").Out, StringComparison.Ordinal);
+        Assert.NotEqual(0, XenstoreTool.Run(x.Prefix, "xenstore-read", "/local/domain/1/name").Exit);
+        Assert.NotEqual(0, XenstoreTool.Run(x.Prefix, "xenstore-read", vmPath + "/name").Exit);
+        Assert.NotEqual(0, XenstoreTool.Run(x.Prefix, "xenstore-read", "/local/domain/0/backend/vbd/1").Exit);
         // Nothing is left behind in the runtime folder.
         Assert.Empty(Directory.GetFiles(Path.Combine(x.Prefix, "run/xeno/domains")));
         Assert.False(Directory.Exists(Path.Combine(x.Prefix, "run/xeno/d1")));

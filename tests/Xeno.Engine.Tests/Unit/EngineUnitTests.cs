@@ -118,3 +118,31 @@ public sealed class EngineUnitTests
         }
     }
 }
+
+/// <summary>The xenstore nodes of a domain, as libxl lays them out.</summary>
+public sealed class DomainStoreNodesTests
+{
+    [Fact]
+    public void Nodes_follow_libxl_layout()
+    {
+        var spec = Xeno.Engine.Tests.Unit.Specs.From(Xeno.Engine.Tests.Unit.Specs.Samples[1]);
+        var nodes = Xeno.Engine.Store.DomainStoreNodes.For(7, "h", spec, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_250))
+            .ToDictionary(n => n.Path, n => n.Value);
+        var vm = $"/vm/{spec.Uuid:D}";
+        Assert.Equal("h", nodes["/local/domain/7/name"]);
+        Assert.Equal("7", nodes["/local/domain/7/domid"]);
+        Assert.Equal(vm, nodes["/local/domain/7/vm"]);
+        Assert.Equal("1700000000.25", nodes[vm + "/start_time"]);
+        Assert.Equal("524288", nodes["/local/domain/7/memory/target"]);
+        Assert.Equal("online", nodes["/local/domain/7/cpu/1/availability"]);
+        Assert.Equal("offline", nodes["/local/domain/7/cpu/3/availability"]);
+        Assert.Equal("hvm", nodes["/libxl/7/type"]);
+        // hda = 768, hdc = 5632 (cdrom, read-only), xvdb = 51728.
+        Assert.Equal("/local/domain/0/backend/vbd/7/768", nodes["/local/domain/7/device/vbd/768/backend"]);
+        Assert.Equal("cdrom", nodes["/local/domain/7/device/vbd/5632/device-type"]);
+        Assert.Equal("r", nodes["/local/domain/0/backend/vbd/7/5632/mode"]);
+        Assert.Equal("w", nodes["/local/domain/0/backend/vbd/7/768/mode"]);
+        Assert.Equal("xvdb", nodes["/local/domain/0/backend/vbd/7/51728/dev"]);
+        Assert.Equal(["/local/domain/7", vm, "/libxl/7", "/local/domain/0/backend/vbd/7"], Xeno.Engine.Store.DomainStoreNodes.Roots(7, spec));
+    }
+}
