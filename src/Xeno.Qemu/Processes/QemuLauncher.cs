@@ -159,8 +159,7 @@ public sealed class QemuLauncher
     {
         if (PidFile.TryRead(files.PidFile) is { } pid && _proc.Stat(pid) is { HasExited: false } stat)
         {
-            var argv = _proc.CommandLine(pid);
-            if (argv is not null && argv.Any(a => a.Contains(QemuCommandLine.Escape(files.QmpSocket), StringComparison.Ordinal)))
+            if (QemuProcess.IsGuestQemu(_proc.CommandLine(pid), files))
                 new QemuProcess(pid, stat.StartTicks, files, _proc).Kill();
         }
     }

@@ -89,9 +89,17 @@ public sealed class QemuProcess
         var stat = proc.Stat(pid);
         if (stat is null || stat.HasExited)
             return null;
-        var argv = proc.CommandLine(pid);
-        if (argv is null || !argv.Any(a => a.Contains(QemuCommandLine.Escape(files.QmpSocket), StringComparison.Ordinal)))
+        if (!IsGuestQemu(proc.CommandLine(pid), files))
             return null;
         return new QemuProcess(pid, stat.StartTicks, files, proc);
+    }
+
+    /// <summary>Whether an argument vector is the QEMU of the guest owning these runtime files.</summary>
+    internal static bool IsGuestQemu(IReadOnlyList<string>? argv, RuntimeFiles files)
+    {
+        if (argv is null)
+            return false;
+        string qmp = $"socket,id=qmp,path={QemuCommandLine.Escape(files.QmpSocket)},";
+        return argv.Any(a => a.StartsWith(qmp, StringComparison.Ordinal));
     }
 }

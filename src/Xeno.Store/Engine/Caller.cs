@@ -7,4 +7,8 @@ internal readonly record struct Caller(uint DomainId, bool Privileged, uint? Tar
 {
     public bool Can(NodePermissions permissions, Access wanted) =>
         Privileged || (permissions.For(DomainId, Target) & wanted) == wanted;
+
+    /// <summary>Whether any of the wanted bits is granted (Xen asks parents this way).</summary>
+    public bool CanAny(NodePermissions permissions, Access wanted) =>
+        Privileged || (permissions.For(DomainId, Target) & wanted) != 0;
 }

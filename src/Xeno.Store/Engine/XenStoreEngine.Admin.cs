@@ -86,6 +86,7 @@ public sealed partial class XenStoreEngine
     private long Used(uint domainId, string name) => name switch
     {
         QuotaNames.Nodes => Tree.OwnedBy(domainId),
+        QuotaNames.Memory => Tree.BytesOwnedBy(domainId),
         QuotaNames.Watches => _sessions.Where(s => s.DomainId == domainId).Sum(s => s.WatchCount),
         QuotaNames.Transactions => _sessions.Where(s => s.DomainId == domainId).Sum(s => s.TransactionCount),
         _ => 0,

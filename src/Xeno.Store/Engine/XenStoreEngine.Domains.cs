@@ -47,8 +47,9 @@ public sealed partial class XenStoreEngine
     }
 
     /// <summary>
-    /// Forgets the domain, drops its sessions' state and hands the nodes it owned to dom0
-    /// (so a later domain reusing the id gains nothing; Xen does the same since XSA-322).
+    /// Forgets the domain, drops its sessions' state, hands the nodes it owned to dom0 and
+    /// revokes the access it was granted elsewhere, so a later domain reusing the id gains
+    /// nothing (Xen does the same since XSA-322).
     /// </summary>
     private void ReleaseDomain(uint domainId)
     {
@@ -56,13 +57,25 @@ public sealed partial class XenStoreEngine
         Quotas.ForgetDomain(domainId);
         foreach (var d in _domains.Values) if (d.Target == domainId) d.Target = null;
         foreach (var s in _sessions.Where(s => s.DomainId == domainId).ToList()) Disconnect(s);
-        if (Tree.OwnedBy(domainId) == 0) return;
-        var owned = Tree.All.Where(kv => kv.Value.Permissions.Owner == domainId).Select(kv => kv.Key).ToList();
-        foreach (var path in owned)
+        var affected = Tree.All.Where(kv => Mentions(kv.Value.Permissions, domainId)).Select(kv => kv.Key).ToList();
+        foreach (var path in affected)
         {
             var node = Tree.Get(path)!;
-            Tree.Set(path, node.Value, node.Permissions.WithOwner(0));
+            Tree.Set(path, node.Value, Revoke(node.Permissions, domainId));
         }
+    }
+
+    private static bool Mentions(NodePermissions permissions, uint domainId) =>
+        permissions.Entries.Any(e => e.DomainId == domainId);
+
+    private static NodePermissions Revoke(NodePermissions permissions, uint domainId)
+    {
+        var entries = new List<PermissionEntry>(permissions.Entries.Count);
+        var first = permissions.Entries[0];
+        entries.Add(first.DomainId == domainId ? first with { DomainId = 0 } : first);
+        for (var i = 1; i < permissions.Entries.Count; i++)
+            if (permissions.Entries[i].DomainId != domainId) entries.Add(permissions.Entries[i]);
+        return new NodePermissions(entries);
     }
 
     private Result HandleResume(Caller caller, byte[] payload)

@@ -82,7 +82,7 @@ public sealed partial class XenStoreEngine
             ancestor = StorePath.Parent(ancestor);
             above = view.Get(ancestor);
         }
-        if (above is not null && !caller.Can(above.Permissions, wanted)) return XsErrno.EACCES;
+        if (above is not null && !caller.CanAny(above.Permissions, wanted)) return XsErrno.EACCES;
         return error;
     }
 
@@ -116,6 +116,9 @@ public sealed partial class XenStoreEngine
         var error = GetNode(view, caller, path, Access.Write, out var node);
         if (node is not null)
         {
+            if (!caller.Privileged && node.Permissions.Owner == caller.DomainId &&
+                Quotas.Exceeds(caller.DomainId, QuotaNames.Memory, view.BytesOwnedBy(caller.DomainId) + value.Length - node.Value.Length))
+                return XsErrno.ENOMEM;
             view.Set(path, value, node.Permissions);
             changes.Add(new Change(path, false, node.Permissions));
             return Result.Ok;
@@ -134,6 +137,11 @@ public sealed partial class XenStoreEngine
             return XsErrno.ENOSPC;
         // Children inherit their parent's permissions; an unprivileged creator owns what it creates.
         var permissions = caller.Privileged ? parent.Permissions : parent.Permissions.WithOwner(caller.DomainId);
+        if (!caller.Privileged)
+        {
+            var added = missing.Sum(m => StoreNode.AccountedSize(m, m == path ? value.Length : 0, permissions));
+            if (Quotas.Exceeds(caller.DomainId, QuotaNames.Memory, view.BytesOwnedBy(caller.DomainId) + added)) return XsErrno.ENOMEM;
+        }
         for (var i = missing.Count - 1; i >= 0; i--)
             view.Set(missing[i], i == 0 ? value : [], permissions);
         changes.Add(new Change(path, false, permissions));
@@ -227,10 +235,11 @@ public sealed partial class XenStoreEngine
     {
         var args = PayloadStrings.Split(payload);
         if (args.Count < 2) return XsErrno.EINVAL;
-        if (Resolve(caller, args[0], true, out var path) is { } bad) return bad;
-        if (!NodePermissions.TryParse(args.GetRange(1, args.Count - 1), out var permissions)) return XsErrno.EINVAL;
-        if (!caller.Privileged && Quotas.Exceeds(caller.DomainId, QuotaNames.NodePermissions, permissions!.Entries.Count))
+        // Xen checks the count against the quota before it parses anything.
+        if (!caller.Privileged && Quotas.Exceeds(caller.DomainId, QuotaNames.NodePermissions, args.Count - 1))
             return XsErrno.ENOSPC;
+        if (!NodePermissions.TryParse(args.GetRange(1, args.Count - 1), out var permissions)) return XsErrno.EINVAL;
+        if (Resolve(caller, args[0], true, out var path) is { } bad) return bad;
 
         if (path.StartsWith('@'))
         {
@@ -245,7 +254,7 @@ public sealed partial class XenStoreEngine
         if (GetNode(view, caller, path, Access.Write | Access.Owner, out var node) is { } error) return error;
         if (!caller.Privileged && permissions!.Owner != node!.Permissions.Owner) return XsErrno.EPERM;
         view.Set(path, node!.Value, permissions!);
-        changes.Add(new Change(path, false, permissions!));
+        changes.Add(new Change(path, false, permissions!, node.Permissions));
         return Result.Ok;
     }
 

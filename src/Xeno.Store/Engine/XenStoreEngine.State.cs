@@ -100,7 +100,10 @@ public sealed partial class XenStoreEngine
         }
         var owners = Tree.All.GroupBy(kv => kv.Value.Permissions.Owner);
         foreach (var g in owners)
+        {
             if (Tree.OwnedBy(g.Key) != g.Count()) sb.Append("owner count wrong for ").Append(g.Key).Append('\n');
+            if (Tree.BytesOwnedBy(g.Key) != g.Sum(kv => kv.Value.AccountedSize(kv.Key))) sb.Append("owner bytes wrong for ").Append(g.Key).Append('\n');
+        }
         return sb.Length == 0 ? null : sb.ToString();
     }
 }

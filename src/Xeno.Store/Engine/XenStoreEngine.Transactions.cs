@@ -14,7 +14,8 @@ public sealed partial class XenStoreEngine
         // Transactions do not nest: starting one inside another is EBUSY, as in Xen.
         if (request.TransactionId != 0)
             return session.Transactions.ContainsKey(request.TransactionId) ? XsErrno.EBUSY : XsErrno.ENOENT;
-        if (!caller.Privileged && Quotas.Exceeds(caller.DomainId, QuotaNames.Transactions, session.Transactions.Count + 1))
+        // As in Xen: per connection, refused once the open count already exceeds the quota.
+        if (!caller.Privileged && Quotas.Exceeds(caller.DomainId, QuotaNames.Transactions, session.Transactions.Count))
             return XsErrno.ENOSPC;
         var id = session.NextTransactionId;
         while (id == 0 || session.Transactions.ContainsKey(id)) id++;

@@ -26,7 +26,9 @@ public sealed partial class XenStoreEngine
         }
         var token = args[1];
         if (session.Watches.Any(w => w.Path == path && w.Token == token)) return XsErrno.EEXIST;
-        if (!session.IsPrivileged && Quotas.Exceeds(session.DomainId, QuotaNames.Watches, session.Watches.Count + 1))
+        // Xen counts the domain's watches over all its connections and refuses only once the
+        // count already exceeds the quota (so quota + 1 watches fit).
+        if (!session.IsPrivileged && Quotas.Exceeds(session.DomainId, QuotaNames.Watches, DomainWatchCount(session.DomainId)))
             return XsErrno.E2BIG;
         _justRegistered = new Watch(path, token, prefix, depth);
         session.Watches.Add(_justRegistered);
@@ -67,6 +69,20 @@ public sealed partial class XenStoreEngine
         return null;
     }
 
+    /// <summary>
+    /// As in Xen: the watcher may read the node (or, after a permission change, could read it
+    /// before), or, for a node that still exists, may read its parent.
+    /// </summary>
+    private bool WatchPermitted(Caller caller, Change change)
+    {
+        if (caller.Can(change.Permissions, Access.Read)) return true;
+        if (change.OldPermissions is { } old && caller.Can(old, Access.Read)) return true;
+        if (change.Removed || change.Path.StartsWith('@')) return false;
+        return Tree.Get(StorePath.Parent(change.Path)) is { } parent && caller.Can(parent.Permissions, Access.Read);
+    }
+
+    private int DomainWatchCount(uint domainId) => _sessions.Where(s => s.DomainId == domainId).Sum(s => s.Watches.Count);
+
     private static XsMessage WatchEvent(string path, string token) =>
         XsMessage.Create(XsMessageType.WatchEvent, 0, 0, path, token);
 
@@ -80,7 +96,7 @@ public sealed partial class XenStoreEngine
         foreach (var session in _sessions)
         {
             if (session.Watches.Count == 0) continue;
-            if (!CallerOf(session).Can(change.Permissions, Access.Read)) continue;
+            if (!WatchPermitted(CallerOf(session), change)) continue;
             foreach (var w in session.Watches)
             {
                 string? eventPath = null;
@@ -92,7 +108,10 @@ public sealed partial class XenStoreEngine
                 {
                     eventPath = w.Path;
                 }
-                if (eventPath is not null) _outcome.Outgoing.Add((session, WatchEvent(w.Present(eventPath), w.Token)));
+                if (eventPath is null) continue;
+                var message = WatchEvent(w.Present(eventPath), w.Token);
+                // A deep path plus a long token can outgrow a frame; no client could parse it.
+                if (message.Payload.Length <= XsHeader.PayloadMax) _outcome.Outgoing.Add((session, message));
             }
         }
     }

@@ -109,10 +109,23 @@ public sealed partial class XenStoreEngine
         _outcome.Outgoing.Add((session, message));
     }
 
+    private static bool IsKnown(XsMessageType type) =>
+        type <= XsMessageType.SetQuota && type is not (XsMessageType.WatchEvent or XsMessageType.Error or XsMessageType.Restrict);
+
+    private static bool IsPrivilegedOnly(XsMessageType type) => type is XsMessageType.Control or XsMessageType.Introduce
+        or XsMessageType.Release or XsMessageType.IsDomainIntroduced or XsMessageType.Resume or XsMessageType.SetTarget
+        or XsMessageType.SetFeature or XsMessageType.GetQuota or XsMessageType.SetQuota;
+
     private Result Dispatch(StoreSession session, XsMessage request)
     {
         var caller = CallerOf(session);
         var p = request.Payload;
+        // Xen's order: unknown type, then privilege, then the transaction id (ignored only by WATCH/UNWATCH).
+        if (!IsKnown(request.Type)) return XsErrno.ENOSYS;
+        if (IsPrivilegedOnly(request.Type) && !caller.Privileged) return XsErrno.EACCES;
+        if (request.TransactionId != 0 && request.Type is not (XsMessageType.Watch or XsMessageType.Unwatch)
+            && !session.Transactions.ContainsKey(request.TransactionId))
+            return XsErrno.ENOENT;
         switch (request.Type)
         {
             case XsMessageType.Read:

@@ -10,5 +10,8 @@ internal sealed class Transaction(uint id, NodeTree live)
     public List<Change> Changes { get; } = [];
 }
 
-/// <summary>A changed path; <see cref="Removed"/> also notifies watches below it.</summary>
-internal readonly record struct Change(string Path, bool Removed, NodePermissions Permissions);
+/// <summary>
+/// A changed path; <see cref="Removed"/> also notifies watches below it. Permissions are the
+/// node's (its last ones when removed); <see cref="OldPermissions"/> is set when they changed.
+/// </summary>
+internal readonly record struct Change(string Path, bool Removed, NodePermissions Permissions, NodePermissions? OldPermissions = null);

@@ -17,6 +17,7 @@ internal sealed class TransactionView(NodeTree live) : INodeAccess
     private readonly Dictionary<string, long> _seen = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StoreNode?> _snapshot = new(StringComparer.Ordinal);
     private readonly Dictionary<uint, int> _ownedDelta = [];
+    private readonly Dictionary<uint, long> _bytesDelta = [];
     private readonly HashSet<string> _recreated = new(StringComparer.Ordinal);
 
     /// <summary>Nodes this transaction changed (Xen's transaction-nodes quota counts these).</summary>
@@ -35,12 +36,14 @@ internal sealed class TransactionView(NodeTree live) : INodeAccess
 
     public int OwnedBy(uint domainId) => live.OwnedBy(domainId) + _ownedDelta.GetValueOrDefault(domainId);
 
+    public long BytesOwnedBy(uint domainId) => live.BytesOwnedBy(domainId) + _bytesDelta.GetValueOrDefault(domainId);
+
     public void Set(string path, byte[] value, NodePermissions permissions)
     {
         var existing = Get(path);
         if (existing is not null)
         {
-            Own(existing.Permissions.Owner, -1);
+            Own(existing.Permissions.Owner, -1, existing.AccountedSize(path));
             _overlay[path] = existing.With(value, permissions);
         }
         else
@@ -52,7 +55,7 @@ internal sealed class TransactionView(NodeTree live) : INodeAccess
             if (_overlay.ContainsKey(path)) _recreated.Add(path);
             _overlay[path] = new StoreNode(value, permissions, ImmutableList<string>.Empty, 0);
         }
-        Own(permissions.Owner, +1);
+        Own(permissions.Owner, +1, StoreNode.AccountedSize(path, value.Length, permissions));
     }
 
     public void Remove(string path)
@@ -62,7 +65,7 @@ internal sealed class TransactionView(NodeTree live) : INodeAccess
         var parent = Get(parentPath)!;
         _overlay[parentPath] = parent.With(children: parent.Children.Remove(StorePath.Name(path), StringComparer.Ordinal));
         _overlay[path] = null;
-        Own(node.Permissions.Owner, -1);
+        Own(node.Permissions.Owner, -1, node.AccountedSize(path));
     }
 
     /// <summary>Whether every node this transaction saw is unchanged in the live tree.</summary>
@@ -93,5 +96,9 @@ internal sealed class TransactionView(NodeTree live) : INodeAccess
 
     private static int Depth(string path) => path == "/" ? 0 : path.AsSpan().Count('/');
 
-    private void Own(uint owner, int delta) => _ownedDelta[owner] = _ownedDelta.GetValueOrDefault(owner) + delta;
+    private void Own(uint owner, int delta, long bytes)
+    {
+        _ownedDelta[owner] = _ownedDelta.GetValueOrDefault(owner) + delta;
+        _bytesDelta[owner] = _bytesDelta.GetValueOrDefault(owner) + delta * bytes;
+    }
 }

@@ -16,4 +16,7 @@ internal interface INodeAccess
 
     /// <summary>How many nodes <paramref name="domainId"/> owns as seen through this view.</summary>
     int OwnedBy(uint domainId);
+
+    /// <summary>Bytes of nodes <paramref name="domainId"/> owns (memory quota) as seen through this view.</summary>
+    long BytesOwnedBy(uint domainId);
 }

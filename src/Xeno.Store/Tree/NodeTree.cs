@@ -10,12 +10,14 @@ public sealed class NodeTree : INodeAccess
 {
     private readonly Dictionary<string, StoreNode> _nodes = new(StringComparer.Ordinal);
     private readonly Dictionary<uint, int> _owned = [];
+    private readonly Dictionary<uint, long> _ownedBytes = [];
     private long _generation;
 
     public NodeTree()
     {
         _nodes["/"] = new StoreNode([], NodePermissions.Dom0Only, [], NextGeneration());
         _owned[0] = 1;
+        _ownedBytes[0] = _nodes["/"].AccountedSize("/");
     }
 
     /// <summary>Receives every primitive change while set.</summary>
@@ -31,13 +33,15 @@ public sealed class NodeTree : INodeAccess
 
     public int OwnedBy(uint domainId) => _owned.GetValueOrDefault(domainId);
 
+    public long BytesOwnedBy(uint domainId) => _ownedBytes.GetValueOrDefault(domainId);
+
     public IEnumerable<KeyValuePair<string, StoreNode>> All => _nodes;
 
     public void Set(string path, byte[] value, NodePermissions permissions)
     {
         if (_nodes.TryGetValue(path, out var existing))
         {
-            CountOwner(existing.Permissions.Owner, -1);
+            CountOwner(existing.Permissions.Owner, -1, existing.AccountedSize(path));
             _nodes[path] = existing.With(value, permissions, generation: NextGeneration());
         }
         else
@@ -48,7 +52,7 @@ public sealed class NodeTree : INodeAccess
             _nodes[parentPath] = parent.With(children: parent.Children.Add(StorePath.Name(path)), generation: NextGeneration());
             _nodes[path] = new StoreNode(value, permissions, ImmutableList<string>.Empty, NextGeneration());
         }
-        CountOwner(permissions.Owner, +1);
+        CountOwner(permissions.Owner, +1, StoreNode.AccountedSize(path, value.Length, permissions));
         Recorder?.Add(new SetNodeMutation(path, value, permissions));
     }
 
@@ -61,7 +65,7 @@ public sealed class NodeTree : INodeAccess
         var parent = _nodes[parentPath];
         _nodes[parentPath] = parent.With(children: parent.Children.Remove(StorePath.Name(path), StringComparer.Ordinal), generation: NextGeneration());
         _nodes.Remove(path);
-        CountOwner(node.Permissions.Owner, -1);
+        CountOwner(node.Permissions.Owner, -1, node.AccountedSize(path));
         Recorder?.Add(new RemoveNodeMutation(path));
     }
 
@@ -79,9 +83,11 @@ public sealed class NodeTree : INodeAccess
         }
     }
 
-    private void CountOwner(uint owner, int delta)
+    private void CountOwner(uint owner, int delta, long bytes)
     {
         var n = _owned.GetValueOrDefault(owner) + delta;
         if (n == 0) _owned.Remove(owner); else _owned[owner] = n;
+        var b = _ownedBytes.GetValueOrDefault(owner) + delta * bytes;
+        if (n == 0) _ownedBytes.Remove(owner); else _ownedBytes[owner] = b;
     }
 }

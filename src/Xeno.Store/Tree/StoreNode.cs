@@ -15,6 +15,12 @@ public sealed class StoreNode(byte[] value, NodePermissions permissions, Immutab
 
     private byte[]? _childList;
 
+    /// <summary>Bytes charged to the owner's memory quota: path, value and permission entries.</summary>
+    public static long AccountedSize(string path, int valueLength, NodePermissions permissions) =>
+        System.Text.Encoding.UTF8.GetByteCount(path) + valueLength + 5L * permissions.Entries.Count;
+
+    public long AccountedSize(string path) => AccountedSize(path, Value.Length, Permissions);
+
     /// <summary>Child names, each NUL-terminated (the DIRECTORY reply); built once per node version.</summary>
     public byte[] ChildList => _childList ??= BuildChildList();
 

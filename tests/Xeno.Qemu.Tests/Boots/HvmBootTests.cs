@@ -18,7 +18,7 @@ public class HvmBootTests
     };
 
     [Fact]
-    public async Task HvmBootsFromAQcow2DiskOnAhciAndPowersOffFromTheSerialConsole()
+    public async Task HvmBootsFromAQcow2DiskOnAhciAndObeysTheAcpiPowerButton()
     {
         var token = TestContext.Current.CancellationToken;
         var kit = await GuestKit.GetAsync();
@@ -34,9 +34,12 @@ public class HvmBootTests
         Assert.Contains("console=ttyS0", console.Text, StringComparison.Ordinal); // the kernel booted by syslinux
         Assert.Contains(Marker, guest.ConsoleLog, StringComparison.Ordinal);
 
-        await console.TypeAsync("poweroff -f");
+        // xl shutdown -F without a guest agent: the ACPI power button; the guest decides.
+        await guest.Qmp.SystemPowerdownAsync(token);
+        await guest.WaitForEventAsync("POWERDOWN", TimeSpan.FromSeconds(30));
         var shutdown = await guest.WaitForEventAsync("SHUTDOWN");
         Assert.Equal("guest-shutdown", shutdown.Reason);
+        Assert.Contains("xeno-guest: power button pressed", guest.ConsoleLog, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -105,7 +105,7 @@ public class QmpMessageParserTests
     [Fact]
     public void RandomAndMutatedInputsYieldMessagesOrProtocolErrorsOnly()
     {
-        int iterations = int.TryParse(Environment.GetEnvironmentVariable("XENO_LONG_FUZZ"), out int n) && n > 0 ? n : 20_000;
+        int iterations = int.TryParse(Environment.GetEnvironmentVariable("XENO_LONG_FUZZ"), out int n) && n > 0 ? n : 10_000;
         var random = new Random(4711);
         var watch = Stopwatch.StartNew();
         int parsed = 0, refused = 0;

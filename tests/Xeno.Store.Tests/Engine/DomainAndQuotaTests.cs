@@ -17,6 +17,11 @@ public class DomainAndQuotaTests
         Assert.Equal("!EACCES", h.Req(g, Control, 0, "help"));
         Assert.Equal("!EACCES", h.Req(g, GetQuota, 0));
         Assert.Equal("!EACCES", h.Req(g, SetQuota, 0, "nodes", "1"));
+        Assert.Equal("!EACCES", h.Req(g, IsDomainIntroduced, 0, "3"));
+        Assert.Equal("!EACCES", h.Req(g, SetTarget, 0, "3", "0"));
+        Assert.Equal("/local/domain/3", h.Req(g, GetDomainPath, 0, "3"));
+        // The privilege check comes before the arguments are looked at.
+        Assert.Equal("!EACCES", h.Req(g, Introduce, 0));
         Assert.Equal("!EINVAL", h.Req(h.Dom0, Introduce, 0, "4", "0"));
         Assert.Equal("!EINVAL", h.Req(h.Dom0, Introduce, 0, "0", "0", "0"));
         Assert.Equal("!ENOENT", h.Req(h.Dom0, Release, 0, "44"));
@@ -36,6 +41,19 @@ public class DomainAndQuotaTests
         Assert.True(g.Closed);
         Assert.Equal("b0", h.Req(h.Dom0, GetPerms, 0, "/pub/g"));
         Assert.Null(h.Engine.CheckInvariants());
+    }
+
+    [Fact]
+    public void ReleaseRevokesGrantsToTheDomain()
+    {
+        h.Domain(3);
+        h.Write(h.Dom0, "/shared", "1");
+        h.Req(h.Dom0, SetPerms, 0, "/shared", "n0", "r3", "w4");
+        Assert.Equal("OK", h.Req(h.Dom0, Release, 0, "3"));
+        Assert.Equal("n0|w4", h.Req(h.Dom0, GetPerms, 0, "/shared").Replace('\0', '|'));
+        // A new domain 3 starts with nothing.
+        var again = h.Domain(3);
+        Assert.Equal("!EACCES", h.Read(again, "/shared"));
     }
 
     [Fact]
@@ -130,5 +148,29 @@ public class DomainAndQuotaTests
         Assert.Equal("0", h.Req(h.Dom0, GetFeature, 0, "3"));
         Assert.Equal("!EINVAL", h.Req(h.Dom0, SetFeature, 0, "3", "1"));
         Assert.Equal("!ENOENT", h.Req(h.Dom0, GetFeature, 0, "9"));
+    }
+}
+
+public class MemoryQuotaTests
+{
+    private readonly EngineHarness h = new();
+
+    [Fact]
+    public void MemoryQuotaBindsGuestsAndCountsWhatTheyOwn()
+    {
+        var g = h.Domain(3);
+        h.Req(h.Dom0, Mkdir, 0, "/pub");
+        h.Req(h.Dom0, SetPerms, 0, "/pub", "b0");
+        h.Engine.Quotas.SetForDomain(3, QuotaNames.Memory, 10_000);
+        var written = 0;
+        string reply;
+        while ((reply = h.Write(g, $"/pub/m{written}", new string('x', 1000))) == "OK") written++;
+        Assert.Equal("!ENOMEM", reply);
+        Assert.InRange(written, 8, 10);
+        Assert.InRange(h.Engine.Tree.BytesOwnedBy(3), 8_000, 10_000);
+        Assert.Equal("OK", h.Req(g, Rm, 0, "/pub/m0"));
+        Assert.Equal("OK", h.Write(g, "/pub/again", new string('x', 900)));
+        Assert.Equal("OK", h.Write(h.Dom0, "/pub/dom0", new string('x', 2000)));
+        Assert.Null(h.Engine.CheckInvariants());
     }
 }

@@ -100,6 +100,18 @@ public class TransactionTests
     }
 
     [Fact]
+    public void UnknownTransactionIdIsEnoentForEveryTypeButWatches()
+    {
+        Assert.Equal("!ENOENT", h.Req(h.Dom0, GetDomainPath, 77, "1"));
+        Assert.Equal("!ENOENT", h.Req(h.Dom0, Introduce, 77, "5", "0", "0"));
+        Assert.Equal("!ENOENT", h.Req(h.Dom0, ResetWatches, 77));
+        Assert.Equal("OK", h.Req(h.Dom0, Watch, 77, "/w", "t"));
+        Assert.Equal("OK", h.Req(h.Dom0, Unwatch, 77, "/w", "t"));
+        var t = Start(h.Dom0);
+        Assert.Equal("/local/domain/1", h.Req(h.Dom0, GetDomainPath, t, "1"));
+    }
+
+    [Fact]
     public void TransactionsArePerConnection()
     {
         var other = h.Engine.Connect(0);
@@ -134,10 +146,10 @@ public class TransactionTests
     }
 
     [Fact]
-    public void GuestTransactionLimitIsTen()
+    public void GuestTransactionLimitIsTenPlusTheOneXenLetsThrough()
     {
         var g = h.Domain(3);
-        for (var i = 0; i < 10; i++) Assert.DoesNotContain("!", h.Req(g, TransactionStart, 0, ""));
+        for (var i = 0; i < 11; i++) Assert.DoesNotContain("!", h.Req(g, TransactionStart, 0, ""));
         Assert.Equal("!ENOSPC", h.Req(g, TransactionStart, 0, ""));
         for (var i = 0; i < 20; i++) Assert.DoesNotContain("!", h.Req(h.Dom0, TransactionStart, 0, ""));
     }
@@ -148,5 +160,22 @@ public class TransactionTests
         var t = Start(h.Dom0);
         Assert.Equal("OK", h.Req(h.Dom0, ResetWatches, 0));
         Assert.Equal("!ENOENT", h.Req(h.Dom0, TransactionEnd, t, "T"));
+    }
+
+    [Fact]
+    public void GuestTransactionNodeLimit()
+    {
+        var g = h.Domain(3);
+        h.Req(h.Dom0, Mkdir, 0, "/pub");
+        h.Req(h.Dom0, SetPerms, 0, "/pub", "b0");
+        h.Engine.Quotas.SetForDomain(3, Xeno.Store.Quotas.QuotaNames.TransactionNodes, 6);
+        var t = Start(g);
+        var i = 0;
+        string reply;
+        while ((reply = h.Write(g, $"/pub/n{i}", "", t)) == "OK") i++;
+        Assert.Equal("!ENOSPC", reply);
+        Assert.InRange(i, 3, 6);
+        Assert.Equal("OK", h.Req(g, TransactionEnd, t, "T"));
+        Assert.Equal("", h.Read(h.Dom0, "/pub/n0"));
     }
 }
