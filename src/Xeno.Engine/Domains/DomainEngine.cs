@@ -55,7 +55,10 @@ public sealed class DomainEngine : IAsyncDisposable
         _options = options ?? new EngineOptions();
         _launcher = new QemuLauncher(time, _proc);
         _records = new RuntimeRecordStore(paths.RecordDir);
+        _pvhKernels = new PvhKernelCache(paths.KernelCacheDir);
     }
+
+    private readonly PvhKernelCache _pvhKernels;
 
     /// <summary>Where domains are published in xenstore (EngineHost sets the embedded store).</summary>
     public Store.IDomainStore Store { get; set; } = Xeno.Engine.Store.IDomainStore.None;
@@ -160,6 +163,10 @@ public sealed class DomainEngine : IAsyncDisposable
     {
         HostFiles.CheckBootFiles(spec);
         HostFiles.CheckDisks(spec, _domains.Values.Where(o => o.Qemu is not null).Select(o => (o.Domid, o.Name, o.Spec)));
+        // The machine boots the PVH-capable ELF; the domain keeps the kernel= it was given.
+        var bootSpec = spec.Kind == DomainKind.Pvh && spec.Kernel is { } pvhKernel
+            ? spec with { Kernel = await Task.Run(() => _pvhKernels.Resolve(pvhKernel), cancel) }
+            : spec;
 
         var accel = _accel.Accelerator;
         if (spec.Accel != AccelNames.Auto && AcceleratorSelector.TryParse(spec.Accel, out var forced))
@@ -178,7 +185,7 @@ public sealed class DomainEngine : IAsyncDisposable
         QemuInvocation invocation;
         try
         {
-            var machine = MachineMapper.Map(spec, files, accel, paused, ovmfVars);
+            var machine = MachineMapper.Map(bootSpec, files, accel, paused, ovmfVars);
             invocation = QemuCommandLine.Build(machine, _options.QemuExecutable);
         }
         catch (MachineSpecException e)

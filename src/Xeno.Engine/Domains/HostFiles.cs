@@ -13,9 +13,6 @@ internal static class HostFiles
             MustExist(kernel, "kernel");
         if (spec.Ramdisk is { } ramdisk)
             MustExist(ramdisk, "ramdisk");
-        if (spec.Kind == Config.Domain.DomainKind.Pvh && spec.Kernel is { } elf && !HasPvhEntry(elf))
-            throw new EngineException(EngineErrorKind.Invalid,
-                $"pvh: kernel {elf} is not an ELF image with a PVH entry (unpacking a bzImage is not supported yet; use the vmlinux)");
     }
 
     public static void CheckDisks(Config.Domain.DomainSpec spec, IEnumerable<(int Domid, string Name, Config.Domain.DomainSpec Spec)> others)
@@ -48,20 +45,6 @@ internal static class HostFiles
     {
         if (!File.Exists(path))
             throw new EngineException(EngineErrorKind.Invalid, $"{what} {path}: No such file or directory");
-    }
-
-    private static bool HasPvhEntry(string path)
-    {
-        using var f = File.OpenRead(path);
-        try
-        {
-            var info = Qemu.Kernel.KernelImageProbe.Probe(f);
-            return info.Format == Qemu.Kernel.KernelImageFormat.Elf && info.HasPvhEntry;
-        }
-        catch (Qemu.Kernel.KernelImageException)
-        {
-            return false;
-        }
     }
 
     private static string Canonical(string path)

@@ -46,11 +46,11 @@ public sealed class ErrorPathTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Pvh_needs_an_elf_kernel()
+    public void Pvh_needs_a_linux_kernel()
     {
-        var r = Create("pvh", $"name=\"ph\"\ntype=\"pvh\"\nmemory=64\nkernel=\"{_x.Kit.Vmlinuz}\"\n");
+        var r = Create("pvh", $"name=\"ph\"\ntype=\"pvh\"\nmemory=64\nkernel=\"{_x.Kit.Initrd}\"\n");
         Assert.Equal(3, r.Exit);
-        Assert.StartsWith($"pvh: kernel {_x.Kit.Vmlinuz} is not an ELF image with a PVH entry", r.Err, StringComparison.Ordinal);
+        Assert.StartsWith($"pvh: kernel {_x.Kit.Initrd}: not a Linux kernel: neither an ELF file nor a bzImage", r.Err, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -20,8 +20,8 @@ public sealed class GuestLifecycleTests
             x.PvConfig("lc-crash", "crash", "on_crash=\"preserve\"\n"),
             x.PvConfig("lc-reboot", "reboot", "on_reboot=\"restart\"\n"),
             x.PvConfig("lc-dump", "crash", "on_crash=\"coredump-destroy\"\n", memory: 96),
-            // pvh: the same init through the PVH entry of the uncompressed kernel.
-            x.WriteConfig("lc-pvh.cfg", $"name=\"lc-pvh\"\ntype=\"pvh\"\nmemory=128\nkernel=\"{x.Kit.Vmlinux}\"\n" +
+            // pvh from the bzImage: its payload is unpacked once, cached, and entered through PVH.
+            x.WriteConfig("lc-pvh.cfg", $"name=\"lc-pvh\"\ntype=\"pvh\"\nmemory=128\nkernel=\"{x.Kit.Vmlinuz}\"\n" +
                 $"ramdisk=\"{x.Kit.Initrd}\"\nextra=\"console=hvc0 xeno.action=poweroff\"\non_poweroff=\"destroy\"\n"),
         };
         foreach (var cfg in configs)
@@ -37,6 +37,7 @@ public sealed class GuestLifecycleTests
         await Xenod.WaitForAsync(() => Row("lc-off").Length == 0 && Row("lc-dump").Length == 0 && Row("lc-pvh").Length == 0,
             "lc-off, lc-pvh and lc-dump to be destroyed");
         Assert.Contains("XENO-GUEST-READY", x.ConsoleLog("lc-pvh"), StringComparison.Ordinal);
+        Assert.Single(Directory.GetFiles(Path.Combine(x.Prefix, "var/lib/xeno/kernels"), "*.elf"));
         var dump = Path.Combine(x.Prefix, "var/lib/xeno/dump/lc-dump");
         Assert.True(File.Exists(dump), $"no core dump at {dump}");
         Assert.Equal("\u007fELF"u8.ToArray(), File.ReadAllBytes(dump)[..4]);
