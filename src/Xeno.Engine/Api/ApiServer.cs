@@ -124,8 +124,9 @@ public sealed class ApiServer : IAsyncDisposable
         {
             return Results.Content(ApiJson.Error(e).ToJsonString(), "application/json", statusCode: ApiJson.Status(e.Kind));
         }
-        catch (Exception e) when (e is IOException or Qemu.Qmp.QmpException or UnauthorizedAccessException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Anything else is a bug or a host failure; the client still gets a readable answer.
             var error = new EngineException(EngineErrorKind.Failed, e.Message, e);
             return Results.Content(ApiJson.Error(error).ToJsonString(), "application/json", statusCode: 500);
         }

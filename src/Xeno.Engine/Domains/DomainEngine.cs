@@ -334,10 +334,17 @@ public sealed class DomainEngine : IAsyncDisposable
         }
         if (!acpiFallback)
             throw new EngineException(EngineErrorKind.NoParavirt, "PV control interface not available");
-        if (reboot)
-            await q.Qmp.SystemResetAsync(cancel);
-        else
-            await q.Qmp.SystemPowerdownAsync(cancel);
+        try
+        {
+            if (reboot)
+                await q.Qmp.SystemResetAsync(cancel);
+            else
+                await q.Qmp.SystemPowerdownAsync(cancel);
+        }
+        catch (Exception e) when (e is QmpDisconnectedException or ObjectDisposedException)
+        {
+            // The event can take effect (and the on_* action end QEMU) before QEMU's answer arrives.
+        }
         _log.Info($"Domain {snap.Domid}: ACPI {(reboot ? "reset" : "power button")} event sent");
         return "acpi";
     }

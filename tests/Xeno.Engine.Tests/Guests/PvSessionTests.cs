@@ -100,10 +100,14 @@ public sealed class PvSessionTests
         Assert.Equal((1, "", "Can't get domid of domain name 'pv-a', maybe this domain does not exist.\n"), x.Xl("domid", "pv-a"));
         Assert.Equal((0, "pv-renamed\n"), XenstoreTool.Run(x.Prefix, "xenstore-read", "/local/domain/1/name"));
 
-        // -F: the ACPI power button instead (the kit's init ignores it, so the guest stays up).
-        Assert.Equal((0, "", "Shutting down domain 1\nPV control interface not available: sending ACPI power button event.\n"),
-            x.Xl("shutdown", "-F", "pv-renamed"));
-        Assert.Equal((0, "", ""), x.Xl("destroy", "pv-renamed"));
+        // -F: the ACPI power button instead; the guest's kernel powers off, on_poweroff=destroy
+        // ends the domain, and -w -w waits for its death.
+        var acpi = await Task.Run(() => x.Xl("shutdown", "-F", "-w", "-w", "pv-renamed"), TestContext.Current.CancellationToken)
+            .WaitAsync(TimeSpan.FromSeconds(180), TestContext.Current.CancellationToken);
+        Assert.Equal((0, "", "Shutting down domain 1\nPV control interface not available: sending ACPI power button event.\n" +
+                             "Waiting for 1 domains\nDomain 1 has been destroyed\n"), acpi);
+        var dmesg = x.Xl("dmesg").Out;
+        Assert.True(dmesg.Contains("Action for shutdown reason code 0 is destroy", StringComparison.Ordinal), dmesg);
         Assert.Equal(["Domain-0"], x.ListNames());
         Assert.Contains("Domain 1 (pv-a) created", x.Xl("dmesg").Out, StringComparison.Ordinal);
         Assert.NotEqual(0, XenstoreTool.Run(x.Prefix, "xenstore-read", "/local/domain/1/name").Exit);
