@@ -64,7 +64,7 @@ public sealed class XenStoreServer : IAsyncDisposable
         {
             if (_disposed) { socket.Dispose(); return; }
             if (domainId != 0 && !Engine.IsIntroduced(domainId)) { socket.Dispose(); return; }
-            connection = new ClientConnection(socket, this, Engine.Connect(domainId));
+            connection = new ClientConnection(socket, this, Engine.Connect(domainId), _options.MaxQueuedBytesPerClient);
             _connections.Add(connection);
         }
         _ = connection.RunAsync(_stop.Token);

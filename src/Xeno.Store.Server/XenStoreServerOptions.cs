@@ -18,6 +18,12 @@ public sealed class XenStoreServerOptions
     /// <summary>Journal size that triggers compaction into a new snapshot.</summary>
     public long CompactionThreshold { get; init; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Unsent replies and events above which a client that does not read is disconnected
+    /// (nothing is ever dropped from a live connection).
+    /// </summary>
+    public long MaxQueuedBytesPerClient { get; init; } = 64L * 1024 * 1024;
+
     /// <summary>Per-domain socket path under the usual Xeno layout.</summary>
     public static string DomainSocketDirectoryUnder(string prefix) => Path.Combine(prefix, "run", "xeno", "xenstore");
 

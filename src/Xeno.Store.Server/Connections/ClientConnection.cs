@@ -19,18 +19,18 @@ internal sealed class ClientConnection
     private bool _pumping;
     private int _closed;
 
-    public ClientConnection(Socket socket, XenStoreServer server, StoreSession session)
+    private readonly long _maxQueuedBytes;
+
+    public ClientConnection(Socket socket, XenStoreServer server, StoreSession session, long maxQueuedBytes)
     {
         _socket = socket;
         _server = server;
+        _maxQueuedBytes = maxQueuedBytes;
         Session = session;
         session.Tag = this;
     }
 
     public StoreSession Session { get; }
-
-    /// <summary>Unsent bytes above which a client that does not read is dropped rather than buffered forever.</summary>
-    public static long MaxQueuedBytes { get; set; } = 64L * 1024 * 1024;
 
     public async Task RunAsync(CancellationToken cancel)
     {
@@ -71,7 +71,7 @@ internal sealed class ClientConnection
             if (_closed != 0) return false;
             _queue.Add(bytes);
             _queuedBytes += bytes.Length;
-            if (_queuedBytes > MaxQueuedBytes)
+            if (_queuedBytes > _maxQueuedBytes)
             {
                 _queue.Clear();
                 _ = Task.Run(Close);

@@ -1,4 +1,5 @@
 using Xeno.Daemon;
+using Xeno.Store.Tests.Support;
 
 namespace Xeno.Store.Tests.Daemon;
 
@@ -35,5 +36,18 @@ public class XenodCliTests
         s = XenstoredMode.Parse(["--socket", "/run/s", "--state-dir", "/st"], out _)!;
         Assert.Equal("/st", s.StateDirectory);
         Assert.Equal("/run/xeno/xenstore", s.DomainSocketDirectory);
+    }
+
+    [Fact]
+    public async Task DamagedStateIsReportedAndTheDaemonRefusesToStart()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir["state"]);
+        File.WriteAllBytes(Path.Combine(dir["state"], "snapshot"), "XENOXS01 garbage that is not a snapshot"u8.ToArray());
+        var e = new StringWriter();
+        var code = await DaemonMain.RunAsync(["xenstored", "--socket", dir["sock"], "--state-dir", dir["state"]], new StringWriter(), e, CancellationToken.None);
+        Assert.Equal(1, code);
+        Assert.StartsWith("xenod xenstored: cannot start: ", e.ToString());
+        Assert.Contains("snapshot is damaged", e.ToString());
     }
 }

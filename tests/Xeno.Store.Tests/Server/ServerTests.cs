@@ -117,3 +117,41 @@ public class ServerTests
         lock (live.Server.Gate) Assert.Null(live.Server.Engine.CheckInvariants());
     }
 }
+
+public class SlowClientTests
+{
+    [Fact]
+    public async Task WatcherThatNeverReadsIsDisconnectedAndOthersCarryOn()
+    {
+        using var dir = new TempDir();
+        var server = Xeno.Store.Server.XenStoreServer.Start(new Xeno.Store.Server.XenStoreServerOptions
+        {
+            SocketPath = dir["sock"],
+            MaxQueuedBytesPerClient = 256 * 1024,
+        });
+        try
+        {
+            using var lazy = new XsClient(dir["sock"]);
+            Assert.Equal("OK", XsClient.Text(lazy.Request(XsMessageType.Watch, 0, "/flood", new string('t', 1000))));
+            lazy.Socket.ReceiveBufferSize = 4096;
+            using var writer = new XsClient(dir["sock"]);
+            // Far more event bytes than the socket buffers and the 256 KiB queue can hold.
+            for (var i = 0; i < 5000; i++) Assert.Equal("OK", writer.Write("/flood/k", i.ToString()));
+            Assert.Equal("4999", writer.Read("/flood/k"));
+
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            var sessions = 0;
+            while (DateTime.UtcNow < deadline)
+            {
+                lock (server.Gate) sessions = server.Engine.Sessions.Count;
+                if (sessions == 1) break;
+                await Task.Delay(50, TestContext.Current.CancellationToken);
+            }
+            Assert.Equal(1, sessions);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+}
