@@ -8,8 +8,13 @@ internal static class DaemonMain
         Usage: xenod <mode> [options]
 
         Modes:
+          run         run the domain engine (API on P/run/xeno/xenod.sock)
           xenstored   run the xenstore daemon in the foreground
           help        show this text
+
+        xenod run [--prefix P] [--foreground]
+          --prefix P        host prefix (default $XENO_PREFIX or /)
+          --foreground      also print the log on stdout
 
         xenod xenstored --socket PATH [--state-dir DIR] [--prefix P] [--sync]
           --socket PATH     main socket; its connections act as dom0
@@ -31,6 +36,7 @@ internal static class DaemonMain
         }
         return args[0] switch
         {
+            "run" => await EngineMode.RunAsync(args[1..], stdout, stderr, cancel).ConfigureAwait(false),
             "xenstored" => await XenstoredMode.RunAsync(args[1..], stdout, stderr, cancel).ConfigureAwait(false),
             _ => await Unknown(args[0], stderr).ConfigureAwait(false),
         };

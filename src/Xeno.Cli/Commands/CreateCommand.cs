@@ -61,7 +61,7 @@ public static class CreateCommand
             ctx.Err.Write($"option `{badOption}' not supported.\n");
             return 2;
         }
-        bool dryRun = ctx.DryRun, quiet = false;
+        bool dryRun = ctx.DryRun, quiet = false, paused = false, console = false, foreground = false;
         foreach (var (opt, arg) in parsed.Options)
         {
             switch (opt)
@@ -70,7 +70,11 @@ public static class CreateCommand
                 case 'f': filename = arg; break;
                 case 'n': dryRun = true; break;
                 case 'q': quiet = true; break;
-                // -p -c -d -F -e -V -A act on a running domain: the engine's part.
+                case 'p': paused = true; break;
+                case 'c': console = true; break;
+                case 'F': foreground = true; break;
+                // -e: xenod always monitors the domain, so there is no xl background process to leave out.
+                // -d -V -A: debug output and VNC viewers are not provided yet.
             }
         }
 
@@ -147,9 +151,7 @@ public static class CreateCommand
             return 0;
         }
 
-        ctx.Err.Write($"xl: cannot create domain \"{build.Spec!.Name}\": xenod is not running " +
-                      $"(no socket at {ctx.Host.DaemonSocket}); the domain engine is not available yet\n");
-        return ErrorFail;
+        return Domain.CreateRequest.Send(ctx, build.Spec!, paused, console, foreground);
     }
 
     /// <summary>Config files are bytes; xl treats them as C strings, so decode leniently as UTF-8.</summary>

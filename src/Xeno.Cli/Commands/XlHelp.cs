@@ -35,6 +35,21 @@ public static class CommandTable
     public static readonly IReadOnlyList<XlCommand> All =
     [
         CreateCommand.Definition,
+        Domain.ListCommand.Definition,
+        Domain.LifecycleCommands.Destroy,
+        Domain.ShutdownCommand.Shutdown,
+        Domain.ShutdownCommand.Reboot,
+        Domain.LifecycleCommands.Pause,
+        Domain.LifecycleCommands.Unpause,
+        Domain.ConsoleCommand.Definition,
+        Domain.QueryCommands.VmList,
+        Domain.QueryCommands.Info,
+        Domain.LifecycleCommands.Rename,
+        Domain.QueryCommands.DomId,
+        Domain.QueryCommands.DomName,
+        Domain.QueryCommands.VcpuList,
+        Domain.QueryCommands.Dmesg,
+        Domain.QueryCommands.Uptime,
     ];
 
     /// <summary>An exact name wins; otherwise a prefix that matches exactly one command.</summary>

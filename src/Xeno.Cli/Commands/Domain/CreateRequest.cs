@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using Xeno.Config.Domain;
+
+namespace Xeno.Cli.Commands.Domain;
+
+/// <summary>
+/// The non-dry-run end of `xl create`: resolves relative paths against xl's working directory
+/// (xenod has its own), sends the domain to xenod, then honours -c (attach the console) and
+/// -F (stay until the domain is gone).
+/// </summary>
+public static class CreateRequest
+{
+    // libxl's ERROR_FAIL, returned negated as xl create's exit status.
+    private const int ErrorFail = 3;
+
+    public static int Send(XlContext ctx, DomainSpec spec, bool paused, bool console, bool foreground)
+    {
+        spec = Absolute(spec, Directory.GetCurrentDirectory());
+        using var client = DaemonClient.For(ctx);
+        int domid;
+        try
+        {
+            var answer = client.Post("domains", new JsonObject
+            {
+                ["spec"] = JsonNode.Parse(DomainSpecJson.Write(spec)),
+                ["paused"] = paused,
+            });
+            domid = answer["domid"]!.GetValue<int>();
+        }
+        catch (DaemonException e)
+        {
+            ctx.Err.Write(e.Message + "\n");
+            if (e.Kind != "unreachable")
+                ctx.Err.Write($"libxl: error: Domain {spec.Name}:cannot (re-)build domain: -3\n");
+            return ErrorFail;
+        }
+        if (console)
+        {
+            try
+            {
+                var d = client.Get($"domains/{domid}");
+                ConsoleCommand.Attach(ctx, d["console"]!["socket"]!.GetValue<string>(), ConsoleCommand.DefaultEscape, null);
+            }
+            catch (DaemonException e)
+            {
+                ctx.Err.Write(e.Message + "\n");
+            }
+        }
+        if (foreground)
+        {
+            // Until the domain (this domid) is gone; xenod applies its on_* actions meanwhile.
+            while (true)
+            {
+                try
+                {
+                    client.Get($"domains/{domid}");
+                }
+                catch (DaemonException e) when (e.Kind == "notfound")
+                {
+                    break;
+                }
+                catch (DaemonException e)
+                {
+                    ctx.Err.Write(e.Message + "\n");
+                    return 1;
+                }
+                Thread.Sleep(500);
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>Kernel, ramdisk and disk targets relative to <paramref name="cwd"/> become absolute.</summary>
+    internal static DomainSpec Absolute(DomainSpec spec, string cwd)
+    {
+        string? Abs(string? path) => string.IsNullOrEmpty(path) || Path.IsPathRooted(path) ? path : Path.GetFullPath(path, cwd);
+        return spec with
+        {
+            Kernel = Abs(spec.Kernel),
+            Ramdisk = Abs(spec.Ramdisk),
+            Disks = spec.Disks.Select(d => d with { Target = Abs(d.Target) }).ToList(),
+        };
+    }
+}

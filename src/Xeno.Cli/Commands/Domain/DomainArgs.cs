@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+
+namespace Xeno.Cli.Commands.Domain;
+
+/// <summary>Shared pieces of the domain commands: option parsing with xl's usage errors, domain lookup.</summary>
+internal static class DomainArgs
+{
+    /// <summary>
+    /// Parses options as xl's SWITCH_FOREACH_OPT does: -h prints the usage (exit 0), an unknown
+    /// option "option `x' not supported." (exit 2), too few operands "'xl cmd' requires at least N
+    /// argument(s)." plus the usage (exit 2). Returns null with <paramref name="exit"/> set then.
+    /// </summary>
+    public static Getopt.Parsed? Parse(XlContext ctx, XlCommand command, string shortSpec, IReadOnlyList<LongOption> longs,
+        IReadOnlyList<string> args, int required, out int exit)
+    {
+        exit = 0;
+        var parsed = new Getopt("h" + shortSpec, [.. longs, new LongOption("help", false, 'h')]).Parse(args, out var bad);
+        if (bad is { } b)
+        {
+            if (b == 'h') { exit = XlHelp.PrintCommandHelp(ctx, command); return null; }
+            ctx.Err.Write($"option `{b}' not supported.\n");
+            exit = 2;
+            return null;
+        }
+        if (parsed.Options.Any(o => o.Option == 'h'))
+        {
+            exit = XlHelp.PrintCommandHelp(ctx, command);
+            return null;
+        }
+        if (parsed.Operands.Count < required)
+        {
+            ctx.Err.Write($"'xl {command.Name}' requires at least {required} argument{(required == 1 ? "" : "s")}.\n\n");
+            XlHelp.PrintCommand(ctx.Out, command);
+            exit = 2;
+            return null;
+        }
+        return parsed;
+    }
+
+    /// <summary>Runs a command body; xenod's errors are printed and end in exit status 1.</summary>
+    public static int Guard(XlContext ctx, Func<DaemonClient, int> body)
+    {
+        using var client = DaemonClient.For(ctx);
+        try
+        {
+            return body(client);
+        }
+        catch (DaemonException e)
+        {
+            ctx.Err.Write(e.Message + "\n");
+            return 1;
+        }
+    }
+
+    public static JsonArray Domains(DaemonClient client) => client.Get("domains").AsArray();
+
+    public static string Name(JsonNode d) => d["name"]!.GetValue<string>();
+
+    public static int Id(JsonNode d) => d["domid"]!.GetValue<int>();
+}

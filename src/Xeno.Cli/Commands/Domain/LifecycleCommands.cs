@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+
+namespace Xeno.Cli.Commands.Domain;
+
+/// <summary>`xl destroy`, `pause`, `unpause`, `rename`: one request each, silent on success as in Xen.</summary>
+public static class LifecycleCommands
+{
+    public static readonly XlCommand Destroy = new(
+        "destroy", RunDestroy, Modifies: false, CanDryRun: false,
+        "Terminate a domain immediately",
+        "[options] <Domain>.\n",
+        "-f                      Permit destroying domain 0, which will only succeed\n" +
+        "                        when run from disaggregated toolstack domain with a\n" +
+        "                        hardware domain distinct from domain 0.");
+
+    public static readonly XlCommand Pause = new(
+        "pause", (c, a) => RunSimple(c, a, PauseDef(), "pause"), Modifies: false, CanDryRun: false,
+        "Pause execution of a domain", "<Domain>", null);
+
+    public static readonly XlCommand Unpause = new(
+        "unpause", (c, a) => RunSimple(c, a, UnpauseDef(), "unpause"), Modifies: false, CanDryRun: false,
+        "Unpause a paused domain", "<Domain>", null);
+
+    public static readonly XlCommand Rename = new(
+        "rename", RunRename, Modifies: false, CanDryRun: false,
+        "Rename a domain", "<Domain> <NewDomainName>", null);
+
+    private static XlCommand PauseDef() => Pause;
+    private static XlCommand UnpauseDef() => Unpause;
+
+    private static int RunDestroy(XlContext ctx, IReadOnlyList<string> args)
+    {
+        var parsed = DomainArgs.Parse(ctx, Destroy, "f", [], args, 1, out var exit);
+        if (parsed is null) return exit;
+        bool force = ctx.Force || parsed.Options.Any(o => o.Option == 'f');
+        var dom = parsed.Operands[0];
+        if ((dom == "0" || dom == "Domain-0") && !force)
+        {
+            ctx.Err.Write("Not destroying domain 0; use -f to force.\n" +
+                          "This can only be done when using a disaggregated hardware domain and toolstack.\n\n");
+            return 1;
+        }
+        if (dom == "0" || dom == "Domain-0")
+        {
+            ctx.Err.Write("destroy failed (rc=-3)\n");
+            return 1;
+        }
+        return DomainArgs.Guard(ctx, client =>
+        {
+            try
+            {
+                client.Post(DaemonClient.Dom(dom) + "/destroy");
+                return 0;
+            }
+            catch (DaemonException e) when (e.Kind != "unreachable" && dom.All(char.IsAsciiDigit))
+            {
+                ctx.Err.Write($"libxl: error: Domain {dom}:Non-existant domain\ndestroy failed (rc=-21)\n");
+                return 1;
+            }
+        });
+    }
+
+    private static int RunSimple(XlContext ctx, IReadOnlyList<string> args, XlCommand def, string action)
+    {
+        var parsed = DomainArgs.Parse(ctx, def, "", [], args, 1, out var exit);
+        if (parsed is null) return exit;
+        return DomainArgs.Guard(ctx, client =>
+        {
+            client.Post(DaemonClient.Dom(parsed.Operands[0]) + "/" + action);
+            return 0;
+        });
+    }
+
+    private static int RunRename(XlContext ctx, IReadOnlyList<string> args)
+    {
+        var parsed = DomainArgs.Parse(ctx, Rename, "", [], args, 2, out var exit);
+        if (parsed is null) return exit;
+        return DomainArgs.Guard(ctx, client =>
+        {
+            client.Post(DaemonClient.Dom(parsed.Operands[0]) + "/rename", new JsonObject { ["name"] = parsed.Operands[1] });
+            return 0;
+        });
+    }
+}

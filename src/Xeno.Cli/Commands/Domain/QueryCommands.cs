@@ -1,0 +1,233 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Xeno.Cli.Commands.Domain;
+
+/// <summary>`xl domid`, `domname`, `vm-list`, `uptime`, `vcpu-list`, `info`, `dmesg`: read-only views in xl's formats.</summary>
+public static class QueryCommands
+{
+    public static readonly XlCommand DomId = new("domid", RunDomId, false, false, "Convert a domain name to domain id", "<DomainName>", null);
+    public static readonly XlCommand DomName = new("domname", RunDomName, false, false, "Convert a domain id to domain name", "<DomainId>", null);
+    public static readonly XlCommand VmList = new("vm-list", RunVmList, false, false, "List guest domains, excluding dom0, stubdoms, etc.", "", null);
+    public static readonly XlCommand Uptime = new("uptime", RunUptime, false, false, "Print uptime for all/some domains",
+        "[-s] [Domain]", "-s                      Short output");
+    public static readonly XlCommand VcpuList = new("vcpu-list", RunVcpuList, false, false, "List the VCPUs for all/some domains", "[Domain, ...]", null);
+    public static readonly XlCommand Info = new("info", RunInfo, false, false, "Get information about Xen host",
+        "-n", "-n, --numa              List host NUMA topology information");
+    public static readonly XlCommand Dmesg = new("dmesg", RunDmesg, false, false, "Read and/or clear dmesg buffer",
+        "[-c]", "  -c                        Clear dmesg buffer as well as printing it");
+
+    private static int RunDomId(XlContext ctx, IReadOnlyList<string> args)
+    {
+        var p = DomainArgs.Parse(ctx, DomId, "", [], args, 1, out var exit);
+        if (p is null) return exit;
+        var name = p.Operands[0];
+        return DomainArgs.Guard(ctx, client =>
+        {
+            if (name == "Domain-0") { ctx.Out.Write("0\n"); return 0; }
+            var d = DomainArgs.Domains(client).FirstOrDefault(x => DomainArgs.Name(x!) == name);
+            if (d is null)
+            {
+                ctx.Err.Write($"Can't get domid of domain name '{name}', maybe this domain does not exist.\n");
+                return 1;
+            }
+            ctx.Out.Write($"{DomainArgs.Id(d)}\n");
+            return 0;
+        });
+    }
+
+    private static int RunDomName(XlContext ctx, IReadOnlyList<string> args)
+    {
+        var p = DomainArgs.Parse(ctx, DomName, "", [], args, 1, out var exit);
+        if (p is null) return exit;
+        var text = p.Operands[0];
+        // xl parses the id with strtol: leading digits count, anything else is 0.
+        int digits = 0;
+        while (digits < text.Length && char.IsAsciiDigit(text[digits])) digits++;
+        long id = digits == 0 ? 0 : long.Parse(text.AsSpan(0, Math.Min(digits, 18)), CultureInfo.InvariantCulture);
+        return DomainArgs.Guard(ctx, client =>
+        {
+            if (id == 0) { ctx.Out.Write("Domain-0\n"); return 0; }
+            var d = DomainArgs.Domains(client).FirstOrDefault(x => DomainArgs.Id(x!) == id);
+            if (d is null)
+            {
+                ctx.Err.Write($"Can't get domain name of domain id '{id}', maybe this domain does not exist.\n");
+                return 1;
+            }
+            ctx.Out.Write(DomainArgs.Name(d) + "\n");
+            return 0;
+        });
+    }
+
+    private static int RunVmList(XlContext ctx, IReadOnlyList<string> args)
+    {
+        var p = DomainArgs.Parse(ctx, VmList, "", [], args, 0, out var exit);
+        if (p is null) return exit;
+        return DomainArgs.Guard(ctx, client =>
+        {
+            ctx.Out.Write("UUID                                  ID    name\n");
+            foreach (var d in DomainArgs.Domains(client))
+                ctx.Out.Write($"{d!["uuid"]!.GetValue<string>()}  {DomainArgs.Id(d)}    {DomainArgs.Name(d),-30}\n");
+            return 0;
+        });
+    }
+
+    private static int RunUptime(XlContext ctx, IReadOnlyList<string> args)
+    {
+        var p = DomainArgs.Parse(ctx, Uptime, "s", [], args, 0, out var exit);
+        if (p is null) return exit;
+        bool shortMode = p.Options.Any(o => o.Option == 's');
+        return DomainArgs.Guard(ctx, client =>
+        {
+            var host = client.Get("host");
+            double now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
+            var rows = new List<(string Name, int Id, long Seconds)>();
+            var domains = DomainArgs.Domains(client);
+            var wanted = p.Operands;
+            if (wanted.Count == 0 || wanted.Contains("0") || wanted.Contains("Domain-0"))
+                rows.Add(("Domain-0", 0, (long)host["uptime_seconds"]!.GetValue<double>()));
+            foreach (var w in wanted.Where(w => w is not ("0" or "Domain-0")))
+            {
+                if (!domains.Any(d => DomainArgs.Name(d!) == w || DomainArgs.Id(d!).ToString(CultureInfo.InvariantCulture) == w) && !w.All(char.IsAsciiDigit))
+                {
+                    ctx.Err.Write($"{w} is an invalid domain identifier (rc=-6)\n");
+                    return 1;
+                }
+            }
+            foreach (var d in domains)
+            {
+                if (wanted.Count > 0 && !wanted.Contains(DomainArgs.Name(d!)) && !wanted.Contains(DomainArgs.Id(d!).ToString(CultureInfo.InvariantCulture)))
+                    continue;
+                rows.Add((DomainArgs.Name(d!), DomainArgs.Id(d!), (long)(now - d!["start_time"]!.GetValue<double>())));
+            }
+            if (!shortMode)
+                ctx.Out.Write($"{"Name",-33} {"ID",4} Uptime\n");
+            foreach (var (name, id, seconds) in rows)
+            {
+                if (shortMode)
+                    ctx.Out.Write($" {DateTime.Now:HH:mm:ss} up {Format(seconds, true)}, {name} ({id})\n");
+                else
+                    ctx.Out.Write($"{name,-33} {id,4} {Format(seconds, false)}\n");
+            }
+            return 0;
+        });
+    }
+
+    /// <summary>xl's uptime_to_string: "H:MM:SS", "1 day, H:MM:SS", "N days, H:MM:SS" (short: no seconds).</summary>
+    internal static string Format(long uptime, bool shortMode)
+    {
+        if (uptime < 0) uptime = 0;
+        long sec = uptime % 60; uptime /= 60;
+        long min = uptime % 60; uptime /= 60;
+        long hour = uptime % 24; uptime /= 24;
+        long day = uptime;
+        string days = day > 1 ? $"{day} days, " : day == 1 ? "1 day, " : "";
+        return shortMode
+            ? string.Create(CultureInfo.InvariantCulture, $"{days}{hour,2}:{min:00}")
+            : string.Create(CultureInfo.InvariantCulture, $"{days}{hour,2}:{min:00}:{sec:00}");
+    }
+
+    private static int RunVcpuList(XlContext ctx, IReadOnlyList<string> args)
+    {
+        var p = DomainArgs.Parse(ctx, VcpuList, "", [], args, 0, out var exit);
+        if (p is null) return exit;
+        return DomainArgs.Guard(ctx, client =>
+        {
+            var domains = new List<JsonNode>();
+            if (p.Operands.Count == 0)
+                domains.AddRange(DomainArgs.Domains(client).Select(d => d!));
+            else
+                domains.AddRange(p.Operands.Select(o => client.Get(DaemonClient.Dom(o))));
+            ctx.Out.Write(string.Create(CultureInfo.InvariantCulture,
+                $"{"Name",-32} {"ID",5} {"VCPU",5} {"CPU",5} {"State",5} {"Time(s)",9} Affinity (Hard / Soft)\n"));
+            foreach (var d in domains)
+            {
+                foreach (var v in d["vcpu_list"]!.AsArray())
+                {
+                    bool running = v!["running"]!.GetValue<bool>();
+                    bool paused = d["paused"]!.GetValue<bool>() || d["phase"]!.GetValue<string>() != "running";
+                    char r = running && !paused ? 'r' : '-';
+                    char b = !running && !paused ? 'b' : '-';
+                    ctx.Out.Write(string.Create(CultureInfo.InvariantCulture,
+                        $"{DomainArgs.Name(d),-32} {DomainArgs.Id(d),5} {v["vcpu"]!.GetValue<int>(),5}{v["cpu"]!.GetValue<int>(),5} {r,3}{b}-  {v["cpu_time"]!.GetValue<double>(),9:F1}  {v["affinity"]!.GetValue<string>()} / {v["soft_affinity"]!.GetValue<string>()}\n"));
+                }
+            }
+            return 0;
+        });
+    }
+
+    private static int RunInfo(XlContext ctx, IReadOnlyList<string> args)
+    {
+        var p = DomainArgs.Parse(ctx, Info, "n", [new("numa", false, 'n')], args, 0, out var exit);
+        if (p is null) return exit;
+        return DomainArgs.Guard(ctx, client =>
+        {
+            var h = client.Get("host");
+            var domains = DomainArgs.Domains(client);
+            long guestMem = domains.Sum(d => d!["memory_mib"]!.GetValue<long>());
+            string version = h["xeno_version"]!.GetValue<string>();
+            var parts = version.Split('.');
+            bool kvm = h["accelerator"]!.GetValue<string>() == "kvm";
+            var fields = new List<(string, string)>
+            {
+                ("host", h["host"]!.GetValue<string>()),
+                ("release", h["release"]!.GetValue<string>()),
+                ("version", h["version"]!.GetValue<string>()),
+                ("machine", h["machine"]!.GetValue<string>()),
+                ("nr_cpus", h["nr_cpus"]!.ToString()),
+                ("max_cpu_id", (h["nr_cpus"]!.GetValue<int>() - 1).ToString(CultureInfo.InvariantCulture)),
+                ("nr_nodes", "1"),
+                ("cores_per_socket", h["nr_cpus"]!.ToString()),
+                ("threads_per_core", "1"),
+                ("cpu_mhz", string.Create(CultureInfo.InvariantCulture, $"{(int)h["cpu_mhz"]!.GetValue<double>()}.{(int)(h["cpu_mhz"]!.GetValue<double>() * 1000) % 1000:000}")),
+                ("hw_caps", "00000000:00000000:00000000:00000000:00000000:00000000:00000000:00000000"),
+                ("virt_caps", kvm ? " pv hvm hap" : " pv hvm shadow"),
+                ("total_memory", h["total_memory_mib"]!.ToString()),
+                ("free_memory", Math.Max(0, h["free_memory_mib"]!.GetValue<long>() - guestMem).ToString(CultureInfo.InvariantCulture)),
+                ("sharing_freed_memory", "0"),
+                ("sharing_used_memory", "0"),
+                ("outstanding_claims", "0"),
+                ("free_cpus", "0"),
+                ("xen_major", parts.ElementAtOrDefault(0) ?? "0"),
+                ("xen_minor", parts.ElementAtOrDefault(1) ?? "0"),
+                ("xen_extra", "." + (parts.ElementAtOrDefault(2) ?? "0")),
+                ("xen_version", version),
+                ("xen_caps", "xen-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64"),
+                ("xen_scheduler", "credit2"),
+                ("xen_pagesize", "4096"),
+                ("platform_params", "virt_start=0xffff800000000000"),
+                ("xen_changeset", ""),
+                ("xen_commandline", "xeno accel=" + h["accelerator"]!.GetValue<string>()),
+                ("cc_compiler", "dotnet"),
+                ("cc_compile_by", "xeno"),
+                ("cc_compile_domain", ""),
+                ("cc_compile_date", ""),
+                ("build_id", ""),
+                ("xend_config_format", "4"),
+            };
+            foreach (var (name, value) in fields)
+            {
+                if (p.Operands.Count > 0)
+                {
+                    if (p.Operands.Any(o => name.StartsWith(o, StringComparison.Ordinal)))
+                        ctx.Out.Write(value + "\n");
+                    continue;
+                }
+                ctx.Out.Write($"{name,-23}: {value}\n");
+            }
+            return 0;
+        });
+    }
+
+    private static int RunDmesg(XlContext ctx, IReadOnlyList<string> args)
+    {
+        var p = DomainArgs.Parse(ctx, Dmesg, "c", [], args, 0, out var exit);
+        if (p is null) return exit;
+        return DomainArgs.Guard(ctx, client =>
+        {
+            foreach (var line in client.Get("log")["lines"]!.AsArray())
+                ctx.Out.Write(line!.GetValue<string>() + "\n");
+            return 0;
+        });
+    }
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Xeno.Config.Domain;
+using Xeno.Engine.Domains;
+
+namespace Xeno.Engine.Api;
+
+/// <summary>The JSON shapes of the API (docs/api.md), built by hand so field names are explicit.</summary>
+internal static class ApiJson
+{
+    public static JsonObject Domain(DomainSnapshot s) => new()
+    {
+        ["domid"] = s.Domid,
+        ["name"] = s.Name,
+        ["uuid"] = s.Spec.Uuid.ToString("D"),
+        ["type"] = s.Spec.Kind.ToXenName(),
+        ["state"] = s.StateLetters,
+        ["phase"] = s.Phase.ToString().ToLowerInvariant(),
+        ["paused"] = s.Paused,
+        ["shutdown_reason"] = s.Reason is { } r ? (int)r : null,
+        ["memory_mib"] = s.Spec.MemoryMiB,
+        ["maxmem_mib"] = s.Spec.MaxMemMiB,
+        ["vcpus"] = s.Spec.Vcpus,
+        ["maxvcpus"] = s.Spec.MaxVcpus,
+        ["cpu_time"] = s.CpuTime.TotalSeconds,
+        ["start_time"] = s.StartTime.ToUnixTimeMilliseconds() / 1000.0,
+        ["qemu_pid"] = s.QemuPid,
+        ["console"] = new JsonObject
+        {
+            ["kind"] = s.Spec.Kind == DomainKind.Hvm ? "serial" : "pv",
+            ["socket"] = s.Files.ConsoleSocket,
+            ["log"] = s.Files.ConsoleLog,
+        },
+        ["vcpu_list"] = new JsonArray(s.Vcpus.Select(v => (JsonNode)new JsonObject
+        {
+            ["vcpu"] = v.Index,
+            ["cpu"] = v.HostCpu,
+            ["running"] = v.Running,
+            ["cpu_time"] = v.CpuTime.TotalSeconds,
+            ["affinity"] = s.Spec.CpuAffinity is { } a && v.Index < a.Count ? CpuRanges.Format(a[v.Index]) : "all",
+            ["soft_affinity"] = s.Spec.CpuSoftAffinity is { } sa && v.Index < sa.Count ? CpuRanges.Format(sa[v.Index]) : "all",
+        }).ToArray()),
+        ["config"] = JsonNode.Parse(DomainSpecJson.Write(s.Spec with { Name = s.Name })),
+    };
+
+    public static JsonObject Error(EngineException e) => new()
+    {
+        ["error"] = e.Message,
+        ["kind"] = e.Kind.ToString().ToLowerInvariant(),
+    };
+
+    public static int Status(EngineErrorKind kind) => kind switch
+    {
+        EngineErrorKind.Invalid => 400,
+        EngineErrorKind.NotFound => 404,
+        EngineErrorKind.Conflict or EngineErrorKind.NoParavirt => 409,
+        _ => 500,
+    };
+
+    public static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Xeno.Config.Domain;
+using Xeno.Engine.Domains;
+
+namespace Xeno.Engine.Api;
+
+/// <summary>
+/// xenod's HTTP+JSON API on a root-only unix socket (Kestrel's ListenUnixSocket). Routes and
+/// shapes are in docs/api.md. Every error answers {"error": text, "kind": ...}.
+/// </summary>
+public sealed class ApiServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ApiServer(WebApplication app)
+    {
+        _app = app;
+    }
+
+    public static async Task<ApiServer> StartAsync(string socketPath, DomainEngine engine, DateTimeOffset started, CancellationToken cancel = default)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(socketPath)!);
+        File.Delete(socketPath);
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => k.ListenUnixSocket(socketPath));
+        builder.Services.AddRoutingCore();
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        Map(app, engine, started);
+        await app.StartAsync(cancel);
+        // Root only: the socket controls every guest on the host.
+        if (OperatingSystem.IsLinux())
+            File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return new ApiServer(app);
+    }
+
+    private static void Map(WebApplication app, DomainEngine engine, DateTimeOffset started)
+    {
+        app.MapGet("/v1/host", () => Json(HostFacts.Read(Qemu.Acceleration.AcceleratorSelector.Name(engine.Accelerator.Accelerator), started)));
+        app.MapGet("/v1/log", () => Json(new JsonObject { ["lines"] = new JsonArray(engine.Log.Recent().Select(l => (JsonNode)l).ToArray()) }));
+        app.MapGet("/v1/domains", (CancellationToken c) => Guard(async () =>
+            Json(new JsonArray((await engine.ListAsync(c)).Select(s => (JsonNode)ApiJson.Domain(s)).ToArray()))));
+        app.MapGet("/v1/domains/{dom}", (string dom, CancellationToken c) => Guard(async () =>
+            Json(ApiJson.Domain(await engine.GetAsync(dom, c)))));
+        app.MapPost("/v1/domains", (HttpRequest request, CancellationToken c) => Guard(async () =>
+        {
+            var body = await ReadBodyAsync(request, c);
+            DomainSpec spec;
+            try
+            {
+                spec = DomainSpecJsonReader.Read(body["spec"]?.ToJsonString() ?? throw new EngineException(EngineErrorKind.Invalid, "request has no \"spec\""));
+            }
+            catch (DomainSpecJsonException e)
+            {
+                throw new EngineException(EngineErrorKind.Invalid, e.Message, e);
+            }
+            bool paused = body["paused"] is JsonValue p && p.TryGetValue<bool>(out var b) && b;
+            // The request must not be cancelled halfway through starting QEMU.
+            int domid = await engine.CreateAsync(spec, paused, CancellationToken.None);
+            return Results.Content(new JsonObject { ["domid"] = domid }.ToJsonString(), "application/json", statusCode: 201);
+        }));
+        app.MapPost("/v1/domains/{dom}/destroy", (string dom) => Guard(async () =>
+        {
+            await engine.DestroyAsync(dom, CancellationToken.None);
+            return Ok();
+        }));
+        app.MapPost("/v1/domains/{dom}/pause", (string dom) => Guard(async () =>
+        {
+            await engine.PauseAsync(dom, true);
+            return Ok();
+        }));
+        app.MapPost("/v1/domains/{dom}/unpause", (string dom) => Guard(async () =>
+        {
+            await engine.PauseAsync(dom, false);
+            return Ok();
+        }));
+        app.MapPost("/v1/domains/{dom}/rename", (string dom, HttpRequest request, CancellationToken c) => Guard(async () =>
+        {
+            var body = await ReadBodyAsync(request, c);
+            var name = body["name"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw new EngineException(EngineErrorKind.Invalid, "request has no \"name\"");
+            await engine.RenameAsync(dom, name);
+            return Ok();
+        }));
+        foreach (var (route, reboot) in new[] { ("shutdown", false), ("reboot", true) })
+        {
+            app.MapPost($"/v1/domains/{{dom}}/{route}", (string dom, HttpRequest request, CancellationToken c) => Guard(async () =>
+            {
+                var body = await ReadBodyAsync(request, c);
+                bool fallback = body["acpi_fallback"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+                var method = await engine.ShutdownAsync(dom, reboot, fallback, c);
+                return Json(new JsonObject { ["method"] = method });
+            }));
+        }
+    }
+
+    private static async Task<JsonObject> ReadBodyAsync(HttpRequest request, CancellationToken cancel)
+    {
+        if (request.ContentLength is null or 0)
+            return [];
+        try
+        {
+            var node = await JsonNode.ParseAsync(request.Body, cancellationToken: cancel);
+            return node as JsonObject ?? throw new EngineException(EngineErrorKind.Invalid, "request body must be a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new EngineException(EngineErrorKind.Invalid, $"request body is not JSON: {e.Message}", e);
+        }
+    }
+
+    private static async Task<IResult> Guard(Func<Task<IResult>> handler)
+    {
+        try
+        {
+            return await handler();
+        }
+        catch (EngineException e)
+        {
+            return Results.Content(ApiJson.Error(e).ToJsonString(), "application/json", statusCode: ApiJson.Status(e.Kind));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Anything else is a bug or a host failure; the client still gets a readable answer.
+            var error = new EngineException(EngineErrorKind.Failed, e.Message, e);
+            return Results.Content(ApiJson.Error(error).ToJsonString(), "application/json", statusCode: 500);
+        }
+    }
+
+    private static IResult Json(JsonNode node) => Results.Content(node.ToJsonString(), "application/json");
+
+    private static IResult Ok() => Results.Content("{}", "application/json");
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

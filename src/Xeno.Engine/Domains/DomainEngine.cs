@@ -1,0 +1,647 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Xeno.Config.Domain;
+using Xeno.Engine.Hosting;
+using Xeno.Qemu.Acceleration;
+using Xeno.Qemu.Machine;
+using Xeno.Qemu.Processes;
+using Xeno.Qemu.Qmp;
+
+namespace Xeno.Engine.Domains;
+
+/// <summary>Knobs of the engine that tests and the daemon set.</summary>
+public sealed record EngineOptions
+{
+    public string QemuExecutable { get; init; } = QemuCommandLine.DefaultExecutable;
+    /// <summary>How long to wait for a guest agent before "PV control interface not available".</summary>
+    public TimeSpan AgentTimeout { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>How long QEMU gets to quit before it is killed.</summary>
+    public TimeSpan QuitTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>How many rotated console logs to keep (name.log.1 ... .N), as xl does with 10.</summary>
+    public int ConsoleLogGenerations { get; init; } = 10;
+    /// <summary>Run the xenstore server inside xenod (socket &lt;prefix&gt;/run/xenstored/socket) and publish domains there.</summary>
+    public bool EmbeddedXenstore { get; init; } = true;
+}
+
+/// <summary>
+/// The domain registry and lifecycle state machine: allocates domids, starts and supervises
+/// QEMU, turns QMP events and process exits into Xen's shutdown reasons and applies
+/// on_poweroff / on_reboot / on_crash, and re-adopts guests after a daemon restart.
+/// Every change happens under one async lock; QMP events are handled in per-domain monitors.
+/// </summary>
+public sealed class DomainEngine : IAsyncDisposable
+{
+    private readonly EnginePaths _paths;
+    private readonly EngineLog _log;
+    private readonly TimeProvider _time;
+    private readonly AcceleratorChoice _accel;
+    private readonly QemuLauncher _launcher;
+    private readonly ProcFs _proc;
+    private readonly EngineOptions _options;
+    private readonly RuntimeRecordStore _records;
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly Dictionary<int, Domain> _domains = [];
+    private int _nextDomid = 1;
+    private volatile bool _stopping;
+
+    public DomainEngine(EnginePaths paths, EngineLog log, TimeProvider time, AcceleratorChoice accelerator,
+        EngineOptions? options = null, ProcFs? proc = null)
+    {
+        _paths = paths;
+        _log = log;
+        _time = time;
+        _accel = accelerator;
+        _proc = proc ?? ProcFs.Host;
+        _options = options ?? new EngineOptions();
+        _launcher = new QemuLauncher(time, _proc);
+        _records = new RuntimeRecordStore(paths.RecordDir);
+        _pvhKernels = new PvhKernelCache(paths.KernelCacheDir);
+    }
+
+    private readonly PvhKernelCache _pvhKernels;
+
+    /// <summary>Where domains are published in xenstore (EngineHost sets the embedded store).</summary>
+    public Store.IDomainStore Store { get; set; } = Xeno.Engine.Store.IDomainStore.None;
+
+    public EngineLog Log => _log;
+    public AcceleratorChoice Accelerator => _accel;
+
+    // ---- queries -------------------------------------------------------------------------
+
+    public async Task<IReadOnlyList<DomainSnapshot>> ListAsync(CancellationToken cancel = default)
+    {
+        await _lock.WaitAsync(cancel);
+        try
+        {
+            return _domains.Values.OrderBy(d => d.Domid).Select(SnapshotOf).ToList();
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>A domain by id (all digits) or name, as xl's find_domain does.</summary>
+    public async Task<DomainSnapshot> GetAsync(string idOrName, CancellationToken cancel = default)
+    {
+        await _lock.WaitAsync(cancel);
+        try
+        {
+            return SnapshotOf(Find(idOrName));
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private DomainSnapshot SnapshotOf(Domain d)
+    {
+        var vcpus = new List<VcpuInfo>();
+        var total = TimeSpan.Zero;
+        if (d.Qemu is { } q)
+        {
+            for (int i = 0; i < d.VcpuThreads.Count; i++)
+            {
+                var stat = _proc.ThreadStat(q.Process.Pid, d.VcpuThreads[i]);
+                var cpu = stat?.CpuTime ?? TimeSpan.Zero;
+                total += cpu;
+                vcpus.Add(new VcpuInfo(i, stat?.State == 'R', cpu, LastCpu(q.Process.Pid, d.VcpuThreads[i])));
+            }
+        }
+        return d.Snapshot(total, vcpus);
+    }
+
+    /// <summary>Field 39 of /proc/PID/task/TID/stat: the CPU the thread last ran on.</summary>
+    private int LastCpu(int pid, int tid)
+    {
+        try
+        {
+            var text = File.ReadAllText(Path.Combine(_proc.Root, pid.ToString(CultureInfo.InvariantCulture), "task",
+                tid.ToString(CultureInfo.InvariantCulture), "stat"));
+            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            return fields.Length > 36 && int.TryParse(fields[36], CultureInfo.InvariantCulture, out var cpu) ? cpu : 0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private Domain Find(string idOrName)
+    {
+        if (idOrName.Length > 0 && idOrName.All(char.IsAsciiDigit))
+        {
+            if (int.TryParse(idOrName, CultureInfo.InvariantCulture, out var id) && _domains.TryGetValue(id, out var byId))
+                return byId;
+            throw new EngineException(EngineErrorKind.NotFound, $"Domain {idOrName} does not exist.");
+        }
+        return _domains.Values.FirstOrDefault(d => d.Name == idOrName)
+            ?? throw new EngineException(EngineErrorKind.NotFound, $"{idOrName} is an invalid domain identifier (rc=-6)");
+    }
+
+    // ---- create --------------------------------------------------------------------------
+
+    public async Task<int> CreateAsync(DomainSpec spec, bool paused, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        await _lock.WaitAsync(cancel);
+        try
+        {
+            if (_domains.Values.Any(d => d.Name == spec.Name))
+                throw new EngineException(EngineErrorKind.Conflict, $"Domain with name \"{spec.Name}\" already exists.");
+            var d = await StartLockedAsync(spec, spec.Name, paused, cancel);
+            return d.Domid;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async Task<Domain> StartLockedAsync(DomainSpec spec, string name, bool paused, CancellationToken cancel)
+    {
+        HostFiles.CheckBootFiles(spec);
+        HostFiles.CheckDisks(spec, _domains.Values.Where(o => o.Qemu is not null).Select(o => (o.Domid, o.Name, o.Spec)));
+        // The machine boots the PVH-capable ELF; the domain keeps the kernel= it was given.
+        var bootSpec = spec.Kind == DomainKind.Pvh && spec.Kernel is { } pvhKernel
+            ? spec with { Kernel = await Task.Run(() => _pvhKernels.Resolve(pvhKernel), cancel) }
+            : spec;
+
+        var accel = _accel.Accelerator;
+        if (spec.Accel != AccelNames.Auto && AcceleratorSelector.TryParse(spec.Accel, out var forced))
+            accel = forced;
+
+        int domid = _nextDomid++;
+        var files = _paths.FilesFor(domid, name);
+        string? ovmfVars = null;
+        if (spec.Hvm?.Bios == "ovmf")
+        {
+            Directory.CreateDirectory(_paths.DomainRunDir(domid));
+            ovmfVars = Path.Combine(_paths.DomainRunDir(domid), "vars.fd");
+            File.Copy(OvmfPaths.DebianVarsTemplate, ovmfVars, overwrite: true);
+        }
+
+        QemuInvocation invocation;
+        try
+        {
+            var machine = MachineMapper.Map(bootSpec, files, accel, paused, ovmfVars);
+            invocation = QemuCommandLine.Build(machine, _options.QemuExecutable);
+        }
+        catch (MachineSpecException e)
+        {
+            CleanRunDir(domid);
+            throw new EngineException(EngineErrorKind.Invalid, $"domain \"{name}\": {e.Message}", e);
+        }
+        catch (EngineException)
+        {
+            CleanRunDir(domid);
+            throw;
+        }
+
+        Directory.CreateDirectory(_paths.ConsoleLogDir);
+        RotateConsoleLog(files.ConsoleLog);
+        var domain = new Domain(domid, spec, files, _time.GetUtcNow()) { Name = name };
+        _domains[domid] = domain;
+        QemuInstance instance;
+        try
+        {
+            instance = await _launcher.StartAsync(invocation, files, cancel);
+        }
+        catch (QemuStartException e)
+        {
+            _domains.Remove(domid);
+            CleanRunDir(domid);
+            throw new EngineException(EngineErrorKind.Failed, $"domain \"{name}\": {e.Message}", e);
+        }
+        domain.Qemu = instance;
+        domain.Paused = paused;
+        domain.Phase = DomainPhase.Running;
+        await ReadVcpuThreadsAsync(domain, instance, cancel);
+        _records.Save(domain);
+        Publish(() => Store.Introduce(domid, name, spec, domain.StartTime));
+        domain.Monitor = Task.Run(() => MonitorAsync(domain, instance), CancellationToken.None);
+        _log.Info($"Domain {domid} ({name}) created: {spec.Kind.ToXenName()}, {spec.MemoryMiB} MiB, {spec.Vcpus} vCPU(s), " +
+                  $"{AcceleratorSelector.Name(accel)}, qemu pid {instance.Process.Pid}{(paused ? ", paused" : "")}");
+        return domain;
+    }
+
+    private static async Task ReadVcpuThreadsAsync(Domain domain, QemuInstance instance, CancellationToken cancel)
+    {
+        try
+        {
+            var cpus = await instance.Qmp.QueryCpusFastAsync(cancel);
+            domain.VcpuThreads = cpus.OrderBy(c => c.Index).Select(c => c.ThreadId).ToList();
+        }
+        catch (QmpException)
+        {
+            domain.VcpuThreads = [];
+        }
+    }
+
+    /// <summary>name.log → name.log.1 → ... as xl rotates its logs, so each boot starts a fresh file.</summary>
+    private void RotateConsoleLog(string log)
+    {
+        if (!File.Exists(log))
+            return;
+        int keep = _options.ConsoleLogGenerations;
+        File.Delete($"{log}.{keep}");
+        for (int i = keep - 1; i >= 1; i--)
+        {
+            if (File.Exists($"{log}.{i}"))
+                File.Move($"{log}.{i}", $"{log}.{i + 1}");
+        }
+        File.Move(log, log + ".1");
+    }
+
+    private void CleanRunDir(int domid)
+    {
+        try
+        {
+            var dir = _paths.DomainRunDir(domid);
+            if (Directory.Exists(dir))
+                Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    // ---- admin requests ------------------------------------------------------------------
+
+    public Task DestroyAsync(string idOrName, CancellationToken cancel = default) =>
+        Locked(cancel, async () =>
+        {
+            var d = Find(idOrName);
+            _log.Info($"Domain {d.Domid} ({d.Name}) destroyed on request");
+            await DestroyLockedAsync(d);
+        });
+
+    public Task PauseAsync(string idOrName, bool pause, CancellationToken cancel = default) =>
+        Locked(cancel, async () =>
+        {
+            var d = Find(idOrName);
+            if (d.Qemu is not { } q || d.Phase != DomainPhase.Running)
+                throw new EngineException(EngineErrorKind.Conflict, $"Domain {d.Domid} is not running");
+            if (pause)
+                await q.Qmp.StopAsync(cancel);
+            else
+                await q.Qmp.ContinueAsync(cancel);
+            d.Paused = pause;
+            _records.Save(d);
+            _log.Info($"Domain {d.Domid} ({d.Name}) {(pause ? "paused" : "unpaused")}");
+        });
+
+    public Task RenameAsync(string idOrName, string newName, CancellationToken cancel = default) =>
+        Locked(cancel, () =>
+        {
+            var d = Find(idOrName);
+            if (newName.Length == 0 || newName.Any(char.IsControl) || newName.All(char.IsAsciiDigit))
+                throw new EngineException(EngineErrorKind.Invalid, $"Invalid domain name \"{newName}\"");
+            if (_domains.Values.Any(o => o != d && o.Name == newName))
+                throw new EngineException(EngineErrorKind.Conflict, $"Domain with name \"{newName}\" already exists.");
+            _log.Info($"Domain {d.Domid} renamed from {d.Name} to {newName}");
+            d.Name = newName;
+            _records.Save(d);
+            Publish(() => Store.Rename(d.Domid, newName, d.Spec));
+            return Task.CompletedTask;
+        });
+
+    /// <summary>
+    /// Graceful shutdown or reboot through the guest agent; without one, with
+    /// <paramref name="acpiFallback"/> the ACPI power button (or a reset), else NoParavirt.
+    /// Returns "agent" or "acpi".
+    /// </summary>
+    public async Task<string> ShutdownAsync(string idOrName, bool reboot, bool acpiFallback, CancellationToken cancel = default)
+    {
+        DomainSnapshot snap = await GetAsync(idOrName, cancel);
+        QemuInstance? q;
+        await _lock.WaitAsync(cancel);
+        try
+        {
+            q = _domains.TryGetValue(snap.Domid, out var d) ? d.Qemu : null;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+        if (q is null || snap.Phase != DomainPhase.Running)
+            throw new EngineException(EngineErrorKind.Conflict, $"Domain {snap.Domid} is not running");
+        if (await GuestAgent.TryShutdownAsync(snap.Files.AgentSocket, reboot, _options.AgentTimeout, _time, cancel))
+        {
+            _log.Info($"Domain {snap.Domid}: {(reboot ? "reboot" : "shutdown")} requested through the guest agent");
+            return "agent";
+        }
+        if (!acpiFallback)
+            throw new EngineException(EngineErrorKind.NoParavirt, "PV control interface not available");
+        try
+        {
+            if (reboot)
+                await q.Qmp.SystemResetAsync(cancel);
+            else
+                await q.Qmp.SystemPowerdownAsync(cancel);
+        }
+        catch (Exception e) when (e is QmpDisconnectedException or ObjectDisposedException)
+        {
+            // The event can take effect (and the on_* action end QEMU) before QEMU's answer arrives.
+        }
+        _log.Info($"Domain {snap.Domid}: ACPI {(reboot ? "reset" : "power button")} event sent");
+        return "acpi";
+    }
+
+    private async Task Locked(CancellationToken cancel, Func<Task> action)
+    {
+        await _lock.WaitAsync(cancel);
+        try
+        {
+            await action();
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async Task DestroyLockedAsync(Domain d)
+    {
+        d.Phase = DomainPhase.Dying;
+        d.ExpectingExit = true;
+        if (d.Qemu is { } q)
+            await StopQemuAsync(q);
+        d.Qemu = null;
+        _domains.Remove(d.Domid);
+        _records.Delete(d.Domid);
+        CleanRunDir(d.Domid);
+        Publish(() => Store.Release(d.Domid, d.Spec));
+    }
+
+    /// <summary>xenstore is a view for tools: a failure there is logged, never fatal to a guest.</summary>
+    private void Publish(Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            _log.Info($"xenstore update failed: {e.Message}");
+        }
+    }
+
+    private async Task StopQemuAsync(QemuInstance q)
+    {
+        using (var quit = new CancellationTokenSource(_options.QuitTimeout, _time))
+        {
+            try
+            {
+                await q.Qmp.QuitAsync(quit.Token);
+                await q.Process.WaitForExitAsync(TimeSpan.FromMilliseconds(20), _time, quit.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or QmpException or ObjectDisposedException)
+            {
+            }
+        }
+        q.Process.Kill();
+        try
+        {
+            using var wait = new CancellationTokenSource(_options.QuitTimeout, _time);
+            await q.Process.WaitForExitAsync(TimeSpan.FromMilliseconds(20), _time, wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _log.Info($"qemu pid {q.Process.Pid} did not exit after SIGKILL");
+        }
+        await q.DisposeAsync();
+    }
+
+    // ---- lifecycle -----------------------------------------------------------------------
+
+    private async Task MonitorAsync(Domain d, QemuInstance q)
+    {
+        try
+        {
+            await foreach (var ev in q.Qmp.Events.ReadAllAsync())
+            {
+                ShutdownReason? reason = ev.Name switch
+                {
+                    "SHUTDOWN" => ReasonOf(ev),
+                    "GUEST_PANICKED" => ShutdownReason.Crash,
+                    _ => null,
+                };
+                if (reason is { } r)
+                    await Locked(CancellationToken.None, () => ApplyActionLockedAsync(d, r, "QMP " + ev.Name));
+            }
+        }
+        catch (Exception e) when (e is QmpException or IOException or System.Threading.Channels.ChannelClosedException)
+        {
+        }
+        if (_stopping)
+            return;
+        await Locked(CancellationToken.None, async () =>
+        {
+            if (d.ExpectingExit || d.Qemu != q || !_domains.ContainsKey(d.Domid))
+                return;
+            if (q.Process.IsRunning())
+            {
+                _log.Info($"Domain {d.Domid} ({d.Name}): lost the QMP connection; QEMU still runs");
+                return;
+            }
+            _log.Info($"Domain {d.Domid} ({d.Name}): QEMU (pid {q.Process.Pid}) exited unexpectedly");
+            d.Qemu = null;
+            await q.DisposeAsync();
+            await ApplyActionLockedAsync(d, ShutdownReason.Crash, "QEMU exit");
+        });
+    }
+
+
+    /// <summary>QEMU's SHUTDOWN reasons; null for exits xenod itself caused.</summary>
+    internal static ShutdownReason? ReasonOf(QmpEvent ev) => ev.Reason switch
+    {
+        "guest-shutdown" => ShutdownReason.Poweroff,
+        "guest-reset" or "host-qmp-system-reset" => ShutdownReason.Reboot,
+        "guest-panic" => ShutdownReason.Crash,
+        "host-qmp-quit" or "host-signal" or "host-ui" or "none" => null,
+        _ => ShutdownReason.Poweroff,
+    };
+
+    private async Task ApplyActionLockedAsync(Domain d, ShutdownReason reason, string source)
+    {
+        if (d.Phase != DomainPhase.Running || !_domains.ContainsKey(d.Domid))
+            return;
+        var action = reason switch
+        {
+            ShutdownReason.Poweroff => d.Spec.OnPoweroff,
+            ShutdownReason.Reboot => d.Spec.OnReboot,
+            ShutdownReason.Crash => d.Spec.OnCrash,
+            ShutdownReason.Watchdog => d.Spec.OnWatchdog,
+            ShutdownReason.SoftReset => d.Spec.OnSoftReset,
+            _ => ShutdownAction.Destroy,
+        };
+        int code = (int)reason;
+        _log.Info($"Domain {d.Domid} has shut down, reason code {code} 0x{code:x} ({source})");
+        _log.Info($"Action for shutdown reason code {code} is {action.ToXenName()}");
+        d.Phase = DomainPhase.Shutdown;
+        d.Reason = reason;
+        _records.Save(d);
+
+        if (action is ShutdownAction.CoredumpDestroy or ShutdownAction.CoredumpRestart)
+            await DumpCoreAsync(d);
+
+        switch (action)
+        {
+            case ShutdownAction.Preserve:
+                if (d.Qemu is null)
+                {
+                    _log.Info($"Domain {d.Domid}: QEMU is gone, nothing to preserve; cleaning up");
+                    await DestroyLockedAsync(d);
+                }
+                else
+                {
+                    _log.Info("Done. Exiting now");
+                }
+                break;
+            case ShutdownAction.Restart or ShutdownAction.CoredumpRestart or ShutdownAction.SoftReset:
+                _log.Info($"Domain {d.Domid} needs to be cleaned up: destroying the domain");
+                await DestroyLockedAsync(d);
+                await RestartLockedAsync(d.Spec, d.Name);
+                break;
+            case ShutdownAction.RenameRestart:
+                var preservedName = d.Name + _time.GetUtcNow().ToString("'-'yyyyMMdd'T'HHmm'Z'", CultureInfo.InvariantCulture);
+                _log.Info($"Preserving domain {d.Domid} {d.Name} with suffix {preservedName[d.Name.Length..]}");
+                string original = d.Name;
+                d.Name = preservedName;
+                if (d.Qemu is null)
+                {
+                    await DestroyLockedAsync(d);
+                }
+                else
+                {
+                    _records.Save(d);
+                    Publish(() => Store.Rename(d.Domid, preservedName, d.Spec));
+                }
+                await RestartLockedAsync(d.Spec, original);
+                break;
+            default:
+                _log.Info($"Domain {d.Domid} needs to be cleaned up: destroying the domain");
+                await DestroyLockedAsync(d);
+                break;
+        }
+    }
+
+    private async Task RestartLockedAsync(DomainSpec spec, string name)
+    {
+        try
+        {
+            var fresh = await StartLockedAsync(spec, name, paused: false, CancellationToken.None);
+            _log.Info($"Done. Rebooting now (new domid {fresh.Domid})");
+        }
+        catch (EngineException e)
+        {
+            _log.Info($"Domain {name}: restart failed: {e.Message}");
+        }
+    }
+
+    private async Task DumpCoreAsync(Domain d)
+    {
+        if (d.Qemu is not { } q)
+        {
+            _log.Info($"Domain {d.Domid}: QEMU is gone, no core dump possible");
+            return;
+        }
+        Directory.CreateDirectory(_paths.DumpDir);
+        var file = Path.Combine(_paths.DumpDir, d.Name);
+        try
+        {
+            await q.Qmp.ExecuteAsync("dump-guest-memory", new JsonObject { ["paging"] = false, ["protocol"] = "file:" + file });
+            _log.Info($"Domain {d.Domid}: core dumped to {file}");
+        }
+        catch (QmpException e)
+        {
+            _log.Info($"Domain {d.Domid}: core dump to {file} failed: {e.Message}");
+        }
+    }
+
+    // ---- restart safety ------------------------------------------------------------------
+
+    /// <summary>
+    /// Re-adopts the guests of a previous xenod from their runtime records: reconnects QMP,
+    /// catches up with shutdowns and crashes missed meanwhile; guests whose QEMU died get on_crash.
+    /// </summary>
+    public async Task RecoverAsync(CancellationToken cancel = default)
+    {
+        await _lock.WaitAsync(cancel);
+        try
+        {
+            var records = new List<RuntimeRecord>();
+            foreach (var (path, text) in _records.All())
+            {
+                try
+                {
+                    records.Add(RuntimeRecord.FromJson(text));
+                }
+                catch (InvalidDataException e)
+                {
+                    _log.Info($"ignoring {path}: {e.Message}");
+                }
+            }
+            foreach (var r in records)
+                _nextDomid = Math.Max(_nextDomid, r.Domid + 1);
+            foreach (var r in records)
+                await AdoptLockedAsync(r, cancel);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    private async Task AdoptLockedAsync(RuntimeRecord r, CancellationToken cancel)
+    {
+        var d = new Domain(r.Domid, r.Spec, r.Files, r.StartTime) { Name = r.Name, Paused = r.Paused, Phase = DomainPhase.Running };
+        _domains[d.Domid] = d;
+        var instance = await _launcher.AdoptAsync(r.Files, cancel);
+        if (instance is null)
+        {
+            _log.Info($"Domain {d.Domid} ({d.Name}): QEMU died while xenod was down");
+            if (r.Phase == DomainPhase.Shutdown)
+                await DestroyLockedAsync(d);
+            else
+                await ApplyActionLockedAsync(d, ShutdownReason.Crash, "QEMU gone at re-adoption");
+            return;
+        }
+        d.Qemu = instance;
+        await ReadVcpuThreadsAsync(d, instance, cancel);
+        d.Monitor = Task.Run(() => MonitorAsync(d, instance), CancellationToken.None);
+        _log.Info($"Domain {d.Domid} ({d.Name}) re-adopted, qemu pid {instance.Process.Pid}");
+        if (r.Phase == DomainPhase.Shutdown)
+        {
+            d.Phase = DomainPhase.Shutdown;
+            d.Reason = r.Reason;
+            return;
+        }
+        var status = await instance.Qmp.QueryStatusAsync(cancel);
+        if (status.Status == "shutdown")
+            await ApplyActionLockedAsync(d, ShutdownReason.Poweroff, "found shut down at re-adoption");
+        else if (status.Status == "guest-panicked")
+            await ApplyActionLockedAsync(d, ShutdownReason.Crash, "found crashed at re-adoption");
+    }
+
+    /// <summary>Stops supervising; guests keep running (they are re-adopted by the next xenod).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _stopping = true;
+        await _lock.WaitAsync();
+        try
+        {
+            foreach (var d in _domains.Values)
+            {
+                if (d.Qemu is { } q)
+                    await q.DisposeAsync();
+            }
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using Xeno.Config.Domain;
+
+namespace Xeno.Engine.Store;
+
+/// <summary>Where the engine publishes its domains in xenstore; <see cref="None"/> when there is no store.</summary>
+public interface IDomainStore
+{
+    void Introduce(int domid, string name, DomainSpec spec, DateTimeOffset start);
+    void Rename(int domid, string name, DomainSpec spec);
+    void Release(int domid, DomainSpec spec);
+
+    public static IDomainStore None { get; } = new NoStore();
+
+    private sealed class NoStore : IDomainStore
+    {
+        public void Introduce(int domid, string name, DomainSpec spec, DateTimeOffset start) { }
+        public void Rename(int domid, string name, DomainSpec spec) { }
+        public void Release(int domid, DomainSpec spec) { }
+    }
+}
+
+/// <summary>Writes <see cref="DomainStoreNodes"/> through a xenstore connection.</summary>
+internal sealed class XenstoreDomainStore(XenstoreWriter writer) : IDomainStore
+{
+    public void Introduce(int domid, string name, DomainSpec spec, DateTimeOffset start)
+    {
+        foreach (var (path, value) in DomainStoreNodes.For(domid, name, spec, start))
+            writer.WriteValue(path, value);
+    }
+
+    public void Rename(int domid, string name, DomainSpec spec)
+    {
+        writer.WriteValue($"/local/domain/{domid}/name", name);
+        writer.WriteValue($"/vm/{spec.Uuid:D}/name", name);
+    }
+
+    public void Release(int domid, DomainSpec spec)
+    {
+        foreach (var root in DomainStoreNodes.Roots(domid, spec))
+            writer.Remove(root);
+    }
+}

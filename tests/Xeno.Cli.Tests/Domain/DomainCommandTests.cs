@@ -1,0 +1,85 @@
+using Xeno.Cli.Commands;
+using Xeno.Cli.Commands.Domain;
+using Xeno.Config.Domain;
+
+namespace Xeno.Cli.Tests.Domain;
+
+/// <summary>The domain commands' own logic, without a xenod: formats, parsing, usage errors.</summary>
+public sealed class DomainCommandTests
+{
+    [Theory]
+    [InlineData(0, false, " 0:00:00")]
+    [InlineData(59, false, " 0:00:59")]
+    [InlineData(3661, false, " 1:01:01")]
+    [InlineData(86399, false, "23:59:59")]
+    [InlineData(86400, false, "1 day,  0:00:00")]
+    [InlineData(2 * 86400 + 3600 * 5 + 7, false, "2 days,  5:00:07")]
+    [InlineData(3661, true, " 1:01")]
+    [InlineData(86400 + 60, true, "1 day,  0:01")]
+    [InlineData(3 * 86400, true, "3 days,  0:00")]
+    public void Uptime_strings_as_xl(long seconds, bool shortMode, string expected) =>
+        Assert.Equal(expected, QueryCommands.Format(seconds, shortMode));
+
+    [Theory]
+    [InlineData("^]", 0x1d)]
+    [InlineData("^a", 0x01)]
+    [InlineData("^A", 0x01)]
+    [InlineData("x", (byte)'x')]
+    public void Console_escape_notation(string text, byte expected) => Assert.Equal(expected, ConsoleCommand.ParseEscape(text));
+
+    [Fact]
+    public void Relative_boot_and_disk_paths_become_absolute()
+    {
+        var spec = new DomainSpec
+        {
+            Name = "a", Kind = DomainKind.Pv, Uuid = Guid.Empty, MemoryMiB = 64, MaxMemMiB = 64, Vcpus = 1, MaxVcpus = 1,
+            Kernel = "k/vmlinuz", Ramdisk = "/abs/initrd",
+            Disks = [new DomainDisk { Target = "d.img", Format = "raw", Vdev = "xvda", Devid = 51712, ReadOnly = false, IsCdrom = false },
+                     new DomainDisk { Target = null, Format = "empty", Vdev = "hdc", Devid = 5632, ReadOnly = true, IsCdrom = true }],
+        };
+        var abs = CreateRequest.Absolute(spec, "/work/here");
+        Assert.Equal("/work/here/k/vmlinuz", abs.Kernel);
+        Assert.Equal("/abs/initrd", abs.Ramdisk);
+        Assert.Equal("/work/here/d.img", abs.Disks[0].Target);
+        Assert.Null(abs.Disks[1].Target);
+    }
+
+    [Theory]
+    [InlineData("li", "list")]
+    [InlineData("des", "destroy")]
+    [InlineData("un", "unpause")]
+    [InlineData("up", "uptime")]
+    [InlineData("vm", "vm-list")]
+    [InlineData("domn", "domname")]
+    [InlineData("con", "console")]
+    public void Command_prefixes_resolve_as_xl(string prefix, string name) => Assert.Equal(name, CommandTable.Lookup(prefix)?.Name);
+
+    [Theory]
+    [InlineData("d")]
+    [InlineData("dom")]
+    [InlineData("re")]
+    public void Ambiguous_prefixes_are_not_commands(string prefix) => Assert.Null(CommandTable.Lookup(prefix));
+
+    [Fact]
+    public void Missing_arguments_print_xl_usage_errors()
+    {
+        using var xl = new XlRunner();
+        var r = xl.Run("pause");
+        Assert.Equal(2, r.Exit);
+        Assert.Equal("'xl pause' requires at least 1 argument.\n\n", r.Err);
+        Assert.StartsWith("Usage: xl [-v] pause <Domain>\n\nPause execution of a domain.\n", r.Out, StringComparison.Ordinal);
+        var rename = xl.Run("rename", "a");
+        Assert.Equal("'xl rename' requires at least 2 arguments.\n\n", rename.Err);
+        Assert.Equal((2, "", "option `x' not supported.\n"), xl.Run("list", "-x"));
+    }
+
+    [Fact]
+    public void Without_xenod_commands_say_where_they_looked()
+    {
+        using var xl = new XlRunner();
+        var r = xl.Run("list");
+        Assert.Equal(1, r.Exit);
+        Assert.StartsWith($"cannot reach xenod at {Path.Combine(xl.Prefix, "run/xeno/xenod.sock")}: ", r.Err, StringComparison.Ordinal);
+        Assert.Equal((1, "", "console type supported are: pv, serial, vuart\n"), xl.Run("console", "-t", "tty", "x"));
+    }
+}

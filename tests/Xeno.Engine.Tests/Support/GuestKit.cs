@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace Xeno.Engine.Tests.Support;
+
+/// <summary>
+/// The test guests built by scripts/guest-kit/build (cached in &lt;repo&gt;/.cache/guest-kit).
+/// Built once per test run; a failing build fails the tests with the script's own message.
+/// </summary>
+internal sealed class GuestKit
+{
+    private static readonly Lazy<GuestKit> Shared = new(Build);
+
+    private GuestKit(Dictionary<string, string> outputs)
+    {
+        Vmlinuz = outputs["vmlinuz"];
+        Vmlinux = outputs["vmlinux"];
+        Initrd = outputs["initrd"];
+        PvDisk = outputs["pv_disk"];
+        HvmDisk = outputs["hvm_disk"];
+        BootIso = outputs["boot_iso"];
+    }
+
+    public string Vmlinuz { get; }
+    public string Vmlinux { get; }
+    public string Initrd { get; }
+    public string PvDisk { get; }
+    public string HvmDisk { get; }
+    public string BootIso { get; }
+
+    public static GuestKit Get() => Shared.Value;
+
+    public static string RepoRoot([CallerFilePath] string source = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(source)!, "..", "..", ".."));
+
+    private static GuestKit Build()
+    {
+        var script = Path.Combine(RepoRoot(), "scripts", "guest-kit", "build");
+        var info = new ProcessStartInfo(script) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var p = Process.Start(info) ?? throw new InvalidOperationException($"cannot run {script}");
+        var stderr = p.StandardError.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0)
+            throw new InvalidOperationException($"{script} failed ({p.ExitCode}): {stderr.Result}");
+        var outputs = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split('=', 2)).Where(kv => kv.Length == 2).ToDictionary(kv => kv[0], kv => kv[1]);
+        return new GuestKit(outputs);
+    }
+}

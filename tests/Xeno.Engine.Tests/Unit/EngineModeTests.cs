@@ -1,0 +1,31 @@
+using Xeno.Daemon;
+
+namespace Xeno.Engine.Tests.Unit;
+
+/// <summary>`xenod run`'s options and its place in xenod's usage.</summary>
+public sealed class EngineModeTests
+{
+    [Fact]
+    public void Options_parse()
+    {
+        var s = EngineMode.Parse(["--prefix", "/srv/h1", "--foreground"], out var error)!;
+        Assert.Null(error);
+        Assert.Equal(("/srv/h1", true), (s.Prefix, s.Foreground));
+        Assert.Equal("/x", EngineMode.Parse(["--prefix=/x"], out _)!.Prefix);
+        Assert.Null(EngineMode.Parse(["--bogus"], out error));
+        Assert.Equal("unknown option '--bogus'", error);
+        Assert.Null(EngineMode.Parse(["--prefix"], out error));
+        Assert.Equal("--prefix needs a directory", error);
+    }
+
+    [Fact]
+    public async Task Usage_names_the_run_mode_and_bad_options_fail()
+    {
+        var o = new StringWriter();
+        Assert.Equal(0, await DaemonMain.RunAsync(["help"], o, new StringWriter(), TestContext.Current.CancellationToken));
+        Assert.Contains("xenod run [--prefix P] [--foreground]", o.ToString(), StringComparison.Ordinal);
+        var e = new StringWriter();
+        Assert.Equal(2, await DaemonMain.RunAsync(["run", "--bogus"], new StringWriter(), e, TestContext.Current.CancellationToken));
+        Assert.StartsWith("xenod run: unknown option '--bogus'\n", e.ToString(), StringComparison.Ordinal);
+    }
+}
