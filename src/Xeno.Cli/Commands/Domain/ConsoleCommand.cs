@@ -97,6 +97,7 @@ public static class ConsoleCommand
             {
             }
         });
+        // True when the user typed the escape character; false when input simply ended.
         var toGuest = Task.Run(() =>
         {
             var buffer = new byte[1024];
@@ -108,15 +109,21 @@ public static class ConsoleCommand
                     int at = Array.IndexOf(buffer, escape, 0, n);
                     stream.Write(buffer, 0, at < 0 ? n : at);
                     if (at >= 0)
-                        return;
+                        return true;
                 }
             }
             catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
             {
             }
+            return false;
         });
         // Detach on the escape character; end when the guest side closes (domain destroyed).
-        Task.WaitAny(fromGuest, toGuest);
+        // Input that ends without the escape (a script, /dev/null) leaves the guest's output
+        // flowing until the domain goes away, so `xl create -c` works unattended too.
+        if (Task.WhenAny(fromGuest, toGuest).Result == toGuest && !toGuest.Result)
+        {
+            fromGuest.Wait();
+        }
         socket.Shutdown(SocketShutdown.Both);
         fromGuest.Wait(TimeSpan.FromSeconds(1));
         if (isTerminal)
