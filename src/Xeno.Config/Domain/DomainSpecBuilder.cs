@@ -363,9 +363,12 @@ public sealed class DomainSpecBuilder
         return null;
     }
 
-    private IReadOnlySet<int> ParseCpuRange(string text)
+    private IReadOnlySet<int> ParseCpuRange(string text) => Accept(CpuList.Parse(text, _context.HostCpus));
+
+    /// <summary>Prints a spec parser's warnings; its errors end the build, as xl exits on them.</summary>
+    private T Accept<T>(SpecResult<T> result)
     {
-        var result = CpuList.Parse(text, _context.HostCpus);
+        foreach (var w in result.Warnings) _messages.Add(w + "\n");
         if (!result.Ok)
         {
             foreach (var e in result.Errors) _messages.Add(e + "\n");
@@ -589,14 +592,7 @@ public sealed class DomainSpecBuilder
         {
             // xl stops at the first item that is not a plain string.
             if (item is not ConfigString s) break;
-            var parsed = DiskSpecParser.Parse(s.Text, _document.SourceName);
-            foreach (var w in parsed.Warnings) _messages.Add(w + "\n");
-            if (!parsed.Ok)
-            {
-                foreach (var e in parsed.Errors) _messages.Add(e + "\n");
-                throw new BuildAbortedException("", 1);
-            }
-            var spec = parsed.Value!;
+            var spec = Accept(DiskSpecParser.Parse(s.Text, _document.SourceName));
             if (!Vdev.TryParse(spec.Vdev, out var vdev))
             {
                 throw Fail($"Invalid or unsupported virtual disk identifier {spec.Vdev}");
@@ -638,14 +634,7 @@ public sealed class DomainSpecBuilder
             if (item is not ConfigString s) break;
             // xl reports most bad vif tokens and carries on (the parser's warnings); a bad
             // rate, devid or mtu ends create (its errors).
-            var parsed = VifSpecParser.Parse(s.Text, _document.SourceName);
-            foreach (var w in parsed.Warnings) _messages.Add(w + "\n");
-            if (!parsed.Ok)
-            {
-                foreach (var e in parsed.Errors) _messages.Add(e + "\n");
-                throw new BuildAbortedException("", 1);
-            }
-            var spec = parsed.Value!;
+            var spec = Accept(VifSpecParser.Parse(s.Text, _document.SourceName));
             var type = spec.Type ?? (kind == DomainKind.Hvm ? "ioemu" : "vif");
             if (type == "ioemu" && kind != DomainKind.Hvm)
             {
