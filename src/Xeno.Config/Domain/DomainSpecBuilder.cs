@@ -793,36 +793,12 @@ public sealed class DomainSpecBuilder
             throw Fail($"ERROR: invalid value \"{gfx}\" for \"gfx_passthru\"");
         }
 
-        IReadOnlyList<string> serial = [];
-        if (_r.TryGetStringList("serial", out var serialList, dontWarn: true))
-        {
-            serial = serialList;
-        }
-        else if (_r.Has("serial"))
-        {
-            if (!_r.TryGetString("serial", out var serialText))
-            {
-                throw Fail("xl: Unable to parse serial.", ExitErrorFail);
-            }
-            serial = [serialText];
-        }
+        var serial = ReadListOrString("serial");
 
         var boot = _r.TryGetString("boot", out var b) ? b : hvm.Boot;
         bool usb = _r.TryGetBool("usb", out var u) && u;
         _r.TryGetLong("usbversion", out _);
-        IReadOnlyList<string> usbDevices = [];
-        if (_r.TryGetStringList("usbdevice", out var usbList, dontWarn: true))
-        {
-            usbDevices = usbList;
-        }
-        else if (_r.Has("usbdevice"))
-        {
-            if (!_r.TryGetString("usbdevice", out var usbText))
-            {
-                throw Fail("xl: Unable to parse usbdevice.", ExitErrorFail);
-            }
-            usbDevices = [usbText];
-        }
+        var usbDevices = ReadListOrString("usbdevice");
         _r.TryGetBool("vkb_device", out _);
         string? soundhw = _r.TryGetString("soundhw", out var sh) ? sh : null;
         bool platformPci = !_r.TryGetBool("xen_platform_pci", out var xpp) || xpp;
@@ -856,6 +832,18 @@ public sealed class DomainSpecBuilder
             XenPlatformPci = platformPci,
             Keymap = keymap,
         };
+    }
+
+    /// <summary>Options given as a list of strings or, equally, as one string (serial, usbdevice).</summary>
+    private IReadOnlyList<string> ReadListOrString(string key)
+    {
+        if (_r.TryGetStringList(key, out var items, dontWarn: true)) return items;
+        if (!_r.Has(key)) return [];
+        if (!_r.TryGetString(key, out var text))
+        {
+            throw Fail($"xl: Unable to parse {key}.", ExitErrorFail);
+        }
+        return [text];
     }
 
     private static string BaseName(string path)
