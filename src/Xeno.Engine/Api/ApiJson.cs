@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Xeno.Config.Domain;
+using Xeno.Engine.Consoles;
 using Xeno.Engine.Domains;
 
 namespace Xeno.Engine.Api;
@@ -28,7 +29,8 @@ internal static class ApiJson
         ["console"] = new JsonObject
         {
             ["kind"] = s.Spec.Kind == DomainKind.Hvm ? "serial" : "pv",
-            ["socket"] = s.Files.ConsoleSocket,
+            // xenod's console hub (any number of clients), not QEMU's one-client chardev.
+            ["socket"] = ConsoleHub.SocketFor(s.Files),
             ["log"] = s.Files.ConsoleLog,
         },
         ["vcpu_list"] = new JsonArray(s.Vcpus.Select(v => (JsonNode)new JsonObject
@@ -41,6 +43,12 @@ internal static class ApiJson
             ["soft_affinity"] = s.Spec.CpuSoftAffinity is { } sa && v.Index < sa.Count ? CpuRanges.Format(sa[v.Index]) : "all",
         }).ToArray()),
         ["config"] = JsonNode.Parse(DomainSpecJson.Write(s.Spec with { Name = s.Name })),
+    };
+
+    /// <summary>A console's recent output as text (invalid UTF-8, e.g. a cut multibyte character, becomes U+FFFD).</summary>
+    public static JsonObject ConsoleOutput(byte[] recent) => new()
+    {
+        ["output"] = System.Text.Encoding.UTF8.GetString(recent),
     };
 
     public static JsonObject Error(EngineException e) => new()

@@ -48,6 +48,11 @@ public sealed class ApiServer : IAsyncDisposable
             Json(new JsonArray((await engine.ListAsync(c)).Select(s => (JsonNode)ApiJson.Domain(s)).ToArray()))));
         app.MapGet("/v1/domains/{dom}", (string dom, CancellationToken c) => Guard(async () =>
             Json(ApiJson.Domain(await engine.GetAsync(dom, c)))));
+        app.MapGet("/v1/domains/{dom}/console", (string dom, CancellationToken c) => Guard(async () =>
+        {
+            var d = await engine.GetAsync(dom, c);
+            return Json(ApiJson.ConsoleOutput(engine.Consoles.Recent(d.Domid, d.Files.ConsoleLog)));
+        }));
         app.MapPost("/v1/domains", (HttpRequest request, CancellationToken c) => Guard(async () =>
         {
             var body = await ReadBodyAsync(request, c);

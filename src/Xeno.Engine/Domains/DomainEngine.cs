@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Xeno.Config.Domain;
+using Xeno.Engine.Consoles;
 using Xeno.Engine.Hosting;
 using Xeno.Qemu.Acceleration;
 using Xeno.Qemu.Machine;
@@ -21,6 +22,12 @@ public sealed record EngineOptions
     public int ConsoleLogGenerations { get; init; } = 10;
     /// <summary>Run the xenstore server inside xenod (socket &lt;prefix&gt;/run/xenstored/socket) and publish domains there.</summary>
     public bool EmbeddedXenstore { get; init; } = true;
+    /// <summary>Recent console output kept in memory per domain (GET /v1/domains/{dom}/console).</summary>
+    public int ConsoleRingBytes { get; init; } = 64 * 1024;
+    /// <summary>A running console log is rotated (copy-then-truncate) past this size; 0: only at domain start.</summary>
+    public long ConsoleLogMaxBytes { get; init; } = 1024 * 1024;
+    /// <summary>Output queued for one console client before it is dropped as too slow.</summary>
+    public long ConsoleClientBacklogBytes { get; init; } = 256 * 1024;
 }
 
 /// <summary>
@@ -56,7 +63,15 @@ public sealed class DomainEngine : IAsyncDisposable
         _launcher = new QemuLauncher(time, _proc);
         _records = new RuntimeRecordStore(paths.RecordDir);
         _pvhKernels = new PvhKernelCache(paths.KernelCacheDir);
+        Consoles = new ConsoleHubs(new ConsoleHubOptions
+        {
+            RingBytes = _options.ConsoleRingBytes, LogMaxBytes = _options.ConsoleLogMaxBytes,
+            ClientBacklogBytes = _options.ConsoleClientBacklogBytes, LogGenerations = _options.ConsoleLogGenerations,
+        }, time, log.Info);
     }
+
+    /// <summary>The console hubs of running domains (xl console's socket, recent output).</summary>
+    public ConsoleHubs Consoles { get; }
 
     private readonly PvhKernelCache _pvhKernels;
 
@@ -215,6 +230,7 @@ public sealed class DomainEngine : IAsyncDisposable
             throw new EngineException(EngineErrorKind.Failed, $"domain \"{name}\": {e.Message}", e);
         }
         domain.Qemu = instance;
+        await Consoles.StartAsync(domid, files);
         domain.Paused = paused;
         domain.Phase = DomainPhase.Running;
         await ReadVcpuThreadsAsync(domain, instance, cancel);
@@ -369,6 +385,7 @@ public sealed class DomainEngine : IAsyncDisposable
         if (d.Qemu is { } q)
             await StopQemuAsync(q);
         d.Qemu = null;
+        await Consoles.StopAsync(d.Domid);
         _domains.Remove(d.Domid);
         _records.Delete(d.Domid);
         CleanRunDir(d.Domid);
@@ -610,6 +627,7 @@ public sealed class DomainEngine : IAsyncDisposable
             return;
         }
         d.Qemu = instance;
+        await Consoles.StartAsync(d.Domid, d.Files);
         await ReadVcpuThreadsAsync(d, instance, cancel);
         d.Monitor = Task.Run(() => MonitorAsync(d, instance), CancellationToken.None);
         _log.Info($"Domain {d.Domid} ({d.Name}) re-adopted, qemu pid {instance.Process.Pid}");
@@ -633,6 +651,7 @@ public sealed class DomainEngine : IAsyncDisposable
         await _lock.WaitAsync();
         try
         {
+            await Consoles.DisposeAsync();
             foreach (var d in _domains.Values)
             {
                 if (d.Qemu is { } q)

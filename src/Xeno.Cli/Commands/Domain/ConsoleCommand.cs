@@ -5,7 +5,8 @@ namespace Xeno.Cli.Commands.Domain;
 /// <summary>
 /// `xl console [-t pv|serial] [-n N] [-e C] &lt;Domain&gt;`: attaches the terminal (raw mode) to the
 /// guest's console socket until the escape character (default ^]) or the console closes.
-/// The console is QEMU's chardev socket, so it keeps working across xenod restarts.
+/// The socket is xenod's console hub (several clients at once, output from the moment of
+/// attaching, as Xen's pty); the API's domain JSON names it. A restarted xenod serves it again.
 /// </summary>
 public static class ConsoleCommand
 {

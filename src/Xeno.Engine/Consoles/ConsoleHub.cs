@@ -1,0 +1,280 @@
+using System.Net.Sockets;
+
+namespace Xeno.Engine.Consoles;
+
+/// <summary>
+/// One guest console served by xenod. It stays connected to QEMU's console chardev socket (one
+/// client at a time on QEMU's side; reconnecting whenever that connection drops), keeps the
+/// recent output in a <see cref="ConsoleRing"/>, rotates the console log by size, and serves its
+/// own unix socket (mode 0600) to any number of clients: each gets the live output from the
+/// moment it attaches (nothing old, like Xen's pty), and the input of any goes to the guest.
+/// </summary>
+public sealed class ConsoleHub : IAsyncDisposable
+{
+    /// <summary>The hub's socket name inside the domain's run folder (next to QEMU's "con").</summary>
+    public const string SocketName = "console";
+
+    private readonly string _upstreamPath;
+    private readonly ConsoleHubOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Action<string> _log;
+    private readonly ConsoleLogRotator _rotator;
+    private readonly Socket _listener;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _gate = new();
+    private readonly HashSet<ConsoleClient> _clients = [];
+    private readonly List<Task> _clientTasks = [];
+    private readonly SemaphoreSlim _input = new(1, 1);
+    private Socket? _upstream;
+    private Task _upstreamLoop = Task.CompletedTask;
+    private Task _acceptLoop = Task.CompletedTask;
+    private int _accepted;
+    private int _disposed;
+
+    private ConsoleHub(string name, string upstreamPath, string socketPath, string logPath, ConsoleHubOptions options,
+        TimeProvider time, Action<string> log, Socket listener)
+    {
+        Name = name;
+        _upstreamPath = upstreamPath;
+        SocketPath = socketPath;
+        _options = options;
+        _time = time;
+        _log = log;
+        _listener = listener;
+        Ring = new ConsoleRing(options.RingBytes);
+        _rotator = new ConsoleLogRotator(logPath, options.LogMaxBytes, options.LogGenerations);
+    }
+
+    /// <summary>How the log names this console (e.g. "domain 3").</summary>
+    public string Name { get; }
+    public string SocketPath { get; }
+    public ConsoleRing Ring { get; }
+
+    /// <summary>True while connected to QEMU's console socket.</summary>
+    public bool Connected => Volatile.Read(ref _upstream) is not null;
+
+    public int ClientCount
+    {
+        get
+        {
+            lock (_gate)
+                return _clients.Count;
+        }
+    }
+
+    /// <summary>The hub's socket for a domain's runtime files.</summary>
+    public static string SocketFor(Xeno.Qemu.Machine.RuntimeFiles files) =>
+        Path.Combine(Path.GetDirectoryName(files.ConsoleSocket) ?? ".", SocketName);
+
+    /// <summary>
+    /// Binds the hub's socket (so clients can attach as soon as this returns), seeds the ring
+    /// with the log's tail (output from before this xenod started), and starts relaying.
+    /// </summary>
+    public static ConsoleHub Start(string name, string upstreamPath, string socketPath, string logPath,
+        ConsoleHubOptions options, TimeProvider time, Action<string> log)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(socketPath))!);
+        File.Delete(socketPath); // a previous xenod's socket
+        var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            listener.Bind(new UnixDomainSocketEndPoint(socketPath));
+            // Root only: the console is a root shell on many guests.
+            if (OperatingSystem.IsLinux())
+                File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            listener.Listen(16);
+        }
+        catch
+        {
+            listener.Dispose();
+            throw;
+        }
+        var hub = new ConsoleHub(name, upstreamPath, socketPath, logPath, options, time, log, listener);
+        hub.Ring.Append(ConsoleLogRotator.ReadTail(logPath, options.RingBytes));
+        hub._upstreamLoop = Task.Run(hub.UpstreamLoopAsync);
+        hub._acceptLoop = Task.Run(hub.AcceptLoopAsync);
+        return hub;
+    }
+
+    // ---- QEMU's side ---------------------------------------------------------------------
+
+    private async Task UpstreamLoopAsync()
+    {
+        var cancel = _stop.Token;
+        var buffer = new byte[16 * 1024];
+        bool everConnected = false;
+        while (!cancel.IsCancellationRequested)
+        {
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(_upstreamPath), cancel).ConfigureAwait(false);
+                Volatile.Write(ref _upstream, socket);
+                if (everConnected)
+                    _log($"{Name}: console reconnected to QEMU");
+                everConnected = true;
+                RotateLog();
+                int n;
+                while ((n = await socket.ReceiveAsync(buffer, SocketFlags.None, cancel).ConfigureAwait(false)) > 0)
+                {
+                    Deliver(buffer.AsSpan(0, n).ToArray());
+                    RotateLog();
+                }
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+            }
+            await _input.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                Volatile.Write(ref _upstream, null);
+                socket.Dispose();
+            }
+            finally
+            {
+                _input.Release();
+            }
+            try
+            {
+                await Task.Delay(_options.ReconnectDelay, _time, cancel).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Guest output: into the ring and every client's queue; clients too far behind are dropped.</summary>
+    private void Deliver(byte[] chunk)
+    {
+        List<ConsoleClient>? behind = null;
+        lock (_gate)
+        {
+            Ring.Append(chunk);
+            foreach (var client in _clients)
+            {
+                if (!client.TryEnqueue(chunk))
+                    (behind ??= []).Add(client);
+            }
+            if (behind is not null)
+                _clients.ExceptWith(behind);
+        }
+        foreach (var client in behind ?? [])
+        {
+            _log($"{Name}: console client {client.Id} dropped: more than {_options.ClientBacklogBytes} bytes behind");
+            client.Dispose();
+        }
+    }
+
+    private void RotateLog()
+    {
+        try
+        {
+            if (_rotator.RotateIfNeeded())
+                _log($"{Name}: console log rotated at {_options.LogMaxBytes} bytes");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _log($"{Name}: console log rotation failed: {e.Message}");
+        }
+    }
+
+    /// <summary>Input of any client, one write at a time; dropped while QEMU is not connected.</summary>
+    private async Task ToGuestAsync(ReadOnlyMemory<byte> data, CancellationToken cancel)
+    {
+        await _input.WaitAsync(cancel).ConfigureAwait(false);
+        try
+        {
+            if (Volatile.Read(ref _upstream) is not { } upstream)
+                return;
+            while (data.Length > 0)
+            {
+                int n = await upstream.SendAsync(data, SocketFlags.None, cancel).ConfigureAwait(false);
+                data = data[n..];
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // The upstream loop notices the broken connection and reconnects.
+        }
+        finally
+        {
+            _input.Release();
+        }
+    }
+
+    // ---- clients' side -------------------------------------------------------------------
+
+    private async Task AcceptLoopAsync()
+    {
+        var cancel = _stop.Token;
+        while (!cancel.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptAsync(cancel).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                if (cancel.IsCancellationRequested)
+                    return;
+                continue;
+            }
+            var client = new ConsoleClient(socket, _options.ClientBacklogBytes, Interlocked.Increment(ref _accepted));
+            lock (_gate)
+            {
+                if (cancel.IsCancellationRequested)
+                {
+                    client.Dispose();
+                    return;
+                }
+                _clients.Add(client);
+                _clientTasks.RemoveAll(t => t.IsCompleted);
+                _clientTasks.Add(Task.Run(() => ServeAsync(client, cancel), CancellationToken.None));
+            }
+        }
+    }
+
+    private async Task ServeAsync(ConsoleClient client, CancellationToken cancel)
+    {
+        try
+        {
+            await client.RunAsync(ToGuestAsync, cancel).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_gate)
+                _clients.Remove(client);
+            client.Dispose();
+        }
+    }
+
+    /// <summary>Closes the hub: clients and QEMU's connection are closed, the socket file is removed.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        await _stop.CancelAsync().ConfigureAwait(false);
+        _listener.Dispose();
+        Task[] clientTasks;
+        lock (_gate)
+        {
+            foreach (var client in _clients)
+                client.Dispose();
+            _clients.Clear();
+            clientTasks = [.. _clientTasks];
+        }
+        await Task.WhenAll([_upstreamLoop, _acceptLoop, .. clientTasks]).ConfigureAwait(false);
+        try
+        {
+            File.Delete(SocketPath);
+        }
+        catch (IOException)
+        {
+        }
+        _stop.Dispose();
+        _input.Dispose();
+    }
+}

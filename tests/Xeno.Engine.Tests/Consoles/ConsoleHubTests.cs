@@ -1,0 +1,264 @@
+using System.Net.Sockets;
+using System.Text;
+using Xeno.Engine.Consoles;
+
+namespace Xeno.Engine.Tests.Consoles;
+
+/// <summary>
+/// The hub with real unix sockets: a listener in the test plays QEMU's console chardev (one
+/// client at a time, as QEMU's socket server), clients attach to the hub's own socket.
+/// </summary>
+public sealed class ConsoleHubTests : IAsyncDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private readonly string _dir = Directory.CreateTempSubdirectory("xh-").FullName;
+    private readonly Socket _qemu = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+    private readonly List<string> _log = [];
+    private readonly CancellationToken _cancel = TestContext.Current.CancellationToken;
+
+    public ConsoleHubTests()
+    {
+        _qemu.Bind(new UnixDomainSocketEndPoint(QemuPath));
+        _qemu.Listen(1);
+    }
+
+    private string QemuPath => Path.Combine(_dir, "con");
+    private string HubPath => Path.Combine(_dir, "console");
+    private string LogPath => Path.Combine(_dir, "guest.log");
+
+    private ConsoleHub StartHub(ConsoleHubOptions? options = null) =>
+        ConsoleHub.Start("Domain 7", QemuPath, HubPath, LogPath,
+            options ?? new ConsoleHubOptions { ReconnectDelay = TimeSpan.FromMilliseconds(20) }, TimeProvider.System,
+            line => { lock (_log) _log.Add(line); });
+
+    private async Task<Socket> AcceptHubAsync() => await _qemu.AcceptAsync(_cancel).AsTask().WaitAsync(Patience, _cancel);
+
+    private static async Task<Socket> AttachAsync(string path)
+    {
+        var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await s.ConnectAsync(new UnixDomainSocketEndPoint(path));
+        return s;
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"timed out waiting for {what}");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Reads exactly <paramref name="count"/> bytes (or fails after the patience).</summary>
+    private async Task<byte[]> ReadExactlyAsync(Socket s, int count)
+    {
+        var buffer = new byte[count];
+        int got = 0;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_cancel);
+        timeout.CancelAfter(Patience);
+        while (got < count)
+        {
+            int n = await s.ReceiveAsync(buffer.AsMemory(got), SocketFlags.None, timeout.Token);
+            Assert.True(n > 0, $"connection closed after {got} of {count} bytes");
+            got += n;
+        }
+        return buffer;
+    }
+
+    private async Task<string> ReadTextAsync(Socket s, string expected) =>
+        Encoding.ASCII.GetString(await ReadExactlyAsync(s, expected.Length));
+
+    private async Task<bool> ClosedAsync(Socket s)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_cancel);
+        timeout.CancelAfter(Patience);
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (await s.ReceiveAsync(buffer, SocketFlags.None, timeout.Token) > 0)
+            {
+            }
+            return true;
+        }
+        catch (SocketException)
+        {
+            return true;
+        }
+    }
+
+    [Fact]
+    public async Task Every_client_sees_live_output_and_any_client_types_to_the_guest()
+    {
+        await using var hub = StartHub();
+        using var qemu = await AcceptHubAsync();
+        if (OperatingSystem.IsLinux())
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(HubPath));
+
+        await qemu.SendAsync("before anyone attached\n"u8.ToArray(), _cancel);
+        await WaitUntilAsync(() => hub.Ring.TotalWritten == 23, "the early output in the ring");
+        using var a = await AttachAsync(HubPath);
+        using var b = await AttachAsync(HubPath);
+        using var c = await AttachAsync(HubPath);
+        await WaitUntilAsync(() => hub.ClientCount == 3, "three clients");
+
+        await qemu.SendAsync("login: "u8.ToArray(), _cancel);
+        // Nothing old: each client's first bytes are the live ones.
+        foreach (var client in new[] { a, b, c })
+            Assert.Equal("login: ", await ReadTextAsync(client, "login: "));
+
+        await b.SendAsync("root\n"u8.ToArray(), _cancel);
+        Assert.Equal("root\n", await ReadTextAsync(qemu, "root\n"));
+        await c.SendAsync("ls\n"u8.ToArray(), _cancel);
+        Assert.Equal("ls\n", await ReadTextAsync(qemu, "ls\n"));
+        Assert.Equal("before anyone attached\nlogin: ", Encoding.ASCII.GetString(hub.Ring.Snapshot()));
+    }
+
+    [Fact]
+    public async Task Random_bytes_pass_both_ways_unchanged_and_in_order()
+    {
+        await using var hub = StartHub();
+        using var qemu = await AcceptHubAsync();
+        using var a = await AttachAsync(HubPath);
+        using var b = await AttachAsync(HubPath);
+        await WaitUntilAsync(() => hub.ClientCount == 2, "two clients");
+        var random = new Random(17);
+        var output = new byte[300_000];
+        random.NextBytes(output);
+        var seenA = new List<byte>();
+        var seenB = new List<byte>();
+        for (int at = 0; at < output.Length;)
+        {
+            // Paced by the clients: a burst beyond a client's backlog would (rightly) drop it.
+            int n = Math.Min(random.Next(1, 9000), output.Length - at);
+            await qemu.SendAsync(output.AsMemory(at, n), SocketFlags.None, _cancel);
+            seenA.AddRange(await ReadExactlyAsync(a, n));
+            seenB.AddRange(await ReadExactlyAsync(b, n));
+            at += n;
+        }
+        Assert.Equal(output, seenA.ToArray());
+        Assert.Equal(output, seenB.ToArray());
+
+        var input = new byte[50_000];
+        random.NextBytes(input);
+        var typed = ReadExactlyAsync(qemu, input.Length);
+        await a.SendAsync(input, _cancel);
+        Assert.Equal(input, await typed);
+        Assert.Equal(output[^hub.Ring.Capacity..], hub.Ring.Snapshot());
+    }
+
+    [Fact]
+    public async Task A_client_that_stops_reading_is_dropped_without_stalling_the_others()
+    {
+        await using var hub = StartHub(new ConsoleHubOptions { ClientBacklogBytes = 32 * 1024, ReconnectDelay = TimeSpan.FromMilliseconds(20) });
+        using var qemu = await AcceptHubAsync();
+        using var stalled = await AttachAsync(HubPath);
+        using var reader = await AttachAsync(HubPath);
+        await WaitUntilAsync(() => hub.ClientCount == 2, "two clients");
+
+        // Far more than the stalled client's socket buffer plus its backlog.
+        var output = new byte[4 * 1024 * 1024];
+        new Random(3).NextBytes(output);
+        for (int at = 0; at < output.Length; at += 8192)
+        {
+            // The reader keeps up (each chunk read before the next is sent); the stalled one does not.
+            await qemu.SendAsync(output.AsMemory(at, 8192), SocketFlags.None, _cancel);
+            Assert.Equal(output.AsSpan(at, 8192).ToArray(), await ReadExactlyAsync(reader, 8192));
+        }
+
+        await WaitUntilAsync(() => hub.ClientCount == 1, "the stalled client to be dropped");
+        Assert.True(await ClosedAsync(stalled));
+        lock (_log)
+            Assert.Contains(_log, l => l == "Domain 7: console client 1 dropped: more than 32768 bytes behind");
+        await qemu.SendAsync("still here"u8.ToArray(), _cancel);
+        Assert.Equal("still here", await ReadTextAsync(reader, "still here"));
+    }
+
+    [Fact]
+    public async Task Reconnects_when_qemus_side_drops_and_clients_stay_attached()
+    {
+        await using var hub = StartHub();
+        var first = await AcceptHubAsync();
+        using var client = await AttachAsync(HubPath);
+        await WaitUntilAsync(() => hub.ClientCount == 1, "the client");
+        await first.SendAsync("one\n"u8.ToArray(), _cancel);
+        Assert.Equal("one\n", await ReadTextAsync(client, "one\n"));
+        first.Dispose(); // QEMU's side goes away (e.g. the previous connection's owner died)
+
+        using var second = await AcceptHubAsync();
+        await second.SendAsync("two\n"u8.ToArray(), _cancel);
+        Assert.Equal("two\n", await ReadTextAsync(client, "two\n"));
+        await client.SendAsync("typed\n"u8.ToArray(), _cancel);
+        Assert.Equal("typed\n", await ReadTextAsync(second, "typed\n"));
+        lock (_log)
+            Assert.Contains("Domain 7: console reconnected to QEMU", _log);
+    }
+
+    [Fact]
+    public async Task Input_while_qemu_is_not_connected_is_dropped_not_queued()
+    {
+        _qemu.Dispose(); // no QEMU listening
+        await using var hub = StartHub();
+        using var client = await AttachAsync(HubPath);
+        await WaitUntilAsync(() => hub.ClientCount == 1, "the client");
+        await client.SendAsync("lost\n"u8.ToArray(), _cancel);
+        await Task.Delay(100, _cancel);
+        Assert.False(hub.Connected);
+        Assert.Equal(1, hub.ClientCount);
+    }
+
+    [Fact]
+    public async Task Disposing_closes_clients_and_qemus_connection_and_removes_the_socket()
+    {
+        var hub = StartHub();
+        using var qemu = await AcceptHubAsync();
+        using var a = await AttachAsync(HubPath);
+        using var b = await AttachAsync(HubPath);
+        await WaitUntilAsync(() => hub.ClientCount == 2, "two clients");
+        await hub.DisposeAsync().AsTask().WaitAsync(Patience, _cancel);
+        Assert.True(await ClosedAsync(a));
+        Assert.True(await ClosedAsync(b));
+        Assert.True(await ClosedAsync(qemu));
+        Assert.False(File.Exists(HubPath));
+        await Assert.ThrowsAsync<SocketException>(() => AttachAsync(HubPath));
+        await hub.DisposeAsync(); // twice is harmless
+    }
+
+    [Fact]
+    public async Task Starts_with_the_logs_tail_and_replaces_a_stale_socket()
+    {
+        File.WriteAllText(LogPath, new string('x', 100) + "XENO-GUEST-READY\n");
+        File.WriteAllText(HubPath, "stale"); // a previous xenod's leftover
+        await using var hub = StartHub(new ConsoleHubOptions { RingBytes = 32 });
+        Assert.Equal(new string('x', 15) + "XENO-GUEST-READY\n", Encoding.ASCII.GetString(hub.Ring.Snapshot()));
+        using var client = await AttachAsync(HubPath);
+        await WaitUntilAsync(() => hub.ClientCount == 1, "the client");
+    }
+
+    [Fact]
+    public async Task Rotates_the_log_past_its_size_limit_as_output_arrives()
+    {
+        await using var hub = StartHub(new ConsoleHubOptions { LogMaxBytes = 1000, LogGenerations = 2, ReconnectDelay = TimeSpan.FromMilliseconds(20) });
+        using var qemu = await AcceptHubAsync();
+        for (int i = 1; i <= 3; i++)
+        {
+            // As QEMU does: the log gets the bytes, the socket too.
+            File.AppendAllText(LogPath, new string((char)('a' + i), 1500));
+            await qemu.SendAsync("x"u8.ToArray(), _cancel);
+            await WaitUntilAsync(() => new FileInfo(LogPath).Length == 0, $"rotation {i}");
+        }
+        Assert.Equal(new string('d', 1500), File.ReadAllText(LogPath + ".1"));
+        Assert.Equal(new string('c', 1500), File.ReadAllText(LogPath + ".2"));
+        Assert.False(File.Exists(LogPath + ".3"));
+        lock (_log)
+            Assert.Contains("Domain 7: console log rotated at 1000 bytes", _log);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _qemu.Dispose();
+        Directory.Delete(_dir, recursive: true);
+        return ValueTask.CompletedTask;
+    }
+}
