@@ -39,6 +39,9 @@ public sealed class ConsoleLogRotator
         using var source = new FileStream(Log, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
         using (var copy = new FileStream(Log + ".1", FileMode.CreateNew, FileAccess.Write))
         {
+            // The copy is as private as the log QEMU created.
+            if (OperatingSystem.IsLinux())
+                File.SetUnixFileMode(copy.SafeFileHandle, File.GetUnixFileMode(source.SafeFileHandle));
             // Catch up with what QEMU appends while copying, then cut at once.
             var buffer = new byte[81920];
             int n;

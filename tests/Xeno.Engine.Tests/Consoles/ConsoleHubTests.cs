@@ -173,6 +173,8 @@ public sealed class ConsoleHubTests : IAsyncDisposable
             Assert.Contains(_log, l => l == "Domain 7: console client 1 dropped: more than 32768 bytes behind");
         await qemu.SendAsync("still here"u8.ToArray(), _cancel);
         Assert.Equal("still here", await ReadTextAsync(reader, "still here"));
+        await reader.SendAsync("typed after\n"u8.ToArray(), _cancel);
+        Assert.Equal("typed after\n", await ReadTextAsync(qemu, "typed after\n"));
     }
 
     [Fact]

@@ -37,6 +37,13 @@ public sealed class ConsoleLogRotatorTests : IDisposable
         Assert.Equal("boot 4 output\n", File.ReadAllText(Log + ".2"));
         Assert.Equal("boot 3 output\n", File.ReadAllText(Log + ".3"));
         Assert.False(File.Exists(Log + ".4"));
+        if (OperatingSystem.IsLinux())
+        {
+            File.SetUnixFileMode(Log, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            File.AppendAllText(Log, "secret\n");
+            rotator.Rotate();
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Log + ".1"));
+        }
     }
 
     [Fact]
