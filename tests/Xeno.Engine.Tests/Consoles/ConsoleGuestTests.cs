@@ -101,6 +101,8 @@ public sealed class ConsoleGuestTests
             Assert.True(await stalled.DrainsToEndAsync(TimeSpan.FromSeconds(30)), "the stalled client was not dropped");
             Assert.Contains("console client 3 dropped: more than 65536 bytes behind", x.Xl("dmesg").Out, StringComparison.Ordinal);
             Assert.False(again.Ended || watcher.Ended, "a client that keeps reading was dropped");
+            await again.TypeAsync("echo alive$((7*7))\n");
+            await Xenod.WaitForAsync(() => watcher.Text.Contains("alive49", StringComparison.Ordinal), "the guest to answer after the drop", 60);
 
             // Destroy: clients closed, socket and run folder gone.
             Assert.Equal((0, "", ""), x.Xl("destroy", "con"));
