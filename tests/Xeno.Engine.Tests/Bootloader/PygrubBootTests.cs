@@ -135,7 +135,8 @@ public sealed class PygrubBootTests : IDisposable
             $"pygrub: {image}: Unable to find partition containing kernel (offset 0: couldn't find bootloader config file in the image provided.)",
             e.Message);
         Assert.False(Directory.Exists(Path.Combine(RunDir(6), "boot")));
-        Assert.EndsWith("Unable to find partition containing kernel (offset 0: couldn't find bootloader config file in the image provided.)\n",
+        // The log ends as Xen's pygrub's output does, after the reason for each partition tried.
+        Assert.EndsWith("offset 0: couldn't find bootloader config file in the image provided.\nRuntimeError: Unable to find partition containing kernel\n",
             File.ReadAllText(_boot.LogFile(6)), StringComparison.Ordinal);
     }
 
@@ -148,6 +149,7 @@ public sealed class PygrubBootTests : IDisposable
         });
         var e = Assert.Throws<EngineException>(() => _boot.Prepare(Spec($"{image},raw,xvda,ro"), 8, RunDir(8)));
         Assert.EndsWith($"\npygrub: {image}: /boot/vmlinuz-gone: no such file in the guest filesystem", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith("\nError opening /boot/vmlinuz-gone in guest\n", File.ReadAllText(_boot.LogFile(8)), StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(RunDir(8), "boot")));
     }
 

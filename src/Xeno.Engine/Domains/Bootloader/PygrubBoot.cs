@@ -70,7 +70,7 @@ internal sealed class PygrubBoot(string logDir, EngineLog log)
         }
         catch (BootloaderFailure e)
         {
-            transcript.Append(e.Message).Append('\n');
+            transcript.Append(e.PygrubSays ?? e.Message).Append('\n');
             TryDelete(BootDir(domainRunDir));
             throw new EngineException(EngineErrorKind.Invalid,
                 $"libxl: error: Domain {domid}:bootloader failed - consult logfile {LogFile(domid)}\n" +
@@ -96,7 +96,7 @@ internal sealed class PygrubBoot(string logDir, EngineLog log)
             catch (BootSearchException e)
             {
                 Transcribe(e.Attempts, a.Debug, transcript);
-                throw new BootloaderFailure(e.Message + Reasons(e.Attempts), e);
+                throw new BootloaderFailure(e.Message + Reasons(e.Attempts), e) { PygrubSays = "RuntimeError: " + e.Message };
             }
             Transcribe(choice.Attempts, a.Debug, transcript);
 
@@ -146,7 +146,7 @@ internal sealed class PygrubBoot(string logDir, EngineLog log)
     private string Copy(IGuestFileSystem fs, string guestPath, string hostPath)
     {
         if (!BootFiles.Exists(fs, guestPath))
-            throw new BootloaderFailure($"{guestPath}: no such file in the guest filesystem");
+            throw new BootloaderFailure($"{guestPath}: no such file in the guest filesystem") { PygrubSays = $"Error opening {guestPath} in guest" };
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
             options.UnixCreateMode = OwnerOnly;

@@ -70,4 +70,8 @@ internal static class PygrubCommandLine
 }
 
 /// <summary>Why the bootloader gave no kernel; the engine adds the domain and the log file.</summary>
-internal sealed class BootloaderFailure(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class BootloaderFailure(string message, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The last line Xen's pygrub prints in this case, for the bootloader log; null: the message itself.</summary>
+    public string? PygrubSays { get; init; }
+}
