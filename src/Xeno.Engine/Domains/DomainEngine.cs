@@ -171,11 +171,20 @@ public sealed class DomainEngine : IAsyncDisposable
         int domid = _nextDomid++;
         // pygrub (in-process, under the engine lock like the rest of a start): on every start,
         // so a guest that updated its kernel boots the new one. The domain keeps its spec.
-        var loaded = await Task.Run(() => _bootloader.Prepare(spec, domid, _paths.DomainRunDir(domid)), cancel);
-        // The machine boots the PVH-capable ELF; the domain keeps the kernel= it was given.
-        var bootSpec = loaded.Kind == DomainKind.Pvh && loaded.Kernel is { } pvhKernel
-            ? loaded with { Kernel = await Task.Run(() => _pvhKernels.Resolve(pvhKernel), cancel) }
-            : loaded;
+        DomainSpec bootSpec;
+        try
+        {
+            var loaded = await Task.Run(() => _bootloader.Prepare(spec, domid, _paths.DomainRunDir(domid)), cancel);
+            // The machine boots the PVH-capable ELF; the domain keeps the kernel= it was given.
+            bootSpec = loaded.Kind == DomainKind.Pvh && loaded.Kernel is { } pvhKernel
+                ? loaded with { Kernel = await Task.Run(() => _pvhKernels.Resolve(pvhKernel), cancel) }
+                : loaded;
+        }
+        catch (EngineException)
+        {
+            CleanRunDir(domid);
+            throw;
+        }
 
         var accel = _accel.Accelerator;
         if (spec.Accel != AccelNames.Auto && AcceleratorSelector.TryParse(spec.Accel, out var forced))

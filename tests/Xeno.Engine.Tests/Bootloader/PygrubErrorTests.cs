@@ -49,6 +49,25 @@ public sealed class PygrubErrorTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Failures_after_extraction_leave_no_copies_behind()
+    {
+        // The entry names a file that is not there; then a pvh entry whose "kernel" is the initrd.
+        var image = BootImages.Ext4(Path.Combine(_x.Root, "odd.img"),
+            "menuentry 'gone' {\n linux /boot/vmlinuz-gone\n}\nmenuentry 'initrd as kernel' {\n linux /boot/initrd.img\n}\n", _x.Kit);
+        var gone = Create("gone", $"name=\"gk\"\ntype=\"pv\"\nmemory=64\nbootloader=\"pygrub\"\ndisk=['{image},raw,xvda,ro']\n");
+        Assert.Equal((3, "",
+            $"libxl: error: Domain 1:bootloader failed - consult logfile {_x.Prefix}/var/log/xeno/bootloader.1.log\n" +
+            $"pygrub: {image}: /boot/vmlinuz-gone: no such file in the guest filesystem\n" +
+            "libxl: error: Domain gk:cannot (re-)build domain: -3\n"), gone);
+        NothingLeft();
+        var pvh = Create("pvhbad", $"name=\"pb\"\ntype=\"pvh\"\nmemory=64\nbootloader=\"pygrub\"\ndisk=['{image},raw,xvda,ro']\nbootloader_args=['--entry=1']\n");
+        Assert.Equal((3, "",
+            $"pvh: kernel {_x.Prefix}/run/xeno/d2/boot/kernel: not a Linux kernel: neither an ELF file nor a bzImage (no \"HdrS\" boot header)\n" +
+            "libxl: error: Domain pb:cannot (re-)build domain: -3\n"), pvh);
+        Assert.False(Directory.Exists(Path.Combine(_x.Prefix, "run/xeno/d2")));
+    }
+
+    [Fact]
     public void Other_bootloaders_are_refused_by_name()
     {
         var r = Create("foo", "name=\"ub\"\ntype=\"pv\"\nmemory=64\nbootloader=\"foo\"\ndisk=['/nonexistent-is-not-checked-first.img,raw,xvda,ro']\n");

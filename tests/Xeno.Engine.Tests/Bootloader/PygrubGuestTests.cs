@@ -36,6 +36,10 @@ public sealed class PygrubGuestTests : IAsyncLifetime
         Assert.Equal((0, "", ""), _x.Xl("create", "-q", Config("pg-qcow", $"{overlay},qcow2,xvda,rw")));
         // The second entry powers the guest off at once; on_poweroff=destroy then removes it.
         Assert.Equal((0, "", ""), _x.Xl("create", "-q", Config("pg-entry", $"{entry1},raw,xvda,ro", "bootloader_args=['--entry=1']\n")));
+        // pvh: the extracted bzImage goes on through the PVH kernel cache.
+        var pvh = Image("pvh.img");
+        Assert.Equal((0, "", ""), _x.Xl("create", "-q", _x.WriteConfig("pg-pvh.cfg",
+            $"name=\"pg-pvh\"\ntype=\"pvh\"\nmemory=128\nbootloader=\"pygrub\"\ndisk=['{pvh},raw,xvda,ro']\n")));
 
         // The kernel and initrd were copied into the domain's run folder, owner-only.
         var kernel = Path.Combine(_x.Prefix, "run/xeno/d1/boot/kernel");
@@ -46,6 +50,7 @@ public sealed class PygrubGuestTests : IAsyncLifetime
         await _x.WaitForMarkerAsync("pg-raw");
         await _x.WaitForMarkerAsync("pg-qcow");
         await _x.WaitForMarkerAsync("pg-entry");
+        await _x.WaitForMarkerAsync("pg-pvh");
         await Xenod.WaitForAsync(() => !_x.ListNames().Contains("pg-entry"), "pg-entry (entry 1) to power off and go away");
         Assert.Contains("pg-raw", _x.ListNames());
         Assert.Contains("pg-qcow", _x.ListNames());
