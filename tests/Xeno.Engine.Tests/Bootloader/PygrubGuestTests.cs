@@ -5,7 +5,7 @@ namespace Xeno.Engine.Tests.Bootloader;
 
 /// <summary>
 /// Real TCG guests booted by xenod through bootloader="pygrub": the kernel, initrd and command
-/// line come from the grub.cfg inside each guest's disk (raw or a qcow2 overlay), bootloader_args
+/// line come from the grub.cfg inside each guest's disk (raw or a qcow2 overlay; examples/pygrub.cfg), bootloader_args
 /// choose the entry, and a restart reads the disk again.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -28,13 +28,15 @@ public sealed class PygrubGuestTests : IAsyncLifetime
     [Fact]
     public async Task Guests_boot_the_entry_pygrub_chooses_from_raw_and_qcow2_disks()
     {
-        var raw = Image("raw.img");
+        // The example config, on a copy of the kit's own PV disk (raw).
+        var raw = Path.Combine(_x.Root, "pv-disk.img");
+        File.Copy(_x.Kit.PvDisk, raw);
+        var example = Path.Combine(GuestKit.RepoRoot(), "examples", "pygrub.cfg");
+        Assert.Equal((0, "", ""), _x.Xl("create", "-q", example, $"disk=['{raw},raw,xvda,ro']", "memory=128", "extra=\"xeno.action=shell\""));
         var overlay = BootImages.Qcow2Overlay(Path.Combine(_x.Root, "over.qcow2"), Image("base.img"));
-        var entry1 = Image("entry1.img");
-
-        Assert.Equal((0, "", ""), _x.Xl("create", "-q", Config("pg-raw", $"{raw},raw,xvda,ro", "extra=\"xeno.action=shell\"\n")));
         Assert.Equal((0, "", ""), _x.Xl("create", "-q", Config("pg-qcow", $"{overlay},qcow2,xvda,rw")));
         // The second entry powers the guest off at once; on_poweroff=destroy then removes it.
+        var entry1 = Image("entry1.img");
         Assert.Equal((0, "", ""), _x.Xl("create", "-q", Config("pg-entry", $"{entry1},raw,xvda,ro", "bootloader_args=['--entry=1']\n")));
         // pvh: the extracted bzImage goes on through the PVH kernel cache.
         var pvh = Image("pvh.img");
@@ -47,22 +49,23 @@ public sealed class PygrubGuestTests : IAsyncLifetime
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(kernel));
         Assert.Equal(File.ReadAllBytes(_x.Kit.Initrd), File.ReadAllBytes(Path.Combine(_x.Prefix, "run/xeno/d1/boot/ramdisk")));
 
-        await _x.WaitForMarkerAsync("pg-raw");
+        await _x.WaitForMarkerAsync("pv-pygrub");
         await _x.WaitForMarkerAsync("pg-qcow");
         await _x.WaitForMarkerAsync("pg-entry");
         await _x.WaitForMarkerAsync("pg-pvh");
         await Xenod.WaitForAsync(() => !_x.ListNames().Contains("pg-entry"), "pg-entry (entry 1) to power off and go away");
-        Assert.Contains("pg-raw", _x.ListNames());
+        Assert.Matches(new Regex(@"\npv-pygrub +1 +128 +1 "), _x.Xl("list").Out);
         Assert.Contains("pg-qcow", _x.ListNames());
+        Assert.Contains("pg-pvh", _x.ListNames());
 
         // The command lines: the entry's, then extra= (libxl passes it as pygrub's --args).
         Assert.Contains($"Domain 1: pygrub on {raw}: entry 0 \"Xeno test guest\" of /boot/grub/grub.cfg: kernel /boot/vmlinuz, ramdisk /boot/initrd.img, args \"console=hvc0 xeno.action=shell\"", Log, StringComparison.Ordinal);
         Assert.Contains($"Domain 2: pygrub on {overlay}: entry 0 \"Xeno test guest\" of /boot/grub/grub.cfg: kernel /boot/vmlinuz, ramdisk /boot/initrd.img, args \"console=hvc0\"", Log, StringComparison.Ordinal);
         Assert.Contains($"Domain 3: pygrub on {entry1}: entry 1 \"Xeno test guest (power off at once)\" of /boot/grub/grub.cfg: kernel /boot/vmlinuz, ramdisk /boot/initrd.img, args \"console=hvc0 xeno.action=poweroff\"", Log, StringComparison.Ordinal);
         // The domain keeps its config: bootloader= is still what xl list -l shows.
-        Assert.Contains("\"bootloader\": \"pygrub\"", _x.Xl("list", "-l", "pg-raw").Out, StringComparison.Ordinal);
+        Assert.Contains("\"bootloader\": \"pygrub\"", _x.Xl("list", "-l", "pv-pygrub").Out, StringComparison.Ordinal);
         // Destroy removes the copies with the run folder.
-        Assert.Equal((0, "", ""), _x.Xl("destroy", "pg-raw"));
+        Assert.Equal((0, "", ""), _x.Xl("destroy", "pv-pygrub"));
         Assert.False(Directory.Exists(Path.Combine(_x.Prefix, "run/xeno/d1")));
     }
 
@@ -83,17 +86,5 @@ public sealed class PygrubGuestTests : IAsyncLifetime
         Assert.Contains($"Domain 2: pygrub on {image}: entry 1 ", Log, StringComparison.Ordinal);
         await Xenod.WaitForAsync(() => !_x.ListNames().Contains("pg-again"), "the restarted guest to boot entry 1, power off and go away");
         Assert.True(File.Exists(Path.Combine(_x.Prefix, "var/log/xeno/bootloader.2.log")));
-    }
-
-    [Fact]
-    public async Task The_example_config_boots_through_xl_create()
-    {
-        var disk = Path.Combine(_x.Root, "pv-disk.img");
-        File.Copy(_x.Kit.PvDisk, disk);
-        var example = Path.Combine(GuestKit.RepoRoot(), "examples", "pygrub.cfg");
-        var r = _x.Xl("create", "-q", example, $"disk=['{disk},raw,xvda,ro']", "memory=128");
-        Assert.Equal((0, "", ""), r);
-        await _x.WaitForMarkerAsync("pv-pygrub");
-        Assert.Matches(new Regex(@"\npv-pygrub +1 +128 +1 "), _x.Xl("list").Out);
     }
 }
