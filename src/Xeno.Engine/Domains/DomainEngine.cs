@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Xeno.Config.Domain;
 using Xeno.Engine.Consoles;
+using Xeno.Engine.Domains.Bootloader;
 using Xeno.Engine.Hosting;
 using Xeno.Qemu.Acceleration;
 using Xeno.Qemu.Machine;
@@ -68,12 +69,14 @@ public sealed class DomainEngine : IAsyncDisposable
             RingBytes = _options.ConsoleRingBytes, LogMaxBytes = _options.ConsoleLogMaxBytes,
             ClientBacklogBytes = _options.ConsoleClientBacklogBytes, LogGenerations = _options.ConsoleLogGenerations,
         }, time, log.Info);
+        _bootloader = new PygrubBoot(paths.LogDir, log);
     }
 
     /// <summary>The console hubs of running domains (xl console's socket, recent output).</summary>
     public ConsoleHubs Consoles { get; }
 
     private readonly PvhKernelCache _pvhKernels;
+    private readonly PygrubBoot _bootloader;
 
     /// <summary>Where domains are published in xenstore (EngineHost sets the embedded store).</summary>
     public Store.IDomainStore Store { get; set; } = Xeno.Engine.Store.IDomainStore.None;
@@ -176,18 +179,32 @@ public sealed class DomainEngine : IAsyncDisposable
 
     private async Task<Domain> StartLockedAsync(DomainSpec spec, string name, bool paused, CancellationToken cancel)
     {
-        HostFiles.CheckBootFiles(spec);
+        // With a bootloader, kernel= and ramdisk= are paths inside the guest's disk.
+        if (!PygrubCommandLine.Runs(spec))
+            HostFiles.CheckBootFiles(spec);
         HostFiles.CheckDisks(spec, _domains.Values.Where(o => o.Qemu is not null).Select(o => (o.Domid, o.Name, o.Spec)));
-        // The machine boots the PVH-capable ELF; the domain keeps the kernel= it was given.
-        var bootSpec = spec.Kind == DomainKind.Pvh && spec.Kernel is { } pvhKernel
-            ? spec with { Kernel = await Task.Run(() => _pvhKernels.Resolve(pvhKernel), cancel) }
-            : spec;
+        int domid = _nextDomid++;
+        // pygrub (in-process, under the engine lock like the rest of a start): on every start,
+        // so a guest that updated its kernel boots the new one. The domain keeps its spec.
+        DomainSpec bootSpec;
+        try
+        {
+            var loaded = await Task.Run(() => _bootloader.Prepare(spec, domid, _paths.DomainRunDir(domid)), cancel);
+            // The machine boots the PVH-capable ELF; the domain keeps the kernel= it was given.
+            bootSpec = loaded.Kind == DomainKind.Pvh && loaded.Kernel is { } pvhKernel
+                ? loaded with { Kernel = await Task.Run(() => _pvhKernels.Resolve(pvhKernel), cancel) }
+                : loaded;
+        }
+        catch (EngineException)
+        {
+            CleanRunDir(domid);
+            throw;
+        }
 
         var accel = _accel.Accelerator;
         if (spec.Accel != AccelNames.Auto && AcceleratorSelector.TryParse(spec.Accel, out var forced))
             accel = forced;
 
-        int domid = _nextDomid++;
         var files = _paths.FilesFor(domid, name);
         string? ovmfVars = null;
         if (spec.Hvm?.Bios == "ovmf")

@@ -16,9 +16,8 @@ internal static class MachineMapper
         if (spec.Vifs.Count > 0)
             throw new EngineException(EngineErrorKind.Invalid,
                 $"domain \"{spec.Name}\" has {spec.Vifs.Count} vif(s): networking is not supported by Xeno yet; remove vif= from the config");
-        if (spec.Bootloader is not null)
-            throw new EngineException(EngineErrorKind.Invalid,
-                $"domain \"{spec.Name}\": bootloader=\"{spec.Bootloader}\" is not supported by xenod yet; give kernel= and ramdisk=");
+        // bootloader=: pv and pvh arrive here with the kernel pygrub extracted (Bootloader/PygrubBoot);
+        // hvm ignores it, as libxl does.
 
         var kind = spec.Kind switch
         {
