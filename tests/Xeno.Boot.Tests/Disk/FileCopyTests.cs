@@ -147,6 +147,23 @@ public sealed class FileCopyTests
     }
 
     [Fact]
+    public void An_append_only_destination_falls_back_to_buffered_writes()
+    {
+        // copy_file_range (EBADF) and sendfile (EINVAL) both refuse O_APPEND targets.
+        using var file = File.OpenRead(DiskCorpus.Image("ext4-4k"));
+        using var disk = DiskImage.Open(file);
+        var fs = GuestBoot.OpenFileSystemAt(disk, 0);
+        string target = Path.Combine(OutputFolder(), "appended");
+        File.WriteAllBytes(target, "HEAD"u8.ToArray());
+        using (var output = new FileStream(target, FileMode.Append, FileAccess.Write))
+        {
+            BootFiles.Copy(fs, SourceTree.Initrd, output);
+        }
+        byte[] expected = [.. "HEAD"u8, .. File.ReadAllBytes(Path.Combine(DiskCorpus.GuestSource, SourceTree.Initrd.TrimStart('/')))];
+        Assert.True(expected.AsSpan().SequenceEqual(File.ReadAllBytes(target)));
+    }
+
+    [Fact]
     public void The_image_stream_still_reads_correctly_after_kernel_copies()
     {
         using var file = new FileStream(DiskCorpus.Image("ext4"), FileMode.Open, FileAccess.Read);
