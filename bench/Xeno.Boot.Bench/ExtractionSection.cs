@@ -2,9 +2,11 @@ using System.Text;
 
 namespace Xeno.Boot.Bench;
 
-/// <summary>In-process extraction of kernel and initrd from the guest disk, raw and qcow2 side by side.</summary>
+/// <summary>In-process extraction of kernel and initrd from the guest disk (GuestBoot, as xenod calls it), raw and qcow2, beside the machine's copy floor.</summary>
 internal sealed class ExtractionSection : IBenchSection
 {
+    private const double GoalMs = 10;
+
     public string Title => "Kernel and initrd extraction, in process (the call xenod makes)";
 
     public string Run(BenchImages images, BenchOptions options)
@@ -12,59 +14,78 @@ internal sealed class ExtractionSection : IBenchSection
         int runs = options.Quick ? 5 : 20;
         string output = Path.Combine(options.WorkDirectory, "out");
         Directory.CreateDirectory(output);
-        var rows = new List<(string Name, Timing Time, long Bytes)>();
-        var located = new List<(string Name, Timing Time)>();
-        foreach (var (name, image) in new[] { ("raw", images.BootDiskRaw), ("qcow2", images.BootDiskQcow2) })
+        string raw = images.BootDiskRaw, qcow2 = images.BootDiskQcow2, src = images.BootSource;
+        long expected = images.KernelBytes + (long)images.InitrdBytes;
+        var copies = new (string Name, Action Action, Action? Before)[]
         {
-            located.Add((name, Timing.Of(() => Extraction.Locate(image, BenchImages.KernelPath, BenchImages.InitrdPath, BenchImages.GrubPath), runs)));
-            foreach (var (how, folder) in new[] { ("to files", output), ("to memory", (string?)null) })
-            {
-                long bytes = 0;
-                var timing = Timing.Of(() => bytes = Extraction.Run(image, folder, BenchImages.KernelPath, BenchImages.InitrdPath, BenchImages.GrubPath), runs);
-                rows.Add(($"{name}, {how}", timing, bytes));
-            }
-        }
-        // Baseline: the host kernel reading the same two files from its own filesystem, same process, same run.
-        string src = images.BootSource;
-        var baseline = Timing.Of(() =>
-        {
-            _ = File.ReadAllBytes(Path.Combine(src, BenchImages.KernelPath.TrimStart('/'))).Length
-                + File.ReadAllBytes(Path.Combine(src, BenchImages.InitrdPath.TrimStart('/'))).Length;
-        }, runs);
+            ("raw, to files", () => Check(Extraction.Run(raw, output), expected), () => Extraction.Clean(output)),
+            ("qcow2, to files", () => Check(Extraction.Run(qcow2, output), expected), () => Extraction.Clean(output)),
+            ("raw, to memory", () => Check(Extraction.Run(raw, null), expected), null),
+            ("qcow2, to memory", () => Check(Extraction.Run(qcow2, null), expected), null),
+            ("floor: File.Copy of the two host files the image was made from", () => Check(Extraction.HostCopy(src, output), expected), () => Extraction.Clean(output)),
+            ("floor: File.ReadAllBytes of the same two host files", () => Check(HostRead(src), expected), null),
+            ("floor: copying the same number of bytes between two warm arrays", MemoryCopy(expected), null),
+        };
+        var copyTimes = Timing.Interleaved([.. copies.Select(c => (c.Action, c.Before))], runs);
+        var located = Timing.Interleaved([(() => Extraction.Locate(raw), null), (() => Extraction.Locate(qcow2), null)], runs);
+
         var md = new StringBuilder();
         md.AppendLine($"Method: a {images.BootDiskBytes >> 20} MiB sparse disk (MBR, one ext4 partition at 1 MiB made by `mkfs.ext4 -d`) holds a");
         md.AppendLine($"{images.KernelBytes >> 20} MiB kernel, a {images.InitrdBytes >> 20} MiB initrd and a grub.cfg; the qcow2 is `qemu-img convert -O qcow2` of it.");
-        md.AppendLine("One extraction = open the image, read the partition table, open each filesystem until one has");
-        md.AppendLine("/boot/grub/grub.cfg, read it, copy kernel and initrd into files in an output folder. The first (cold)");
-        md.AppendLine($"call includes JIT; the median and minimum are over {runs} warm calls in the same process (page cache warm).");
+        md.AppendLine("One extraction is what xenod does: `GuestBoot.Open` on the image file (format, partition table, each");
+        md.AppendLine("filesystem until one has a boot config, the config parsed, the default entry chosen), then `ExtractKernel`");
+        md.AppendLine("and `ExtractRamdisk` into two new files (\"to files\"; the files are removed between calls, untimed) or into");
+        md.AppendLine("one warm memory buffer (\"to memory\"). Raw images and plain qcow2 clusters are copied by the host kernel");
+        md.AppendLine("(copy_file_range); \"to memory\" reads through the stream. The floor rows move the same bytes without any");
+        md.AppendLine("disk parsing: `File.Copy` of the host files the image was made from (the kernel copies, as `cp` does),");
+        md.AppendLine("reading them into arrays, and a plain memory copy. The first (cold) call includes JIT; then");
+        md.AppendLine($"{runs} rounds in which every row runs once, in the same process (page cache warm).");
         md.AppendLine();
-        md.AppendLine("| Image | Cold (ms) | Median (ms) | Min (ms) | Throughput (MiB/s, median) | Median vs raw |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|");
-        for (int i = 0; i < rows.Count; i++)
+        md.AppendLine("| Operation | Cold (ms) | Median (ms) | Min (ms) | Throughput (MiB/s, median) |");
+        md.AppendLine("|---|---:|---:|---:|---:|");
+        for (int i = 0; i < copies.Length; i++)
         {
-            var (name, t, bytes) = rows[i];
-            double rawMedian = rows[i % 2].Time.MedianMs; // same output kind, raw image
-            double mibps = bytes / 1048576.0 / (t.MedianMs / 1000);
-            md.AppendLine($"| {name} | {t.ColdMs:F1} | {t.MedianMs:F2} | {t.MinMs:F2} | {mibps:F0} | {t.MedianMs / rawMedian:F2}x |");
+            var t = copyTimes[i];
+            md.AppendLine($"| {copies[i].Name} | {t.ColdMs:F1} | {t.MedianMs:F2} | {t.MinMs:F2} | {expected / 1048576.0 / (t.MedianMs / 1000):F0} |");
         }
-        md.AppendLine($"| baseline: File.ReadAllBytes of the source files on the host | {baseline.ColdMs:F1} | {baseline.MedianMs:F2} | {baseline.MinMs:F2} | {(images.KernelBytes + images.InitrdBytes) / 1048576.0 / (baseline.MedianMs / 1000):F0} | |");
         md.AppendLine();
-        md.AppendLine("Without the data copy (open image, partition table, filesystem, read grub.cfg, open kernel and initrd):");
+        md.AppendLine("Without the data copy (`GuestBoot.Open` alone: image, partition table, filesystem, grub.cfg, entry):");
         md.AppendLine();
         md.AppendLine("| Image | Cold (ms) | Median (ms) | Min (ms) |");
         md.AppendLine("|---|---:|---:|---:|");
-        foreach (var (name, t) in located)
-        {
-            md.AppendLine($"| {name} | {t.ColdMs:F1} | {t.MedianMs:F3} | {t.MinMs:F3} |");
-        }
+        md.AppendLine($"| raw | {located[0].ColdMs:F1} | {located[0].MedianMs:F3} | {located[0].MinMs:F3} |");
+        md.AppendLine($"| qcow2 | {located[1].ColdMs:F1} | {located[1].MedianMs:F3} | {located[1].MinMs:F3} |");
         md.AppendLine();
-        md.AppendLine($"Raw to memory vs baseline: {rows[1].Time.MedianMs / baseline.MedianMs:F2}x (median), {rows[1].Time.MinMs / baseline.MinMs:F2}x (min) the time the host kernel needs for the same bytes.");
-        md.AppendLine("Medians suffer most from other load on the machine; minimums show what the code costs.");
-        md.AppendLine();
-        md.AppendLine($"Goal: under 10 ms for the warm in-process call. \"to memory\" reads the {(images.KernelBytes + images.InitrdBytes) >> 20} MiB into arrays;");
-        md.AppendLine("\"to files\" also writes them into the output folder, as pygrub does. qcow2 adds the L1/L2 lookups and one read per cluster.");
-        md.AppendLine("Reading is bound by copying the bytes: when raw-to-memory is close to the baseline, the remaining time is the");
-        md.AppendLine("machine's memory and page-cache bandwidth, not the disk parsing (the second table).");
+        var rawFiles = copyTimes[0];
+        var qcowFiles = copyTimes[1];
+        var floor = copyTimes[4];
+        md.AppendLine($"Goal: under {GoalMs:F0} ms for the warm in-process call, to files: raw {rawFiles.MedianMs:F1} ms, qcow2 {qcowFiles.MedianMs:F1} ms (median)");
+        md.AppendLine($"({(rawFiles.MedianMs < GoalMs && qcowFiles.MedianMs < GoalMs ? "meets" : "misses")} the goal). On this machine the host kernel alone needs {floor.MedianMs:F1} ms (median, {floor.MinMs:F1} ms min)");
+        md.AppendLine($"to copy the same {expected >> 20} MiB between two of its own files (`File.Copy` row), so the goal is below the floor");
+        md.AppendLine($"whenever that row is above {GoalMs:F0} ms. Raw to files / floor: {rawFiles.MedianMs / floor.MedianMs:F2}x (median), {rawFiles.MinMs / floor.MinMs:F2}x (min);");
+        md.AppendLine($"qcow2 to files / floor: {qcowFiles.MedianMs / floor.MedianMs:F2}x (median). What is left above the floor is opening and parsing (the second");
+        md.AppendLine("table) and the per-extent or per-cluster-run copy calls. Medians suffer most from other load on the machine;");
+        md.AppendLine("minimums show what the work costs.");
         return md.ToString();
+    }
+
+    private static void Check(long copied, long expected)
+    {
+        if (copied != expected)
+        {
+            throw new InvalidOperationException($"extraction copied {copied} bytes, expected {expected}");
+        }
+    }
+
+    private static long HostRead(string src) =>
+        File.ReadAllBytes(Path.Combine(src, BenchImages.KernelPath.TrimStart('/'))).Length
+        + File.ReadAllBytes(Path.Combine(src, BenchImages.InitrdPath.TrimStart('/'))).Length;
+
+    private static Action MemoryCopy(long bytes)
+    {
+        var from = new byte[bytes];
+        var to = new byte[bytes];
+        Random.Shared.NextBytes(from);
+        return () => from.AsSpan().CopyTo(to);
     }
 }

@@ -4,13 +4,15 @@ using System.Runtime.CompilerServices;
 namespace Xeno.Boot.Bench;
 
 /// <summary>
-/// Finds a Release, ReadyToRun build of <c>xeno-pygrub</c> that is not older than its sources:
+/// Finds a Release, self-contained ReadyToRun build of <c>xeno-pygrub</c> (the project then compiles
+/// the trimmed framework and our code into one composite image) that is not older than its sources:
 /// <c>&lt;repo&gt;/out/xeno-pygrub/xeno-pygrub</c> when one exists and is newer than every source file,
 /// otherwise a cached publish under $XENO_BUILD_ROOT (or the temp folder), published again when stale.
 /// </summary>
 internal static class XenoPygrubBinary
 {
     private const string Project = "src/Xeno.Pygrub/Xeno.Pygrub.csproj";
+    private const string PublishCommand = "dotnet publish -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true";
 
     /// <summary>Returns the executable's path and a sentence saying where it came from.</summary>
     public static (string Path, string Origin) Locate()
@@ -18,29 +20,30 @@ internal static class XenoPygrubBinary
         string repo = RepositoryRoot();
         DateTime sources = NewestSource(repo);
         string shipped = Path.Combine(repo, "out", "xeno-pygrub", "xeno-pygrub");
-        if (File.Exists(shipped) && File.GetLastWriteTimeUtc(shipped) > sources)
+        // Only a self-contained publish brings its own runtime (libcoreclr.so) along.
+        if (File.Exists(shipped) && File.GetLastWriteTimeUtc(shipped) > sources && File.Exists(Path.Combine(repo, "out", "xeno-pygrub", "libcoreclr.so")))
         {
-            return (shipped, "`out/xeno-pygrub/xeno-pygrub` (newer than its sources; assumed a Release ReadyToRun publish)");
+            return (shipped, "`out/xeno-pygrub/xeno-pygrub` (newer than its sources; a self-contained Release publish)");
         }
         string root = Environment.GetEnvironmentVariable("XENO_BUILD_ROOT") is { Length: > 0 } b ? b : Path.GetTempPath();
-        string folder = Path.Combine(root, "xeno-boot-bench", "xeno-pygrub");
+        string folder = Path.Combine(root, "xeno-boot-bench", "xeno-pygrub-self-contained");
         string exe = Path.Combine(folder, "xeno-pygrub");
         // A stamp written after a successful publish: the apphost's own time is kept by incremental builds.
         string stamp = Path.Combine(folder, ".published");
         if (File.Exists(exe) && File.Exists(stamp) && File.GetLastWriteTimeUtc(stamp) > sources)
         {
-            return (exe, "a cached `dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true` (newer than its sources)");
+            return (exe, $"a cached `{PublishCommand}` (newer than its sources)");
         }
-        Console.Error.WriteLine($"publishing xeno-pygrub (Release, ReadyToRun) into {folder}");
+        Console.Error.WriteLine($"publishing xeno-pygrub (Release, self-contained, composite ReadyToRun) into {folder}");
         var clock = Stopwatch.StartNew();
         Directory.CreateDirectory(folder);
         File.Delete(stamp);
         string dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } d ? d : "dotnet";
         HostTool.Run(dotnet, null, "publish", Path.Combine(repo, Project), "-c", "Release", "-r", "linux-x64",
-            "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", folder, "--nologo");
+            "--self-contained", "true", "-p:PublishReadyToRun=true", "-o", folder, "--nologo");
         File.WriteAllText(stamp, DateTime.UtcNow.ToString("O"));
         Console.Error.WriteLine($"published in {clock.Elapsed.TotalSeconds:F0} s");
-        return (exe, "`dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true`, done by this run");
+        return (exe, $"`{PublishCommand}`, done by this run");
     }
 
     /// <summary>The last change to anything the published program is built from.</summary>

@@ -107,7 +107,7 @@ public static class DiskImage
     }
 
     /// <summary>A raw view that also disposes the backing file it was made from.</summary>
-    private sealed class OwningStream(Stream view, Stream owned) : ReadOnlyStream
+    private sealed class OwningStream(Stream view, Stream owned) : ReadOnlyStream, IHostMappedStream
     {
         public override long Length => view.Length;
 
@@ -116,6 +116,8 @@ public static class DiskImage
             view.Position = offset;
             return view.Read(buffer);
         }
+
+        public HostRange Locate(long offset, long maxLength) => HostRanges.Locate(view, offset, maxLength);
 
         protected override void Dispose(bool disposing)
         {

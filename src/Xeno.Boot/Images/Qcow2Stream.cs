@@ -7,7 +7,7 @@ namespace Xeno.Boot.Images;
 /// L1/L2 tables; unallocated clusters come from the backing disk (or read as zeros);
 /// deflate-compressed clusters are inflated on demand.
 /// </summary>
-public sealed class Qcow2Stream : ReadOnlyStream
+public sealed class Qcow2Stream : ReadOnlyStream, IHostMappedStream
 {
     private const ulong CompressedFlag = 1UL << 62;
     private const ulong ZeroFlag = 1UL;
@@ -85,6 +85,49 @@ public sealed class Qcow2Stream : ReadOnlyStream
         }
         StreamReads.ReadExactlyAt(_file, (long)host + within, target, $"{_name}: qcow2 data cluster {cluster} (L2 entry points outside the image?)");
     }
+
+    /// <summary>
+    /// Allocated clusters are stored as-is in the image file: runs of clusters that follow each
+    /// other there (what qemu-img convert writes) map to one host range. Compressed and zero
+    /// clusters are unmapped; unallocated ones map to the backing disk where it has the bytes.
+    /// </summary>
+    HostRange IHostMappedStream.Locate(long offset, long maxLength)
+    {
+        long clusterSize = _header.ClusterSize;
+        long first = offset >> _header.ClusterBits;
+        int within = (int)(offset & (clusterSize - 1));
+        long length = Math.Min(maxLength, clusterSize - within);
+        ulong entry = L2Entry(first);
+        if (!IsPlain(entry))
+        {
+            return HostRange.Unmapped(length);
+        }
+        ulong host = Qcow2Header.HostOffset(entry);
+        if (host == 0)
+        {
+            return _backing is not null && offset + length <= _backing.Length
+                ? HostRanges.Locate(_backing, offset, length)
+                : HostRange.Unmapped(length);
+        }
+        if (host % (ulong)clusterSize != 0)
+        {
+            return HostRange.Unmapped(length); // the read reports the corrupt entry
+        }
+        for (long next = first + 1; length < maxLength; next++)
+        {
+            ulong nextEntry = L2Entry(next);
+            if (!IsPlain(nextEntry) || Qcow2Header.HostOffset(nextEntry) != host + (ulong)((next - first) * clusterSize))
+            {
+                break;
+            }
+            length = Math.Min(maxLength, length + clusterSize);
+        }
+        return HostRanges.Locate(_file, (long)host + within, length);
+    }
+
+    /// <summary>Neither compressed nor a version 3 zero cluster: stored as-is (or unallocated).</summary>
+    private bool IsPlain(ulong entry) =>
+        (entry & CompressedFlag) == 0 && !(_header.Version >= 3 && (entry & ZeroFlag) != 0);
 
     private void ReadBacking(long virtualPos, Span<byte> target)
     {

@@ -1,7 +1,7 @@
 namespace Xeno.Boot.Images;
 
 /// <summary>A read-only window [start, start+length) of another seekable stream, e.g. one partition of a disk.</summary>
-public sealed class SubStream : ReadOnlyStream
+public sealed class SubStream : ReadOnlyStream, IHostMappedStream
 {
     private readonly Stream _inner;
     private readonly long _start;
@@ -28,4 +28,9 @@ public sealed class SubStream : ReadOnlyStream
         _inner.Position = innerOffset;
         return _inner.Read(buffer);
     }
+
+    HostRange IHostMappedStream.Locate(long offset, long maxLength) =>
+        offset < _length
+            ? HostRanges.Locate(_inner, _start + offset, Math.Min(maxLength, _length - offset))
+            : HostRange.Unmapped(maxLength);
 }

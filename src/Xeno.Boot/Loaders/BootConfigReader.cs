@@ -38,8 +38,9 @@ public static class BootConfigReader
     /// <summary>The config pygrub would use, or null when there is none.</summary>
     public static (string Path, ConfigKind Kind)? Locate(IGuestFileSystem fs)
     {
-        foreach (var candidate in SearchOrder)
-            if (fs.FileExists(candidate.Path)) return candidate;
+        // Indexed, not foreach: enumerating an array of tuples through the interface is jitted at every start.
+        for (int i = 0; i < SearchOrder.Count; i++)
+            if (fs.FileExists(SearchOrder[i].Path)) return SearchOrder[i];
         foreach (var dir in BlsDirectories)
             if (fs.DirectoryExists(dir) && fs.ListDirectory(dir).Any(n => n.EndsWith(".conf", StringComparison.Ordinal)))
                 return (dir, ConfigKind.Bls);

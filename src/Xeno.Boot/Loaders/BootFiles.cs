@@ -1,3 +1,5 @@
+using Xeno.Boot.Images;
+
 namespace Xeno.Boot.Loaders;
 
 /// <summary>
@@ -9,7 +11,6 @@ public static class BootFiles
 {
     /// <summary>pygrub's default limit for a deprivileged copy: 128 MiB.</summary>
     public const long DefaultMaxBytes = 128L << 20;
-    private const int ChunkBytes = 1 << 20;
 
     /// <summary>True when <paramref name="path"/> (or each part of a multi-file ramdisk) exists.</summary>
     public static bool Exists(IGuestFileSystem fs, string path) =>
@@ -35,17 +36,7 @@ public static class BootFiles
         using var source = fs.OpenFile(path);
         if (source.Length > maxBytes)
             throw new BootException($"{path}: {source.Length} bytes is more than the limit of {maxBytes} bytes");
-        var buffer = new byte[(int)Math.Min(ChunkBytes, Math.Max(1, source.Length))];
-        long total = 0;
-        while (true)
-        {
-            int n = source.Read(buffer, 0, buffer.Length);
-            if (n == 0) break;
-            total += n;
-            if (total > maxBytes)
-                throw new BootException($"{path}: more than the limit of {maxBytes} bytes");
-            destination.Write(buffer, 0, n);
-        }
-        return total;
+        // The kernel moves what a raw image (or qcow2 cluster) stores as-is; see FileCopy.
+        return FileCopy.Copy(source, destination, source.Length);
     }
 }

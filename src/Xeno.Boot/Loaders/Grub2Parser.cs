@@ -220,10 +220,14 @@ public static class Grub2Parser
                         break;
                 }
             }
+            var submenuTitles = new string[_submenus.Count];
+            var submenuIds = new string?[_submenus.Count];
+            for (int i = 0; i < _submenus.Count; i++)
+                (submenuTitles[i], submenuIds[i]) = _submenus[i];
             return new BootEntry(PyText.Strip(_title), root, kernel, args, initrd)
             {
-                SubmenuTitles = [.. _submenus.Select(s => s.Title)],
-                SubmenuIds = [.. _submenus.Select(s => s.Id)],
+                SubmenuTitles = submenuTitles,
+                SubmenuIds = submenuIds,
                 MenuPosition = _entryPosition,
                 Id = _id,
                 BaseDirectory = BaseDir,

@@ -10,11 +10,21 @@ internal sealed class OutputFiles(string directory, Func<int, int> nextRandom)
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz0123456789_";
     private readonly string _directory = Path.GetFullPath(directory);
 
+    private string RandomName()
+    {
+        Span<char> name = stackalloc char[8];
+        foreach (ref char c in name)
+        {
+            c = Alphabet[nextRandom(Alphabet.Length)];
+        }
+        return new string(name);
+    }
+
     public (string Path, FileStream Stream) Create(string prefix)
     {
         for (int attempt = 0; ; attempt++)
         {
-            var name = prefix + string.Concat(Enumerable.Range(0, 8).Select(_ => Alphabet[nextRandom(Alphabet.Length)]));
+            var name = prefix + RandomName();
             var path = Path.Join(_directory, name);
             try
             {
@@ -23,6 +33,8 @@ internal sealed class OutputFiles(string directory, Func<int, int> nextRandom)
                     Mode = FileMode.CreateNew,
                     Access = FileAccess.Write,
                     UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                    // Unbuffered: the kernel or 1 MiB chunks write the data (see Xeno.Boot FileCopy).
+                    BufferSize = 0,
                 };
                 return (path, new FileStream(path, options));
             }

@@ -3,7 +3,7 @@ using Xeno.Boot.Images;
 namespace Xeno.Boot.FileSystems.Ext;
 
 /// <summary>A regular file (or directory) of an ext filesystem as a read-only stream; holes read as zeros.</summary>
-internal sealed class ExtFileStream : ReadOnlyStream
+internal sealed class ExtFileStream : ReadOnlyStream, IHostMappedStream
 {
     private readonly ExtFileSystem _fs;
     private readonly IBlockMap? _map;
@@ -60,5 +60,25 @@ internal sealed class ExtFileStream : ReadOnlyStream
             done += chunk;
         }
         return done;
+    }
+
+    public HostRange Locate(long offset, long maxLength)
+    {
+        maxLength = Math.Min(maxLength, _length - offset);
+        if (_inline is not null || maxLength <= 0)
+        {
+            return HostRange.Unmapped(Math.Max(1, maxLength));
+        }
+        int blockSize = _fs.Superblock.BlockSize;
+        ulong logical = (ulong)offset / (ulong)blockSize;
+        int within = (int)(offset % blockSize);
+        var run = _map!.Map(logical);
+        long runBytes = run.Count > (ulong)(long.MaxValue / blockSize) ? long.MaxValue : (long)run.Count * blockSize - within;
+        long chunk = Math.Min(maxLength, runBytes);
+        if (run.Physical == 0)
+        {
+            return HostRange.Unmapped(chunk);
+        }
+        return _fs.LocateBytes(checked((long)run.Physical * blockSize + within), chunk);
     }
 }

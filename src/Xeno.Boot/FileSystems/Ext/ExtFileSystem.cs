@@ -107,6 +107,9 @@ public sealed class ExtFileSystem : TreeFileSystem<ExtInode>
     internal void ReadBytes(long offset, Span<byte> target) =>
         StreamReads.ReadExactlyAt(_device, offset, target, $"{Kind}: file data");
 
+    /// <summary>Where the device's bytes at <paramref name="offset"/> live in a host file (see <see cref="HostRanges"/>).</summary>
+    internal HostRange LocateBytes(long offset, long length) => HostRanges.Locate(_device, offset, length);
+
     internal ExtInode ReadInode(uint number)
     {
         if (_inodes.TryGetValue(number, out var cached))
