@@ -1,12 +1,16 @@
 # Publishes every Xeno program to out/<name>/ (Release, ReadyToRun). Sourced after common.sh.
 
 publish_programs() {
-  local entry name project
+  local entry name project self_contained
   for entry in "${XENO_PROGRAMS[@]}"; do
     name=${entry%%:*}
     project=${entry#*:}
+    self_contained=false
+    [[ " ${XENO_SELF_CONTAINED[*]} " == *" $name "* ]] && self_contained=true
     log "building $name"
-    dotnet publish "$XENO_ROOT/$project" -c Release -r linux-x64 --self-contained false \
+    # A previous build of the other kind would leave files behind that the new one does not own.
+    rm -rf "${XENO_ROOT:?}/out/$name"
+    dotnet publish "$XENO_ROOT/$project" -c Release -r linux-x64 --self-contained $self_contained \
       -p:PublishReadyToRun=true -o "$XENO_ROOT/out/$name" -v quiet -nologo >/dev/null \
       || die "building $name failed (rerun: dotnet publish $project -c Release)"
   done

@@ -51,3 +51,6 @@ XENO_PROGRAMS=(
   "xenod:src/Xeno.Daemon/Xeno.Daemon.csproj"
   "xeno-pygrub:src/Xeno.Pygrub/Xeno.Pygrub.csproj"
 )
+# Published self-contained: the trimmed framework and the program compiled into one composite
+# ReadyToRun image, for start-up time (xeno-pygrub races Xen's pygrub; see docs/pygrub.md).
+XENO_SELF_CONTAINED=(xeno-pygrub)
