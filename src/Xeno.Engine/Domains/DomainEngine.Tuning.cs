@@ -93,7 +93,7 @@ public sealed partial class DomainEngine
             d.Affinity = affinity;
             _records.Save(d);
             _log.Info($"Domain {d.Domid} ({d.Name}): vCPU {(vcpu is { } n ? n.ToString(System.Globalization.CultureInfo.InvariantCulture) : "all")} affinity " +
-                      $"{VcpuAffinities.Format(hard, HostCpus)} / {VcpuAffinities.Format(soft, HostCpus)}");
+                      $"{(hard is null ? "unchanged" : VcpuAffinities.Format(hard, HostCpus))} / {(soft is null ? "unchanged" : VcpuAffinities.Format(soft, HostCpus))}");
             return Task.CompletedTask;
         });
 }

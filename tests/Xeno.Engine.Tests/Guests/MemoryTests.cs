@@ -67,6 +67,13 @@ public sealed class MemoryTests
         Assert.Equal((0, "", ""), x.Xl("mem-set", "mem-b", "100"));
         Assert.StartsWith("mem-b                                        1   100     1     ", ListRow(x, "mem-b"), StringComparison.Ordinal);
         Assert.Equal(1, x.Xl("mem-set", "mem-b", "129").Exit);
+
+        // xl list -l: Domain-0 first (as xl lists dom0), then the guests; naming a guest lists it alone.
+        var all = System.Text.Json.Nodes.JsonNode.Parse(x.Xl("list", "-l").Out)!.AsArray();
+        Assert.Equal((0, "Domain-0"), (all[0]!["domid"]!.GetValue<int>(), all[0]!["config"]!["name"]!.GetValue<string>()));
+        Assert.Equal((1, "mem-b"), (all[1]!["domid"]!.GetValue<int>(), all[1]!["config"]!["name"]!.GetValue<string>()));
+        var one = System.Text.Json.Nodes.JsonNode.Parse(x.Xl("list", "-l", "mem-b").Out)!.AsArray();
+        Assert.Equal(1, Assert.Single(one)!["domid"]!.GetValue<int>());
         Assert.Equal((0, "", ""), x.Xl("destroy", "mem-b"));
     }
 }
