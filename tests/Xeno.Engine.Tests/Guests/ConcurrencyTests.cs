@@ -97,6 +97,29 @@ public sealed class ConcurrencyTests : IDisposable
     }
 
     [Fact]
+    public async Task A_restart_after_reboot_starts_outside_the_lock_and_keeps_the_name()
+    {
+        await using var x = await Xenod.StartAsync(new EngineOptions { QemuExecutable = SlowQemu(4) });
+        Assert.Equal((0, "", ""), await CreateAsync(x, x.PvConfig("rb", "reboot", "on_reboot=\"restart\"\n")));
+        // The guest reboots; its new domain is reserved under the lock, then QEMU starts without it:
+        // list answers meanwhile and shows the new domid being built.
+        string seen = "";
+        await Xenod.WaitForAsync(() =>
+        {
+            seen = x.Xl("list", "rb").Out;
+            return System.Text.RegularExpressions.Regex.IsMatch(seen, @"\nrb +([2-9]|\d\d) +128 +1     --p---  ");
+        }, "the restarted rb to be listed as being created", 240);
+        // The name stays taken through the restart.
+        var again = await CreateAsync(x, x.PvConfig("rb"));
+        Assert.Equal(3, again.Exit);
+        Assert.StartsWith("Domain with name \"rb\" already exists.\n", again.Err, StringComparison.Ordinal);
+        await Xenod.WaitForAsync(() => x.Xl("dmesg").Out.Contains("Done. Rebooting now (new domid", StringComparison.Ordinal), "the restart to finish", 120);
+        Assert.Equal((0, "", ""), await Task.Run(() => x.Xl("destroy", "rb"), TestContext.Current.CancellationToken)
+            .WaitAsync(TimeSpan.FromMinutes(2), TestContext.Current.CancellationToken));
+        Assert.Equal(["Domain-0"], x.ListNames());
+    }
+
+    [Fact]
     public async Task A_failed_start_releases_the_name_and_leaves_nothing_behind()
     {
         var failing = Script("failing-qemu", "echo 'qemu-system-x86_64: cannot do that' >&2\nexit 1");
