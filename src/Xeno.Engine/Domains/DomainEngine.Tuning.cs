@@ -36,6 +36,7 @@ public sealed partial class DomainEngine
             }
             d.TargetKb = targetKb;
             _records.Save(d);
+            Publish(() => Store.SetMemory(d.Domid, d.TargetKb, d.MaxMemKb));
             _log.Info($"Domain {d.Domid} ({d.Name}): memory target {targetKb} KiB");
         });
 
@@ -54,6 +55,7 @@ public sealed partial class DomainEngine
                     $"domain \"{d.Name}\" was started with {ramKb / 1024} MiB of RAM (maxmem=); its maximum cannot go above that without a restart");
             d.MaxMemKb = maxKb;
             _records.Save(d);
+            Publish(() => Store.SetMemory(d.Domid, d.TargetKb, d.MaxMemKb));
             _log.Info($"Domain {d.Domid} ({d.Name}): memory maximum {maxKb} KiB");
             return Task.CompletedTask;
         });

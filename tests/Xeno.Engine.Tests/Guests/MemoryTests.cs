@@ -30,6 +30,8 @@ public sealed class MemoryTests
         Assert.Equal((0, "", ""), x.Xl("mem-set", "1", "100000k"));
         Assert.StartsWith("mem-a                                        1    97     1     ", ListRow(x, "mem-a"), StringComparison.Ordinal);
         Assert.Equal(100_000, (await x.Host.Engine.GetAsync("mem-a", TestContext.Current.CancellationToken)).TargetKb);
+        // libxl writes the target where guests and tools read it.
+        Assert.Equal((0, "100000\n"), XenstoreTool.Run(x.Prefix, "xenstore-read", "/local/domain/1/memory/target"));
 
         // Xen's refusals.
         Assert.Equal((1, "", "libxl: error: Domain 1:memory_dynamic_max must be less than or equal to memory_static_max\n" +
@@ -43,6 +45,7 @@ public sealed class MemoryTests
 
         // mem-max lowers the ceiling that mem-set checks; above QEMU's RAM it is refused, naming why.
         Assert.Equal((0, "", ""), x.Xl("mem-max", "mem-a", "150m"));
+        Assert.Equal((0, "153600\n"), XenstoreTool.Run(x.Prefix, "xenstore-read", "/local/domain/1/memory/static-max"));
         Assert.Equal(1, x.Xl("mem-set", "mem-a", "160").Exit);
         Assert.Equal((0, "", ""), x.Xl("mem-set", "mem-a", "150"));
         var above = x.Xl("mem-max", "mem-a", "1024");
