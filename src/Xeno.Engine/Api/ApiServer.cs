@@ -129,19 +129,20 @@ public sealed class ApiServer : IAsyncDisposable
     internal static DomainSpec WithVncPassword(DomainSpec spec, JsonObject body)
     {
         string? password = body["vnc_password"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
-        bool announced = body["spec"]?["vnc"]?["password_set"] is JsonValue set && set.TryGetValue<bool>(out var b) && b;
+        bool announced = (body["spec"] as JsonObject)?["vnc"] is JsonObject vnc
+                         && vnc["password_set"] is JsonValue set && set.TryGetValue<bool>(out var b) && b;
         if (announced && string.IsNullOrEmpty(password))
             throw new EngineException(EngineErrorKind.Invalid, "the config sets vncpasswd= but the request has no \"vnc_password\"");
         return string.IsNullOrEmpty(password) ? spec : spec with { Vnc = spec.Vnc with { Password = password } };
     }
 
-    private static long RequiredLong(JsonObject body, string key) =>
+    internal static long RequiredLong(JsonObject body, string key) =>
         body[key] is JsonValue v && v.TryGetValue<long>(out var n)
             ? n
             : throw new EngineException(EngineErrorKind.Invalid, $"request has no number \"{key}\"");
 
     /// <summary>A CPU set as a JSON array of CPU numbers; absent or null leaves that affinity unchanged.</summary>
-    private static IReadOnlySet<int>? CpuSet(JsonObject body, string key)
+    internal static IReadOnlySet<int>? CpuSet(JsonObject body, string key)
     {
         if (body[key] is null)
             return null;

@@ -91,3 +91,69 @@ public sealed class TuningUnitTests
         Assert.Equal(spec.MemoryMiB * 1024, s.TargetKb);
     }
 }
+
+/// <summary>The tuning routes' request bodies are untrusted: random ones give a value or an "invalid" error, nothing else.</summary>
+public sealed class TuningRequestFuzzTests
+{
+    private static JsonNode? RandomNode(Random r, int depth)
+    {
+        switch (r.Next(depth > 2 ? 6 : 8))
+        {
+            case 0: return null;
+            case 1: return r.Next(-5, 2000);
+            case 2: return r.NextDouble() * 1e12 - 5e11;
+            case 3: return r.Next(2) == 0;
+            case 4: return new string((char)r.Next(32, 127), r.Next(0, 5));
+            case 5: return long.MaxValue - r.Next(3);
+            case 6:
+                var a = new JsonArray();
+                for (int i = r.Next(0, 5); i > 0; i--) a.Add(RandomNode(r, depth + 1));
+                return a;
+            default:
+                var o = new JsonObject();
+                for (int i = r.Next(0, 3); i > 0; i--) o["k" + r.Next(3)] = RandomNode(r, depth + 1);
+                return o;
+        }
+    }
+
+    [Fact]
+    public void Random_bodies_give_values_or_invalid_errors()
+    {
+        var r = new Random(20261121);
+        var spec = Specs.From(Specs.Samples[1]);
+        for (int i = 0; i < 5000; i++)
+        {
+            var body = new JsonObject
+            {
+                ["hard"] = RandomNode(r, 0), ["target_kb"] = RandomNode(r, 0), ["vnc_password"] = RandomNode(r, 0),
+                ["spec"] = r.Next(4) == 0 ? RandomNode(r, 0)
+                    : new JsonObject { ["vnc"] = r.Next(4) == 0 ? RandomNode(r, 0) : new JsonObject { ["password_set"] = RandomNode(r, 0) } },
+            };
+            try
+            {
+                var cpus = ApiServer.CpuSet(body, "hard");
+                Assert.True(cpus is null || cpus.All(c => c >= 0 && c < Xeno.Qemu.Interop.CpuAffinity.MaxCpus));
+            }
+            catch (EngineException e)
+            {
+                Assert.Equal(EngineErrorKind.Invalid, e.Kind);
+            }
+            try
+            {
+                ApiServer.RequiredLong(body, "target_kb");
+            }
+            catch (EngineException e)
+            {
+                Assert.Equal(EngineErrorKind.Invalid, e.Kind);
+            }
+            try
+            {
+                ApiServer.WithVncPassword(spec, body);
+            }
+            catch (EngineException e)
+            {
+                Assert.Equal(EngineErrorKind.Invalid, e.Kind);
+            }
+        }
+    }
+}
