@@ -154,7 +154,7 @@ public class CreateDryRunTests
         using var xl = new XlRunner();
         var (exit, stdout, _) = xl.Run("create", "a.cfg", "b.cfg");
         Assert.Equal(2, exit);
-        Assert.StartsWith("Usage: xl [-vfN] create <ConfigFile> [options] [vars]\n\nCreate a domain from config file <filename>.\n\n", stdout);
+        Assert.StartsWith("Usage: xl [-vtTfN] create <ConfigFile> [options] [vars]\n\nCreate a domain from config file <filename>.\n\n", stdout);
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public class GlobalCommandTests
         using var xl = new XlRunner();
         var (exit, stdout, _) = xl.Run("help", "create");
         Assert.Equal(0, exit);
-        Assert.StartsWith("Usage: xl [-vfN] create <ConfigFile> [options] [vars]\n\nCreate a domain from config file <filename>.\n\nOptions:\n\n-h ", stdout);
+        Assert.StartsWith("Usage: xl [-vtTfN] create <ConfigFile> [options] [vars]\n\nCreate a domain from config file <filename>.\n\nOptions:\n\n-h ", stdout);
         Assert.Equal(stdout, xl.Run("create", "-h").Out);
     }
 

@@ -24,7 +24,7 @@ public static class XlHelp
 
     public static void PrintCommand(TextWriter o, XlCommand c)
     {
-        o.Write($"Usage: xl [-v{(c.Modifies ? "f" : "")}{(c.CanDryRun ? "N" : "")}] {c.Name} {c.Usage}\n\n{c.Description}.\n\n");
+        o.Write($"Usage: xl [-vtT{(c.Modifies ? "f" : "")}{(c.CanDryRun ? "N" : "")}] {c.Name} {c.Usage}\n\n{c.Description}.\n\n");
         if (c.Options is not null) o.Write($"Options:\n\n{c.Options}\n");
     }
 }
@@ -48,6 +48,9 @@ public static class CommandTable
         Domain.QueryCommands.DomId,
         Domain.QueryCommands.DomName,
         Domain.QueryCommands.VcpuList,
+        Domain.VcpuPinCommand.Definition,
+        Domain.MemoryCommands.MemMax,
+        Domain.MemoryCommands.MemSet,
         Domain.QueryCommands.Dmesg,
         Domain.QueryCommands.Uptime,
     ];

@@ -65,6 +65,7 @@ public sealed class ApiServer : IAsyncDisposable
             {
                 throw new EngineException(EngineErrorKind.Invalid, e.Message, e);
             }
+            spec = WithVncPassword(spec, body);
             bool paused = body["paused"] is JsonValue p && p.TryGetValue<bool>(out var b) && b;
             // The request must not be cancelled halfway through starting QEMU.
             int domid = await engine.CreateAsync(spec, paused, CancellationToken.None);
@@ -92,6 +93,27 @@ public sealed class ApiServer : IAsyncDisposable
             await engine.RenameAsync(dom, name);
             return Ok();
         }));
+        app.MapPost("/v1/domains/{dom}/memory/target", (string dom, HttpRequest request, CancellationToken c) => Guard(async () =>
+        {
+            var body = await ReadBodyAsync(request, c);
+            await engine.SetMemoryTargetAsync(dom, RequiredLong(body, "target_kb"), CancellationToken.None);
+            return Ok();
+        }));
+        app.MapPost("/v1/domains/{dom}/memory/max", (string dom, HttpRequest request, CancellationToken c) => Guard(async () =>
+        {
+            var body = await ReadBodyAsync(request, c);
+            await engine.SetMemoryMaxAsync(dom, RequiredLong(body, "max_kb"), CancellationToken.None);
+            return Ok();
+        }));
+        app.MapPost("/v1/domains/{dom}/vcpus/pin", (string dom, HttpRequest request, CancellationToken c) => Guard(async () =>
+        {
+            var body = await ReadBodyAsync(request, c);
+            int? vcpu = body["vcpu"] is null ? null
+                : body["vcpu"] is JsonValue v && v.TryGetValue<int>(out var n) ? n
+                : throw new EngineException(EngineErrorKind.Invalid, "\"vcpu\" must be a number or null (all vCPUs)");
+            await engine.PinVcpuAsync(dom, vcpu, CpuSet(body, "hard"), CpuSet(body, "soft"), CancellationToken.None);
+            return Ok();
+        }));
         foreach (var (route, reboot) in new[] { ("shutdown", false), ("reboot", true) })
         {
             app.MapPost($"/v1/domains/{{dom}}/{route}", (string dom, HttpRequest request, CancellationToken c) => Guard(async () =>
@@ -102,6 +124,43 @@ public sealed class ApiServer : IAsyncDisposable
                 return Json(new JsonObject { ["method"] = method });
             }));
         }
+    }
+
+    /// <summary>
+    /// The spec's JSON never carries the VNC password (only password_set); the request brings it
+    /// as "vnc_password". A spec that says it has one but arrives without it is refused, so a
+    /// display meant to be locked never starts open.
+    /// </summary>
+    internal static DomainSpec WithVncPassword(DomainSpec spec, JsonObject body)
+    {
+        string? password = body["vnc_password"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
+        bool announced = (body["spec"] as JsonObject)?["vnc"] is JsonObject vnc
+                         && vnc["password_set"] is JsonValue set && set.TryGetValue<bool>(out var b) && b;
+        if (announced && string.IsNullOrEmpty(password))
+            throw new EngineException(EngineErrorKind.Invalid, "the config sets vncpasswd= but the request has no \"vnc_password\"");
+        return string.IsNullOrEmpty(password) ? spec : spec with { Vnc = spec.Vnc with { Password = password } };
+    }
+
+    internal static long RequiredLong(JsonObject body, string key) =>
+        body[key] is JsonValue v && v.TryGetValue<long>(out var n)
+            ? n
+            : throw new EngineException(EngineErrorKind.Invalid, $"request has no number \"{key}\"");
+
+    /// <summary>A CPU set as a JSON array of CPU numbers; absent or null leaves that affinity unchanged.</summary>
+    internal static IReadOnlySet<int>? CpuSet(JsonObject body, string key)
+    {
+        if (body[key] is null)
+            return null;
+        if (body[key] is not JsonArray array)
+            throw new EngineException(EngineErrorKind.Invalid, $"\"{key}\" must be an array of CPU numbers or null");
+        var cpus = new SortedSet<int>();
+        foreach (var item in array)
+        {
+            if (item is not JsonValue v || !v.TryGetValue<int>(out var cpu) || cpu < 0 || cpu >= Qemu.Interop.CpuAffinity.MaxCpus)
+                throw new EngineException(EngineErrorKind.Invalid, $"\"{key}\" holds something that is not a CPU number: {item?.ToJsonString() ?? "null"}");
+            cpus.Add(cpu);
+        }
+        return cpus;
     }
 
     private static async Task<JsonObject> ReadBodyAsync(HttpRequest request, CancellationToken cancel)

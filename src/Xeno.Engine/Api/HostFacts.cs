@@ -28,6 +28,7 @@ internal static class HostFacts
             ["total_memory_mib"] = totalKb / 1024,
             ["free_memory_mib"] = freeKb / 1024,
             ["host_cpu_seconds"] = HostCpuSeconds(),
+            ["cpu_seconds"] = new JsonArray(PerCpuSeconds().Select(t => (JsonNode)t).ToArray()),
             ["accelerator"] = accelerator,
             ["uptime_seconds"] = double.TryParse(SafeRead("/proc/uptime").Split(' ')[0], CultureInfo.InvariantCulture, out var up) ? up : 0,
             ["daemon_start"] = daemonStart.ToUnixTimeMilliseconds() / 1000.0,
@@ -45,6 +46,23 @@ internal static class HostFacts
         foreach (var i in new[] { 1, 2, 3 })
             ticks += long.TryParse(first[i], CultureInfo.InvariantCulture, out var t) ? t : 0;
         return ticks / 100.0;
+    }
+
+    /// <summary>user + nice + system seconds of each host CPU (the "cpuN" lines of /proc/stat): Domain-0's vCPU times.</summary>
+    private static List<double> PerCpuSeconds()
+    {
+        var result = new List<double>();
+        foreach (var line in SafeRead("/proc/stat").Split('\n'))
+        {
+            var f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length < 4 || !f[0].StartsWith("cpu", StringComparison.Ordinal) || f[0].Length == 3)
+                continue;
+            long ticks = 0;
+            foreach (var i in new[] { 1, 2, 3 })
+                ticks += long.TryParse(f[i], CultureInfo.InvariantCulture, out var t) ? t : 0;
+            result.Add(ticks / 100.0);
+        }
+        return result;
     }
 
     private static Dictionary<string, string> ReadKeyValues(string path)

@@ -17,6 +17,8 @@ internal sealed class Domain
         Name = spec.Name;
         Files = files;
         StartTime = startTime;
+        TargetKb = spec.MemoryMiB * 1024;
+        MaxMemKb = Math.Max(spec.MaxMemMiB, spec.MemoryMiB) * 1024;
     }
 
     public int Domid { get; }
@@ -35,13 +37,29 @@ internal sealed class Domain
     /// <summary>Set when xenod itself ends QEMU, so its exit is not taken for a crash.</summary>
     public bool ExpectingExit { get; set; }
     public Task? Monitor { get; set; }
+    /// <summary>Completes when a domain leaves <see cref="DomainPhase.Creating"/> (started, or its start failed).</summary>
+    public TaskCompletionSource Settled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Balloon target (xl mem-set) in KiB; starts at memory=.</summary>
+    public long TargetKb { get; set; }
+    /// <summary>Static maximum (xl mem-max) in KiB; starts at maxmem= (or memory=).</summary>
+    public long MaxMemKb { get; set; }
+    /// <summary>Current hard and soft affinity per vCPU, null entries meaning all host CPUs.</summary>
+    public VcpuAffinities Affinity { get; set; } = VcpuAffinities.None;
 
     public DomainSnapshot Snapshot(TimeSpan cpuTime, IReadOnlyList<VcpuInfo> vcpus) => new(
-        Domid, Name, Spec, Phase, Paused, Reason, StartTime, Files, Qemu?.Process.Pid, cpuTime, vcpus);
+        Domid, Name, Spec, Phase, Paused, Reason, StartTime, Files, Qemu?.Process.Pid, cpuTime, vcpus)
+    {
+        TargetKb = TargetKb,
+        MaxMemKb = MaxMemKb,
+    };
 }
 
-/// <summary>Per-vCPU facts for xl vcpu-list.</summary>
-public sealed record VcpuInfo(int Index, bool Running, TimeSpan CpuTime, int HostCpu);
+/// <summary>Per-vCPU facts for xl vcpu-list; affinities null when the vCPU may use every host CPU.</summary>
+public sealed record VcpuInfo(int Index, bool Running, TimeSpan CpuTime, int HostCpu)
+{
+    public IReadOnlySet<int>? Hard { get; init; }
+    public IReadOnlySet<int>? Soft { get; init; }
+}
 
 /// <summary>A consistent, immutable view of a domain for the API.</summary>
 public sealed record DomainSnapshot(
@@ -57,11 +75,18 @@ public sealed record DomainSnapshot(
     TimeSpan CpuTime,
     IReadOnlyList<VcpuInfo> Vcpus)
 {
+    /// <summary>The balloon target in KiB (xl list's Mem column is this / 1024).</summary>
+    public long TargetKb { get; init; } = Spec.MemoryMiB * 1024;
+    public long MaxMemKb { get; init; } = Math.Max(Spec.MaxMemMiB, Spec.MemoryMiB) * 1024;
+
     /// <summary>xl list's six state letters: r b p s (reason) d.</summary>
     public string StateLetters
     {
         get
         {
+            // A domain being built shows as Xen shows it: paused until its vCPUs first run.
+            if (Phase == DomainPhase.Creating)
+                return "--p---";
             bool shut = Phase == DomainPhase.Shutdown;
             bool running = !shut && !Paused && Phase == DomainPhase.Running && Vcpus.Any(v => v.Running);
             bool blocked = !shut && !Paused && Phase == DomainPhase.Running && !running;

@@ -5,6 +5,7 @@ using Xeno.Engine.Consoles;
 using Xeno.Engine.Domains.Bootloader;
 using Xeno.Engine.Hosting;
 using Xeno.Qemu.Acceleration;
+using Xeno.Qemu.Interop;
 using Xeno.Qemu.Machine;
 using Xeno.Qemu.Processes;
 using Xeno.Qemu.Qmp;
@@ -37,7 +38,7 @@ public sealed record EngineOptions
 /// on_poweroff / on_reboot / on_crash, and re-adopts guests after a daemon restart.
 /// Every change happens under one async lock; QMP events are handled in per-domain monitors.
 /// </summary>
-public sealed class DomainEngine : IAsyncDisposable
+public sealed partial class DomainEngine : IAsyncDisposable
 {
     private readonly EnginePaths _paths;
     private readonly EngineLog _log;
@@ -124,7 +125,11 @@ public sealed class DomainEngine : IAsyncDisposable
                 var stat = _proc.ThreadStat(q.Process.Pid, d.VcpuThreads[i]);
                 var cpu = stat?.CpuTime ?? TimeSpan.Zero;
                 total += cpu;
-                vcpus.Add(new VcpuInfo(i, stat?.State == 'R', cpu, LastCpu(q.Process.Pid, d.VcpuThreads[i])));
+                vcpus.Add(new VcpuInfo(i, stat?.State == 'R', cpu, LastCpu(q.Process.Pid, d.VcpuThreads[i]))
+                {
+                    Hard = d.Affinity.HardOf(i),
+                    Soft = d.Affinity.SoftOf(i),
+                });
             }
         }
         return d.Snapshot(total, vcpus);
@@ -159,17 +164,148 @@ public sealed class DomainEngine : IAsyncDisposable
     }
 
     // ---- create --------------------------------------------------------------------------
+    //
+    // A create takes the lock twice, briefly: once to reserve the name and a domid (the domain is
+    // listed meanwhile in phase Creating, "--p---", as Xen lists a domain being built), once to
+    // register the started QEMU. The slow part (a PVH kernel's first unpack, QEMU's start) runs
+    // outside it, so xl list and every other request keep answering. Requests that would change a
+    // domain being created wait until it is settled (see OnSettledAsync).
 
+    /// <summary>Builds and starts a domain; returns its domid once QEMU runs.</summary>
     public async Task<int> CreateAsync(DomainSpec spec, bool paused, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        HostFiles.CheckBootFiles(spec);
+        Domain d;
         await _lock.WaitAsync(cancel);
         try
         {
-            if (_domains.Values.Any(d => d.Name == spec.Name))
-                throw new EngineException(EngineErrorKind.Conflict, $"Domain with name \"{spec.Name}\" already exists.");
-            var d = await StartLockedAsync(spec, spec.Name, paused, cancel);
-            return d.Domid;
+            d = ReserveLocked(spec, spec.Name);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+        await StartReservedAsync(d, paused);
+        return d.Domid;
+    }
+
+    /// <summary>Takes the name and the next domid; Xen's message when the name is in use (also by a domain being created).</summary>
+    private Domain ReserveLocked(DomainSpec spec, string name)
+    {
+        if (_domains.Values.Any(d => d.Name == name))
+            throw new EngineException(EngineErrorKind.Conflict, $"Domain with name \"{name}\" already exists.");
+        HostFiles.CheckDisks(spec, _domains.Values
+            .Where(o => o.Qemu is not null || o.Phase == DomainPhase.Creating)
+            .Select(o => (o.Domid, o.Name, o.Spec)));
+        int domid = _nextDomid++;
+        var domain = new Domain(domid, spec, _paths.FilesFor(domid, name), _time.GetUtcNow())
+        {
+            Name = name,
+            Phase = DomainPhase.Creating,
+            Affinity = VcpuAffinities.FromSpec(spec),
+        };
+        _domains[domid] = domain;
+        return domain;
+    }
+
+    /// <summary>
+    /// Starts QEMU for a reserved domain without holding the lock, then registers it under the
+    /// lock. Any failure releases the reservation (name, domid slot, runtime files) and is thrown.
+    /// </summary>
+    private async Task StartReservedAsync(Domain d, bool paused)
+    {
+        QemuInstance instance;
+        try
+        {
+            instance = await LaunchAsync(d, paused);
+        }
+        catch (Exception e) when (e is EngineException or QemuStartException or MachineSpecException or IOException or UnauthorizedAccessException)
+        {
+            await ReleaseReservationAsync(d);
+            throw e switch
+            {
+                EngineException ee => ee,
+                MachineSpecException me => new EngineException(EngineErrorKind.Invalid, $"domain \"{d.Name}\": {me.Message}", me),
+                _ => new EngineException(EngineErrorKind.Failed, $"domain \"{d.Name}\": {e.Message}", e),
+            };
+        }
+
+        try
+        {
+            await OnQemuStartedAsync(d, instance);
+        }
+        catch (EngineException)
+        {
+            d.ExpectingExit = true;
+            await StopQemuAsync(instance);
+            await ReleaseReservationAsync(d);
+            throw;
+        }
+
+        await _lock.WaitAsync(CancellationToken.None);
+        try
+        {
+            d.Qemu = instance;
+            d.Paused = paused;
+            d.Phase = DomainPhase.Running;
+            _records.Save(d);
+            if (_stopping)
+            {
+                // xenod is going away: the guest keeps running and the next xenod re-adopts it.
+                await instance.DisposeAsync();
+                return;
+            }
+            await Consoles.StartAsync(d.Domid, d.Files);
+            Publish(() => Store.Introduce(d.Domid, d.Name, d.Spec, d.StartTime));
+            d.Monitor = Task.Run(() => MonitorAsync(d, instance), CancellationToken.None);
+            var spec = d.Spec;
+            _log.Info($"Domain {d.Domid} ({d.Name}) created: {spec.Kind.ToXenName()}, {spec.MemoryMiB} MiB, {spec.Vcpus} vCPU(s), " +
+                      $"{AcceleratorSelector.Name(AcceleratorOf(spec))}, qemu pid {instance.Process.Pid}{(paused ? ", paused" : "")}");
+        }
+        finally
+        {
+            d.Settled.TrySetResult();
+            _lock.Release();
+        }
+    }
+
+    private Accelerator AcceleratorOf(DomainSpec spec) =>
+        spec.Accel != AccelNames.Auto && AcceleratorSelector.TryParse(spec.Accel, out var forced) ? forced : _accel.Accelerator;
+
+    /// <summary>The slow part of a create, outside the lock: kernel unpack, QEMU's argument vector, QEMU's start.</summary>
+    private async Task<QemuInstance> LaunchAsync(Domain d, bool paused)
+    {
+        var spec = d.Spec;
+        // pygrub runs on every start, so a guest that updated its kernel boots the new one; the
+        // domain keeps its spec (kernel/ramdisk/cmdline come from the guest's disk).
+        var loaded = await Task.Run(() => _bootloader.Prepare(spec, d.Domid, _paths.DomainRunDir(d.Domid)));
+        // The machine boots the PVH-capable ELF; the domain keeps the kernel= it was given.
+        var bootSpec = loaded.Kind == DomainKind.Pvh && loaded.Kernel is { } pvhKernel
+            ? loaded with { Kernel = await Task.Run(() => _pvhKernels.Resolve(pvhKernel)) }
+            : loaded;
+        string? ovmfVars = null;
+        if (spec.Hvm?.Bios == "ovmf")
+        {
+            Directory.CreateDirectory(_paths.DomainRunDir(d.Domid));
+            ovmfVars = Path.Combine(_paths.DomainRunDir(d.Domid), "vars.fd");
+            File.Copy(OvmfPaths.DebianVarsTemplate, ovmfVars, overwrite: true);
+        }
+        var machine = MachineMapper.Map(bootSpec, d.Files, AcceleratorOf(spec), paused, ovmfVars);
+        var invocation = QemuCommandLine.Build(machine, _options.QemuExecutable);
+        Directory.CreateDirectory(_paths.ConsoleLogDir);
+        RotateConsoleLog(d.Files.ConsoleLog);
+        return await _launcher.StartAsync(invocation, d.Files, CancellationToken.None);
+    }
+
+    private async Task ReleaseReservationAsync(Domain d)
+    {
+        await _lock.WaitAsync(CancellationToken.None);
+        try
+        {
+            _domains.Remove(d.Domid);
+            CleanRunDir(d.Domid);
+            d.Settled.TrySetResult();
         }
         finally
         {
@@ -177,87 +313,71 @@ public sealed class DomainEngine : IAsyncDisposable
         }
     }
 
-    private async Task<Domain> StartLockedAsync(DomainSpec spec, string name, bool paused, CancellationToken cancel)
+    /// <summary>
+    /// Hook: QEMU of a new domain is up (not yet registered, lock not held). Reads the vCPU threads,
+    /// pins them to their hard affinity, sets the balloon target and the VNC password.
+    /// </summary>
+    private async Task OnQemuStartedAsync(Domain d, QemuInstance instance)
     {
-        // With a bootloader, kernel= and ramdisk= are paths inside the guest's disk.
-        if (!PygrubCommandLine.Runs(spec))
-            HostFiles.CheckBootFiles(spec);
-        HostFiles.CheckDisks(spec, _domains.Values.Where(o => o.Qemu is not null).Select(o => (o.Domid, o.Name, o.Spec)));
-        int domid = _nextDomid++;
-        // pygrub (in-process, under the engine lock like the rest of a start): on every start,
-        // so a guest that updated its kernel boots the new one. The domain keeps its spec.
-        DomainSpec bootSpec;
-        try
-        {
-            var loaded = await Task.Run(() => _bootloader.Prepare(spec, domid, _paths.DomainRunDir(domid)), cancel);
-            // The machine boots the PVH-capable ELF; the domain keeps the kernel= it was given.
-            bootSpec = loaded.Kind == DomainKind.Pvh && loaded.Kernel is { } pvhKernel
-                ? loaded with { Kernel = await Task.Run(() => _pvhKernels.Resolve(pvhKernel), cancel) }
-                : loaded;
-        }
-        catch (EngineException)
-        {
-            CleanRunDir(domid);
-            throw;
-        }
-
-        var accel = _accel.Accelerator;
-        if (spec.Accel != AccelNames.Auto && AcceleratorSelector.TryParse(spec.Accel, out var forced))
-            accel = forced;
-
-        var files = _paths.FilesFor(domid, name);
-        string? ovmfVars = null;
-        if (spec.Hvm?.Bios == "ovmf")
-        {
-            Directory.CreateDirectory(_paths.DomainRunDir(domid));
-            ovmfVars = Path.Combine(_paths.DomainRunDir(domid), "vars.fd");
-            File.Copy(OvmfPaths.DebianVarsTemplate, ovmfVars, overwrite: true);
-        }
-
-        QemuInvocation invocation;
-        try
-        {
-            var machine = MachineMapper.Map(bootSpec, files, accel, paused, ovmfVars);
-            invocation = QemuCommandLine.Build(machine, _options.QemuExecutable);
-        }
-        catch (MachineSpecException e)
-        {
-            CleanRunDir(domid);
-            throw new EngineException(EngineErrorKind.Invalid, $"domain \"{name}\": {e.Message}", e);
-        }
-        catch (EngineException)
-        {
-            CleanRunDir(domid);
-            throw;
-        }
-
-        Directory.CreateDirectory(_paths.ConsoleLogDir);
-        RotateConsoleLog(files.ConsoleLog);
-        var domain = new Domain(domid, spec, files, _time.GetUtcNow()) { Name = name };
-        _domains[domid] = domain;
-        QemuInstance instance;
-        try
-        {
-            instance = await _launcher.StartAsync(invocation, files, cancel);
-        }
-        catch (QemuStartException e)
-        {
-            _domains.Remove(domid);
-            CleanRunDir(domid);
-            throw new EngineException(EngineErrorKind.Failed, $"domain \"{name}\": {e.Message}", e);
-        }
-        domain.Qemu = instance;
-        await Consoles.StartAsync(domid, files);
-        domain.Paused = paused;
-        domain.Phase = DomainPhase.Running;
-        await ReadVcpuThreadsAsync(domain, instance, cancel);
-        _records.Save(domain);
-        Publish(() => Store.Introduce(domid, name, spec, domain.StartTime));
-        domain.Monitor = Task.Run(() => MonitorAsync(domain, instance), CancellationToken.None);
-        _log.Info($"Domain {domid} ({name}) created: {spec.Kind.ToXenName()}, {spec.MemoryMiB} MiB, {spec.Vcpus} vCPU(s), " +
-                  $"{AcceleratorSelector.Name(accel)}, qemu pid {instance.Process.Pid}{(paused ? ", paused" : "")}");
-        return domain;
+        await ReadVcpuThreadsAsync(d, instance, CancellationToken.None);
+        ApplyHardAffinity(d, d.Affinity, vcpu: null);
+        await SetVncPasswordAsync(d, instance);
+        if (d.Spec.MaxMemMiB > d.Spec.MemoryMiB)
+            await BalloonAsync(d, instance, d.TargetKb);
     }
+
+    private static async Task SetVncPasswordAsync(Domain d, QemuInstance instance)
+    {
+        if (string.IsNullOrEmpty(d.Spec.Vnc.Password) || d.Spec.Hvm is null || !d.Spec.Vnc.Enabled)
+            return;
+        try
+        {
+            await instance.Qmp.SetVncPasswordAsync(d.Spec.Vnc.Password);
+        }
+        catch (QmpException e)
+        {
+            // Without its password the display would stay locked to everyone; say so and fail.
+            throw new EngineException(EngineErrorKind.Failed, $"domain \"{d.Name}\": setting the VNC password failed: {e.Message}", e);
+        }
+    }
+
+    private async Task BalloonAsync(Domain d, QemuInstance instance, long targetKb)
+    {
+        try
+        {
+            await instance.Qmp.BalloonAsync(Math.Max(1, targetKb) * 1024);
+        }
+        catch (QmpException e)
+        {
+            _log.Info($"Domain {d.Domid} ({d.Name}): balloon target {targetKb} KiB not set: {e.Message}");
+        }
+    }
+
+    /// <summary>Pins the vCPU threads (all, or one) to their hard affinity; a thread with none gets every host CPU.</summary>
+    private static void ApplyHardAffinity(Domain d, VcpuAffinities affinity, int? vcpu)
+    {
+        for (int i = 0; i < d.VcpuThreads.Count; i++)
+        {
+            if (vcpu is { } only && only != i)
+                continue;
+            var hard = affinity.HardOf(i);
+            if (hard is null && vcpu is null)
+                continue; // never pinned: leave QEMU's thread as it started
+            try
+            {
+                CpuAffinity.Set(d.VcpuThreads[i], hard ?? AllHostCpus());
+            }
+            catch (CpuAffinityException e)
+            {
+                throw new EngineException(EngineErrorKind.Failed, $"domain \"{d.Name}\" vCPU {i}: {e.Message}", e);
+            }
+        }
+    }
+
+    private static SortedSet<int> AllHostCpus() => [.. Enumerable.Range(0, Environment.ProcessorCount)];
+
+    /// <summary>The host's CPU count, used to print "all" for a full affinity as xl does.</summary>
+    public static int HostCpus => Environment.ProcessorCount;
 
     private static async Task ReadVcpuThreadsAsync(Domain domain, QemuInstance instance, CancellationToken cancel)
     {
@@ -303,17 +423,15 @@ public sealed class DomainEngine : IAsyncDisposable
     // ---- admin requests ------------------------------------------------------------------
 
     public Task DestroyAsync(string idOrName, CancellationToken cancel = default) =>
-        Locked(cancel, async () =>
+        OnSettledAsync(idOrName, cancel, async d =>
         {
-            var d = Find(idOrName);
             _log.Info($"Domain {d.Domid} ({d.Name}) destroyed on request");
             await DestroyLockedAsync(d);
         });
 
     public Task PauseAsync(string idOrName, bool pause, CancellationToken cancel = default) =>
-        Locked(cancel, async () =>
+        OnSettledAsync(idOrName, cancel, async d =>
         {
-            var d = Find(idOrName);
             if (d.Qemu is not { } q || d.Phase != DomainPhase.Running)
                 throw new EngineException(EngineErrorKind.Conflict, $"Domain {d.Domid} is not running");
             if (pause)
@@ -325,10 +443,38 @@ public sealed class DomainEngine : IAsyncDisposable
             _log.Info($"Domain {d.Domid} ({d.Name}) {(pause ? "paused" : "unpaused")}");
         });
 
-    public Task RenameAsync(string idOrName, string newName, CancellationToken cancel = default) =>
-        Locked(cancel, () =>
+    /// <summary>
+    /// Runs <paramref name="action"/> under the lock on a domain that is not being created: a
+    /// request for a domain still in phase Creating waits (without the lock) until its start
+    /// settled, then looks the domain up again (a failed start makes it "not found").
+    /// </summary>
+    private async Task OnSettledAsync(string idOrName, CancellationToken cancel, Func<Domain, Task> action)
+    {
+        while (true)
         {
-            var d = Find(idOrName);
+            Task settled;
+            await _lock.WaitAsync(cancel);
+            try
+            {
+                var d = Find(idOrName);
+                if (d.Phase != DomainPhase.Creating)
+                {
+                    await action(d);
+                    return;
+                }
+                settled = d.Settled.Task;
+            }
+            finally
+            {
+                _lock.Release();
+            }
+            await settled.WaitAsync(cancel);
+        }
+    }
+
+    public Task RenameAsync(string idOrName, string newName, CancellationToken cancel = default) =>
+        OnSettledAsync(idOrName, cancel, d =>
+        {
             if (newName.Length == 0 || newName.Any(char.IsControl) || newName.All(char.IsAsciiDigit))
                 throw new EngineException(EngineErrorKind.Invalid, $"Invalid domain name \"{newName}\"");
             if (_domains.Values.Any(o => o != d && o.Name == newName))
@@ -347,17 +493,14 @@ public sealed class DomainEngine : IAsyncDisposable
     /// </summary>
     public async Task<string> ShutdownAsync(string idOrName, bool reboot, bool acpiFallback, CancellationToken cancel = default)
     {
-        DomainSnapshot snap = await GetAsync(idOrName, cancel);
-        QemuInstance? q;
-        await _lock.WaitAsync(cancel);
-        try
+        DomainSnapshot snap = null!;
+        QemuInstance? q = null;
+        await OnSettledAsync(idOrName, cancel, d =>
         {
-            q = _domains.TryGetValue(snap.Domid, out var d) ? d.Qemu : null;
-        }
-        finally
-        {
-            _lock.Release();
-        }
+            snap = SnapshotOf(d);
+            q = d.Qemu;
+            return Task.CompletedTask;
+        });
         if (q is null || snap.Phase != DomainPhase.Running)
             throw new EngineException(EngineErrorKind.Conflict, $"Domain {snap.Domid} is not running");
         if (await GuestAgent.TryShutdownAsync(snap.Files.AgentSocket, reboot, _options.AgentTimeout, _time, cancel))
@@ -537,7 +680,7 @@ public sealed class DomainEngine : IAsyncDisposable
             case ShutdownAction.Restart or ShutdownAction.CoredumpRestart or ShutdownAction.SoftReset:
                 _log.Info($"Domain {d.Domid} needs to be cleaned up: destroying the domain");
                 await DestroyLockedAsync(d);
-                await RestartLockedAsync(d.Spec, d.Name);
+                RestartLocked(d.Spec, d.Name);
                 break;
             case ShutdownAction.RenameRestart:
                 var preservedName = d.Name + _time.GetUtcNow().ToString("'-'yyyyMMdd'T'HHmm'Z'", CultureInfo.InvariantCulture);
@@ -553,7 +696,7 @@ public sealed class DomainEngine : IAsyncDisposable
                     _records.Save(d);
                     Publish(() => Store.Rename(d.Domid, preservedName, d.Spec));
                 }
-                await RestartLockedAsync(d.Spec, original);
+                RestartLocked(d.Spec, original);
                 break;
             default:
                 _log.Info($"Domain {d.Domid} needs to be cleaned up: destroying the domain");
@@ -562,17 +705,35 @@ public sealed class DomainEngine : IAsyncDisposable
         }
     }
 
-    private async Task RestartLockedAsync(DomainSpec spec, string name)
+    /// <summary>
+    /// on_reboot's new domain: reserved here under the lock (so its name cannot be taken meanwhile),
+    /// started by the same path as a create, outside the lock.
+    /// </summary>
+    private void RestartLocked(DomainSpec spec, string name)
     {
+        Domain fresh;
         try
         {
-            var fresh = await StartLockedAsync(spec, name, paused: false, CancellationToken.None);
-            _log.Info($"Done. Rebooting now (new domid {fresh.Domid})");
+            HostFiles.CheckBootFiles(spec);
+            fresh = ReserveLocked(spec, name);
         }
         catch (EngineException e)
         {
             _log.Info($"Domain {name}: restart failed: {e.Message}");
+            return;
         }
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await StartReservedAsync(fresh, paused: false);
+                _log.Info($"Done. Rebooting now (new domid {fresh.Domid})");
+            }
+            catch (EngineException e)
+            {
+                _log.Info($"Domain {name}: restart failed: {e.Message}");
+            }
+        }, CancellationToken.None);
     }
 
     private async Task DumpCoreAsync(Domain d)
@@ -631,7 +792,12 @@ public sealed class DomainEngine : IAsyncDisposable
 
     private async Task AdoptLockedAsync(RuntimeRecord r, CancellationToken cancel)
     {
-        var d = new Domain(r.Domid, r.Spec, r.Files, r.StartTime) { Name = r.Name, Paused = r.Paused, Phase = DomainPhase.Running };
+        // The password is not part of the spec's JSON; the record keeps it apart.
+        var spec = r.VncPassword is { } password ? r.Spec with { Vnc = r.Spec.Vnc with { Password = password } } : r.Spec;
+        var d = new Domain(r.Domid, spec, r.Files, r.StartTime) { Name = r.Name, Paused = r.Paused, Phase = DomainPhase.Running };
+        d.TargetKb = r.TargetKb ?? d.TargetKb;
+        d.MaxMemKb = r.MaxMemKb ?? d.MaxMemKb;
+        d.Settled.TrySetResult();
         _domains[d.Domid] = d;
         var instance = await _launcher.AdoptAsync(r.Files, cancel);
         if (instance is null)
@@ -645,7 +811,7 @@ public sealed class DomainEngine : IAsyncDisposable
         }
         d.Qemu = instance;
         await Consoles.StartAsync(d.Domid, d.Files);
-        await ReadVcpuThreadsAsync(d, instance, cancel);
+        await OnAdoptedAsync(d, instance, r);
         d.Monitor = Task.Run(() => MonitorAsync(d, instance), CancellationToken.None);
         _log.Info($"Domain {d.Domid} ({d.Name}) re-adopted, qemu pid {instance.Process.Pid}");
         if (r.Phase == DomainPhase.Shutdown)
@@ -661,10 +827,48 @@ public sealed class DomainEngine : IAsyncDisposable
             await ApplyActionLockedAsync(d, ShutdownReason.Crash, "found crashed at re-adoption");
     }
 
+    /// <summary>
+    /// Hook: a running QEMU was re-adopted. The vCPU threads are read again, their hard affinity
+    /// from the kernel (/proc Cpus_allowed_list: what is really enforced), the soft one from the
+    /// record; the VNC password is set again in case the previous xenod died before setting it.
+    /// </summary>
+    private async Task OnAdoptedAsync(Domain d, QemuInstance instance, RuntimeRecord r)
+    {
+        await ReadVcpuThreadsAsync(d, instance, CancellationToken.None);
+        var hard = new List<IReadOnlySet<int>?>();
+        int hostCpus = HostCpus;
+        foreach (var tid in d.VcpuThreads)
+        {
+            var allowed = _proc.ThreadAllowedCpus(instance.Process.Pid, tid);
+            hard.Add(allowed is null || Enumerable.Range(0, hostCpus).All(allowed.Contains) ? null : allowed);
+        }
+        d.Affinity = new VcpuAffinities(hard, r.SoftAffinity);
+        try
+        {
+            await SetVncPasswordAsync(d, instance);
+        }
+        catch (EngineException e)
+        {
+            _log.Info(e.Message);
+        }
+    }
+
     /// <summary>Stops supervising; guests keep running (they are re-adopted by the next xenod).</summary>
     public async ValueTask DisposeAsync()
     {
         _stopping = true;
+        // Creates in flight finish first (their record is written, so the next xenod re-adopts them).
+        Task[] creating;
+        await _lock.WaitAsync();
+        try
+        {
+            creating = _domains.Values.Where(d => d.Phase == DomainPhase.Creating).Select(d => d.Settled.Task).ToArray();
+        }
+        finally
+        {
+            _lock.Release();
+        }
+        await Task.WhenAll(creating);
         await _lock.WaitAsync();
         try
         {

@@ -9,6 +9,9 @@ internal static class HostFiles
 {
     public static void CheckBootFiles(Config.Domain.DomainSpec spec)
     {
+        // With a bootloader, kernel= and ramdisk= are paths inside the guest's disk.
+        if (Bootloader.PygrubCommandLine.Runs(spec))
+            return;
         if (spec.Kernel is { } kernel)
             MustExist(kernel, "kernel");
         if (spec.Ramdisk is { } ramdisk)

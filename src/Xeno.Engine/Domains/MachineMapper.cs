@@ -39,7 +39,10 @@ internal static class MachineMapper
         {
             Name = spec.Name,
             Kind = kind,
-            MemoryMiB = checked((int)spec.MemoryMiB),
+            // maxmem > memory: QEMU gets maxmem of RAM and a balloon that xenod sets to memory
+            // right after start (Xen's pre-ballooned guest); xl mem-set moves it later.
+            MemoryMiB = checked((int)Math.Max(spec.MemoryMiB, spec.MaxMemMiB)),
+            Balloon = spec.MaxMemMiB > spec.MemoryMiB,
             Vcpus = spec.Vcpus,
             MaxVcpus = spec.MaxVcpus,
             DirectBoot = boot,
@@ -66,7 +69,8 @@ internal static class MachineMapper
                     _ => VgaKind.Cirrus,
                 },
                 Vnc = spec.Vnc.Enabled && hvm.Vga != "none" && !hvm.Nographic
-                    ? new VncSpec(spec.Vnc.Listen, spec.Vnc.Display ?? 0, spec.Vnc.FindUnused || spec.Vnc.Display is null)
+                    ? new VncSpec(spec.Vnc.Listen, spec.Vnc.Display ?? 0, spec.Vnc.FindUnused || spec.Vnc.Display is null,
+                        PasswordProtected: !string.IsNullOrEmpty(spec.Vnc.Password))
                     : null,
             };
         }

@@ -18,7 +18,22 @@ internal sealed record RuntimeRecord(
     DomainPhase Phase,
     ShutdownReason? Reason)
 {
-    public static RuntimeRecord Of(Domain d) => new(d.Domid, d.Name, d.Spec, d.Files, d.StartTime, d.Paused, d.Phase, d.Reason);
+    /// <summary>Balloon target in KiB (xl mem-set); null in records of older xenods.</summary>
+    public long? TargetKb { get; init; }
+    /// <summary>Static maximum in KiB (xl mem-max); null in records of older xenods.</summary>
+    public long? MaxMemKb { get; init; }
+    /// <summary>Soft affinity per vCPU as set by cpus_soft= or xl vcpu-pin (hard is re-read from /proc).</summary>
+    public IReadOnlyList<IReadOnlySet<int>?> SoftAffinity { get; init; } = [];
+    /// <summary>The VNC password, so a re-adopting xenod can set it again; the file is root-only.</summary>
+    public string? VncPassword { get; init; }
+
+    public static RuntimeRecord Of(Domain d) => new(d.Domid, d.Name, d.Spec, d.Files, d.StartTime, d.Paused, d.Phase, d.Reason)
+    {
+        TargetKb = d.TargetKb,
+        MaxMemKb = d.MaxMemKb,
+        SoftAffinity = d.Affinity.Soft,
+        VncPassword = string.IsNullOrEmpty(d.Spec.Vnc.Password) ? null : d.Spec.Vnc.Password,
+    };
 
     public string ToJson()
     {
@@ -39,8 +54,21 @@ internal sealed record RuntimeRecord(
                 ["pidfile"] = Files.PidFile,
             },
             ["spec"] = JsonNode.Parse(DomainSpecJson.Write(Spec)),
+            ["target_kb"] = TargetKb,
+            ["maxmem_kb"] = MaxMemKb,
+            ["soft_affinity"] = new JsonArray(SoftAffinity.Select(a => (JsonNode?)(a is null ? null : CpuRanges.Format(a))).ToArray()),
+            ["vnc_password"] = VncPassword,
         };
         return o.ToJsonString();
+    }
+
+    private static IReadOnlySet<int>? ReadCpus(JsonNode? node)
+    {
+        if (node is null)
+            return null;
+        return Xeno.Qemu.Processes.CpuListText.TryParse((string)node!, out var cpus)
+            ? cpus
+            : throw new FormatException($"soft_affinity entry \"{(string)node!}\" is not a CPU list");
     }
 
     /// <summary>Reads a record; a damaged one yields an <see cref="InvalidDataException"/> naming the problem.</summary>
@@ -59,7 +87,13 @@ internal sealed record RuntimeRecord(
                 DateTimeOffset.FromUnixTimeMilliseconds((long)o["start_time"]!),
                 (bool)o["paused"]!,
                 Enum.Parse<DomainPhase>((string)o["phase"]!),
-                reasonText is null ? null : Enum.Parse<ShutdownReason>(reasonText));
+                reasonText is null ? null : Enum.Parse<ShutdownReason>(reasonText))
+            {
+                TargetKb = (long?)o["target_kb"],
+                MaxMemKb = (long?)o["maxmem_kb"],
+                SoftAffinity = o["soft_affinity"] is JsonArray soft ? soft.Select(ReadCpus).ToList() : [],
+                VncPassword = (string?)o["vnc_password"],
+            };
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or NullReferenceException
                                     or ArgumentException or FormatException or DomainSpecJsonException or OverflowException)
@@ -77,7 +111,13 @@ internal sealed class RuntimeRecordStore(string directory)
         Directory.CreateDirectory(directory);
         var path = PathOf(d.Domid);
         var temp = path + ".tmp";
-        File.WriteAllText(temp, RuntimeRecord.Of(d).ToJson());
+        // Root-only: a record can hold the domain's VNC password.
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var f = new FileStream(temp, options))
+        using (var w = new StreamWriter(f))
+            w.Write(RuntimeRecord.Of(d).ToJson());
         File.Move(temp, path, overwrite: true);
     }
 

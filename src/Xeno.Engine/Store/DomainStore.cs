@@ -8,6 +8,8 @@ public interface IDomainStore
     void Introduce(int domid, string name, DomainSpec spec, DateTimeOffset start);
     void Rename(int domid, string name, DomainSpec spec);
     void Release(int domid, DomainSpec spec);
+    /// <summary>xl mem-set / mem-max: memory/target and memory/static-max in KiB, as libxl writes them.</summary>
+    void SetMemory(int domid, long targetKb, long staticMaxKb);
 
     public static IDomainStore None { get; } = new NoStore();
 
@@ -16,6 +18,7 @@ public interface IDomainStore
         public void Introduce(int domid, string name, DomainSpec spec, DateTimeOffset start) { }
         public void Rename(int domid, string name, DomainSpec spec) { }
         public void Release(int domid, DomainSpec spec) { }
+        public void SetMemory(int domid, long targetKb, long staticMaxKb) { }
     }
 }
 
@@ -38,5 +41,11 @@ internal sealed class XenstoreDomainStore(XenstoreWriter writer) : IDomainStore
     {
         foreach (var root in DomainStoreNodes.Roots(domid, spec))
             writer.Remove(root);
+    }
+
+    public void SetMemory(int domid, long targetKb, long staticMaxKb)
+    {
+        writer.WriteValue($"/local/domain/{domid}/memory/target", targetKb.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        writer.WriteValue($"/local/domain/{domid}/memory/static-max", staticMaxKb.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 }

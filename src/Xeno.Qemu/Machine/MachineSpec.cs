@@ -73,7 +73,10 @@ public sealed record MachineSpec
 {
     public required string Name { get; init; }
     public required GuestKind Kind { get; init; }
+    /// <summary>RAM QEMU gives the guest (Xen's maxmem when the guest balloons).</summary>
     public required int MemoryMiB { get; init; }
+    /// <summary>A virtio-balloon device, through which the toolstack sets the guest's memory target.</summary>
+    public bool Balloon { get; init; }
     public int Vcpus { get; init; } = 1;
     /// <summary>vCPUs that can be hot-added later; null means equal to <see cref="Vcpus"/>.</summary>
     public int? MaxVcpus { get; init; }

@@ -15,6 +15,7 @@ public static class QemuCommandLine
     public const string DefaultExecutable = "qemu-system-x86_64";
     public const string AgentPortName = "org.qemu.guest_agent.0";
     public const int MaxVcpusLimit = 255; // i440fx ("pc") limit in QEMU 7.2
+    public const string BalloonDevice = "virtio-balloon-pci,id=balloon0";
     private const int IdeUnits = 4;
     private const int AhciPorts = 6;
 
@@ -51,6 +52,8 @@ public static class QemuCommandLine
         AddDisplay(args, spec);
         AddConsoleAndChannels(args, spec);
         Add(args, "-device", "pvpanic");
+        if (spec.Balloon)
+            Add(args, "-device", BalloonDevice);
         AddDisks(args, spec);
 
         return new QemuInvocation(executable, args);

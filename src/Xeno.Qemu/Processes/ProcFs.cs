@@ -11,6 +11,24 @@ public sealed class ProcFs(string root = "/proc")
 
     public ProcStat? ThreadStat(int pid, int tid) => Read(Path.Combine(Root, Num(pid), "task", Num(tid), "stat"));
 
+    /// <summary>The CPUs a thread may run on (Cpus_allowed_list of its status), or null when it is gone or unreadable.</summary>
+    public IReadOnlySet<int>? ThreadAllowedCpus(int pid, int tid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines(Path.Combine(Root, Num(pid), "task", Num(tid), "status")))
+            {
+                if (line.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal))
+                    return CpuListText.TryParse(line["Cpus_allowed_list:".Length..].Trim(), out var cpus) ? cpus : null;
+            }
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The process's argument vector, or null when it is gone.</summary>
     public IReadOnlyList<string>? CommandLine(int pid)
     {

@@ -158,6 +158,17 @@ public sealed class QmpClient : IAsyncDisposable
     public Task SetVncPasswordAsync(string password, CancellationToken cancellationToken = default) =>
         ExecuteAsync("change-vnc-password", new JsonObject { ["password"] = password }, cancellationToken);
 
+    /// <summary>Asks the guest's balloon driver (virtio-balloon) to bring the guest to <paramref name="bytes"/> of RAM.</summary>
+    public Task BalloonAsync(long bytes, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("balloon", new JsonObject { ["value"] = bytes }, cancellationToken);
+
+    /// <summary>query-balloon: the guest's current RAM in bytes as its balloon driver reports it.</summary>
+    public async Task<long> QueryBalloonAsync(CancellationToken cancellationToken = default)
+    {
+        var value = await ExecuteAsync("query-balloon", null, cancellationToken).ConfigureAwait(false);
+        return QmpReplies.Balloon(value);
+    }
+
     /// <summary>
     /// QMP set-action: changes what QEMU itself does on guest reboot ("reset"|"shutdown"),
     /// poweroff ("poweroff"|"pause") and panic ("pause"|"shutdown"|"none"); null leaves one as is.

@@ -39,6 +39,16 @@ internal static class QmpReplies
         return cpus;
     }
 
+    public static long Balloon(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty("actual", out var actual)
+            || actual.ValueKind != JsonValueKind.Number || !actual.TryGetInt64(out long bytes) || bytes < 0)
+        {
+            throw new QmpProtocolException($"query-balloon answer has no actual size: {value.GetRawText()}");
+        }
+        return bytes;
+    }
+
     private static bool TryGetInt(JsonElement obj, string name, out int value)
     {
         value = 0;

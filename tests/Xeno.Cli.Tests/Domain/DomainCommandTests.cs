@@ -67,7 +67,7 @@ public sealed class DomainCommandTests
         var r = xl.Run("pause");
         Assert.Equal(2, r.Exit);
         Assert.Equal("'xl pause' requires at least 1 argument.\n\n", r.Err);
-        Assert.StartsWith("Usage: xl [-v] pause <Domain>\n\nPause execution of a domain.\n", r.Out, StringComparison.Ordinal);
+        Assert.StartsWith("Usage: xl [-vtTf] pause <Domain>\n\nPause execution of a domain.\n", r.Out, StringComparison.Ordinal);
         var rename = xl.Run("rename", "a");
         Assert.Equal("'xl rename' requires at least 2 arguments.\n\n", rename.Err);
         Assert.Equal((2, "", "option `x' not supported.\n"), xl.Run("list", "-x"));

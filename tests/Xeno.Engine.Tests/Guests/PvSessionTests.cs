@@ -76,7 +76,7 @@ public sealed class PvSessionTests
 
         var vcpus = x.Xl("vcpu-list", "pv-a");
         Assert.StartsWith("Name                                ID  VCPU   CPU State   Time(s) Affinity (Hard / Soft)\n", vcpus.Out, StringComparison.Ordinal);
-        Assert.Matches(new Regex(@"\npv-a {28}     1     0 {4}\d   [r-][b-]-  [ \d]{6}\d\.\d  all / all\n$"), vcpus.Out);
+        Assert.Matches(new Regex(@"\npv-a {28}     1     0 {4}\d   [r-][b-]- [ \d]{6}\d\.\d  all / all\n$"), vcpus.Out);
         Assert.Equal("1\n", x.Xl("domid", "pv-a").Out);
         Assert.Equal("pv-a\n", x.Xl("domname", "1").Out);
         Assert.Matches(new Regex(@"^Name {29}   ID Uptime\nDomain-0 {25} {4}0 .*\npv-a {29} {4}1  0:0\d:\d\d\n$"), x.Xl("uptime").Out);

@@ -24,14 +24,17 @@ internal sealed class Xenod : IAsyncDisposable
     public GuestKit Kit => GuestKit.Get();
     public string ConsoleLogDir => Path.Combine(Prefix, "var/log/xeno/console");
 
-    public static async Task<Xenod> StartAsync()
+    public static async Task<Xenod> StartAsync(EngineOptions? options = null)
     {
         var root = Directory.CreateTempSubdirectory("xe-").FullName;
-        var x = new Xenod(root, null);
+        var x = new Xenod(root, null) { Options = options };
         Directory.CreateDirectory(x.Prefix);
         await x.StartHostAsync();
         return x;
     }
+
+    /// <summary>Engine options of this xenod (null: the defaults below).</summary>
+    public EngineOptions? Options { get; private init; }
 
     /// <summary>A prefix with no xenod running (for the error path).</summary>
     public static Xenod Without()
@@ -43,7 +46,7 @@ internal sealed class Xenod : IAsyncDisposable
     }
 
     public async Task StartHostAsync() =>
-        Host = await EngineHost.StartAsync(Prefix, options: new EngineOptions { AgentTimeout = TimeSpan.FromMilliseconds(500) });
+        Host = await EngineHost.StartAsync(Prefix, options: (Options ?? new EngineOptions()) with { AgentTimeout = TimeSpan.FromMilliseconds(500) });
 
     public async Task StopHostAsync()
     {

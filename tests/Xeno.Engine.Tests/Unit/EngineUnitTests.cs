@@ -91,7 +91,16 @@ public sealed class EngineUnitTests
         var record = new RuntimeRecord(4, "renamed", spec, Files, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123), true,
             DomainPhase.Shutdown, ShutdownReason.Crash);
         var back = RuntimeRecord.FromJson(record.ToJson());
-        Assert.Equal(record with { Spec = back.Spec }, back);
+        Assert.Equal(record with { Spec = back.Spec, SoftAffinity = back.SoftAffinity }, back);
+        Assert.Empty(back.SoftAffinity);
+
+        // Memory, soft affinity and the VNC password survive a daemon restart through the record.
+        var tuned = record with { TargetKb = 100_000, MaxMemKb = 524_288, SoftAffinity = [null, new SortedSet<int> { 0, 2, 3 }], VncPassword = "s3cret" };
+        var tunedBack = RuntimeRecord.FromJson(tuned.ToJson());
+        Assert.Equal((100_000L, 524_288L, "s3cret"), (tunedBack.TargetKb!.Value, tunedBack.MaxMemKb!.Value, tunedBack.VncPassword!));
+        Assert.Null(tunedBack.SoftAffinity[0]);
+        Assert.Equal([0, 2, 3], tunedBack.SoftAffinity[1]!.Order());
+        Assert.Throws<InvalidDataException>(() => RuntimeRecord.FromJson(tuned.ToJson().Replace("\"0,2-3\"", "\"2-0\"", StringComparison.Ordinal)));
         Assert.Equal(DomainSpecJson.Write(spec), DomainSpecJson.Write(back.Spec));
         var e = Assert.Throws<InvalidDataException>(() => RuntimeRecord.FromJson(record.ToJson().Replace("\"domid\":4", "\"domid\":\"x\"", StringComparison.Ordinal)));
         Assert.StartsWith("damaged runtime record: ", e.Message, StringComparison.Ordinal);

@@ -197,6 +197,24 @@ public class QemuCommandLineTests
     }
 
     [Fact]
+    public void BalloonDeviceOnlyWhenAsked()
+    {
+        var plain = QemuCommandLine.Build(Hvm()).Arguments;
+        Assert.DoesNotContain(plain, a => a.Contains("balloon", StringComparison.Ordinal));
+        var args = QemuCommandLine.Build(Hvm() with { Balloon = true, MemoryMiB = 512 }).Arguments.ToList();
+        int at = args.IndexOf("virtio-balloon-pci,id=balloon0");
+        Assert.True(at > 0 && args[at - 1] == "-device", string.Join(' ', args));
+        Assert.Equal("512M", args[args.IndexOf("-m") + 1]);
+    }
+
+    [Fact]
+    public void VncPasswordIsAFlagNeverTheSecret()
+    {
+        var args = QemuCommandLine.Build(Hvm() with { Vnc = new VncSpec("127.0.0.1", 4, FindUnused: false, PasswordProtected: true) }).Arguments;
+        Assert.Contains("127.0.0.1:4,password=on", args);
+    }
+
+    [Fact]
     public void IpV6VncListenIsBracketed()
     {
         var spec = Hvm() with { Vnc = new VncSpec("::1", 7, FindUnused: false) };

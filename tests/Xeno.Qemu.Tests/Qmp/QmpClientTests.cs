@@ -92,6 +92,31 @@ public sealed class QmpClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BalloonSendsBytesAndQueryBalloonReadsTheActualSize()
+    {
+        var setting = _client!.BalloonAsync(128L << 20, Token);
+        var sent = await Receive();
+        Assert.Equal("balloon", sent["execute"]!.GetValue<string>());
+        Assert.Equal(128L << 20, sent["arguments"]!["value"]!.GetValue<long>());
+        await Send($$"""{"return": {}, "id": "{{sent["id"]}}"}""");
+        await setting;
+
+        var query = _client.QueryBalloonAsync(Token);
+        sent = await Receive();
+        Assert.Equal("query-balloon", sent["execute"]!.GetValue<string>());
+        await Send($$"""{"return": {"actual": 268435456}, "id": "{{sent["id"]}}"}""");
+        Assert.Equal(256L << 20, await query);
+
+        foreach (var bad in new[] { "{}", """{"actual": "1"}""", """{"actual": -5}""", "[]" })
+        {
+            query = _client.QueryBalloonAsync(Token);
+            sent = await Receive();
+            await Send($$"""{"return": {{bad}}, "id": "{{sent["id"]}}"}""");
+            await Assert.ThrowsAsync<QmpProtocolException>(() => query);
+        }
+    }
+
+    [Fact]
     public async Task ErrorAnswersBecomeCommandExceptions()
     {
         var reset = _client!.SystemResetAsync(Token);

@@ -6,7 +6,7 @@ namespace Xeno.Cli.Commands.Domain;
 public static class LifecycleCommands
 {
     public static readonly XlCommand Destroy = new(
-        "destroy", RunDestroy, Modifies: false, CanDryRun: false,
+        "destroy", RunDestroy, Modifies: true, CanDryRun: false,
         "Terminate a domain immediately",
         "[options] <Domain>.\n",
         "-f                      Permit destroying domain 0, which will only succeed\n" +
@@ -14,15 +14,15 @@ public static class LifecycleCommands
         "                        hardware domain distinct from domain 0.");
 
     public static readonly XlCommand Pause = new(
-        "pause", (c, a) => RunSimple(c, a, PauseDef(), "pause"), Modifies: false, CanDryRun: false,
+        "pause", (c, a) => RunSimple(c, a, PauseDef(), "pause"), Modifies: true, CanDryRun: false,
         "Pause execution of a domain", "<Domain>", null);
 
     public static readonly XlCommand Unpause = new(
-        "unpause", (c, a) => RunSimple(c, a, UnpauseDef(), "unpause"), Modifies: false, CanDryRun: false,
+        "unpause", (c, a) => RunSimple(c, a, UnpauseDef(), "unpause"), Modifies: true, CanDryRun: false,
         "Unpause a paused domain", "<Domain>", null);
 
     public static readonly XlCommand Rename = new(
-        "rename", RunRename, Modifies: false, CanDryRun: false,
+        "rename", RunRename, Modifies: true, CanDryRun: false,
         "Rename a domain", "<Domain> <NewDomainName>", null);
 
     private static XlCommand PauseDef() => Pause;

@@ -49,12 +49,12 @@ public static class ListCommand
             if (parsed.Operands.Count == 0)
                 chosen.AddRange(all.Select(x => x!));
 
+            var host = includeHost ? client.Get("host") : null;
             if (details)
             {
-                WriteLong(ctx.Out, chosen);
+                WriteLong(ctx.Out, host, chosen);
                 return 0;
             }
-            var host = includeHost ? client.Get("host") : null;
             ctx.Out.Write(Header);
             if (verbose) ctx.Out.Write("   UUID                            Reason-Code\tSecurity Label");
             else if (context) ctx.Out.Write("   Security Label");
@@ -87,14 +87,33 @@ public static class ListCommand
         o.Write("\n");
     }
 
-    /// <summary>-l: [{"domid": N, "config": {...}}, ...] with xl's four-space indentation.</summary>
-    private static void WriteLong(TextWriter o, List<JsonNode> domains)
+    /// <summary>
+    /// -l: [{"domid": N, "config": {...}}, ...] with xl's four-space indentation; the host comes
+    /// first as Domain-0 (as xl lists dom0), with the few facts a host has: name, type, memory, vCPUs.
+    /// </summary>
+    private static void WriteLong(TextWriter o, JsonNode? host, List<JsonNode> domains)
     {
-        var array = new JsonArray(domains.Select(d => (JsonNode)new JsonObject
+        var entries = new List<JsonNode>();
+        if (host is not null)
+        {
+            long mem = host["total_memory_mib"]!.GetValue<long>();
+            int cpus = host["nr_cpus"]!.GetValue<int>();
+            entries.Add(new JsonObject
+            {
+                ["domid"] = 0,
+                ["config"] = new JsonObject
+                {
+                    ["name"] = "Domain-0", ["type"] = "pv", ["uuid"] = "00000000-0000-0000-0000-000000000000",
+                    ["memory"] = mem, ["maxmem"] = mem, ["vcpus"] = cpus, ["maxvcpus"] = cpus,
+                },
+            });
+        }
+        entries.AddRange(domains.Select(d => (JsonNode)new JsonObject
         {
             ["domid"] = DomainArgs.Id(d),
             ["config"] = d["config"]!.DeepClone(),
-        }).ToArray());
+        }));
+        var array = new JsonArray([.. entries]);
         o.Write(array.ToJsonString(new JsonSerializerOptions
         {
             WriteIndented = true,

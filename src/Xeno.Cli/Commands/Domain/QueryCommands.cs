@@ -134,27 +134,46 @@ public static class QueryCommands
         return DomainArgs.Guard(ctx, client =>
         {
             var domains = new List<JsonNode>();
+            bool host = p.Operands.Count == 0 || p.Operands.Any(o => o is "0" or "Domain-0");
             if (p.Operands.Count == 0)
                 domains.AddRange(DomainArgs.Domains(client).Select(d => d!));
             else
-                domains.AddRange(p.Operands.Select(o => client.Get(DaemonClient.Dom(o))));
+                domains.AddRange(p.Operands.Where(o => o is not ("0" or "Domain-0")).Select(o => client.Get(DaemonClient.Dom(o))));
             ctx.Out.Write(string.Create(CultureInfo.InvariantCulture,
                 $"{"Name",-32} {"ID",5} {"VCPU",5} {"CPU",5} {"State",5} {"Time(s)",9} Affinity (Hard / Soft)\n"));
+            if (host)
+            {
+                // Domain-0 has one vCPU per host CPU, each on its own CPU, as xl lists dom0.
+                var seconds = client.Get("host")["cpu_seconds"]!.AsArray();
+                for (int i = 0; i < seconds.Count; i++)
+                    VcpuRow(ctx.Out, "Domain-0", 0, i, i, false, true, seconds[i]!.GetValue<double>(), "all", "all");
+            }
             foreach (var d in domains)
             {
-                foreach (var v in d["vcpu_list"]!.AsArray())
+                bool paused = d["paused"]!.GetValue<bool>() || d["phase"]!.GetValue<string>() != "running";
+                var list = d["vcpu_list"]!.AsArray();
+                foreach (var v in list)
                 {
                     bool running = v!["running"]!.GetValue<bool>();
-                    bool paused = d["paused"]!.GetValue<bool>() || d["phase"]!.GetValue<string>() != "running";
-                    char r = running && !paused ? 'r' : '-';
-                    char b = !running && !paused ? 'b' : '-';
+                    VcpuRow(ctx.Out, DomainArgs.Name(d), DomainArgs.Id(d), v["vcpu"]!.GetValue<int>(), v["cpu"]!.GetValue<int>(),
+                        running && !paused, !running && !paused, v["cpu_time"]!.GetValue<double>(),
+                        v["affinity"]!.GetValue<string>(), v["soft_affinity"]!.GetValue<string>());
+                }
+                // vCPUs beyond vcpus= up to maxvcpus exist but are offline: xl prints "-" and "--p".
+                for (int i = list.Count; i < d["maxvcpus"]!.GetValue<int>() && list.Count > 0; i++)
+                {
                     ctx.Out.Write(string.Create(CultureInfo.InvariantCulture,
-                        $"{DomainArgs.Name(d),-32} {DomainArgs.Id(d),5} {v["vcpu"]!.GetValue<int>(),5}{v["cpu"]!.GetValue<int>(),5} {r,3}{b}-  {v["cpu_time"]!.GetValue<double>(),9:F1}  {v["affinity"]!.GetValue<string>()} / {v["soft_affinity"]!.GetValue<string>()}\n"));
+                        $"{DomainArgs.Name(d),-32} {DomainArgs.Id(d),5} {i,5}{'-',5} {'-',3}-p {0.0,9:F1}  all / all\n"));
                 }
             }
             return 0;
         });
     }
+
+    /// <summary>xl's print_vcpuinfo: "%-32s %5u %5u" "%5u %3c%c- " "%9.1f  " hard " / " soft.</summary>
+    private static void VcpuRow(TextWriter o, string name, int id, int vcpu, int cpu, bool running, bool blocked, double seconds, string hard, string soft) =>
+        o.Write(string.Create(CultureInfo.InvariantCulture,
+            $"{name,-32} {id,5} {vcpu,5}{cpu,5} {(running ? 'r' : '-'),3}{(blocked ? 'b' : '-')}- {seconds,9:F1}  {hard} / {soft}\n"));
 
     private static int RunInfo(XlContext ctx, IReadOnlyList<string> args)
     {

@@ -10,7 +10,7 @@ namespace Xeno.Cli.Commands.Domain;
 public static class ShutdownCommand
 {
     public static readonly XlCommand Shutdown = new(
-        "shutdown", (c, a) => Run(c, a, reboot: false), Modifies: false, CanDryRun: false,
+        "shutdown", (c, a) => Run(c, a, reboot: false), Modifies: true, CanDryRun: false,
         "Issue a shutdown signal to a domain",
         "[options] <-a|Domain>",
         "-a, --all               Shutdown all guest domains.\n" +
@@ -20,7 +20,7 @@ public static class ShutdownCommand
         "-w, --wait              Wait for guest(s) to shutdown.\n");
 
     public static readonly XlCommand Reboot = new(
-        "reboot", (c, a) => Run(c, a, reboot: true), Modifies: false, CanDryRun: false,
+        "reboot", (c, a) => Run(c, a, reboot: true), Modifies: true, CanDryRun: false,
         "Issue a reboot signal to a domain",
         "[options] <-a|Domain>",
         "-a, --all               Shutdown all guest domains.\n" +
