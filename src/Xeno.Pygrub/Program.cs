@@ -1,4 +1,5 @@
 using Xeno.Pygrub;
+using Xeno.Boot.CommandLine;
 using Xeno.Pygrub.Cli;
 using Xeno.Pygrub.Files;
 

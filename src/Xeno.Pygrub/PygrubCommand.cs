@@ -1,7 +1,7 @@
 using System.Text;
 using Xeno.Boot;
 using Xeno.Boot.Loaders;
-using Xeno.Pygrub.Cli;
+using Xeno.Boot.CommandLine;
 using Xeno.Pygrub.Files;
 using Xeno.Pygrub.Output;
 
@@ -30,14 +30,14 @@ internal sealed class PygrubCommand(PygrubHost host)
 
     public int Run(IReadOnlyList<string> args)
     {
-        var parsed = PygrubOptionsParser.Parse(args, host.Program, Directory.Exists);
+        var parsed = PygrubArgumentParser.Parse(args, host.Program, Directory.Exists);
         if (parsed.Exit is { } exit)
         {
             Out(exit.Stdout);
             Err(exit.Stderr);
             return exit.ExitCode;
         }
-        var o = parsed.Options!;
+        var o = parsed.Arguments!;
         // pygrub's curses menu fails without a terminal; we fall back to the default entry.
         if (!host.IsTerminal) o = o with { Interactive = false };
 
@@ -57,7 +57,7 @@ internal sealed class PygrubCommand(PygrubHost host)
         }
     }
 
-    private BootRequest Request(PygrubOptions o) => new()
+    private BootRequest Request(PygrubArguments o) => new()
     {
         Menu = o.Interactive && host.IsTerminal && !o.ListEntries ? host.InteractiveMenu : null,
         Entry = o.Entry,
@@ -70,7 +70,7 @@ internal sealed class PygrubCommand(PygrubHost host)
     };
 
     /// <summary>--isconfig: the operand is a config file on the host (a debugging aid).</summary>
-    private int RunIsConfig(PygrubOptions o)
+    private int RunIsConfig(PygrubArguments o)
     {
         if (!File.Exists(o.Image)) throw new BootException($"Unable to access {o.Image}");
         var bytes = File.ReadAllBytes(o.Image);
@@ -101,7 +101,7 @@ internal sealed class PygrubCommand(PygrubHost host)
         return ConfigKind.Grub2;
     }
 
-    private int RunImage(PygrubOptions o)
+    private int RunImage(PygrubArguments o)
     {
         if (!o.OutputDirectoryGiven) Directory.CreateDirectory(o.OutputDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         if (!File.Exists(o.Image) && !Directory.Exists(o.Image))
@@ -196,7 +196,7 @@ internal sealed class PygrubCommand(PygrubHost host)
         }
     }
 
-    private void Report(IReadOnlyList<PartitionAttempt> attempts, PygrubOptions o)
+    private void Report(IReadOnlyList<PartitionAttempt> attempts, PygrubArguments o)
     {
         foreach (var attempt in attempts)
         {

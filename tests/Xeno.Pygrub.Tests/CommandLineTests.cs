@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Xeno.Pygrub.Cli;
+using Xeno.Boot.CommandLine;
 using Xeno.Pygrub.Output;
 
 namespace Xeno.Pygrub.Tests;
@@ -82,10 +82,10 @@ public class CommandLineTests
     [Fact]
     public void Output_formats()
     {
-        Assert.Equal("linux (kernel '/d/k')(ramdisk '/d/r')(args 'ro quiet')", BootOutput.Format(OutputFormat.Sxp, "/d/k", "/d/r", "ro quiet"));
-        Assert.Equal("linux (kernel '/d/k')", BootOutput.Format(OutputFormat.Sxp, "/d/k", null, null));
-        Assert.Equal("kernel /d/k\nargs a\n\n", BootOutput.Format(OutputFormat.Simple, "/d/k", null, "a"));
-        Assert.Equal("kernel /d/k\0ramdisk /d/r\0\0", BootOutput.Format(OutputFormat.Simple0, "/d/k", "/d/r", null));
-        Assert.Throws<OutputFormatException>(() => BootOutput.Format(OutputFormat.Simple, "/d/k", null, "a\nb"));
+        Assert.Equal("linux (kernel '/d/k')(ramdisk '/d/r')(args 'ro quiet')", BootOutput.Format(PygrubOutputFormat.Sxp, "/d/k", "/d/r", "ro quiet"));
+        Assert.Equal("linux (kernel '/d/k')", BootOutput.Format(PygrubOutputFormat.Sxp, "/d/k", null, null));
+        Assert.Equal("kernel /d/k\nargs a\n\n", BootOutput.Format(PygrubOutputFormat.Simple, "/d/k", null, "a"));
+        Assert.Equal("kernel /d/k\0ramdisk /d/r\0\0", BootOutput.Format(PygrubOutputFormat.Simple0, "/d/k", "/d/r", null));
+        Assert.Throws<OutputFormatException>(() => BootOutput.Format(PygrubOutputFormat.Simple, "/d/k", null, "a\nb"));
     }
 }

@@ -1,4 +1,4 @@
-using Xeno.Pygrub.Cli;
+using Xeno.Boot.CommandLine;
 
 namespace Xeno.Pygrub.Output;
 
@@ -14,10 +14,10 @@ internal static class BootOutput
 {
     public const string SeparatorMessage = "simple format cannot represent delimiter-containing value";
 
-    public static string Format(OutputFormat format, string? kernel, string? ramdisk, string? args) => format switch
+    public static string Format(PygrubOutputFormat format, string? kernel, string? ramdisk, string? args) => format switch
     {
-        OutputFormat.Sxp => Sxp(kernel, ramdisk, args),
-        OutputFormat.Simple => Simple(kernel, ramdisk, args, "\n"),
+        PygrubOutputFormat.Sxp => Sxp(kernel, ramdisk, args),
+        PygrubOutputFormat.Simple => Simple(kernel, ramdisk, args, "\n"),
         _ => Simple(kernel, ramdisk, args, "\0"),
     };
 
