@@ -42,6 +42,14 @@ public sealed class DomainCommandTests
         Assert.Equal("/abs/initrd", abs.Ramdisk);
         Assert.Equal("/work/here/d.img", abs.Disks[0].Target);
         Assert.Null(abs.Disks[1].Target);
+
+        // With pygrub, kernel= and ramdisk= name files inside the guest: left alone; disks still resolve.
+        var guest = CreateRequest.Absolute(spec with { Bootloader = "pygrub", Kernel = "boot/vmlinuz", Ramdisk = "boot/initrd" }, "/work/here");
+        Assert.Equal(("boot/vmlinuz", "boot/initrd"), (guest.Kernel, guest.Ramdisk));
+        Assert.Equal("/work/here/d.img", guest.Disks[0].Target);
+        // hvm ignores the bootloader, as libxl does: host paths again.
+        var hvm = CreateRequest.Absolute(spec with { Kind = DomainKind.Hvm, Bootloader = "pygrub" }, "/work/here");
+        Assert.Equal("/work/here/k/vmlinuz", hvm.Kernel);
     }
 
     [Theory]

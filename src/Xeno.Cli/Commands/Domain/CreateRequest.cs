@@ -72,14 +72,18 @@ public static class CreateRequest
         return 0;
     }
 
-    /// <summary>Kernel, ramdisk and disk targets relative to <paramref name="cwd"/> become absolute.</summary>
+    /// <summary>
+    /// Kernel, ramdisk and disk targets relative to <paramref name="cwd"/> become absolute; with a
+    /// bootloader (pv/pvh) kernel and ramdisk are paths inside the guest's disk and stay as given.
+    /// </summary>
     internal static DomainSpec Absolute(DomainSpec spec, string cwd)
     {
         string? Abs(string? path) => string.IsNullOrEmpty(path) || Path.IsPathRooted(path) ? path : Path.GetFullPath(path, cwd);
+        bool insideGuest = spec.Bootloader is not null && spec.Kind != DomainKind.Hvm;
         return spec with
         {
-            Kernel = Abs(spec.Kernel),
-            Ramdisk = Abs(spec.Ramdisk),
+            Kernel = insideGuest ? spec.Kernel : Abs(spec.Kernel),
+            Ramdisk = insideGuest ? spec.Ramdisk : Abs(spec.Ramdisk),
             Disks = spec.Disks.Select(d => d with { Target = Abs(d.Target) }).ToList(),
         };
     }
