@@ -87,7 +87,7 @@ internal sealed class Xenod : IAsyncDisposable
             using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             return new StreamReader(f).ReadToEnd();
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return "";
         }
