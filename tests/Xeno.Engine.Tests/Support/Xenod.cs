@@ -161,10 +161,15 @@ internal sealed class Xenod : IAsyncDisposable
     {
         if (Host is not null)
         {
-            foreach (var d in await Host.Engine.ListAsync())
+            // Several rounds: a guest in a reboot loop comes back under a new domid meanwhile,
+            // and a QEMU left behind would outlive the test (it runs in its own session).
+            for (int round = 0; round < 20 && (await Host.Engine.ListAsync()).Count > 0; round++)
             {
-                try { await Host.Engine.DestroyAsync(d.Domid.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
-                catch (EngineException) { }
+                foreach (var d in await Host.Engine.ListAsync())
+                {
+                    try { await Host.Engine.DestroyAsync(d.Domid.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
+                    catch (EngineException) { }
+                }
             }
             await StopHostAsync();
         }
