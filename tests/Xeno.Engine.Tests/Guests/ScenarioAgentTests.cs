@@ -56,6 +56,13 @@ public sealed class ScenarioAgentTests
         await Xenod.WaitForAsync(() => x.Domid("ag-off") == 4, "a new ag-off as domain 4", 300);
         await Xenod.WaitForAsync(() => x.MarkerCount("ag-off") == 2, "the new ag-off's marker", 300);
         Assert.Equal((0, renamed + "\n"), XenstoreTool.Run(x.Prefix, "xenstore-read", "/local/domain/1/name"));
+        // As libxl_domain_preserve: the kept domain gets a new UUID, the new one keeps the config's,
+        // so each has its own /vm/<uuid> (destroying one must not take the other's).
+        var keptVm = XenstoreTool.Run(x.Prefix, "xenstore-read", "/local/domain/1/vm").Out.Trim();
+        var newVm = XenstoreTool.Run(x.Prefix, "xenstore-read", "/local/domain/4/vm").Out.Trim();
+        Assert.NotEqual(keptVm, newVm);
+        Assert.Equal((0, renamed + "\n"), XenstoreTool.Run(x.Prefix, "xenstore-read", keptVm + "/name"));
+        Assert.Equal((0, "ag-off\n"), XenstoreTool.Run(x.Prefix, "xenstore-read", newVm + "/name"));
 
         // -w -w waits for the death: on_poweroff=destroy removes the domain.
         await Xenod.WaitForAsync(() => x.ConsoleCount("ag-reboot", "guest agent on /dev/vport") == 2,
@@ -69,6 +76,7 @@ public sealed class ScenarioAgentTests
         Assert.Contains("Action for shutdown reason code 0 is rename-restart", log, StringComparison.Ordinal);
 
         Assert.Equal((0, "", ""), x.Xl("destroy", renamed));
+        Assert.Equal((0, "ag-off\n"), XenstoreTool.Run(x.Prefix, "xenstore-read", newVm + "/name"));
         Assert.Equal((0, "", ""), x.Xl("destroy", "ag-off"));
         Assert.Equal(["Domain-0"], x.ListNames());
     }
