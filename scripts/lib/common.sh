@@ -7,7 +7,7 @@ export XENO_ROOT
 XENO_RUNTIME_PACKAGES=(
   qemu-system-x86 qemu-utils ovmf seabios
   busybox-static cpio e2fsprogs dosfstools mtools xorriso isolinux syslinux syslinux-common xz-utils
-  extlinux gdisk fdisk kmod
+  extlinux gdisk fdisk kmod binutils
 )
 # What the tests need on top: Debian's real Xen tools as compatibility oracles, and a C
 # compiler for the small oracle programs that link Xen's own libxlutil.

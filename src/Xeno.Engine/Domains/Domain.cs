@@ -22,8 +22,11 @@ internal sealed class Domain
     }
 
     public int Domid { get; }
-    /// <summary>The config it was created from (its name may since have changed: see <see cref="Name"/>).</summary>
-    public DomainSpec Spec { get; }
+    /// <summary>
+    /// The config it was created from (its name may since have changed: see <see cref="Name"/>;
+    /// a domain kept by rename-restart gets a new UUID, as libxl_domain_preserve gives it).
+    /// </summary>
+    public DomainSpec Spec { get; set; }
     public string Name { get; set; }
     public RuntimeFiles Files { get; }
     public DateTimeOffset StartTime { get; }

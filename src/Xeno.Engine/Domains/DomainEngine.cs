@@ -686,6 +686,7 @@ public sealed partial class DomainEngine : IAsyncDisposable
                 var preservedName = d.Name + _time.GetUtcNow().ToString("'-'yyyyMMdd'T'HHmm'Z'", CultureInfo.InvariantCulture);
                 _log.Info($"Preserving domain {d.Domid} {d.Name} with suffix {preservedName[d.Name.Length..]}");
                 string original = d.Name;
+                var spec = d.Spec;
                 d.Name = preservedName;
                 if (d.Qemu is null)
                 {
@@ -693,10 +694,14 @@ public sealed partial class DomainEngine : IAsyncDisposable
                 }
                 else
                 {
+                    // A new UUID for the kept domain, as xl's preserve_domain: the restarted one
+                    // keeps the config's, and each has its own /vm/<uuid> in xenstore.
+                    Publish(() => Store.Release(d.Domid, spec));
+                    d.Spec = spec with { Uuid = Guid.NewGuid() };
                     _records.Save(d);
-                    Publish(() => Store.Rename(d.Domid, preservedName, d.Spec));
+                    Publish(() => Store.Introduce(d.Domid, preservedName, d.Spec, d.StartTime));
                 }
-                RestartLocked(d.Spec, original);
+                RestartLocked(spec, original);
                 break;
             default:
                 _log.Info($"Domain {d.Domid} needs to be cleaned up: destroying the domain");

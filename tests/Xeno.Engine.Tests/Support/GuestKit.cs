@@ -6,6 +6,8 @@ namespace Xeno.Engine.Tests.Support;
 /// <summary>
 /// The test guests built by scripts/guest-kit/build (cached in &lt;repo&gt;/.cache/guest-kit).
 /// Built once per test run; a failing build fails the tests with the script's own message.
+/// Its initrd runs Debian's qemu-ga on org.qemu.guest_agent.0 unless the kernel command line
+/// says xeno.agent=off.
 /// </summary>
 internal sealed class GuestKit
 {
@@ -19,6 +21,7 @@ internal sealed class GuestKit
         PvDisk = outputs["pv_disk"];
         HvmDisk = outputs["hvm_disk"];
         BootIso = outputs["boot_iso"];
+        EfiDisk = outputs["efi_disk"];
     }
 
     public string Vmlinuz { get; }
@@ -27,6 +30,9 @@ internal sealed class GuestKit
     public string PvDisk { get; }
     public string HvmDisk { get; }
     public string BootIso { get; }
+
+    /// <summary>GPT disk with an EFI system partition: systemd-boot, one Boot Loader Spec entry (console=ttyS0).</summary>
+    public string EfiDisk { get; }
 
     public static GuestKit Get() => Shared.Value;
 

@@ -24,17 +24,19 @@ internal sealed class Xenod : IAsyncDisposable
     public GuestKit Kit => GuestKit.Get();
     public string ConsoleLogDir => Path.Combine(Prefix, "var/log/xeno/console");
 
-    public static async Task<Xenod> StartAsync(EngineOptions? options = null)
+    /// <param name="options">Engine options (null: the defaults).</param>
+    /// <param name="agentTimeout">How long xenod waits for a guest agent (short by default: most guests here have none).</param>
+    public static async Task<Xenod> StartAsync(EngineOptions? options = null, TimeSpan? agentTimeout = null)
     {
         var root = Directory.CreateTempSubdirectory("xe-").FullName;
-        var x = new Xenod(root, null) { Options = options };
+        var x = new Xenod(root, null) { Options = (options ?? new EngineOptions()) with { AgentTimeout = agentTimeout ?? TimeSpan.FromMilliseconds(500) } };
         Directory.CreateDirectory(x.Prefix);
         await x.StartHostAsync();
         return x;
     }
 
-    /// <summary>Engine options of this xenod (null: the defaults below).</summary>
-    public EngineOptions? Options { get; private init; }
+    /// <summary>Engine options of this xenod.</summary>
+    public EngineOptions Options { get; private init; } = new() { AgentTimeout = TimeSpan.FromMilliseconds(500) };
 
     /// <summary>A prefix with no xenod running (for the error path).</summary>
     public static Xenod Without()
@@ -46,7 +48,7 @@ internal sealed class Xenod : IAsyncDisposable
     }
 
     public async Task StartHostAsync() =>
-        Host = await EngineHost.StartAsync(Prefix, options: (Options ?? new EngineOptions()) with { AgentTimeout = TimeSpan.FromMilliseconds(500) });
+        Host = await EngineHost.StartAsync(Prefix, options: Options);
 
     public async Task StopHostAsync()
     {
@@ -70,11 +72,14 @@ internal sealed class Xenod : IAsyncDisposable
         return path;
     }
 
-    /// <summary>A PV guest config on the kit's kernel; <paramref name="action"/> is the init's xeno.action.</summary>
-    public string PvConfig(string name, string action = "shell", string extra = "", int memory = 128) =>
+    /// <summary>
+    /// A PV guest config on the kit's kernel; <paramref name="action"/> is the init's xeno.action.
+    /// Without <paramref name="agent"/> the guest runs no guest agent (xeno.agent=off): no PV control interface.
+    /// </summary>
+    public string PvConfig(string name, string action = "shell", string extra = "", int memory = 128, bool agent = false) =>
         WriteConfig(name + ".cfg",
             $"name=\"{name}\"\ntype=\"pv\"\nmemory={memory}\nkernel=\"{Kit.Vmlinuz}\"\nramdisk=\"{Kit.Initrd}\"\n" +
-            $"extra=\"console=hvc0 xeno.action={action}\"\n{extra}");
+            $"extra=\"console=hvc0 xeno.action={action}{(agent ? "" : " xeno.agent=off")}\"\n{extra}");
 
     public string ConsoleLog(string name)
     {
@@ -84,7 +89,7 @@ internal sealed class Xenod : IAsyncDisposable
             using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             return new StreamReader(f).ReadToEnd();
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return "";
         }
@@ -105,6 +110,49 @@ internal sealed class Xenod : IAsyncDisposable
     public Task WaitForMarkerAsync(string name) =>
         WaitForAsync(() => ConsoleLog(name).Contains("XENO-GUEST-READY", StringComparison.Ordinal), $"the ready marker of {name}");
 
+    /// <summary>How many boots of <paramref name="name"/> printed the ready marker (see <see cref="ConsoleCount"/>).</summary>
+    public int MarkerCount(string name) => ConsoleCount(name, "XENO-GUEST-READY");
+
+    /// <summary>
+    /// How often <paramref name="text"/> appears in the console logs of <paramref name="name"/>: each
+    /// boot starts a fresh name.log and the older ones rotate to name.log.1, .2, ...
+    /// </summary>
+    public int ConsoleCount(string name, string text)
+    {
+        if (!Directory.Exists(ConsoleLogDir))
+            return 0;
+        var rotated = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(name) + @"\.log(\.\d+)?$");
+        int count = 0;
+        foreach (var file in Directory.GetFiles(ConsoleLogDir).Where(f => rotated.IsMatch(Path.GetFileName(f))))
+        {
+            try
+            {
+                using var f = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                count += new StreamReader(f).ReadToEnd().Split(text).Length - 1;
+            }
+            catch (FileNotFoundException)
+            {
+                // rotated away between the listing and the open: counted under its new name next time
+            }
+        }
+        return count;
+    }
+
+    /// <summary>The `xl list` row of <paramref name="name"/>, or "" when there is none.</summary>
+    public string ListRow(string name) =>
+        Xl("list").Out.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal)) ?? "";
+
+    /// <summary>Asserts an `xl list` row against a pattern, showing the whole row when it does not match.</summary>
+    public static void AssertRow(string pattern, string row) =>
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(row, pattern), $"xl list row \"{row}\" does not match /{pattern}/");
+
+    /// <summary>The domid `xl domid` reports for <paramref name="name"/>, or -1.</summary>
+    public int Domid(string name)
+    {
+        var (exit, o, _) = Xl("domid", name);
+        return exit == 0 ? int.Parse(o.Trim(), System.Globalization.CultureInfo.InvariantCulture) : -1;
+    }
+
     public IReadOnlyList<string> ListNames()
     {
         var (_, o, _) = Xl("list");
@@ -115,10 +163,15 @@ internal sealed class Xenod : IAsyncDisposable
     {
         if (Host is not null)
         {
-            foreach (var d in await Host.Engine.ListAsync())
+            // Several rounds: a guest in a reboot loop comes back under a new domid meanwhile,
+            // and a QEMU left behind would outlive the test (it runs in its own session).
+            for (int round = 0; round < 20 && (await Host.Engine.ListAsync()).Count > 0; round++)
             {
-                try { await Host.Engine.DestroyAsync(d.Domid.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
-                catch (EngineException) { }
+                foreach (var d in await Host.Engine.ListAsync())
+                {
+                    try { await Host.Engine.DestroyAsync(d.Domid.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
+                    catch (EngineException) { }
+                }
             }
             await StopHostAsync();
         }

@@ -49,27 +49,59 @@ public static class CreateRequest
             }
         }
         if (foreground)
-        {
-            // Until the domain (this domid) is gone; xenod applies its on_* actions meanwhile.
-            while (true)
-            {
-                try
-                {
-                    client.Get($"domains/{domid}");
-                }
-                catch (DaemonException e) when (e.Kind == "notfound")
-                {
-                    break;
-                }
-                catch (DaemonException e)
-                {
-                    ctx.Err.Write(e.Message + "\n");
-                    return 1;
-                }
-                Thread.Sleep(500);
-            }
-        }
+            return Follow(ctx, client, spec.Name, domid);
         return 0;
+    }
+
+    /// <summary>
+    /// -F: stay until the domain is gone, as Xen's xl does. xenod applies the on_* actions; a
+    /// restart (also rename-restart) brings the name back under a newer domid, which xl follows.
+    /// A domain left shut down (preserve) ends the wait too, as xl's "Done. Exiting now".
+    /// </summary>
+    private static int Follow(XlContext ctx, DaemonClient client, string name, int domid)
+    {
+        while (true)
+        {
+            try
+            {
+                var d = client.Get($"domains/{domid}");
+                bool renamed = d["name"]?.GetValue<string>() != name;
+                if (!renamed && d["shutdown_reason"] is JsonValue)
+                    return 0;
+                if (renamed)
+                {
+                    if (Successor(client, name, domid) is not { } next)
+                        return 0;
+                    domid = next;
+                }
+            }
+            catch (DaemonException e) when (e.Kind == "notfound")
+            {
+                if (Successor(client, name, domid) is not { } next)
+                    return 0;
+                domid = next;
+            }
+            catch (DaemonException e)
+            {
+                ctx.Err.Write(e.Message + "\n");
+                return 1;
+            }
+            Thread.Sleep(500);
+        }
+    }
+
+    /// <summary>The domid now carrying <paramref name="name"/>, when newer than <paramref name="domid"/>.</summary>
+    private static int? Successor(DaemonClient client, string name, int domid)
+    {
+        try
+        {
+            int id = client.Get(DaemonClient.Dom(name))["domid"]!.GetValue<int>();
+            return id > domid ? id : null;
+        }
+        catch (DaemonException e) when (e.Kind == "notfound")
+        {
+            return null;
+        }
     }
 
     /// <summary>
