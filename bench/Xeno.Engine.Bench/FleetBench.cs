@@ -85,12 +85,14 @@ internal sealed class FleetBench(GuestKit kit, Programs programs, FleetSettings 
         var clock = Stopwatch.StartNew();
         var ready = new double[n];
         using var stopWatching = new CancellationTokenSource();
-        var watcher = Task.Run(() => WatchMarkers(ready, clock, timeout, stopWatching.Token));
+        bool createsDone = false;
+        var watcher = Task.Run(() => WatchMarkers(ready, clock, timeout, () => Volatile.Read(ref createsDone), stopWatching.Token));
         var createMs = new List<double>();
         try
         {
             foreach (var cfg in configs)
                 createMs.Add(Create(cfg));
+            Volatile.Write(ref createsDone, true);
         }
         catch
         {
@@ -100,22 +102,26 @@ internal sealed class FleetBench(GuestKit kit, Programs programs, FleetSettings 
         double createTotal = clock.Elapsed.TotalSeconds;
         Console.Error.WriteLine($"fleet: {n} creates took {createTotal:F1} s; waiting for the markers");
         await watcher;
-        double allReady = ready.Max();
-        Console.Error.WriteLine($"fleet: all {n} at the marker after {allReady:F1} s");
+        var missing = Enumerable.Range(0, n).Where(i => double.IsNaN(ready[i])).Select(i => Diagnose(Name(i + 1))).ToList();
+        foreach (var m in missing)
+            Console.Error.WriteLine("fleet: no marker: " + m);
+        double allReady = missing.Count == 0 ? ready.Max() : double.NaN;
+        Console.Error.WriteLine($"fleet: {n - missing.Count} of {n} at the marker after {ready.Where(r => !double.IsNaN(r)).DefaultIfEmpty().Max():F1} s");
 
         await Task.Delay(TimeSpan.FromSeconds(2));
         var running = MemorySample.Read(xenod.Pid);
         var qemuPids = HostProcesses.QemusUnder(_prefix);
-        if (qemuPids.Count != n)
-            throw new InvalidOperationException($"expected {n} QEMU processes under {_prefix}, found {qemuPids.Count}");
+        if (qemuPids.Count == 0)
+            throw new InvalidOperationException($"no QEMU process under {_prefix} with the fleet started");
+        int domains = SafeList().Count;
         var qemus = qemuPids.Select(MemorySample.Read).ToList();
-        var busyList = MeasureList(settings.ListCalls, expected: n);
+        var busyList = MeasureList(settings.ListCalls, expected: domains);
         var afterList = MemorySample.Read(xenod.Pid);
 
-        Console.Error.WriteLine($"fleet: destroying {n} guests");
+        Console.Error.WriteLine($"fleet: destroying {domains} guests");
         var destroy = Stopwatch.StartNew();
-        for (int i = 1; i <= n; i++)
-            Check(Xl("destroy", Name(i)), $"xl destroy {Name(i)}");
+        foreach (var name in SafeList())
+            Check(Xl("destroy", name), $"xl destroy {name}");
         double destroyTotal = destroy.Elapsed.TotalSeconds;
         await Task.Delay(TimeSpan.FromSeconds(2));
         var after = MemorySample.Read(xenod.Pid);
@@ -125,6 +131,9 @@ internal sealed class FleetBench(GuestKit kit, Programs programs, FleetSettings 
 
         return new FleetReport(settings, programs, n)
         {
+            Missing = missing,
+            RunningGuests = domains,
+            QemuCount = qemuPids.Count,
             AloneSeconds = aloneSeconds,
             CreateMs = createMs,
             CreateTotal = createTotal,
@@ -144,10 +153,15 @@ internal sealed class FleetBench(GuestKit kit, Programs programs, FleetSettings 
 
     private string ConsoleLog(string name) => Path.Combine(_prefix, "var/log/xeno/console", name + ".log");
 
-    /// <summary>Notes when each guest's marker first shows (seconds on the fleet's clock).</summary>
-    private async Task WatchMarkers(double[] ready, Stopwatch clock, TimeSpan timeout, CancellationToken cancel)
+    /// <summary>
+    /// Notes when each guest's marker first shows (seconds on the fleet's clock; NaN: never). Gives
+    /// up at the timeout, or when no new marker has shown for <see cref="Stall"/> after the creates.
+    /// </summary>
+    private async Task WatchMarkers(double[] ready, Stopwatch clock, TimeSpan timeout, Func<bool> createsDone, CancellationToken cancel)
     {
+        Array.Fill(ready, double.NaN);
         var pending = Enumerable.Range(0, ready.Length).ToHashSet();
+        var lastProgress = clock.Elapsed;
         while (pending.Count > 0 && !cancel.IsCancellationRequested)
         {
             foreach (var i in pending.ToList())
@@ -155,14 +169,43 @@ internal sealed class FleetBench(GuestKit kit, Programs programs, FleetSettings 
                 if (ConsoleMarker.Seen(ConsoleLog(Name(i + 1))))
                 {
                     ready[i] = clock.Elapsed.TotalSeconds;
+                    lastProgress = clock.Elapsed;
                     pending.Remove(i);
                 }
             }
-            if (clock.Elapsed > timeout)
-                throw new TimeoutException($"{pending.Count} guest(s) did not reach {ConsoleMarker.Text} within {timeout.TotalSeconds:F0} s: " +
+            if (!createsDone())
+                lastProgress = clock.Elapsed;
+            if (clock.Elapsed > timeout || clock.Elapsed - lastProgress > Stall)
+            {
+                Console.Error.WriteLine($"fleet: {pending.Count} guest(s) without {ConsoleMarker.Text} after {clock.Elapsed.TotalSeconds:F0} s: " +
                     string.Join(' ', pending.Select(i => Name(i + 1))));
-            await Task.Delay(100);
+                return;
+            }
+            await Task.Delay(100, CancellationToken.None);
         }
+    }
+
+    private static readonly TimeSpan Stall = TimeSpan.FromMinutes(3);
+
+    /// <summary>What can be seen of a guest that never showed its marker: its state, console, xenod's log.</summary>
+    private string Diagnose(string name)
+    {
+        var list = Xl("list").Out.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+        var state = list is null ? "not in xl list" : string.Join(' ', list.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        string console;
+        try
+        {
+            using var f = new FileStream(ConsoleLog(name), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            var lines = new StreamReader(f).ReadToEnd().Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+            console = lines.Count == 0 ? "(empty)" : string.Join(" / ", lines.TakeLast(3));
+        }
+        catch (IOException)
+        {
+            console = "(no log)";
+        }
+        var daemon = File.ReadLines(Path.Combine(_prefix, "var/log/xeno/xenod.log"))
+            .Where(l => l.Contains($"({name})", StringComparison.Ordinal)).TakeLast(2);
+        return $"{name}: {state}; console: {console}; xenod.log: {string.Join(" / ", daemon)}";
     }
 
     /// <summary>`xl list` three ways, interleaved: a whole xl process, xl in-process, the bare API call.</summary>

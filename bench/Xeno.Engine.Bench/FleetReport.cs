@@ -9,6 +9,11 @@ internal sealed class FleetReport(FleetSettings settings, Programs programs, int
     /// <summary>The goal for xenod's own memory per running guest.</summary>
     private const double GoalMiBPerGuest = 2;
 
+    /// <summary>Diagnoses of the guests that never showed their marker (empty when all did).</summary>
+    public required List<string> Missing { get; init; }
+    /// <summary>Domains xenod listed when the memory was read (the divisor of the per-guest figures).</summary>
+    public required int RunningGuests { get; init; }
+    public required int QemuCount { get; init; }
     public required double AloneSeconds { get; init; }
     public required List<double> CreateMs { get; init; }
     public required double CreateTotal { get; init; }
@@ -31,6 +36,8 @@ internal sealed class FleetReport(FleetSettings settings, Programs programs, int
     public string Markdown()
     {
         var md = new StringBuilder();
+        // Per running guest: the domains xenod had when the memory was read.
+        int g = RunningGuests;
         md.Append(F($"## Domain engine: {n} guests started back to back against one xenod\n\n"));
         md.Append(F($"Method: xenod runs as its own process (`xenod run --prefix P`), and every command is a real `xl` process, "));
         md.Append(F($"both {programs.Description}. Each guest is the guest kit's Debian kernel and busybox initramfs, "));
@@ -51,15 +58,33 @@ internal sealed class FleetReport(FleetSettings settings, Programs programs, int
         md.Append("| Start-up | value |\n|---|---:|\n");
         md.Append(F($"| {n} × `xl create`, back to back, total s | {CreateTotal:F1} |\n"));
         md.Append(F($"| one `xl create` (process start to exit), median / p90 / max s | {Stats.Median(CreateMs) / 1000:F2} / {Stats.Percentile(CreateMs, 90) / 1000:F2} / {CreateMs.Max() / 1000:F2} |\n"));
-        md.Append(F($"| first guest at its marker, s after the first create | {Ready.Min():F1} |\n"));
-        md.Append(F($"| half of the guests at their marker, s | {Stats.Median(Ready):F1} |\n"));
-        md.Append(F($"| **all {n} guests at their marker, s** | **{AllReady:F1}** |\n"));
-        md.Append(F($"| reference: one guest alone, create to marker, s | {AloneSeconds:F1} |\n"));
-        md.Append(F($"| all {n} / ({n} × one alone): how well the boots share the host | {AllReady / (n * AloneSeconds):F2} |\n"));
-        md.Append(F($"| {n} × `xl destroy`, one after the other, total s | {DestroyTotal:F1} |\n\n"));
+        var seen = Ready.Where(r => !double.IsNaN(r)).ToList();
+        md.Append(F($"| first guest at its marker, s after the first create | {seen.DefaultIfEmpty(double.NaN).Min():F1} |\n"));
+        md.Append(F($"| half of the guests at their marker, s | {Stats.Percentile(Ready.Select(r => double.IsNaN(r) ? double.PositiveInfinity : r).ToList(), 50):F1} |\n"));
+        if (Missing.Count == 0)
+        {
+            md.Append(F($"| **all {n} guests at their marker, s** | **{AllReady:F1}** |\n"));
+            md.Append(F($"| reference: one guest alone, create to marker, s | {AloneSeconds:F1} |\n"));
+            md.Append(F($"| all {n} / ({n} × one alone): how well the boots share the host | {AllReady / (n * AloneSeconds):F2} |\n"));
+        }
+        else
+        {
+            md.Append(F($"| **guests at their marker: {seen.Count} of {n}; the last of them at, s** | **{seen.DefaultIfEmpty(double.NaN).Max():F1}** |\n"));
+            md.Append(F($"| reference: one guest alone, create to marker, s | {AloneSeconds:F1} |\n"));
+        }
+        md.Append(F($"| {g} × `xl destroy`, one after the other, total s | {DestroyTotal:F1} |\n\n"));
+
+        if (Missing.Count > 0)
+        {
+            md.Append(F($"{Missing.Count} guest(s) never showed the marker (the run gives up 3 minutes after the last new marker). "));
+            md.Append("What could be seen of them:\n\n");
+            foreach (var m in Missing)
+                md.Append("- ").Append(m.Replace("|", "\\|", StringComparison.Ordinal)).Append('\n');
+            md.Append('\n');
+        }
 
         md.Append(F($"`xl list` latency, {BusyList.Process.Count} calls per row and state, the three ways interleaved (ms):\n\n"));
-        md.Append(F($"| Call | idle: median | idle: p90 | {n} running: median | {n} running: p90 |\n|---|---:|---:|---:|---:|\n"));
+        md.Append(F($"| Call | idle: median | idle: p90 | {g} running: median | {g} running: p90 |\n|---|---:|---:|---:|---:|\n"));
         void Latency(string what, List<double> idle, List<double> busy) =>
             md.Append(F($"| {what} | {Stats.Median(idle):F1} | {Stats.Percentile(idle, 90):F1} | {Stats.Median(busy):F1} | {Stats.Percentile(busy, 90):F1} |\n"));
         Latency("`xl list`, whole process (runtime start-up, xl, the API call)", IdleList.Process, BusyList.Process);
@@ -67,14 +92,14 @@ internal sealed class FleetReport(FleetSettings settings, Programs programs, int
         Latency("raw `GET /v1/domains` on xenod's socket (xenod's work)", IdleList.Api, BusyList.Api);
         md.Append('\n');
 
-        var perGuest = (Running.RssKiB - Idle.RssKiB) / (double)n;
-        var perGuestPss = (Running.PssKiB - Idle.PssKiB) / (double)n;
+        var perGuest = (Running.RssKiB - Idle.RssKiB) / (double)g;
+        var perGuestPss = (Running.PssKiB - Idle.PssKiB) / (double)g;
         md.Append("xenod's memory, read from /proc/PID/status (VmRSS, Threads) and /proc/PID/smaps_rollup (Pss):\n\n");
         md.Append("| xenod | RSS MiB | PSS MiB | threads |\n|---|---:|---:|---:|\n");
         void Row(string what, MemorySample m) => md.Append(F($"| {what} | {MiB(m.RssKiB):F1} | {MiB(m.PssKiB):F1} | {m.Threads} |\n"));
         Row("just started, no guest", Fresh);
         Row("after the warm-up guest (idle baseline)", Idle);
-        Row(F($"{n} guests running, all at their marker"), Running);
+        Row(F($"{g} guests running ({QemuCount} QEMU processes), after the boots"), Running);
         Row(F($"… after the {BusyList.Process.Count * 3} list calls"), AfterList);
         Row("all guests destroyed", After);
         md.Append(F($"| peak RSS of the whole run (VmHWM) | {MiB(After.PeakRssKiB):F1} | | |\n\n"));
@@ -82,20 +107,20 @@ internal sealed class FleetReport(FleetSettings settings, Programs programs, int
         var qemuRss = Qemus.Select(q => (double)q.RssKiB).ToList();
         var qemuPss = Qemus.Select(q => (double)q.PssKiB).ToList();
         md.Append("| Per running guest | value |\n|---|---:|\n");
-        md.Append(F($"| **xenod RSS growth per guest, ({n} running − idle baseline) / {n}, MiB (goal < {GoalMiBPerGuest:F0})** | **{perGuest / 1024:F2}** |\n"));
+        md.Append(F($"| **xenod RSS growth per guest, ({g} running − idle baseline) / {g}, MiB (goal < {GoalMiBPerGuest:F0})** | **{perGuest / 1024:F2}** |\n"));
         md.Append(F($"| xenod PSS growth per guest, MiB | {perGuestPss / 1024:F2} |\n"));
-        md.Append(F($"| xenod RSS growth per guest counted from the fresh start (incl. one-time warm-up), MiB | {(Running.RssKiB - Fresh.RssKiB) / (double)n / 1024:F2} |\n"));
-        md.Append(F($"| xenod threads per guest | {(Running.Threads - Idle.Threads) / (double)n:F2} |\n"));
+        md.Append(F($"| xenod RSS growth per guest counted from the fresh start (incl. one-time warm-up), MiB | {(Running.RssKiB - Fresh.RssKiB) / (double)g / 1024:F2} |\n"));
+        md.Append(F($"| xenod threads per guest | {(Running.Threads - Idle.Threads) / (double)g:F2} |\n"));
         md.Append(F($"| QEMU's own RSS per guest, median MiB (guest RAM it touched + QEMU) | {Stats.Median(qemuRss) / 1024:F1} |\n"));
         md.Append(F($"| QEMU's own PSS per guest, median MiB | {Stats.Median(qemuPss) / 1024:F1} |\n"));
         md.Append(F($"| xenod's growth per guest / QEMU's RSS per guest | {perGuest / Stats.Median(qemuRss) * 100:F1} % |\n\n"));
 
         md.Append(F($"Where xenod's resident memory is, by kind of mapping in /proc/PID/smaps (MiB; growth per guest in KiB):\n\n"));
-        md.Append(F($"| Mapping kind | idle baseline | {n} running | growth per guest, KiB | destroyed |\n|---|---:|---:|---:|---:|\n"));
+        md.Append(F($"| Mapping kind | idle baseline | {g} running | growth per guest, KiB | destroyed |\n|---|---:|---:|---:|---:|\n"));
         foreach (var kind in MappingKind.All)
         {
             long a = Idle.RssByKind.GetValueOrDefault(kind), b = Running.RssByKind.GetValueOrDefault(kind), c = After.RssByKind.GetValueOrDefault(kind);
-            md.Append(F($"| {kind} | {MiB(a):F1} | {MiB(b):F1} | {(b - a) / (double)n:F0} | {MiB(c):F1} |\n"));
+            md.Append(F($"| {kind} | {MiB(a):F1} | {MiB(b):F1} | {(b - a) / (double)g:F0} | {MiB(c):F1} |\n"));
         }
         md.Append('\n');
 
