@@ -33,6 +33,18 @@ internal sealed class FleetReport(FleetSettings settings, Programs programs, int
 
     private static double MiB(long kib) => kib / 1024.0;
 
+    /// <summary>The L3 (else L2) size as the kernel reports it, e.g. "107520K".</summary>
+    private static string LastLevelCache()
+    {
+        foreach (var index in new[] { "index3", "index2" })
+        {
+            var path = $"/sys/devices/system/cpu/cpu0/cache/{index}/size";
+            if (File.Exists(path))
+                return (index == "index3" ? "L3 " : "L2 ") + File.ReadAllText(path).Trim().Replace("K", " KiB", StringComparison.Ordinal);
+        }
+        return "cache size unknown";
+    }
+
     public string Markdown()
     {
         var md = new StringBuilder();
@@ -131,7 +143,11 @@ internal sealed class FleetReport(FleetSettings settings, Programs programs, int
         md.Append("of guests. xenod's memory is what the host sees, with no forced garbage collection: the RSS includes the GC heap as ");
         md.Append("committed at that moment (live objects and garbage not yet collected, the \"GC heap\" row), so it is an upper bound for ");
         md.Append("what the guests keep alive in xenod; the \"destroyed\" column shows how much of it the runtime gives back once the guests ");
-        md.Append("are gone. QEMU's RSS is the guest's touched RAM plus QEMU's own footprint, the context the 2 MiB goal is measured against.\n");
+        md.Append("are gone. QEMU's RSS is the guest's touched RAM plus QEMU's own footprint (with direct kernel boot QEMU also keeps its own ");
+        md.Append("copy of the kernel and initrd to reload them on reset, plus the TCG translation cache), the context the 2 MiB goal is measured against. ");
+        md.Append(F($"The list calls' row shows that xenod's GC heap grows with API traffic, not with guests: .NET's workstation GC sizes its "));
+        md.Append(F($"youngest generation's budget from the CPU's last-level cache ({LastLevelCache()} here), and garbage piles up to about that "));
+        md.Append("much before the first collection.\n");
         return md.ToString();
     }
 }

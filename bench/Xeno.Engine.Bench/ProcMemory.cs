@@ -98,15 +98,14 @@ internal sealed record MemorySample(long RssKiB, long PssKiB, long PeakRssKiB, i
 /// <summary>Kinds of resident memory, told apart by what /proc/PID/smaps shows of a mapping.</summary>
 internal static class MappingKind
 {
-    public const string GcHeap = "GC heap (inside the runtime's reserved range)";
-    public const string MallocArenas = "glibc malloc arenas of threads (64 MiB reservations)";
-    public const string Anonymous = "other anonymous (thread stacks, runtime data)";
+    public const string GcHeap = "GC heap (anonymous run of >= 1 GiB: the runtime's reserved range)";
+    public const string Anonymous = "other anonymous (malloc arenas of threads, thread stacks, runtime data)";
     public const string Jit = "JIT code (doublemapper memfd)";
     public const string Malloc = "main malloc heap [heap]";
     public const string Files = "mapped files (runtime, assemblies, libraries)";
     public const string Other = "other ([stack], [vdso], ...)";
 
-    public static IReadOnlyList<string> All { get; } = [GcHeap, MallocArenas, Anonymous, Jit, Malloc, Files, Other];
+    public static IReadOnlyList<string> All { get; } = [GcHeap, Anonymous, Jit, Malloc, Files, Other];
 
     public static string OfPath(string path) =>
         path.StartsWith("/memfd:doublemapper", StringComparison.Ordinal) ? Jit
@@ -114,14 +113,10 @@ internal static class MappingKind
         : path.StartsWith('/') ? Files
         : Other;
 
-    public static string OfAnonymousRun(ulong start, ulong end)
-    {
-        const ulong arena = 64UL << 20;
-        var size = end - start;
-        if (size >= 1UL << 30)
-            return GcHeap;
-        if (start % arena == 0 && size % arena == 0)
-            return MallocArenas;
-        return Anonymous;
-    }
+    /// <summary>
+    /// The GC reserves one huge range and commits pieces of it (which splits the mapping), so a
+    /// contiguous anonymous run of >= 1 GiB is the GC heap. glibc's per-thread arenas and thread
+    /// stacks are often adjacent to each other, so they are not told apart.
+    /// </summary>
+    public static string OfAnonymousRun(ulong start, ulong end) => end - start >= 1UL << 30 ? GcHeap : Anonymous;
 }
