@@ -23,6 +23,8 @@ internal sealed class XenodProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            // As bin/xenod (the installed command) runs it: a small gen0 budget.
+            Environment = { ["DOTNET_GCgen0size"] = "0x400000" },
         };
         var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {executable}");
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
