@@ -57,16 +57,9 @@ internal sealed class PygrubCommand(PygrubHost host)
         }
     }
 
-    private BootRequest Request(PygrubArguments o) => new()
+    private BootRequest Request(PygrubArguments o) => o.ToBootRequest() with
     {
         Menu = o.Interactive && host.IsTerminal && !o.ListEntries ? host.InteractiveMenu : null,
-        Entry = o.Entry,
-        Kernel = string.IsNullOrEmpty(o.Kernel) ? null : o.Kernel,
-        Ramdisk = o.Ramdisk,
-        Args = o.Args,
-        DefaultArgs = o.DefaultArgs,
-        ExtraArgs = o.ExtraArgs,
-        Offset = o.Offset,
     };
 
     /// <summary>--isconfig: the operand is a config file on the host (a debugging aid).</summary>
