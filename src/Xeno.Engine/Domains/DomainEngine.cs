@@ -125,7 +125,7 @@ public sealed partial class DomainEngine : IAsyncDisposable
                 var stat = _proc.ThreadStat(q.Process.Pid, d.VcpuThreads[i]);
                 var cpu = stat?.CpuTime ?? TimeSpan.Zero;
                 total += cpu;
-                vcpus.Add(new VcpuInfo(i, stat?.State == 'R', cpu, LastCpu(q.Process.Pid, d.VcpuThreads[i]))
+                vcpus.Add(new VcpuInfo(i, stat?.State == 'R', cpu, stat?.LastCpu ?? 0)
                 {
                     Hard = d.Affinity.HardOf(i),
                     Soft = d.Affinity.SoftOf(i),
@@ -133,22 +133,6 @@ public sealed partial class DomainEngine : IAsyncDisposable
             }
         }
         return d.Snapshot(total, vcpus);
-    }
-
-    /// <summary>Field 39 of /proc/PID/task/TID/stat: the CPU the thread last ran on.</summary>
-    private int LastCpu(int pid, int tid)
-    {
-        try
-        {
-            var text = File.ReadAllText(Path.Combine(_proc.Root, pid.ToString(CultureInfo.InvariantCulture), "task",
-                tid.ToString(CultureInfo.InvariantCulture), "stat"));
-            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
-            return fields.Length > 36 && int.TryParse(fields[36], CultureInfo.InvariantCulture, out var cpu) ? cpu : 0;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
     }
 
     private Domain Find(string idOrName)

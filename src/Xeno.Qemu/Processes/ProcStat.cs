@@ -8,6 +8,9 @@ public sealed record ProcStat(int Pid, string Command, char State, int ParentPid
     /// <summary>Linux reports these times in USER_HZ units, which is 100 on x86.</summary>
     public const int TicksPerSecond = 100;
 
+    /// <summary>Stat field 39: the CPU the thread last ran on (0 when the kernel's line is shorter).</summary>
+    public int LastCpu { get; init; }
+
     public TimeSpan CpuTime => TimeSpan.FromSeconds((UserTicks + SystemTicks) / (double)TicksPerSecond);
 
     /// <summary>Zombie ('Z') and dead ('X') entries are processes that have exited.</summary>
@@ -27,7 +30,7 @@ public sealed record ProcStat(int Pid, string Command, char State, int ParentPid
         if (!int.TryParse(text.AsSpan(0, open).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid))
             return null;
         var fields = text[(close + 1)..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        // fields[0] is stat field 3 (state); ppid 4, session 6, utime/stime 14/15, starttime 22.
+        // fields[0] is stat field 3 (state); ppid 4, session 6, utime/stime 14/15, starttime 22, processor 39.
         if (fields.Length < 20 || fields[0].Length != 1)
             return null;
         if (!int.TryParse(fields[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int ppid)
@@ -38,6 +41,7 @@ public sealed record ProcStat(int Pid, string Command, char State, int ParentPid
         {
             return null;
         }
-        return new ProcStat(pid, text[(open + 1)..close], fields[0][0], ppid, session, utime, stime, start);
+        int lastCpu = fields.Length > 36 && int.TryParse(fields[36], NumberStyles.None, CultureInfo.InvariantCulture, out int cpu) ? cpu : 0;
+        return new ProcStat(pid, text[(open + 1)..close], fields[0][0], ppid, session, utime, stime, start) { LastCpu = lastCpu };
     }
 }

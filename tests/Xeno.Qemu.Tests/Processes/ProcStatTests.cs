@@ -13,7 +13,7 @@ public class ProcStatTests
     public void ParsesTheFieldsWeUse()
     {
         var stat = ProcStat.TryParse(Sample);
-        Assert.Equal(new ProcStat(4242, "qemu-system-x86", 'S', 1, 4240, 250, 75, 987654), stat);
+        Assert.Equal(new ProcStat(4242, "qemu-system-x86", 'S', 1, 4240, 250, 75, 987654) { LastCpu = 1 }, stat);
         Assert.Equal(TimeSpan.FromSeconds(3.25), stat!.CpuTime);
         Assert.False(stat.HasExited);
     }
