@@ -381,13 +381,7 @@ public sealed partial class DomainEngine : IAsyncDisposable
     {
         if (!File.Exists(log))
             return;
-        int keep = _options.ConsoleLogGenerations;
-        File.Delete($"{log}.{keep}");
-        for (int i = keep - 1; i >= 1; i--)
-        {
-            if (File.Exists($"{log}.{i}"))
-                File.Move($"{log}.{i}", $"{log}.{i + 1}");
-        }
+        ConsoleLogRotator.ShiftGenerations(log, _options.ConsoleLogGenerations);
         File.Move(log, log + ".1");
     }
 
