@@ -326,12 +326,13 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
             context.Log.Info($"Domain {name}: restart failed: {e.Message}");
             return;
         }
+        // xl prints this once the old domain is dealt with, before it builds the new one.
+        context.Log.Info($"Done. Rebooting now (new domid {fresh.Domain.Domid})");
         _ = Task.Run(async () =>
         {
             try
             {
                 await StartReservedAsync(fresh, paused: false);
-                context.Log.Info($"Done. Rebooting now (new domid {fresh.Domain.Domid})");
                 context.Events.Publish(new DomainEvent
                 {
                     Kind = DomainEventKind.Restarted, Domid = oldDomid, Name = name, NewDomid = fresh.Domain.Domid, OldName = keptName,
