@@ -5,8 +5,8 @@ using Xeno.Qemu.Processes;
 namespace Xeno.Engine.Domains;
 
 /// <summary>
-/// One domain as xenod keeps it. Mutated only under the engine's lock; readers take a
-/// <see cref="DomainSnapshot"/>.
+/// One domain as xenod keeps it. Mutated only by its supervisor (under the domain's own gate, or
+/// while it is being built and nothing else may touch it); readers take a <see cref="DomainSnapshot"/>.
 /// </summary>
 internal sealed class Domain
 {
@@ -40,6 +40,9 @@ internal sealed class Domain
     /// <summary>Set when xenod itself ends QEMU, so its exit is not taken for a crash.</summary>
     public bool ExpectingExit { get; set; }
     public Task? Monitor { get; set; }
+    /// <summary>False once a QMP call missed its deadline; true again when QEMU answers.</summary>
+    public bool Responding { get => Volatile.Read(ref _responding); set => Volatile.Write(ref _responding, value); }
+    private bool _responding = true;
     /// <summary>Completes when a domain leaves <see cref="DomainPhase.Creating"/> (started, or its start failed).</summary>
     public TaskCompletionSource Settled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     /// <summary>Balloon target (xl mem-set) in KiB; starts at memory=.</summary>
@@ -54,6 +57,7 @@ internal sealed class Domain
     {
         TargetKb = TargetKb,
         MaxMemKb = MaxMemKb,
+        Responding = Responding,
     };
 }
 
@@ -81,6 +85,8 @@ public sealed record DomainSnapshot(
     /// <summary>The balloon target in KiB (xl list's Mem column is this / 1024).</summary>
     public long TargetKb { get; init; } = Spec.MemoryMiB * 1024;
     public long MaxMemKb { get; init; } = Math.Max(Spec.MaxMemMiB, Spec.MemoryMiB) * 1024;
+    /// <summary>False when its QEMU missed a QMP deadline (stopped or hung); xl destroy still works.</summary>
+    public bool Responding { get; init; } = true;
 
     /// <summary>xl list's six state letters: r b p s (reason) d.</summary>
     public string StateLetters

@@ -22,6 +22,49 @@ public enum DomainPhase
     Shutdown,
     /// <summary>Being destroyed.</summary>
     Dying,
+    /// <summary>Its memory is being written to a file (save; the domain goes when it is done).</summary>
+    Saving,
+    /// <summary>Being sent to another host by live migration.</summary>
+    MigratingOut,
+    /// <summary>Being received from another host (migration or restore); not yet running.</summary>
+    Incoming,
+    /// <summary>Paused briefly while a device is added, changed or removed.</summary>
+    DeviceChange,
+    /// <summary>Shut down, its memory being dumped (on_* coredump-destroy / coredump-restart).</summary>
+    CoreDumping,
+}
+
+public static class DomainPhaseNames
+{
+    /// <summary>The phase as events and the API name it (snake_case).</summary>
+    public static string Name(this DomainPhase phase) => phase switch
+    {
+        DomainPhase.Creating => "creating",
+        DomainPhase.Running => "running",
+        DomainPhase.Shutdown => "shutdown",
+        DomainPhase.Dying => "dying",
+        DomainPhase.Saving => "saving",
+        DomainPhase.MigratingOut => "migrating_out",
+        DomainPhase.Incoming => "incoming",
+        DomainPhase.DeviceChange => "device_change",
+        DomainPhase.CoreDumping => "core_dumping",
+        _ => throw new ArgumentOutOfRangeException(nameof(phase), phase, null),
+    };
+}
+
+public static class ShutdownReasonNames
+{
+    /// <summary>Xen's name of a shutdown reason (libxl_shutdown_reason).</summary>
+    public static string Name(this ShutdownReason reason) => reason switch
+    {
+        ShutdownReason.Poweroff => "poweroff",
+        ShutdownReason.Reboot => "reboot",
+        ShutdownReason.Suspend => "suspend",
+        ShutdownReason.Crash => "crash",
+        ShutdownReason.Watchdog => "watchdog",
+        ShutdownReason.SoftReset => "soft_reset",
+        _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
+    };
 }
 
 public static class ShutdownReasonLetters

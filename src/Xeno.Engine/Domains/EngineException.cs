@@ -13,6 +13,8 @@ public enum EngineErrorKind
     NoParavirt,
     /// <summary>QEMU or the host failed: 500.</summary>
     Failed,
+    /// <summary>The domain's QEMU did not answer within its deadline (stopped or hung): 500.</summary>
+    NotResponding,
 }
 
 /// <summary>A typed engine error; <see cref="Exception.Message"/> is the text xl prints.</summary>

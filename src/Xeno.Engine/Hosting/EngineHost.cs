@@ -12,8 +12,10 @@ namespace Xeno.Engine.Hosting;
 /// </summary>
 public sealed class EngineHost : IAsyncDisposable
 {
-    private EngineHost(DomainEngine engine, ApiServer api, EnginePaths paths, XenStoreServer? store, Store.XenstoreWriter? writer)
+    private EngineHost(DomainEngine engine, ApiServer api, EnginePaths paths, XenStoreServer? store, Store.XenstoreWriter? writer,
+        FileStream prefixLock)
     {
+        _prefixLock = prefixLock;
         Engine = engine;
         Api = api;
         Paths = paths;
@@ -22,6 +24,7 @@ public sealed class EngineHost : IAsyncDisposable
     }
 
     private readonly XenStoreServer? _store;
+    private readonly FileStream _prefixLock;
     private readonly Store.XenstoreWriter? _writer;
 
     public DomainEngine Engine { get; }
@@ -34,6 +37,50 @@ public sealed class EngineHost : IAsyncDisposable
         time ??= TimeProvider.System;
         var paths = new EnginePaths(prefix);
         Directory.CreateDirectory(paths.RunDir);
+        // One xenod per prefix, decided before anything is touched (xenstore journal, sockets, QMP).
+        var prefixLock = LockPrefix(paths);
+        try
+        {
+            return await StartLockedAsync(paths, prefixLock, echo, options, time, cancel);
+        }
+        catch
+        {
+            await prefixLock.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>The lock file under &lt;prefix&gt;/run/xeno, held (flock, exclusive) for the daemon's life.</summary>
+    public static string LockFile(EnginePaths paths) => Path.Combine(paths.RunDir, "xenod.lock");
+
+    private static FileStream LockPrefix(EnginePaths paths)
+    {
+        FileStream held;
+        try
+        {
+            // FileShare.None is an exclusive flock on Linux: a second xenod (in any process) fails here.
+            held = new FileStream(LockFile(paths), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            string pid = "unknown";
+            try
+            {
+                pid = File.ReadAllText(paths.PidFile).Trim();
+            }
+            catch (IOException)
+            {
+            }
+            throw new PrefixInUseException($"xenod is already running for this prefix (pid {pid})");
+        }
+        // The pid goes next to the lock at once, so a refused second xenod can name the first.
+        File.WriteAllText(paths.PidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
+        return held;
+    }
+
+    private static async Task<EngineHost> StartLockedAsync(EnginePaths paths, FileStream prefixLock, TextWriter? echo,
+        EngineOptions? options, TimeProvider time, CancellationToken cancel)
+    {
         var log = new EngineLog(paths.DaemonLog, time, echo);
         var accel = HostAccelerator.Detect();
         log.Info($"xenod starting on {paths.Socket}; accelerator {accel.Reason}");
@@ -55,8 +102,7 @@ public sealed class EngineHost : IAsyncDisposable
         }
         await engine.RecoverAsync(cancel);
         var api = await ApiServer.StartAsync(paths.Socket, engine, time.GetUtcNow(), cancel);
-        await File.WriteAllTextAsync(paths.PidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n", cancel);
-        return new EngineHost(engine, api, paths, store, writer);
+        return new EngineHost(engine, api, paths, store, writer, prefixLock);
     }
 
     public async ValueTask DisposeAsync()
@@ -68,5 +114,9 @@ public sealed class EngineHost : IAsyncDisposable
             await _store.DisposeAsync();
         File.Delete(Paths.Socket);
         File.Delete(Paths.PidFile);
+        await _prefixLock.DisposeAsync();
     }
 }
+
+/// <summary>Another xenod holds the prefix's lock (an IOException, so `xenod run` reports it as a start failure).</summary>
+public sealed class PrefixInUseException(string message) : IOException(message);

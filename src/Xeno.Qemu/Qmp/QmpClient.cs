@@ -87,9 +87,38 @@ public sealed class QmpClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs a command and returns its "return" value; QEMU's errors become <see cref="QmpCommandException"/>.</summary>
-    public async Task<JsonElement> ExecuteAsync(string command, JsonObject? arguments = null,
-        CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The deadline of a command that names none: a QEMU that does not answer in time (stopped,
+    /// hung) fails the call with <see cref="QmpTimeoutException"/> instead of holding its caller.
+    /// </summary>
+    public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Runs a command within <see cref="DefaultTimeout"/>; QEMU's errors become <see cref="QmpCommandException"/>.</summary>
+    public Task<JsonElement> ExecuteAsync(string command, JsonObject? arguments = null,
+        CancellationToken cancellationToken = default) =>
+        ExecuteAsync(command, arguments, DefaultTimeout, cancellationToken);
+
+    /// <summary>
+    /// Runs a command with its own deadline (e.g. dump-guest-memory, which answers only when the
+    /// dump is written); past it the call fails with <see cref="QmpTimeoutException"/>.
+    /// <see cref="Timeout.InfiniteTimeSpan"/> waits for ever.
+    /// </summary>
+    public async Task<JsonElement> ExecuteAsync(string command, JsonObject? arguments, TimeSpan timeout,
+        CancellationToken cancellationToken)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            return await SendAsync(command, arguments, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new QmpTimeoutException(command, timeout);
+        }
+    }
+
+    private async Task<JsonElement> SendAsync(string command, JsonObject? arguments, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(command);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);

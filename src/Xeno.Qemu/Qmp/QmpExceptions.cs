@@ -36,3 +36,17 @@ public sealed class QmpDisconnectedException : QmpException
     public QmpDisconnectedException(string message) : base(message) { }
     public QmpDisconnectedException(string message, Exception inner) : base(message, inner) { }
 }
+
+/// <summary>QEMU did not answer a command within its deadline (stopped, hung, or far too busy).</summary>
+public sealed class QmpTimeoutException : QmpException
+{
+    public QmpTimeoutException(string command, TimeSpan timeout)
+        : base($"QMP command '{command}' got no answer within {timeout.TotalSeconds:0.###} s")
+    {
+        Command = command;
+        Timeout = timeout;
+    }
+
+    public string Command { get; }
+    public TimeSpan Timeout { get; }
+}

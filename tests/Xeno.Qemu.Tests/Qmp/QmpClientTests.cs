@@ -207,4 +207,22 @@ public sealed class QmpClientTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<QmpProtocolException>(() => connecting);
         Assert.StartsWith("malformed JSON from QEMU", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_command_qemu_never_answers_fails_at_its_deadline_and_later_commands_still_work()
+    {
+        _client!.DefaultTimeout = TimeSpan.FromMilliseconds(200);
+        var hung = _client.ExecuteAsync("stop", null, Token);
+        var sent = await Receive();
+        Assert.Equal("stop", sent["execute"]!.GetValue<string>());
+        var e = await Assert.ThrowsAsync<QmpTimeoutException>(() => hung.WaitAsync(TimeSpan.FromMinutes(1), Token));
+        Assert.Equal("stop", e.Command);
+        Assert.Equal("QMP command 'stop' got no answer within 0.2 s", e.Message);
+        // The late answer is dropped; the next command gets its own.
+        await Send($$"""{"return": {}, "id": "{{sent["id"]}}"}""");
+        var next = _client.ExecuteAsync("cont", null, TimeSpan.FromMinutes(1), Token);
+        var cont = await Receive();
+        await Send($$"""{"return": {"x": 1}, "id": "{{cont["id"]}}"}""");
+        Assert.Equal(1, (await next).GetProperty("x").GetInt32());
+    }
 }

@@ -1,0 +1,20 @@
+namespace Xeno.Engine.Domains.Supervision;
+
+/// <summary>What can be asked of one domain; each is answered by <see cref="PhaseRules"/> first.</summary>
+public enum DomainOperation
+{
+    Destroy,
+    Pause,
+    Unpause,
+    Rename,
+    /// <summary>xl shutdown / reboot: a request to the guest.</summary>
+    Shutdown,
+    /// <summary>xl mem-set.</summary>
+    SetMemoryTarget,
+    /// <summary>xl mem-max.</summary>
+    SetMemoryMax,
+    /// <summary>xl vcpu-pin.</summary>
+    PinVcpu,
+    /// <summary>The engine itself applying on_poweroff / on_reboot / on_crash after a guest shut down.</summary>
+    ShutdownAction,
+}
