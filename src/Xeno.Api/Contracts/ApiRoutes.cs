@@ -2,11 +2,12 @@ namespace Xeno.Api.Contracts;
 
 /// <summary>
 /// One route of xenod's API: method, path template ({dom} is a domid or a name), the request
-/// body's contract type (null: no body) and the success answer's (null: a free-form JSON
-/// document). The server maps exactly these (a test checks), the OpenAPI document is built
-/// from them, and docs/api.md names each.
+/// body's contract type (null: no body) and the success answer's (null: a free-form document
+/// of <paramref name="ContentType"/>, e.g. a stream of events). The server maps exactly these
+/// (a test checks), the OpenAPI document is built from them, and docs/api.md names each.
 /// </summary>
-public sealed record ApiRoute(string Method, string Path, string Summary, Type? Request, Type? Response, int Status = 200);
+public sealed record ApiRoute(string Method, string Path, string Summary, Type? Request, Type? Response, int Status = 200,
+    string ContentType = "application/json");
 
 public static class ApiRoutes
 {

@@ -44,9 +44,6 @@ public static class OpenApiDocument
         };
     }
 
-    /// <summary>The schema name of a contract type (its CLR name; lists become "array of").</summary>
-    public static string SchemaName(Type type) => type.Name;
-
     private static JsonObject Operation(ApiRoute route, SortedDictionary<string, JsonNode> schemas)
     {
         var op = new JsonObject
@@ -76,7 +73,9 @@ public static class OpenApiDocument
             [route.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new JsonObject
             {
                 ["description"] = "Success",
-                ["content"] = Json(route.Response is { } r ? Schema(r, schemas) : new JsonObject { ["type"] = "object" }),
+                ["content"] = route.Response is { } r
+                    ? Json(Schema(r, schemas))
+                    : new JsonObject { [route.ContentType] = new JsonObject { ["schema"] = new JsonObject { ["type"] = route.ContentType == "application/json" ? "object" : "string" } } },
             },
         };
         var error = new JsonObject { ["$ref"] = Ref + nameof(ApiError) };
@@ -108,7 +107,7 @@ public static class OpenApiDocument
                    ?? throw new InvalidOperationException($"{type} is not in ApiJsonContext");
         if (info.Kind != JsonTypeInfoKind.Object)
             return Export(info, schemas, isComponent: false);
-        string name = SchemaName(type);
+        string name = type.Name;
         if (!schemas.ContainsKey(name))
         {
             schemas[name] = new JsonObject(); // placeholder: breaks cycles
@@ -124,11 +123,13 @@ public static class OpenApiDocument
             TreatNullObliviousAsNonNullable = true,
             TransformSchemaNode = (ctx, node) =>
             {
+                // The domain JSON is Xeno.Config's format, not a contract record.
+                if (ctx.TypeInfo.Type == typeof(JsonElement))
+                    return new JsonObject { ["type"] = "object", ["description"] = "The domain JSON that `xl -N create` prints (docs/domain-json.md)" };
                 // Nested contract records become references to their own component schema.
                 bool root = ctx.Path.IsEmpty;
                 if ((!root || !isComponent) && ctx.TypeInfo.Kind == JsonTypeInfoKind.Object
-                    && ctx.TypeInfo.Type.Namespace == typeof(ApiError).Namespace
-                    && ctx.TypeInfo.Type != typeof(JsonElement))
+                    && ctx.TypeInfo.Type.Namespace == typeof(ApiError).Namespace)
                 {
                     var reference = Schema(ctx.TypeInfo.Type, schemas);
                     // A nullable reference keeps its null: anyOf [ref, null].

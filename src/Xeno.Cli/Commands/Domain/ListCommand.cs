@@ -91,7 +91,7 @@ public static class ListCommand
     /// -l: [{"domid": N, "config": {...}}, ...] with xl's four-space indentation; the host comes
     /// first as Domain-0 (as xl lists dom0), with the few facts a host has: name, type, memory, vCPUs.
     /// </summary>
-    private static void WriteLong(TextWriter o, HostInfo? host, List<DomainInfo> domains)
+    internal static void WriteLong(TextWriter o, HostInfo? host, List<DomainInfo> domains)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions
