@@ -243,9 +243,22 @@ public static class DomainSpecJsonReader
             return v.ValueKind switch
             {
                 JsonValueKind.Null => null,
-                JsonValueKind.String => v.GetString(),
+                JsonValueKind.String => Text(v, At(key)),
                 _ => throw new DomainSpecJsonException(At(key), $"must be a string, not {v.ValueKind.ToString().ToLowerInvariant()}"),
             };
+        }
+
+        /// <summary>A string value; an escaped lone surrogate ("\ud800") is valid JSON but no text.</summary>
+        private static string Text(JsonElement v, string path)
+        {
+            try
+            {
+                return v.GetString()!;
+            }
+            catch (InvalidOperationException)
+            {
+                throw new DomainSpecJsonException(path, "is not valid text (an unpaired UTF-16 surrogate)");
+            }
         }
 
         public long Long(string key) => OptLong(key) ?? throw new DomainSpecJsonException(At(key), "must be a number, not null");
@@ -289,7 +302,7 @@ public static class DomainSpecJsonReader
             {
                 if (item.ValueKind != JsonValueKind.String)
                     throw new DomainSpecJsonException($"{At(key)}[{i}]", "must be a string");
-                list.Add(item.GetString()!);
+                list.Add(Text(item, $"{At(key)}[{i}]"));
                 i++;
             }
             return list;

@@ -1,27 +1,37 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Xeno.Api.Contracts;
+using Xeno.Api.OpenApi;
 using Xeno.Config.Domain;
 using Xeno.Engine.Domains;
 
 namespace Xeno.Engine.Api;
 
 /// <summary>
-/// xenod's HTTP+JSON API on a root-only unix socket (Kestrel's ListenUnixSocket). Routes and
-/// shapes are in docs/api.md. Every error answers {"error": text, "kind": ...}.
+/// xenod's HTTP+JSON API on a root-only unix socket (Kestrel's ListenUnixSocket). The routes
+/// are <see cref="ApiRoutes.All"/> (docs/api.md); every body is a Xeno.Api contract type
+/// written and read through the source-generated <see cref="ApiJsonContext"/>. Every error
+/// answers an <see cref="ApiError"/>.
 /// </summary>
 public sealed class ApiServer : IAsyncDisposable
 {
+    private static readonly ApiJsonContext Json = ApiJsonContext.Default;
     private readonly WebApplication _app;
 
     private ApiServer(WebApplication app)
     {
         _app = app;
     }
+
+    /// <summary>What the server has mapped (tests compare it with <see cref="ApiRoutes.All"/> and docs/api.md).</summary>
+    public IReadOnlyList<(string Method, string Path)> MappedRoutes =>
+        [.. ((IEndpointRouteBuilder)_app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>() is not null)
+            .SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Select(m => (m, "/" + e.RoutePattern.RawText!.TrimStart('/'))))];
 
     public static async Task<ApiServer> StartAsync(string socketPath, DomainEngine engine, DateTimeOffset started, CancellationToken cancel = default)
     {
@@ -42,140 +52,120 @@ public sealed class ApiServer : IAsyncDisposable
 
     private static void Map(WebApplication app, DomainEngine engine, DateTimeOffset started)
     {
-        app.MapGet("/v1/host", () => Json(HostFacts.Read(Qemu.Acceleration.AcceleratorSelector.Name(engine.Accelerator.Accelerator), started)));
-        app.MapGet("/v1/log", () => Json(new JsonObject { ["lines"] = new JsonArray(engine.Log.Recent().Select(l => (JsonNode)l).ToArray()) }));
-        app.MapGet("/v1/domains", (CancellationToken c) => Guard(async () =>
-            Json(new JsonArray((await engine.ListAsync(c)).Select(s => (JsonNode)ApiJson.Domain(s)).ToArray()))));
-        app.MapGet("/v1/domains/{dom}", (string dom, CancellationToken c) => Guard(async () =>
-            Json(ApiJson.Domain(await engine.GetAsync(dom, c)))));
-        app.MapGet("/v1/domains/{dom}/console", (string dom, CancellationToken c) => Guard(async () =>
+        var openApi = new Lazy<string>(() => OpenApiDocument.Build(typeof(ApiServer).Assembly.GetName().Version?.ToString(3) ?? "0.0.0").ToJsonString());
+        app.MapGet("/v1/openapi.json", () => Results.Content(openApi.Value, "application/json"));
+        app.MapGet("/v1/host", () => TypedResults.Json(HostFacts.Read(Qemu.Acceleration.AcceleratorSelector.Name(engine.Accelerator.Accelerator), started), Json.HostInfo));
+        app.MapGet("/v1/log", () => TypedResults.Json(new LogResponse { Lines = engine.Log.Recent() }, Json.LogResponse));
+        app.MapGet(ApiRoutes.Domains, (CancellationToken c) => Guard(async () =>
+            TypedResults.Json<IReadOnlyList<DomainInfo>>([.. (await engine.ListAsync(c)).Select(ApiContractMapper.Domain)], Json.IReadOnlyListDomainInfo)));
+        app.MapGet(ApiRoutes.Domain, (string dom, CancellationToken c) => Guard(async () =>
+            TypedResults.Json(ApiContractMapper.Domain(await engine.GetAsync(dom, c)), Json.DomainInfo)));
+        app.MapGet(ApiRoutes.Domain + "/console", (string dom, CancellationToken c) => Guard(async () =>
         {
             var d = await engine.GetAsync(dom, c);
-            return Json(ApiJson.ConsoleOutput(engine.Consoles.Recent(d.Domid, d.Files.ConsoleLog)));
+            return TypedResults.Json(ApiContractMapper.ConsoleOutput(engine.Consoles.Recent(d.Domid, d.Files.ConsoleLog)), Json.ConsoleOutput);
         }));
-        app.MapPost("/v1/domains", (HttpRequest request, CancellationToken c) => Guard(async () =>
+        app.MapPost(ApiRoutes.Domains, (HttpRequest request, CancellationToken c) => Guard(async () =>
         {
-            var body = await ReadBodyAsync(request, c);
-            DomainSpec spec;
-            try
-            {
-                spec = DomainSpecJsonReader.Read(body["spec"]?.ToJsonString() ?? throw new EngineException(EngineErrorKind.Invalid, "request has no \"spec\""));
-            }
-            catch (DomainSpecJsonException e)
-            {
-                throw new EngineException(EngineErrorKind.Invalid, e.Message, e);
-            }
-            spec = WithVncPassword(spec, body);
-            bool paused = body["paused"] is JsonValue p && p.TryGetValue<bool>(out var b) && b;
+            var body = await ApiRequestBody.ReadAsync(request, Json.CreateDomainRequest, c);
+            var spec = WithVncPassword(ReadSpec(body), body);
             // The request must not be cancelled halfway through starting QEMU.
-            int domid = await engine.CreateAsync(spec, paused, CancellationToken.None);
-            return Results.Content(new JsonObject { ["domid"] = domid }.ToJsonString(), "application/json", statusCode: 201);
+            int domid = await engine.CreateAsync(spec, body.Paused, CancellationToken.None);
+            return TypedResults.Json(new CreateDomainResponse { Domid = domid }, Json.CreateDomainResponse, statusCode: 201);
         }));
-        app.MapPost("/v1/domains/{dom}/destroy", (string dom) => Guard(async () =>
+        app.MapPost(ApiRoutes.Domain + "/destroy", (string dom) => Guard(async () =>
         {
             await engine.DestroyAsync(dom, CancellationToken.None);
             return Ok();
         }));
-        app.MapPost("/v1/domains/{dom}/pause", (string dom) => Guard(async () =>
+        app.MapPost(ApiRoutes.Domain + "/pause", (string dom) => Guard(async () =>
         {
             await engine.PauseAsync(dom, true);
             return Ok();
         }));
-        app.MapPost("/v1/domains/{dom}/unpause", (string dom) => Guard(async () =>
+        app.MapPost(ApiRoutes.Domain + "/unpause", (string dom) => Guard(async () =>
         {
             await engine.PauseAsync(dom, false);
             return Ok();
         }));
-        app.MapPost("/v1/domains/{dom}/rename", (string dom, HttpRequest request, CancellationToken c) => Guard(async () =>
+        app.MapPost(ApiRoutes.Domain + "/rename", (string dom, HttpRequest request, CancellationToken c) => Guard(async () =>
         {
-            var body = await ReadBodyAsync(request, c);
-            var name = body["name"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw new EngineException(EngineErrorKind.Invalid, "request has no \"name\"");
-            await engine.RenameAsync(dom, name);
+            var body = await ApiRequestBody.ReadAsync(request, Json.RenameDomainRequest, c);
+            await engine.RenameAsync(dom, body.Name);
             return Ok();
         }));
-        app.MapPost("/v1/domains/{dom}/memory/target", (string dom, HttpRequest request, CancellationToken c) => Guard(async () =>
+        app.MapPost(ApiRoutes.Domain + "/memory/target", (string dom, HttpRequest request, CancellationToken c) => Guard(async () =>
         {
-            var body = await ReadBodyAsync(request, c);
-            await engine.SetMemoryTargetAsync(dom, RequiredLong(body, "target_kb"), CancellationToken.None);
+            var body = await ApiRequestBody.ReadAsync(request, Json.MemoryTargetRequest, c);
+            await engine.SetMemoryTargetAsync(dom, body.TargetKb, CancellationToken.None);
             return Ok();
         }));
-        app.MapPost("/v1/domains/{dom}/memory/max", (string dom, HttpRequest request, CancellationToken c) => Guard(async () =>
+        app.MapPost(ApiRoutes.Domain + "/memory/max", (string dom, HttpRequest request, CancellationToken c) => Guard(async () =>
         {
-            var body = await ReadBodyAsync(request, c);
-            await engine.SetMemoryMaxAsync(dom, RequiredLong(body, "max_kb"), CancellationToken.None);
+            var body = await ApiRequestBody.ReadAsync(request, Json.MemoryMaxRequest, c);
+            await engine.SetMemoryMaxAsync(dom, body.MaxKb, CancellationToken.None);
             return Ok();
         }));
-        app.MapPost("/v1/domains/{dom}/vcpus/pin", (string dom, HttpRequest request, CancellationToken c) => Guard(async () =>
+        app.MapPost(ApiRoutes.Domain + "/vcpus/pin", (string dom, HttpRequest request, CancellationToken c) => Guard(async () =>
         {
-            var body = await ReadBodyAsync(request, c);
-            int? vcpu = body["vcpu"] is null ? null
-                : body["vcpu"] is JsonValue v && v.TryGetValue<int>(out var n) ? n
-                : throw new EngineException(EngineErrorKind.Invalid, "\"vcpu\" must be a number or null (all vCPUs)");
-            await engine.PinVcpuAsync(dom, vcpu, CpuSet(body, "hard"), CpuSet(body, "soft"), CancellationToken.None);
+            var body = await ApiRequestBody.ReadAsync(request, Json.VcpuPinRequest, c);
+            await engine.PinVcpuAsync(dom, body.Vcpu, CpuSet(body.Hard, "hard"), CpuSet(body.Soft, "soft"), CancellationToken.None);
             return Ok();
         }));
         foreach (var (route, reboot) in new[] { ("shutdown", false), ("reboot", true) })
         {
-            app.MapPost($"/v1/domains/{{dom}}/{route}", (string dom, HttpRequest request, CancellationToken c) => Guard(async () =>
+            app.MapPost($"{ApiRoutes.Domain}/{route}", (string dom, HttpRequest request, CancellationToken c) => Guard(async () =>
             {
-                var body = await ReadBodyAsync(request, c);
-                bool fallback = body["acpi_fallback"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
-                var method = await engine.ShutdownAsync(dom, reboot, fallback, c);
-                return Json(new JsonObject { ["method"] = method });
+                var body = await ApiRequestBody.ReadAsync(request, Json.ShutdownRequest, c);
+                var method = await engine.ShutdownAsync(dom, reboot, body.AcpiFallback, c);
+                return TypedResults.Json(new ShutdownResponse { Method = ApiContractMapper.Method(method) }, Json.ShutdownResponse);
             }));
+        }
+        // GET /v1/events is mapped beside these by its own file (EventRoutes.Map) when it lands.
+        app.MapFallback((HttpRequest request) => Error(ApiErrorKind.NotFound, $"no route {request.Method} {request.Path}"));
+    }
+
+    /// <summary>The request's domain JSON (the format of `xl -N create`, read by Xeno.Config).</summary>
+    internal static DomainSpec ReadSpec(CreateDomainRequest body)
+    {
+        if (body.Spec.ValueKind != System.Text.Json.JsonValueKind.Object)
+            throw new EngineException(EngineErrorKind.Invalid, "request field \"spec\" must be a JSON object (the domain JSON `xl -N create` prints)");
+        try
+        {
+            return DomainSpecJsonReader.Read(body.Spec);
+        }
+        catch (DomainSpecJsonException e)
+        {
+            throw new EngineException(EngineErrorKind.Invalid, e.Message, e);
         }
     }
 
     /// <summary>
     /// The spec's JSON never carries the VNC password (only password_set); the request brings it
-    /// as "vnc_password". A spec that says it has one but arrives without it is refused, so a
+    /// as vnc_password. A spec that says it has one but arrives without it is refused, so a
     /// display meant to be locked never starts open.
     /// </summary>
-    internal static DomainSpec WithVncPassword(DomainSpec spec, JsonObject body)
+    internal static DomainSpec WithVncPassword(DomainSpec spec, CreateDomainRequest body)
     {
-        string? password = body["vnc_password"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
-        bool announced = (body["spec"] as JsonObject)?["vnc"] is JsonObject vnc
-                         && vnc["password_set"] is JsonValue set && set.TryGetValue<bool>(out var b) && b;
-        if (announced && string.IsNullOrEmpty(password))
+        bool announced = body.Spec.ValueKind == System.Text.Json.JsonValueKind.Object
+                         && body.Spec.TryGetProperty("vnc", out var vnc) && vnc.ValueKind == System.Text.Json.JsonValueKind.Object
+                         && vnc.TryGetProperty("password_set", out var set) && set.ValueKind == System.Text.Json.JsonValueKind.True;
+        if (announced && string.IsNullOrEmpty(body.VncPassword))
             throw new EngineException(EngineErrorKind.Invalid, "the config sets vncpasswd= but the request has no \"vnc_password\"");
-        return string.IsNullOrEmpty(password) ? spec : spec with { Vnc = spec.Vnc with { Password = password } };
+        return string.IsNullOrEmpty(body.VncPassword) ? spec : spec with { Vnc = spec.Vnc with { Password = body.VncPassword } };
     }
 
-    internal static long RequiredLong(JsonObject body, string key) =>
-        body[key] is JsonValue v && v.TryGetValue<long>(out var n)
-            ? n
-            : throw new EngineException(EngineErrorKind.Invalid, $"request has no number \"{key}\"");
-
-    /// <summary>A CPU set as a JSON array of CPU numbers; absent or null leaves that affinity unchanged.</summary>
-    internal static IReadOnlySet<int>? CpuSet(JsonObject body, string key)
+    /// <summary>A CPU set from the request; null leaves that affinity unchanged.</summary>
+    internal static IReadOnlySet<int>? CpuSet(IReadOnlyList<int>? cpus, string field)
     {
-        if (body[key] is null)
+        if (cpus is null)
             return null;
-        if (body[key] is not JsonArray array)
-            throw new EngineException(EngineErrorKind.Invalid, $"\"{key}\" must be an array of CPU numbers or null");
-        var cpus = new SortedSet<int>();
-        foreach (var item in array)
+        foreach (var cpu in cpus)
         {
-            if (item is not JsonValue v || !v.TryGetValue<int>(out var cpu) || cpu < 0 || cpu >= Qemu.Interop.CpuAffinity.MaxCpus)
-                throw new EngineException(EngineErrorKind.Invalid, $"\"{key}\" holds something that is not a CPU number: {item?.ToJsonString() ?? "null"}");
-            cpus.Add(cpu);
+            if (cpu < 0 || cpu >= Qemu.Interop.CpuAffinity.MaxCpus)
+                throw new EngineException(EngineErrorKind.Invalid, $"request field \"{field}\" holds something that is not a CPU number: {cpu}");
         }
-        return cpus;
-    }
-
-    private static async Task<JsonObject> ReadBodyAsync(HttpRequest request, CancellationToken cancel)
-    {
-        if (request.ContentLength is null or 0)
-            return [];
-        try
-        {
-            var node = await JsonNode.ParseAsync(request.Body, cancellationToken: cancel);
-            return node as JsonObject ?? throw new EngineException(EngineErrorKind.Invalid, "request body must be a JSON object");
-        }
-        catch (JsonException e)
-        {
-            throw new EngineException(EngineErrorKind.Invalid, $"request body is not JSON: {e.Message}", e);
-        }
+        return new SortedSet<int>(cpus);
     }
 
     private static async Task<IResult> Guard(Func<Task<IResult>> handler)
@@ -186,19 +176,24 @@ public sealed class ApiServer : IAsyncDisposable
         }
         catch (EngineException e)
         {
-            return Results.Content(ApiJson.Error(e).ToJsonString(), "application/json", statusCode: ApiJson.Status(e.Kind));
+            return Error(ApiContractMapper.ErrorKind(e.Kind), e.Message);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own refusals while reading the body (too large, cut off).
+            return Error(ApiErrorKind.Invalid, $"bad request: {e.Message}");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Anything else is a bug or a host failure; the client still gets a readable answer.
-            var error = new EngineException(EngineErrorKind.Failed, e.Message, e);
-            return Results.Content(ApiJson.Error(error).ToJsonString(), "application/json", statusCode: 500);
+            return Error(ApiErrorKind.Failed, e.Message);
         }
     }
 
-    private static IResult Json(JsonNode node) => Results.Content(node.ToJsonString(), "application/json");
+    private static IResult Error(ApiErrorKind kind, string message) =>
+        TypedResults.Json(new ApiError { Error = message, Kind = kind }, Json.ApiError, statusCode: ApiErrorKinds.Status(kind));
 
-    private static IResult Ok() => Results.Content("{}", "application/json");
+    private static IResult Ok() => TypedResults.Json(EmptyResponse.Instance, Json.EmptyResponse);
 
     public async ValueTask DisposeAsync()
     {

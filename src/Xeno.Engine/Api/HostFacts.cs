@@ -1,12 +1,12 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
+using Xeno.Api.Contracts;
 
 namespace Xeno.Engine.Api;
 
 /// <summary>This host's facts for `xl info` and the Domain-0 row of `xl list`, read from /proc.</summary>
 internal static class HostFacts
 {
-    public static JsonObject Read(string accelerator, DateTimeOffset daemonStart)
+    public static HostInfo Read(string accelerator, DateTimeOffset daemonStart)
     {
         var meminfo = ReadKeyValues("/proc/meminfo");
         long totalKb = Kb(meminfo, "MemTotal"), freeKb = Kb(meminfo, "MemAvailable");
@@ -17,22 +17,22 @@ internal static class HostFacts
             if (line.StartsWith("cpu MHz", StringComparison.Ordinal) && double.TryParse(line[(line.IndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture, out mhz))
                 break;
         }
-        return new JsonObject
+        return new HostInfo
         {
-            ["host"] = Environment.MachineName,
-            ["release"] = SafeRead("/proc/sys/kernel/osrelease").Trim(),
-            ["version"] = SafeRead("/proc/sys/kernel/version").Trim(),
-            ["machine"] = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64 ? "x86_64" : System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(),
-            ["nr_cpus"] = Environment.ProcessorCount,
-            ["cpu_mhz"] = mhz,
-            ["total_memory_mib"] = totalKb / 1024,
-            ["free_memory_mib"] = freeKb / 1024,
-            ["host_cpu_seconds"] = HostCpuSeconds(),
-            ["cpu_seconds"] = new JsonArray(PerCpuSeconds().Select(t => (JsonNode)t).ToArray()),
-            ["accelerator"] = accelerator,
-            ["uptime_seconds"] = double.TryParse(SafeRead("/proc/uptime").Split(' ')[0], CultureInfo.InvariantCulture, out var up) ? up : 0,
-            ["daemon_start"] = daemonStart.ToUnixTimeMilliseconds() / 1000.0,
-            ["xeno_version"] = typeof(HostFacts).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
+            Host = Environment.MachineName,
+            Release = SafeRead("/proc/sys/kernel/osrelease").Trim(),
+            Version = SafeRead("/proc/sys/kernel/version").Trim(),
+            Machine = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64 ? "x86_64" : System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(),
+            NrCpus = Environment.ProcessorCount,
+            CpuMhz = mhz,
+            TotalMemoryMib = totalKb / 1024,
+            FreeMemoryMib = freeKb / 1024,
+            HostCpuSeconds = HostCpuSeconds(),
+            CpuSeconds = PerCpuSeconds(),
+            Accelerator = accelerator,
+            UptimeSeconds = double.TryParse(SafeRead("/proc/uptime").Split(' ')[0], CultureInfo.InvariantCulture, out var up) ? up : 0,
+            DaemonStart = daemonStart.ToUnixTimeMilliseconds() / 1000.0,
+            XenoVersion = typeof(HostFacts).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
         };
     }
 

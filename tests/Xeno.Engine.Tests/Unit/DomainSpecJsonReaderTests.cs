@@ -31,6 +31,15 @@ public sealed class DomainSpecJsonReaderTests
     }
 
     [Fact]
+    public void An_unpaired_surrogate_is_a_typed_error()
+    {
+        var json = DomainSpecJson.Write(Specs.From(Specs.Samples[0])).Replace("\"name\": \"pv1\"", "\"name\": \"\\ud800\"", StringComparison.Ordinal);
+        Assert.Contains("\\ud800", json, StringComparison.Ordinal);
+        var e = Assert.Throws<DomainSpecJsonException>(() => DomainSpecJsonReader.Read(json));
+        Assert.Equal("name", e.Path);
+    }
+
+    [Fact]
     public void Names_the_key_inside_lists()
     {
         var json = DomainSpecJson.Write(Specs.From(Specs.Samples[1])).Replace("\"access\": \"ro\"", "\"access\": \"rx\"", StringComparison.Ordinal);

@@ -1,4 +1,7 @@
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Xeno.Api.Contracts;
 using Xeno.Config.Domain;
 using Xeno.Engine.Api;
 using Xeno.Engine.Domains;
@@ -42,14 +45,14 @@ public sealed class TuningUnitTests
     public void The_create_request_carries_the_password_beside_the_spec()
     {
         var spec = Specs.From(Specs.Samples[1]);
-        var specJson = JsonNode.Parse(DomainSpecJson.Write(spec with { Vnc = spec.Vnc with { Password = "pw" } }))!;
-        Assert.Equal("pw", ApiServer.WithVncPassword(spec, new JsonObject { ["spec"] = specJson.DeepClone(), ["vnc_password"] = "pw" }).Vnc.Password);
+        var specJson = JsonElement.Parse(DomainSpecJson.Write(spec with { Vnc = spec.Vnc with { Password = "pw" } }));
+        Assert.Equal("pw", ApiServer.WithVncPassword(spec, new CreateDomainRequest { Spec = specJson, VncPassword = "pw" }).Vnc.Password);
         // The spec says a password is set but none came: refused, never started without one.
-        var e = Assert.Throws<EngineException>(() => ApiServer.WithVncPassword(spec, new JsonObject { ["spec"] = specJson.DeepClone() }));
+        var e = Assert.Throws<EngineException>(() => ApiServer.WithVncPassword(spec, new CreateDomainRequest { Spec = specJson }));
         Assert.Equal(EngineErrorKind.Invalid, e.Kind);
         Assert.Contains("vnc_password", e.Message, StringComparison.Ordinal);
-        var plain = JsonNode.Parse(DomainSpecJson.Write(spec))!;
-        Assert.Null(ApiServer.WithVncPassword(spec, new JsonObject { ["spec"] = plain }).Vnc.Password);
+        var plain = JsonElement.Parse(DomainSpecJson.Write(spec));
+        Assert.Null(ApiServer.WithVncPassword(spec, new CreateDomainRequest { Spec = plain }).Vnc.Password);
     }
 
     [Theory]
@@ -123,37 +126,34 @@ public sealed class TuningRequestFuzzTests
         var spec = Specs.From(Specs.Samples[1]);
         for (int i = 0; i < 5000; i++)
         {
-            var body = new JsonObject
+            var pin = new JsonObject { ["vcpu"] = RandomNode(r, 0), ["hard"] = RandomNode(r, 0) };
+            var target = new JsonObject { ["target_kb"] = RandomNode(r, 0) };
+            var create = new JsonObject
             {
-                ["hard"] = RandomNode(r, 0), ["target_kb"] = RandomNode(r, 0), ["vnc_password"] = RandomNode(r, 0),
+                ["vnc_password"] = RandomNode(r, 0),
                 ["spec"] = r.Next(4) == 0 ? RandomNode(r, 0)
                     : new JsonObject { ["vnc"] = r.Next(4) == 0 ? RandomNode(r, 0) : new JsonObject { ["password_set"] = RandomNode(r, 0) } },
             };
-            try
+            Expect(() =>
             {
-                var cpus = ApiServer.CpuSet(body, "hard");
+                var body = ApiRequestBody.Parse(Encoding.UTF8.GetBytes(pin.ToJsonString()), ApiJsonContext.Default.VcpuPinRequest);
+                var cpus = ApiServer.CpuSet(body.Hard, "hard");
                 Assert.True(cpus is null || cpus.All(c => c >= 0 && c < Xeno.Qemu.Interop.CpuAffinity.MaxCpus));
-            }
-            catch (EngineException e)
-            {
-                Assert.Equal(EngineErrorKind.Invalid, e.Kind);
-            }
-            try
-            {
-                ApiServer.RequiredLong(body, "target_kb");
-            }
-            catch (EngineException e)
-            {
-                Assert.Equal(EngineErrorKind.Invalid, e.Kind);
-            }
-            try
-            {
-                ApiServer.WithVncPassword(spec, body);
-            }
-            catch (EngineException e)
-            {
-                Assert.Equal(EngineErrorKind.Invalid, e.Kind);
-            }
+            });
+            Expect(() => ApiRequestBody.Parse(Encoding.UTF8.GetBytes(target.ToJsonString()), ApiJsonContext.Default.MemoryTargetRequest));
+            Expect(() => ApiServer.WithVncPassword(spec, ApiRequestBody.Parse(Encoding.UTF8.GetBytes(create.ToJsonString()), ApiJsonContext.Default.CreateDomainRequest)));
+        }
+    }
+
+    private static void Expect(Action parse)
+    {
+        try
+        {
+            parse();
+        }
+        catch (EngineException e)
+        {
+            Assert.Equal(EngineErrorKind.Invalid, e.Kind);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Xeno.Api.Contracts;
 
 namespace Xeno.Cli.Commands.Domain;
 
@@ -53,15 +54,15 @@ public static class ConsoleCommand
         }
         return DomainArgs.Guard(ctx, client =>
         {
-            var d = client.Get(DaemonClient.Dom(p.Operands[0]));
-            var kind = d["console"]!["kind"]!.GetValue<string>();
+            var d = client.GetDomainAsync(p.Operands[0]).Sync();
+            var kind = d.Console.Kind == ConsoleKind.Serial ? "serial" : "pv";
             type ??= kind;
             if (type != kind || number != 0)
             {
                 ctx.Err.Write("xenconsole: Could not read tty from store: No such file or directory\n");
                 return 1;
             }
-            return Attach(ctx, d["console"]!["socket"]!.GetValue<string>(), escape, null);
+            return Attach(ctx, d.Console.Socket, escape, null);
         });
     }
 

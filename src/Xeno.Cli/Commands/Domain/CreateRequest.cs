@@ -1,4 +1,6 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
+using Xeno.Api.Client;
+using Xeno.Api.Contracts;
 using Xeno.Config.Domain;
 
 namespace Xeno.Cli.Commands.Domain;
@@ -16,23 +18,22 @@ public static class CreateRequest
     public static int Send(XlContext ctx, DomainSpec spec, bool paused, bool console, bool foreground)
     {
         spec = Absolute(spec, Directory.GetCurrentDirectory());
-        using var client = DaemonClient.For(ctx);
+        using var client = DomainArgs.Client(ctx);
         int domid;
         try
         {
-            var answer = client.Post("domains", new JsonObject
+            domid = client.CreateDomainAsync(new CreateDomainRequest
             {
-                ["spec"] = JsonNode.Parse(DomainSpecJson.Write(spec)),
-                ["paused"] = paused,
+                Spec = JsonElement.Parse(DomainSpecJson.Write(spec)),
+                Paused = paused,
                 // The spec's JSON leaves the password out; xenod gets it beside it, never in a log.
-                ["vnc_password"] = string.IsNullOrEmpty(spec.Vnc.Password) ? null : spec.Vnc.Password,
-            });
-            domid = answer["domid"]!.GetValue<int>();
+                VncPassword = string.IsNullOrEmpty(spec.Vnc.Password) ? null : spec.Vnc.Password,
+            }).Sync().Domid;
         }
-        catch (DaemonException e)
+        catch (XenodException e)
         {
             ctx.Err.Write(e.Message + "\n");
-            if (e.Kind != "unreachable")
+            if (e.Kind != ApiErrorKind.Unreachable)
                 ctx.Err.Write($"libxl: error: Domain {spec.Name}:cannot (re-)build domain: -3\n");
             return ErrorFail;
         }
@@ -40,10 +41,10 @@ public static class CreateRequest
         {
             try
             {
-                var d = client.Get($"domains/{domid}");
-                ConsoleCommand.Attach(ctx, d["console"]!["socket"]!.GetValue<string>(), ConsoleCommand.DefaultEscape, null);
+                var d = client.GetDomainAsync(DomainArgs.Dom(domid)).Sync();
+                ConsoleCommand.Attach(ctx, d.Console.Socket, ConsoleCommand.DefaultEscape, null);
             }
-            catch (DaemonException e)
+            catch (XenodException e)
             {
                 ctx.Err.Write(e.Message + "\n");
             }
@@ -58,15 +59,15 @@ public static class CreateRequest
     /// restart (also rename-restart) brings the name back under a newer domid, which xl follows.
     /// A domain left shut down (preserve) ends the wait too, as xl's "Done. Exiting now".
     /// </summary>
-    private static int Follow(XlContext ctx, DaemonClient client, string name, int domid)
+    private static int Follow(XlContext ctx, XenodClient client, string name, int domid)
     {
         while (true)
         {
             try
             {
-                var d = client.Get($"domains/{domid}");
-                bool renamed = d["name"]?.GetValue<string>() != name;
-                if (!renamed && d["shutdown_reason"] is JsonValue)
+                var d = client.GetDomainAsync(DomainArgs.Dom(domid)).Sync();
+                bool renamed = d.Name != name;
+                if (!renamed && d.ShutdownReason is not null)
                     return 0;
                 if (renamed)
                 {
@@ -75,13 +76,13 @@ public static class CreateRequest
                     domid = next;
                 }
             }
-            catch (DaemonException e) when (e.Kind == "notfound")
+            catch (XenodException e) when (e.Kind == ApiErrorKind.NotFound)
             {
                 if (Successor(client, name, domid) is not { } next)
                     return 0;
                 domid = next;
             }
-            catch (DaemonException e)
+            catch (XenodException e)
             {
                 ctx.Err.Write(e.Message + "\n");
                 return 1;
@@ -91,14 +92,14 @@ public static class CreateRequest
     }
 
     /// <summary>The domid now carrying <paramref name="name"/>, when newer than <paramref name="domid"/>.</summary>
-    private static int? Successor(DaemonClient client, string name, int domid)
+    private static int? Successor(XenodClient client, string name, int domid)
     {
         try
         {
-            int id = client.Get(DaemonClient.Dom(name))["domid"]!.GetValue<int>();
+            int id = client.GetDomainAsync(name).Sync().Domid;
             return id > domid ? id : null;
         }
-        catch (DaemonException e) when (e.Kind == "notfound")
+        catch (XenodException e) when (e.Kind == ApiErrorKind.NotFound)
         {
             return null;
         }

@@ -1,4 +1,5 @@
-using System.Text.Json.Nodes;
+using Xeno.Api.Client;
+using Xeno.Api.Contracts;
 
 namespace Xeno.Cli.Commands.Domain;
 
@@ -38,23 +39,33 @@ internal static class DomainArgs
     }
 
     /// <summary>Runs a command body; xenod's errors are printed and end in exit status 1.</summary>
-    public static int Guard(XlContext ctx, Func<DaemonClient, int> body)
+    public static int Guard(XlContext ctx, Func<XenodClient, int> body)
     {
-        using var client = DaemonClient.For(ctx);
+        using var client = Client(ctx);
         try
         {
             return body(client);
         }
-        catch (DaemonException e)
+        catch (XenodException e)
         {
             ctx.Err.Write(e.Message + "\n");
             return 1;
         }
     }
 
-    public static JsonArray Domains(DaemonClient client) => client.Get("domains").AsArray();
+    /// <summary>The typed client of this prefix's xenod.</summary>
+    public static XenodClient Client(XlContext ctx) => new(ctx.Host.DaemonSocket);
 
-    public static string Name(JsonNode d) => d["name"]!.GetValue<string>();
+    public static IReadOnlyList<DomainInfo> Domains(XenodClient client) => client.ListDomainsAsync().Sync();
 
-    public static int Id(JsonNode d) => d["domid"]!.GetValue<int>();
+    /// <summary>A domid as a {dom} argument.</summary>
+    public static string Dom(int domid) => domid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>xl's commands are synchronous: they block on the client's calls (no synchronization context to deadlock on).</summary>
+internal static class TaskSync
+{
+    public static T Sync<T>(this Task<T> task) => task.GetAwaiter().GetResult();
+
+    public static void Sync(this Task task) => task.GetAwaiter().GetResult();
 }

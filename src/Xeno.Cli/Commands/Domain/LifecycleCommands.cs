@@ -1,4 +1,5 @@
-using System.Text.Json.Nodes;
+using Xeno.Api.Client;
+using Xeno.Api.Contracts;
 
 namespace Xeno.Cli.Commands.Domain;
 
@@ -14,11 +15,11 @@ public static class LifecycleCommands
         "                        hardware domain distinct from domain 0.");
 
     public static readonly XlCommand Pause = new(
-        "pause", (c, a) => RunSimple(c, a, PauseDef(), "pause"), Modifies: true, CanDryRun: false,
+        "pause", (c, a) => RunSimple(c, a, PauseDef(), pause: true), Modifies: true, CanDryRun: false,
         "Pause execution of a domain", "<Domain>", null);
 
     public static readonly XlCommand Unpause = new(
-        "unpause", (c, a) => RunSimple(c, a, UnpauseDef(), "unpause"), Modifies: true, CanDryRun: false,
+        "unpause", (c, a) => RunSimple(c, a, UnpauseDef(), pause: false), Modifies: true, CanDryRun: false,
         "Unpause a paused domain", "<Domain>", null);
 
     public static readonly XlCommand Rename = new(
@@ -49,10 +50,10 @@ public static class LifecycleCommands
         {
             try
             {
-                client.Post(DaemonClient.Dom(dom) + "/destroy");
+                client.DestroyAsync(dom).Sync();
                 return 0;
             }
-            catch (DaemonException e) when (e.Kind != "unreachable" && dom.All(char.IsAsciiDigit))
+            catch (XenodException e) when (e.Kind != ApiErrorKind.Unreachable && dom.All(char.IsAsciiDigit))
             {
                 ctx.Err.Write($"libxl: error: Domain {dom}:Non-existant domain\ndestroy failed (rc=-21)\n");
                 return 1;
@@ -60,13 +61,13 @@ public static class LifecycleCommands
         });
     }
 
-    private static int RunSimple(XlContext ctx, IReadOnlyList<string> args, XlCommand def, string action)
+    private static int RunSimple(XlContext ctx, IReadOnlyList<string> args, XlCommand def, bool pause)
     {
         var parsed = DomainArgs.Parse(ctx, def, "", [], args, 1, out var exit);
         if (parsed is null) return exit;
         return DomainArgs.Guard(ctx, client =>
         {
-            client.Post(DaemonClient.Dom(parsed.Operands[0]) + "/" + action);
+            (pause ? client.PauseAsync(parsed.Operands[0]) : client.UnpauseAsync(parsed.Operands[0])).Sync();
             return 0;
         });
     }
@@ -77,7 +78,7 @@ public static class LifecycleCommands
         if (parsed is null) return exit;
         return DomainArgs.Guard(ctx, client =>
         {
-            client.Post(DaemonClient.Dom(parsed.Operands[0]) + "/rename", new JsonObject { ["name"] = parsed.Operands[1] });
+            client.RenameAsync(parsed.Operands[0], parsed.Operands[1]).Sync();
             return 0;
         });
     }

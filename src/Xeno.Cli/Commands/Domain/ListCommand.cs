@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Xeno.Api.Contracts;
 
 namespace Xeno.Cli.Commands.Domain;
 
@@ -33,23 +35,23 @@ public static class ListCommand
         return DomainArgs.Guard(ctx, client =>
         {
             var all = DomainArgs.Domains(client);
-            var chosen = new List<JsonNode>();
+            var chosen = new List<DomainInfo>();
             bool includeHost = parsed.Operands.Count == 0;
             foreach (var arg in parsed.Operands)
             {
                 if (arg == "0" || arg == "Domain-0") { includeHost = true; continue; }
-                var d = all.FirstOrDefault(x => x!["name"]!.GetValue<string>() == arg || x["domid"]!.ToString() == arg);
+                var d = all.FirstOrDefault(x => x.Name == arg || x.Domid.ToString(CultureInfo.InvariantCulture) == arg);
                 if (d is null)
                 {
                     ctx.Err.Write(arg.All(char.IsAsciiDigit) ? $"Error getting domain info\n" : $"{arg} is an invalid domain identifier (rc=-6)\n");
                     return 1;
                 }
-                chosen.Add(d!);
+                chosen.Add(d);
             }
             if (parsed.Operands.Count == 0)
-                chosen.AddRange(all.Select(x => x!));
+                chosen.AddRange(all);
 
-            var host = includeHost ? client.Get("host") : null;
+            var host = includeHost ? client.GetHostAsync().Sync() : null;
             if (details)
             {
                 WriteLong(ctx.Out, host, chosen);
@@ -61,15 +63,13 @@ public static class ListCommand
             ctx.Out.Write("\n");
             if (host is not null)
             {
-                Row(ctx.Out, "Domain-0", 0, host["total_memory_mib"]!.GetValue<long>(), host["nr_cpus"]!.GetValue<int>(), "r-----",
-                    host["host_cpu_seconds"]!.GetValue<double>());
+                Row(ctx.Out, "Domain-0", 0, host.TotalMemoryMib, host.NrCpus, "r-----", host.HostCpuSeconds);
                 Tail(ctx.Out, verbose, context, "00000000-0000-0000-0000-000000000000", null);
             }
             foreach (var d in chosen)
             {
-                Row(ctx.Out, DomainArgs.Name(d), DomainArgs.Id(d), d["memory_mib"]!.GetValue<long>(), d["vcpus"]!.GetValue<int>(),
-                    d["state"]!.GetValue<string>(), d["cpu_time"]!.GetValue<double>());
-                Tail(ctx.Out, verbose, context, d["uuid"]!.GetValue<string>(), d["shutdown_reason"]?.GetValue<int>());
+                Row(ctx.Out, d.Name, d.Domid, d.MemoryMib, d.Vcpus, d.State, d.CpuTime);
+                Tail(ctx.Out, verbose, context, d.Uuid.ToString("D"), d.ShutdownReason);
             }
             return 0;
         });
@@ -91,34 +91,42 @@ public static class ListCommand
     /// -l: [{"domid": N, "config": {...}}, ...] with xl's four-space indentation; the host comes
     /// first as Domain-0 (as xl lists dom0), with the few facts a host has: name, type, memory, vCPUs.
     /// </summary>
-    private static void WriteLong(TextWriter o, JsonNode? host, List<JsonNode> domains)
+    internal static void WriteLong(TextWriter o, HostInfo? host, List<DomainInfo> domains)
     {
-        var entries = new List<JsonNode>();
-        if (host is not null)
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions
+               {
+                   Indented = true,
+                   IndentSize = 4,
+                   Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+               }))
         {
-            long mem = host["total_memory_mib"]!.GetValue<long>();
-            int cpus = host["nr_cpus"]!.GetValue<int>();
-            entries.Add(new JsonObject
+            w.WriteStartArray();
+            if (host is not null)
             {
-                ["domid"] = 0,
-                ["config"] = new JsonObject
-                {
-                    ["name"] = "Domain-0", ["type"] = "pv", ["uuid"] = "00000000-0000-0000-0000-000000000000",
-                    ["memory"] = mem, ["maxmem"] = mem, ["vcpus"] = cpus, ["maxvcpus"] = cpus,
-                },
-            });
+                w.WriteStartObject();
+                w.WriteNumber("domid", 0);
+                w.WriteStartObject("config");
+                w.WriteString("name", "Domain-0");
+                w.WriteString("type", "pv");
+                w.WriteString("uuid", "00000000-0000-0000-0000-000000000000");
+                w.WriteNumber("memory", host.TotalMemoryMib);
+                w.WriteNumber("maxmem", host.TotalMemoryMib);
+                w.WriteNumber("vcpus", host.NrCpus);
+                w.WriteNumber("maxvcpus", host.NrCpus);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            }
+            foreach (var d in domains)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("domid", d.Domid);
+                w.WritePropertyName("config");
+                d.Config.WriteTo(w);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
         }
-        entries.AddRange(domains.Select(d => (JsonNode)new JsonObject
-        {
-            ["domid"] = DomainArgs.Id(d),
-            ["config"] = d["config"]!.DeepClone(),
-        }));
-        var array = new JsonArray([.. entries]);
-        o.Write(array.ToJsonString(new JsonSerializerOptions
-        {
-            WriteIndented = true,
-            IndentSize = 4,
-            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        }) + "\n");
+        o.Write(Encoding.UTF8.GetString(buffer.WrittenSpan) + "\n");
     }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
+using Xeno.Api.Contracts;
 
 namespace Xeno.Cli.Commands.Domain;
 
@@ -25,13 +25,13 @@ public static class QueryCommands
         return DomainArgs.Guard(ctx, client =>
         {
             if (name == "Domain-0") { ctx.Out.Write("0\n"); return 0; }
-            var d = DomainArgs.Domains(client).FirstOrDefault(x => DomainArgs.Name(x!) == name);
+            var d = DomainArgs.Domains(client).FirstOrDefault(x => x.Name == name);
             if (d is null)
             {
                 ctx.Err.Write($"Can't get domid of domain name '{name}', maybe this domain does not exist.\n");
                 return 1;
             }
-            ctx.Out.Write($"{DomainArgs.Id(d)}\n");
+            ctx.Out.Write($"{d.Domid}\n");
             return 0;
         });
     }
@@ -48,13 +48,13 @@ public static class QueryCommands
         return DomainArgs.Guard(ctx, client =>
         {
             if (id == 0) { ctx.Out.Write("Domain-0\n"); return 0; }
-            var d = DomainArgs.Domains(client).FirstOrDefault(x => DomainArgs.Id(x!) == id);
+            var d = DomainArgs.Domains(client).FirstOrDefault(x => x.Domid == id);
             if (d is null)
             {
                 ctx.Err.Write($"Can't get domain name of domain id '{id}', maybe this domain does not exist.\n");
                 return 1;
             }
-            ctx.Out.Write(DomainArgs.Name(d) + "\n");
+            ctx.Out.Write(d.Name + "\n");
             return 0;
         });
     }
@@ -67,7 +67,7 @@ public static class QueryCommands
         {
             ctx.Out.Write("UUID                                  ID    name\n");
             foreach (var d in DomainArgs.Domains(client))
-                ctx.Out.Write($"{d!["uuid"]!.GetValue<string>()}  {DomainArgs.Id(d)}    {DomainArgs.Name(d),-30}\n");
+                ctx.Out.Write($"{d.Uuid}  {d.Domid}    {d.Name,-30}\n");
             return 0;
         });
     }
@@ -79,16 +79,16 @@ public static class QueryCommands
         bool shortMode = p.Options.Any(o => o.Option == 's');
         return DomainArgs.Guard(ctx, client =>
         {
-            var host = client.Get("host");
+            var host = client.GetHostAsync().Sync();
             double now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
             var rows = new List<(string Name, int Id, long Seconds)>();
             var domains = DomainArgs.Domains(client);
             var wanted = p.Operands;
             if (wanted.Count == 0 || wanted.Contains("0") || wanted.Contains("Domain-0"))
-                rows.Add(("Domain-0", 0, (long)host["uptime_seconds"]!.GetValue<double>()));
+                rows.Add(("Domain-0", 0, (long)host.UptimeSeconds));
             foreach (var w in wanted.Where(w => w is not ("0" or "Domain-0")))
             {
-                if (!domains.Any(d => DomainArgs.Name(d!) == w || DomainArgs.Id(d!).ToString(CultureInfo.InvariantCulture) == w) && !w.All(char.IsAsciiDigit))
+                if (!domains.Any(d => d.Name == w || d.Domid.ToString(CultureInfo.InvariantCulture) == w) && !w.All(char.IsAsciiDigit))
                 {
                     ctx.Err.Write($"{w} is an invalid domain identifier (rc=-6)\n");
                     return 1;
@@ -96,9 +96,9 @@ public static class QueryCommands
             }
             foreach (var d in domains)
             {
-                if (wanted.Count > 0 && !wanted.Contains(DomainArgs.Name(d!)) && !wanted.Contains(DomainArgs.Id(d!).ToString(CultureInfo.InvariantCulture)))
+                if (wanted.Count > 0 && !wanted.Contains(d.Name) && !wanted.Contains(d.Domid.ToString(CultureInfo.InvariantCulture)))
                     continue;
-                rows.Add((DomainArgs.Name(d!), DomainArgs.Id(d!), (long)(now - d!["start_time"]!.GetValue<double>())));
+                rows.Add((d.Name, d.Domid, (long)(now - d.StartTime)));
             }
             if (!shortMode)
                 ctx.Out.Write($"{"Name",-33} {"ID",4} Uptime\n");
@@ -133,37 +133,36 @@ public static class QueryCommands
         if (p is null) return exit;
         return DomainArgs.Guard(ctx, client =>
         {
-            var domains = new List<JsonNode>();
+            var domains = new List<DomainInfo>();
             bool host = p.Operands.Count == 0 || p.Operands.Any(o => o is "0" or "Domain-0");
             if (p.Operands.Count == 0)
-                domains.AddRange(DomainArgs.Domains(client).Select(d => d!));
+                domains.AddRange(DomainArgs.Domains(client));
             else
-                domains.AddRange(p.Operands.Where(o => o is not ("0" or "Domain-0")).Select(o => client.Get(DaemonClient.Dom(o))));
+                domains.AddRange(p.Operands.Where(o => o is not ("0" or "Domain-0")).Select(o => client.GetDomainAsync(o).Sync()));
             ctx.Out.Write(string.Create(CultureInfo.InvariantCulture,
                 $"{"Name",-32} {"ID",5} {"VCPU",5} {"CPU",5} {"State",5} {"Time(s)",9} Affinity (Hard / Soft)\n"));
             if (host)
             {
                 // Domain-0 has one vCPU per host CPU, each on its own CPU, as xl lists dom0.
-                var seconds = client.Get("host")["cpu_seconds"]!.AsArray();
+                var seconds = client.GetHostAsync().Sync().CpuSeconds;
                 for (int i = 0; i < seconds.Count; i++)
-                    VcpuRow(ctx.Out, "Domain-0", 0, i, i, false, true, seconds[i]!.GetValue<double>(), "all", "all");
+                    VcpuRow(ctx.Out, "Domain-0", 0, i, i, false, true, seconds[i], "all", "all");
             }
             foreach (var d in domains)
             {
-                bool paused = d["paused"]!.GetValue<bool>() || d["phase"]!.GetValue<string>() != "running";
-                var list = d["vcpu_list"]!.AsArray();
+                bool paused = d.Paused || d.Phase != "running";
+                var list = d.VcpuList;
                 foreach (var v in list)
                 {
-                    bool running = v!["running"]!.GetValue<bool>();
-                    VcpuRow(ctx.Out, DomainArgs.Name(d), DomainArgs.Id(d), v["vcpu"]!.GetValue<int>(), v["cpu"]!.GetValue<int>(),
-                        running && !paused, !running && !paused, v["cpu_time"]!.GetValue<double>(),
-                        v["affinity"]!.GetValue<string>(), v["soft_affinity"]!.GetValue<string>());
+                    bool running = v.Running;
+                    VcpuRow(ctx.Out, d.Name, d.Domid, v.Vcpu, v.Cpu,
+                        running && !paused, !running && !paused, v.CpuTime, v.Affinity, v.SoftAffinity);
                 }
                 // vCPUs beyond vcpus= up to maxvcpus exist but are offline: xl prints "-" and "--p".
-                for (int i = list.Count; i < d["maxvcpus"]!.GetValue<int>() && list.Count > 0; i++)
+                for (int i = list.Count; i < d.Maxvcpus && list.Count > 0; i++)
                 {
                     ctx.Out.Write(string.Create(CultureInfo.InvariantCulture,
-                        $"{DomainArgs.Name(d),-32} {DomainArgs.Id(d),5} {i,5}{'-',5} {'-',3}-p {0.0,9:F1}  all / all\n"));
+                        $"{d.Name,-32} {d.Domid,5} {i,5}{'-',5} {'-',3}-p {0.0,9:F1}  all / all\n"));
                 }
             }
             return 0;
@@ -181,28 +180,28 @@ public static class QueryCommands
         if (p is null) return exit;
         return DomainArgs.Guard(ctx, client =>
         {
-            var h = client.Get("host");
+            var h = client.GetHostAsync().Sync();
             var domains = DomainArgs.Domains(client);
-            long guestMem = domains.Sum(d => d!["memory_mib"]!.GetValue<long>());
-            string version = h["xeno_version"]!.GetValue<string>();
+            long guestMem = domains.Sum(d => d.MemoryMib);
+            string version = h.XenoVersion;
             var parts = version.Split('.');
-            bool kvm = h["accelerator"]!.GetValue<string>() == "kvm";
+            bool kvm = h.Accelerator == "kvm";
             var fields = new List<(string, string)>
             {
-                ("host", h["host"]!.GetValue<string>()),
-                ("release", h["release"]!.GetValue<string>()),
-                ("version", h["version"]!.GetValue<string>()),
-                ("machine", h["machine"]!.GetValue<string>()),
-                ("nr_cpus", h["nr_cpus"]!.ToString()),
-                ("max_cpu_id", (h["nr_cpus"]!.GetValue<int>() - 1).ToString(CultureInfo.InvariantCulture)),
+                ("host", h.Host),
+                ("release", h.Release),
+                ("version", h.Version),
+                ("machine", h.Machine),
+                ("nr_cpus", h.NrCpus.ToString(CultureInfo.InvariantCulture)),
+                ("max_cpu_id", (h.NrCpus - 1).ToString(CultureInfo.InvariantCulture)),
                 ("nr_nodes", "1"),
-                ("cores_per_socket", h["nr_cpus"]!.ToString()),
+                ("cores_per_socket", h.NrCpus.ToString(CultureInfo.InvariantCulture)),
                 ("threads_per_core", "1"),
-                ("cpu_mhz", string.Create(CultureInfo.InvariantCulture, $"{(int)h["cpu_mhz"]!.GetValue<double>()}.{(int)(h["cpu_mhz"]!.GetValue<double>() * 1000) % 1000:000}")),
+                ("cpu_mhz", string.Create(CultureInfo.InvariantCulture, $"{(int)h.CpuMhz}.{(int)(h.CpuMhz * 1000) % 1000:000}")),
                 ("hw_caps", "00000000:00000000:00000000:00000000:00000000:00000000:00000000:00000000"),
                 ("virt_caps", kvm ? " pv hvm hap" : " pv hvm shadow"),
-                ("total_memory", h["total_memory_mib"]!.ToString()),
-                ("free_memory", Math.Max(0, h["free_memory_mib"]!.GetValue<long>() - guestMem).ToString(CultureInfo.InvariantCulture)),
+                ("total_memory", h.TotalMemoryMib.ToString(CultureInfo.InvariantCulture)),
+                ("free_memory", Math.Max(0, h.FreeMemoryMib - guestMem).ToString(CultureInfo.InvariantCulture)),
                 ("sharing_freed_memory", "0"),
                 ("sharing_used_memory", "0"),
                 ("outstanding_claims", "0"),
@@ -216,7 +215,7 @@ public static class QueryCommands
                 ("xen_pagesize", "4096"),
                 ("platform_params", "virt_start=0xffff800000000000"),
                 ("xen_changeset", ""),
-                ("xen_commandline", "xeno accel=" + h["accelerator"]!.GetValue<string>()),
+                ("xen_commandline", "xeno accel=" + h.Accelerator),
                 ("cc_compiler", "dotnet"),
                 ("cc_compile_by", "xeno"),
                 ("cc_compile_domain", ""),
@@ -244,8 +243,8 @@ public static class QueryCommands
         if (p is null) return exit;
         return DomainArgs.Guard(ctx, client =>
         {
-            foreach (var line in client.Get("log")["lines"]!.AsArray())
-                ctx.Out.Write(line!.GetValue<string>() + "\n");
+            foreach (var line in client.GetLogAsync().Sync().Lines)
+                ctx.Out.Write(line + "\n");
             return 0;
         });
     }

@@ -1,4 +1,5 @@
-using System.Text.Json.Nodes;
+using Xeno.Api.Client;
+using Xeno.Api.Contracts;
 
 namespace Xeno.Cli.Commands.Domain;
 
@@ -51,13 +52,13 @@ public static class ShutdownCommand
             var targets = new List<int>();
             if (all)
             {
-                targets.AddRange(DomainArgs.Domains(client).Select(d => DomainArgs.Id(d!)));
+                targets.AddRange(DomainArgs.Domains(client).Select(d => d.Domid));
             }
             else
             {
                 var dom = parsed.Operands[0];
                 if (!dom.All(char.IsAsciiDigit))
-                    dom = client.Get(DaemonClient.Dom(dom))["domid"]!.ToString();
+                    dom = DomainArgs.Dom(client.GetDomainAsync(dom).Sync().Domid);
                 targets.Add(int.Parse(dom, System.Globalization.CultureInfo.InvariantCulture));
             }
             foreach (var domid in targets)
@@ -65,12 +66,12 @@ public static class ShutdownCommand
                 ctx.Err.Write(reboot ? $"Rebooting domain {domid}\n" : $"Shutting down domain {domid}\n");
                 try
                 {
-                    var answer = client.Post($"domains/{domid}/{(reboot ? "reboot" : "shutdown")}", new JsonObject { ["acpi_fallback"] = fallback });
-                    if (answer["method"]?.GetValue<string>() == "acpi")
+                    var method = client.ShutdownAsync(DomainArgs.Dom(domid), reboot, new ShutdownRequest { AcpiFallback = fallback }).Sync();
+                    if (method == ShutdownMethod.Acpi)
                         ctx.Err.Write(reboot ? "PV control interface not available: sending ACPI reset button event.\n"
                                              : "PV control interface not available: sending ACPI power button event.\n");
                 }
-                catch (DaemonException e) when (e.Kind == "noparavirt")
+                catch (XenodException e) when (e.Kind == ApiErrorKind.NoParavirt)
                 {
                     ctx.Err.Write(reboot
                         ? "PV control interface not available: external graceful reboot not possible.\nUse \"-F\" to fallback to ACPI reset event.\n"
@@ -78,7 +79,7 @@ public static class ShutdownCommand
                     ctx.Err.Write($"{(reboot ? "reboot" : "shutdown")} failed (rc=-10)\n");
                     return 1;
                 }
-                catch (DaemonException e) when (e.Kind != "unreachable")
+                catch (XenodException e) when (e.Kind != ApiErrorKind.Unreachable)
                 {
                     ctx.Err.Write($"libxl: error: {e.Message}\n{(reboot ? "reboot" : "shutdown")} failed (rc=-3)\n");
                     return 1;
@@ -90,13 +91,13 @@ public static class ShutdownCommand
         });
     }
 
-    private static void WaitForDeaths(XlContext ctx, DaemonClient client, List<int> domids, bool deathOnly)
+    private static void WaitForDeaths(XlContext ctx, XenodClient client, List<int> domids, bool deathOnly)
     {
         ctx.Err.Write($"Waiting for {domids.Count} domains\n");
         var pending = new HashSet<int>(domids);
         while (pending.Count > 0)
         {
-            var now = DomainArgs.Domains(client).ToDictionary(d => DomainArgs.Id(d!), d => d!);
+            var now = DomainArgs.Domains(client).ToDictionary(d => d.Domid);
             foreach (var id in pending.ToList())
             {
                 if (!now.TryGetValue(id, out var d))
@@ -104,9 +105,9 @@ public static class ShutdownCommand
                     ctx.Err.Write($"Domain {id} has been destroyed\n");
                     pending.Remove(id);
                 }
-                else if (!deathOnly && d["shutdown_reason"] is JsonValue reason)
+                else if (!deathOnly && d.ShutdownReason is { } reason)
                 {
-                    ctx.Err.Write($"Domain {id} has been shut down, reason code {reason.GetValue<int>()}\n");
+                    ctx.Err.Write($"Domain {id} has been shut down, reason code {reason}\n");
                     pending.Remove(id);
                 }
             }

@@ -1,5 +1,6 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
+using Xeno.Api.Client;
+using Xeno.Api.Contracts;
 using Xeno.Cli.Hosting;
 using Xeno.Config.Specs;
 
@@ -57,18 +58,18 @@ public static class VcpuPinCommand
         }
         return DomainArgs.Guard(ctx, client =>
         {
-            int domid = DomainArgs.Id(client.Get(DaemonClient.Dom(dom)));
+            int domid = client.GetDomainAsync(dom).Sync().Domid;
             try
             {
-                client.Post($"domains/{domid}/vcpus/pin", new JsonObject
+                client.PinVcpuAsync(DomainArgs.Dom(domid), new VcpuPinRequest
                 {
-                    ["vcpu"] = vcpu,
-                    ["hard"] = hard is null ? null : new JsonArray(hard.Select(c => (JsonNode)c).ToArray()),
-                    ["soft"] = soft is null ? null : new JsonArray(soft.Select(c => (JsonNode)c).ToArray()),
-                });
+                    Vcpu = vcpu,
+                    Hard = hard is null ? null : [.. hard],
+                    Soft = soft is null ? null : [.. soft],
+                }).Sync();
                 return 0;
             }
-            catch (DaemonException e) when (e.Kind == "invalid")
+            catch (XenodException e) when (e.Kind == ApiErrorKind.Invalid)
             {
                 ctx.Err.Write($"libxl: error: Domain {domid}:{e.Message}\n");
                 ctx.Err.Write(vcpu is { } v ? $"Could not set affinity for vcpu `{v}'.\n" : "Could not set affinity.\n");

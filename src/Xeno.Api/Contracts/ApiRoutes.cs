@@ -1,0 +1,36 @@
+namespace Xeno.Api.Contracts;
+
+/// <summary>
+/// One route of xenod's API: method, path template ({dom} is a domid or a name), the request
+/// body's contract type (null: no body) and the success answer's (null: a free-form document
+/// of <paramref name="ContentType"/>, e.g. a stream of events). The server maps exactly these
+/// (a test checks), the OpenAPI document is built from them, and docs/api.md names each.
+/// </summary>
+public sealed record ApiRoute(string Method, string Path, string Summary, Type? Request, Type? Response, int Status = 200,
+    string ContentType = "application/json");
+
+public static class ApiRoutes
+{
+    public const string Domains = "/v1/domains";
+    public const string Domain = "/v1/domains/{dom}";
+
+    public static readonly IReadOnlyList<ApiRoute> All =
+    [
+        new("GET", "/v1/host", "This host's facts (xl info, Domain-0's rows)", null, typeof(HostInfo)),
+        new("GET", "/v1/log", "xenod's recent log lines (xl dmesg)", null, typeof(LogResponse)),
+        new("GET", "/v1/openapi.json", "This document", null, null),
+        new("GET", Domains, "Every domain, by domid", null, typeof(IReadOnlyList<DomainInfo>)),
+        new("POST", Domains, "Create and start a domain; answers once QEMU runs", typeof(CreateDomainRequest), typeof(CreateDomainResponse), 201),
+        new("GET", Domain, "One domain", null, typeof(DomainInfo)),
+        new("GET", Domain + "/console", "The console's recent output", null, typeof(ConsoleOutput)),
+        new("POST", Domain + "/destroy", "Destroy the domain (QEMU quit, killed after 5 s)", null, typeof(EmptyResponse)),
+        new("POST", Domain + "/pause", "Pause the vCPUs", null, typeof(EmptyResponse)),
+        new("POST", Domain + "/unpause", "Unpause the vCPUs", null, typeof(EmptyResponse)),
+        new("POST", Domain + "/rename", "Rename the domain", typeof(RenameDomainRequest), typeof(EmptyResponse)),
+        new("POST", Domain + "/shutdown", "Ask the guest to power off", typeof(ShutdownRequest), typeof(ShutdownResponse)),
+        new("POST", Domain + "/reboot", "Ask the guest to reboot", typeof(ShutdownRequest), typeof(ShutdownResponse)),
+        new("POST", Domain + "/memory/target", "Set the balloon target (xl mem-set)", typeof(MemoryTargetRequest), typeof(EmptyResponse)),
+        new("POST", Domain + "/memory/max", "Set the maximum memory (xl mem-max)", typeof(MemoryMaxRequest), typeof(EmptyResponse)),
+        new("POST", Domain + "/vcpus/pin", "Set vCPU affinities (xl vcpu-pin)", typeof(VcpuPinRequest), typeof(EmptyResponse)),
+    ];
+}
