@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Xeno.Config.Domain;
 using Xeno.Engine.Domains;
+using Xeno.Engine.Events;
 
 namespace Xeno.Engine.Api;
 
@@ -23,7 +24,8 @@ public sealed class ApiServer : IAsyncDisposable
         _app = app;
     }
 
-    public static async Task<ApiServer> StartAsync(string socketPath, DomainEngine engine, DateTimeOffset started, CancellationToken cancel = default)
+    public static async Task<ApiServer> StartAsync(string socketPath, DomainEngine engine, DateTimeOffset started, CancellationToken cancel = default,
+        EventLog? events = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(socketPath)!);
         File.Delete(socketPath);
@@ -33,6 +35,7 @@ public sealed class ApiServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         Map(app, engine, started);
+        if (events is not null) EventRoutes.Map(app, events);
         await app.StartAsync(cancel);
         // Root only: the socket controls every guest on the host.
         if (OperatingSystem.IsLinux())

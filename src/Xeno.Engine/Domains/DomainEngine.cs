@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Xeno.Api.Contracts;
 using Xeno.Config.Domain;
 using Xeno.Engine.Consoles;
 using Xeno.Engine.Domains.Bootloader;
@@ -81,6 +82,7 @@ public sealed partial class DomainEngine : IAsyncDisposable
 
     /// <summary>Where domains are published in xenstore (EngineHost sets the embedded store).</summary>
     public Store.IDomainStore Store { get; set; } = Xeno.Engine.Store.IDomainStore.None;
+    public Xeno.Engine.Events.IDomainEventSink Events { get; set; } = Xeno.Engine.Events.IDomainEventSink.None;
 
     public EngineLog Log => _log;
     public AcceleratorChoice Accelerator => _accel;
@@ -242,6 +244,7 @@ public sealed partial class DomainEngine : IAsyncDisposable
             }
             await Consoles.StartAsync(d.Domid, d.Files);
             Publish(() => Store.Introduce(d.Domid, d.Name, d.Spec, d.StartTime));
+            Events.Publish(new DomainEvent { Kind = DomainEventKind.Created, Domid = d.Domid, Name = d.Name, Phase = "running" }); // interim (events branch)
             d.Monitor = Task.Run(() => MonitorAsync(d, instance), CancellationToken.None);
             var spec = d.Spec;
             _log.Info($"Domain {d.Domid} ({d.Name}) created: {spec.Kind.ToXenName()}, {spec.MemoryMiB} MiB, {spec.Vcpus} vCPU(s), " +
@@ -458,9 +461,11 @@ public sealed partial class DomainEngine : IAsyncDisposable
             if (_domains.Values.Any(o => o != d && o.Name == newName))
                 throw new EngineException(EngineErrorKind.Conflict, $"Domain with name \"{newName}\" already exists.");
             _log.Info($"Domain {d.Domid} renamed from {d.Name} to {newName}");
+            string oldName = d.Name;
             d.Name = newName;
             _records.Save(d);
             Publish(() => Store.Rename(d.Domid, newName, d.Spec));
+            Events.Publish(new DomainEvent { Kind = DomainEventKind.Renamed, Domid = d.Domid, Name = newName, OldName = oldName }); // interim (events branch)
             return Task.CompletedTask;
         });
 
@@ -528,6 +533,7 @@ public sealed partial class DomainEngine : IAsyncDisposable
         _records.Delete(d.Domid);
         CleanRunDir(d.Domid);
         Publish(() => Store.Release(d.Domid, d.Spec));
+        Events.Publish(new DomainEvent { Kind = DomainEventKind.Destroyed, Domid = d.Domid, Name = d.Name }); // interim (events branch)
     }
 
     /// <summary>xenstore is a view for tools: a failure there is logged, never fatal to a guest.</summary>
@@ -635,6 +641,11 @@ public sealed partial class DomainEngine : IAsyncDisposable
         int code = (int)reason;
         _log.Info($"Domain {d.Domid} has shut down, reason code {code} 0x{code:x} ({source})");
         _log.Info($"Action for shutdown reason code {code} is {action.ToXenName()}");
+        Events.Publish(new DomainEvent // interim (events branch)
+        {
+            Kind = DomainEventKind.Shutdown, Domid = d.Domid, Name = d.Name, Phase = "shutdown",
+            Reason = reason == ShutdownReason.SoftReset ? "soft_reset" : reason.ToString().ToLowerInvariant(), ReasonCode = code, Action = action.ToXenName(),
+        });
         d.Phase = DomainPhase.Shutdown;
         d.Reason = reason;
         _records.Save(d);
@@ -678,6 +689,7 @@ public sealed partial class DomainEngine : IAsyncDisposable
                     d.Spec = spec with { Uuid = Guid.NewGuid() };
                     _records.Save(d);
                     Publish(() => Store.Introduce(d.Domid, preservedName, d.Spec, d.StartTime));
+                    Events.Publish(new DomainEvent { Kind = DomainEventKind.Renamed, Domid = d.Domid, Name = preservedName, OldName = original }); // interim (events branch)
                 }
                 RestartLocked(spec, original);
                 break;

@@ -1,5 +1,6 @@
 using Xeno.Engine.Api;
 using Xeno.Engine.Domains;
+using Xeno.Engine.Events;
 using Xeno.Qemu.Acceleration;
 using Xeno.Store.Server;
 
@@ -12,9 +13,10 @@ namespace Xeno.Engine.Hosting;
 /// </summary>
 public sealed class EngineHost : IAsyncDisposable
 {
-    private EngineHost(DomainEngine engine, ApiServer api, EnginePaths paths, XenStoreServer? store, Store.XenstoreWriter? writer)
+    private EngineHost(DomainEngine engine, ApiServer api, EnginePaths paths, XenStoreServer? store, Store.XenstoreWriter? writer, EventLog events)
     {
         Engine = engine;
+        Events = events;
         Api = api;
         Paths = paths;
         _store = store;
@@ -25,6 +27,8 @@ public sealed class EngineHost : IAsyncDisposable
     private readonly Store.XenstoreWriter? _writer;
 
     public DomainEngine Engine { get; }
+    /// <summary>The event log behind GET /v1/events (the engine publishes into it).</summary>
+    public EventLog Events { get; }
     public ApiServer Api { get; }
     public EnginePaths Paths { get; }
 
@@ -38,6 +42,8 @@ public sealed class EngineHost : IAsyncDisposable
         var accel = HostAccelerator.Detect();
         log.Info($"xenod starting on {paths.Socket}; accelerator {accel.Reason}");
         var engine = new DomainEngine(paths, log, time, accel, options);
+        var events = new EventLog(paths.EventJournal, time, log.Info);
+        engine.Events = events;
         XenStoreServer? store = null;
         Store.XenstoreWriter? writer = null;
         if (options?.EmbeddedXenstore ?? true)
@@ -54,15 +60,16 @@ public sealed class EngineHost : IAsyncDisposable
             log.Info($"xenstore on {paths.XenstoreSocket}");
         }
         await engine.RecoverAsync(cancel);
-        var api = await ApiServer.StartAsync(paths.Socket, engine, time.GetUtcNow(), cancel);
+        var api = await ApiServer.StartAsync(paths.Socket, engine, time.GetUtcNow(), cancel, events);
         await File.WriteAllTextAsync(paths.PidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n", cancel);
-        return new EngineHost(engine, api, paths, store, writer);
+        return new EngineHost(engine, api, paths, store, writer, events);
     }
 
     public async ValueTask DisposeAsync()
     {
         await Api.DisposeAsync();
         await Engine.DisposeAsync();
+        Events.Dispose();
         _writer?.Dispose();
         if (_store is not null)
             await _store.DisposeAsync();
