@@ -161,6 +161,18 @@ internal static class Program
         return Stats("floor: a line over a bare unix socket", latencies);
     }
 
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
     private static Row Stats(string scenario, List<double> ms)
     {
         ms.Sort();
@@ -181,7 +193,7 @@ internal static class Program
         sb.AppendLine($"process (one clock). {samples} events per row, one at a time with a 1-3 ms pause between them");
         sb.AppendLine("(domain events are sparse), after 20 warm-up events; with 10 readers each delivery is a sample.");
         sb.AppendLine("The floor is a line written to a bare unix socket and read by a waiting reader, same method.");
-        sb.AppendLine("Goal: median ≤ 5 ms.");
+        sb.AppendLine("Goal: median ≤ 5 ms. Load average during the run (1, 5, 15 min): " + LoadAverage() + ".");
         sb.AppendLine();
         sb.AppendLine("| Scenario | Samples | Median ms | p90 ms | p99 ms | Max ms | Median / floor |");
         sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
