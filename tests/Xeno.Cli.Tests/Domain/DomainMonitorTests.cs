@@ -182,4 +182,17 @@ public sealed class DomainMonitorTests
         Assert.Equal(["Waiting for domain web (domid 1) to die [pid 4242]"], lines);
         Assert.False(m.Done);
     }
+
+    [Fact]
+    public void It_awaits_a_successor_only_between_a_restart_action_and_the_new_domain()
+    {
+        var m = Monitor();
+        Assert.False(m.AwaitingSuccessor);
+        m.Handle(Shutdown(1, "reboot", 1, "restart"));
+        Assert.True(m.AwaitingSuccessor);
+        m.Handle(Destroyed(1));
+        Assert.True(m.AwaitingSuccessor);
+        m.Handle(new DomainEvent { Kind = DomainEventKind.Created, Domid = 2, Name = "web" });
+        Assert.False(m.AwaitingSuccessor);
+    }
 }

@@ -14,6 +14,9 @@ internal sealed class CreateMonitor : IDisposable
     /// <summary>How long a restarting xenod may take to answer again before xl gives up.</summary>
     private static readonly TimeSpan ReconnectFor = TimeSpan.FromSeconds(60);
 
+    /// <summary>How long a restart may stay silent before xl asks xenod whether it failed.</summary>
+    private static readonly TimeSpan SuccessorCheck = TimeSpan.FromSeconds(10);
+
     private readonly XlContext _ctx;
     private EventStream _stream;
 
@@ -32,18 +35,29 @@ internal sealed class CreateMonitor : IDisposable
     {
         var monitor = new DomainMonitor(name, domid, Environment.ProcessId, Path.Combine(_ctx.Host.LibDir, "dump"));
         Print(monitor.Start());
+        Task<DomainEvent?>? pending = null;
         while (!monitor.Done)
         {
+            pending ??= _stream.ReadAsync().AsTask();
+            if (monitor.AwaitingSuccessor && Task.WhenAny(pending, Task.Delay(SuccessorCheck)).GetAwaiter().GetResult() != pending)
+            {
+                // A restart that failed publishes no new domain: the name is gone, so is the wait
+                // (xenod's log says why).
+                if (!Alive(monitor))
+                    return 0;
+                continue;
+            }
             DomainEvent? e;
             try
             {
-                e = _stream.ReadAsync().AsTask().GetAwaiter().GetResult();
+                e = pending.GetAwaiter().GetResult();
             }
             catch (EventStreamException ex)
             {
                 _ctx.Err.Write(ex.Message + "\n");
                 return 1;
             }
+            pending = null;
             if (e is null)
             {
                 if (!Reconnect(monitor))
@@ -53,6 +67,24 @@ internal sealed class CreateMonitor : IDisposable
             Print(monitor.Handle(e));
         }
         return 0;
+    }
+
+    /// <summary>Whether xenod still has a domain of that name, the old one or a newer one.</summary>
+    private bool Alive(DomainMonitor monitor)
+    {
+        try
+        {
+            using var client = DaemonClient.For(_ctx);
+            return client.Get(DaemonClient.Dom(monitor.Name))["domid"]?.GetValue<int>() >= monitor.Domid;
+        }
+        catch (DaemonException e) when (e.Kind == "notfound")
+        {
+            return false;
+        }
+        catch (DaemonException)
+        {
+            return true; // xenod unreachable for now: the stream's reconnection deals with that
+        }
     }
 
     /// <summary>The stream ended (xenod restarted, or it dropped this reader): resume after the last id.</summary>

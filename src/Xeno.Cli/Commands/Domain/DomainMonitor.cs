@@ -46,6 +46,9 @@ public sealed class DomainMonitor
 
     public bool Done { get; private set; }
 
+    /// <summary>Shut down with a restart action and waiting for the new domain to appear.</summary>
+    public bool AwaitingSuccessor => !Done && _state == State.Restarting;
+
     /// <summary>The first line, once the domain is built and running.</summary>
     public IReadOnlyList<string> Start() => [Waiting()];
 
