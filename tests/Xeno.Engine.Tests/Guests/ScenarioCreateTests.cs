@@ -25,6 +25,26 @@ public sealed class ScenarioCreateTests
     }
 
     [Fact]
+    public async Task Create_c_F_shows_the_console_and_prints_xls_monitor_lines()
+    {
+        await using var x = await Xenod.StartAsync();
+        var cfg = x.PvConfig("cf", action: "poweroff", memory: 96, extra: "on_poweroff=\"destroy\"\n");
+        using var xl = XlProcess.Start(x.Prefix, "create", "-c", "-F", cfg);
+        var (exit, stdout, stderr) = await xl.WaitAsync(TimeSpan.FromMinutes(10));
+        Assert.True(exit == 0, $"xl create -c -F exited {exit}: {stderr}");
+        Assert.Contains("XENO-GUEST-READY", stdout, StringComparison.Ordinal);
+        // As Xen's xl -c -F: the monitor's lines on stderr while the console runs.
+        Assert.Equal(
+            $"Parsing config from {cfg}\n" +
+            $"Waiting for domain cf (domid 1) to die [pid {xl.Pid}]\n" +
+            "Domain 1 has shut down, reason code 0 0x0\n" +
+            "Action for shutdown reason code 0 is destroy\n" +
+            "Domain 1 needs to be cleaned up: destroying the domain\n" +
+            "Done. Exiting now\n", stderr);
+        Assert.Equal(["Domain-0"], x.ListNames());
+    }
+
+    [Fact]
     public async Task Create_F_stays_until_the_domain_is_gone_through_a_reboot()
     {
         await using var x = await Xenod.StartAsync(agentTimeout: TimeSpan.FromSeconds(60));
