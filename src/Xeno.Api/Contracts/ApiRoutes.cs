@@ -19,6 +19,8 @@ public static class ApiRoutes
         new("GET", "/v1/host", "This host's facts (xl info, Domain-0's rows)", null, typeof(HostInfo)),
         new("GET", "/v1/log", "xenod's recent log lines (xl dmesg)", null, typeof(LogResponse)),
         new("GET", "/v1/openapi.json", "This document", null, null),
+        new("GET", "/v1/events", "Domain events as JSON lines (or server-sent events); ?after=ID resumes, ?domain= filters", null, null,
+            ContentType: "application/x-ndjson"),
         new("GET", Domains, "Every domain, by domid", null, typeof(IReadOnlyList<DomainInfo>)),
         new("POST", Domains, "Create and start a domain; answers once QEMU runs", typeof(CreateDomainRequest), typeof(CreateDomainResponse), 201),
         new("GET", Domain, "One domain", null, typeof(DomainInfo)),

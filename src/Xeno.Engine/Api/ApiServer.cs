@@ -8,6 +8,7 @@ using Xeno.Api.Contracts;
 using Xeno.Api.OpenApi;
 using Xeno.Config.Domain;
 using Xeno.Engine.Domains;
+using Xeno.Engine.Events;
 
 namespace Xeno.Engine.Api;
 
@@ -33,7 +34,8 @@ public sealed class ApiServer : IAsyncDisposable
             .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>() is not null)
             .SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Select(m => (m, "/" + e.RoutePattern.RawText!.TrimStart('/'))))];
 
-    public static async Task<ApiServer> StartAsync(string socketPath, DomainEngine engine, DateTimeOffset started, CancellationToken cancel = default)
+    public static async Task<ApiServer> StartAsync(string socketPath, DomainEngine engine, DateTimeOffset started, CancellationToken cancel = default,
+        EventLog? events = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(socketPath)!);
         File.Delete(socketPath);
@@ -43,6 +45,7 @@ public sealed class ApiServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         Map(app, engine, started);
+        if (events is not null) EventRoutes.Map(app, events);
         await app.StartAsync(cancel);
         // Root only: the socket controls every guest on the host.
         if (OperatingSystem.IsLinux())

@@ -1,5 +1,6 @@
 using Xeno.Engine.Api;
 using Xeno.Engine.Domains;
+using Xeno.Engine.Events;
 using Xeno.Qemu.Acceleration;
 using Xeno.Store.Server;
 
@@ -13,10 +14,11 @@ namespace Xeno.Engine.Hosting;
 public sealed class EngineHost : IAsyncDisposable
 {
     private EngineHost(DomainEngine engine, ApiServer api, EnginePaths paths, XenStoreServer? store, Store.XenstoreWriter? writer,
-        FileStream prefixLock)
+        EventLog events, FileStream prefixLock)
     {
         _prefixLock = prefixLock;
         Engine = engine;
+        Events = events;
         Api = api;
         Paths = paths;
         _store = store;
@@ -28,6 +30,8 @@ public sealed class EngineHost : IAsyncDisposable
     private readonly Store.XenstoreWriter? _writer;
 
     public DomainEngine Engine { get; }
+    /// <summary>The event log behind GET /v1/events (the engine publishes into it).</summary>
+    public EventLog Events { get; }
     public ApiServer Api { get; }
     public EnginePaths Paths { get; }
 
@@ -85,6 +89,8 @@ public sealed class EngineHost : IAsyncDisposable
         var accel = HostAccelerator.Detect();
         log.Info($"xenod starting on {paths.Socket}; accelerator {accel.Reason}");
         var engine = new DomainEngine(paths, log, time, accel, options);
+        var events = new EventLog(paths.EventJournal, time, log.Info);
+        engine.Events = events;
         XenStoreServer? store = null;
         Store.XenstoreWriter? writer = null;
         if (options?.EmbeddedXenstore ?? true)
@@ -101,14 +107,15 @@ public sealed class EngineHost : IAsyncDisposable
             log.Info($"xenstore on {paths.XenstoreSocket}");
         }
         await engine.RecoverAsync(cancel);
-        var api = await ApiServer.StartAsync(paths.Socket, engine, time.GetUtcNow(), cancel);
-        return new EngineHost(engine, api, paths, store, writer, prefixLock);
+        var api = await ApiServer.StartAsync(paths.Socket, engine, time.GetUtcNow(), cancel, events);
+        return new EngineHost(engine, api, paths, store, writer, events, prefixLock);
     }
 
     public async ValueTask DisposeAsync()
     {
         await Api.DisposeAsync();
         await Engine.DisposeAsync();
+        Events.Dispose();
         _writer?.Dispose();
         if (_store is not null)
             await _store.DisposeAsync();

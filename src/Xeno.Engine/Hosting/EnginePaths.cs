@@ -21,6 +21,8 @@ public sealed class EnginePaths
     public string DaemonLog => Path.Combine(LogDir, "xenod.log");
     public string ConsoleLogDir => Path.Combine(LogDir, "console");
     public string DumpDir => Path.Combine(Prefix, "var/lib/xeno/dump");
+    /// <summary>The event log's journal (GET /v1/events history that outlives a xenod restart).</summary>
+    public string EventJournal => Path.Combine(Prefix, "var/lib/xeno/events.jsonl");
     /// <summary>ELF kernels unpacked from bzImages for pvh, by content hash.</summary>
     public string KernelCacheDir => Path.Combine(Prefix, "var/lib/xeno/kernels");
     /// <summary>Xen's xenstored socket path under the prefix (Xen's tools default to /run/xenstored/socket).</summary>

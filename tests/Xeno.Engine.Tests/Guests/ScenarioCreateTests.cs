@@ -25,6 +25,26 @@ public sealed class ScenarioCreateTests
     }
 
     [Fact]
+    public async Task Create_c_F_shows_the_console_and_prints_xls_monitor_lines()
+    {
+        await using var x = await Xenod.StartAsync();
+        var cfg = x.PvConfig("cf", action: "poweroff", memory: 96, extra: "on_poweroff=\"destroy\"\n");
+        using var xl = XlProcess.Start(x.Prefix, "create", "-c", "-F", cfg);
+        var (exit, stdout, stderr) = await xl.WaitAsync(TimeSpan.FromMinutes(10));
+        Assert.True(exit == 0, $"xl create -c -F exited {exit}: {stderr}");
+        Assert.Contains("XENO-GUEST-READY", stdout, StringComparison.Ordinal);
+        // As Xen's xl -c -F: the monitor's lines on stderr while the console runs.
+        Assert.Equal(
+            $"Parsing config from {cfg}\n" +
+            $"Waiting for domain cf (domid 1) to die [pid {xl.Pid}]\n" +
+            "Domain 1 has shut down, reason code 0 0x0\n" +
+            "Action for shutdown reason code 0 is destroy\n" +
+            "Domain 1 needs to be cleaned up: destroying the domain\n" +
+            "Done. Exiting now\n", stderr);
+        Assert.Equal(["Domain-0"], x.ListNames());
+    }
+
+    [Fact]
     public async Task Create_F_stays_until_the_domain_is_gone_through_a_reboot()
     {
         await using var x = await Xenod.StartAsync(agentTimeout: TimeSpan.FromSeconds(60));
@@ -38,7 +58,7 @@ public sealed class ScenarioCreateTests
         Assert.Equal(0, x.Xl("reboot", "fg").Exit);
         await Xenod.WaitForAsync(() => x.Domid("fg") == 2, "fg to come back as domain 2", 300);
         await Xenod.WaitForAsync(() => x.MarkerCount("fg") == 2, "fg's marker after the reboot", 300);
-        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken); // xl -F polls
+        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken); // time to (wrongly) end
         Assert.False(xl.HasExited, "xl create -F returned after a reboot, but the domain lives on as domain 2: " + xl.Stderr);
 
         // Power off + on_poweroff=destroy: now the domain is gone and xl -F ends, status 0.
@@ -46,7 +66,19 @@ public sealed class ScenarioCreateTests
         Assert.Equal(0, x.Xl("shutdown", "fg").Exit);
         var (exit, _, stderr) = await xl.WaitAsync(TimeSpan.FromMinutes(5));
         Assert.True(exit == 0, $"xl create -F exited {exit}: {stderr}");
-        Assert.StartsWith($"Parsing config from {cfg}\n", stderr, StringComparison.Ordinal);
+        // Xen's xl monitor lines, from xenod's event stream (tools/xl/xl_vmcontrol.c, all on stderr).
+        Assert.Equal(
+            $"Parsing config from {cfg}\n" +
+            $"Waiting for domain fg (domid 1) to die [pid {xl.Pid}]\n" +
+            "Domain 1 has shut down, reason code 1 0x1\n" +
+            "Action for shutdown reason code 1 is restart\n" +
+            "Domain 1 needs to be cleaned up: destroying the domain\n" +
+            "Done. Rebooting now\n" +
+            $"Waiting for domain fg (domid 2) to die [pid {xl.Pid}]\n" +
+            "Domain 2 has shut down, reason code 0 0x0\n" +
+            "Action for shutdown reason code 0 is destroy\n" +
+            "Domain 2 needs to be cleaned up: destroying the domain\n" +
+            "Done. Exiting now\n", stderr);
         Assert.Equal(["Domain-0"], x.ListNames());
     }
 
@@ -65,6 +97,8 @@ public sealed class ScenarioCreateTests
         }
 
         public bool HasExited => _p.HasExited;
+
+        public int Pid => _p.Id;
 
         public string Stderr => _err.IsCompleted ? _err.Result : "(still running)";
 

@@ -8,7 +8,7 @@ namespace Xeno.Cli.Commands.Domain;
 /// <summary>
 /// The non-dry-run end of `xl create`: resolves relative paths against xl's working directory
 /// (xenod has its own), sends the domain to xenod, then honours -c (attach the console) and
-/// -F (stay until the domain is gone).
+/// -F (stay until the domain is gone, printing xl's monitor lines: <see cref="CreateMonitor"/>).
 /// </summary>
 public static class CreateRequest
 {
@@ -19,6 +19,21 @@ public static class CreateRequest
     {
         spec = Absolute(spec, Directory.GetCurrentDirectory());
         using var client = DomainArgs.Client(ctx);
+        // -F subscribes to xenod's events before the domain exists, so it misses none of them.
+        CreateMonitor? monitor = null;
+        Api.Client.EventStreamException? monitorError = null;
+        if (foreground)
+        {
+            try
+            {
+                monitor = CreateMonitor.Open(ctx);
+            }
+            catch (Api.Client.EventStreamException e)
+            {
+                monitorError = e; // the create request below reports an unreachable xenod
+            }
+        }
+        using var _ = monitor;
         int domid;
         try
         {
@@ -37,6 +52,8 @@ public static class CreateRequest
                 ctx.Err.Write($"libxl: error: Domain {spec.Name}:cannot (re-)build domain: -3\n");
             return ErrorFail;
         }
+        // With -c too, xl's monitor prints while the console is attached, as Xen's does.
+        var following = monitor is null ? null : Task.Run(() => monitor.Follow(spec.Name, domid));
         if (console)
         {
             try
@@ -49,60 +66,14 @@ public static class CreateRequest
                 ctx.Err.Write(e.Message + "\n");
             }
         }
+        if (following is not null)
+            return following.GetAwaiter().GetResult();
         if (foreground)
-            return Follow(ctx, client, spec.Name, domid);
+        {
+            ctx.Err.Write((monitorError?.Message ?? "cannot follow the domain") + "\n");
+            return 1;
+        }
         return 0;
-    }
-
-    /// <summary>
-    /// -F: stay until the domain is gone, as Xen's xl does. xenod applies the on_* actions; a
-    /// restart (also rename-restart) brings the name back under a newer domid, which xl follows.
-    /// A domain left shut down (preserve) ends the wait too, as xl's "Done. Exiting now".
-    /// </summary>
-    private static int Follow(XlContext ctx, XenodClient client, string name, int domid)
-    {
-        while (true)
-        {
-            try
-            {
-                var d = client.GetDomainAsync(DomainArgs.Dom(domid)).Sync();
-                bool renamed = d.Name != name;
-                if (!renamed && d.ShutdownReason is not null)
-                    return 0;
-                if (renamed)
-                {
-                    if (Successor(client, name, domid) is not { } next)
-                        return 0;
-                    domid = next;
-                }
-            }
-            catch (XenodException e) when (e.Kind == ApiErrorKind.NotFound)
-            {
-                if (Successor(client, name, domid) is not { } next)
-                    return 0;
-                domid = next;
-            }
-            catch (XenodException e)
-            {
-                ctx.Err.Write(e.Message + "\n");
-                return 1;
-            }
-            Thread.Sleep(500);
-        }
-    }
-
-    /// <summary>The domid now carrying <paramref name="name"/>, when newer than <paramref name="domid"/>.</summary>
-    private static int? Successor(XenodClient client, string name, int domid)
-    {
-        try
-        {
-            int id = client.GetDomainAsync(name).Sync().Domid;
-            return id > domid ? id : null;
-        }
-        catch (XenodException e) when (e.Kind == ApiErrorKind.NotFound)
-        {
-            return null;
-        }
     }
 
     /// <summary>
