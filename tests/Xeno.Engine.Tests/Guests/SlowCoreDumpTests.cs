@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using Xeno.Api.Contracts;
 using Xeno.Engine.Domains;
-using Xeno.Engine.Events;
 using Xeno.Engine.Tests.Consoles;
 using Xeno.Engine.Tests.Support;
 
@@ -18,23 +16,6 @@ public sealed class SlowCoreDumpTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(2);
     private static CancellationToken Token => TestContext.Current.CancellationToken;
-
-    private sealed class RecordedEvents : IDomainEventSink
-    {
-        private readonly List<DomainEvent> _events = [];
-
-        public void Publish(DomainEvent e)
-        {
-            lock (_events)
-                _events.Add(e);
-        }
-
-        public List<DomainEvent> Of(string name)
-        {
-            lock (_events)
-                return _events.Where(e => e.Name == name).ToList();
-        }
-    }
 
     private static Task<(int Exit, string Out, string Err)> XlAsync(Xenod x, params string[] args) =>
         Task.Run(() => x.Xl(args), Token).WaitAsync(Bound, Token);
@@ -91,13 +72,7 @@ public sealed class SlowCoreDumpTests
         Assert.True(bytes >= 512L * 1024 * 1024, $"the dump has {bytes} bytes, less than the guest's 512 MiB");
         await Xenod.WaitForAsync(() => !x.ListNames().Contains("dumper"), "the dumped domain to be destroyed");
 
-        var seen = events.Of("dumper").Where(e => e.Domid == dumper)
-            .Select(e => e.Kind switch
-            {
-                DomainEventKind.Phase => "phase " + e.Phase,
-                DomainEventKind.Shutdown => $"shutdown {e.Reason} {e.ReasonCode} {e.Action}",
-                _ => e.Kind.ToString().ToLowerInvariant(),
-            }).ToList();
+        var seen = events.Lines(dumper);
         Assert.Equal(
         [
             "created", "phase running", "phase shutdown", "shutdown crash 3 coredump-destroy", "crashed",
