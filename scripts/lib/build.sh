@@ -13,6 +13,9 @@ publish_programs() {
       if $aot; then
         log "building $name (Native AOT)"
         publish_one "$name" "$project" -p:PublishAot=true
+        # A Native AOT program is one native executable; a managed $name.dll beside it would mean
+        # the publish quietly fell back to something else.
+        [ -e "$XENO_ROOT/out/$name/$name.dll" ] && die "out/$name holds $name.dll: the Native AOT publish of $name did not produce a native program"
         continue
       fi
       log "note: clang or zlib1g-dev missing, so $name is built ReadyToRun (slower start) instead of Native AOT"

@@ -57,9 +57,10 @@ XENO_PROGRAMS=(
 # ReadyToRun image, for start-up time (xeno-pygrub races Xen's pygrub; see docs/pygrub.md).
 XENO_SELF_CONTAINED=(xeno-pygrub)
 # Published with Native AOT when the toolchain is present (aot_toolchain_present), for start-up
-# time: an `xl list` is mostly process start (bench/Xeno.Xl.Bench; docs/publishing.md).
+# time: an `xl list` or a pygrub run is mostly process start (bench/Xeno.Xl.Bench,
+# bench/Xeno.Boot.Bench; docs/publishing.md).
 # Elsewhere they fall back to their ReadyToRun build above, with a note.
-XENO_AOT=(xl)
+XENO_AOT=(xl xeno-pygrub)
 
 # True when Native AOT can link here: ILCompiler drives clang and links zlib. A real link of an
 # empty program, so a half-installed toolchain counts as absent.
