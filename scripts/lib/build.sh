@@ -40,15 +40,21 @@ publish_one() {
     || die "building $name failed (rerun: dotnet publish $project -c Release -r linux-x64 $*)"
 }
 
-# Links the wrappers in bin/ into a directory on PATH. Admin tools go to sbin like Xen's,
-# ahead of /usr/sbin where Debian's own xl lives.
+# Links the programs into a directory on PATH. Admin tools go to sbin like Xen's, ahead of
+# /usr/sbin where Debian's own xl lives. A Native AOT program (no managed <name>.dll beside it)
+# is linked directly: the bin/ wrapper is a bash start and a readlink, several milliseconds on
+# top of a command that itself takes a few (docs/publishing.md). Others go through bin/.
 install_programs() {
   local dest=${XENO_INSTALL_DIR:-/usr/local/sbin}
   local entry name
   mkdir -p "$dest"
   for entry in "${XENO_PROGRAMS[@]}"; do
     name=${entry%%:*}
-    ln -sfn "$XENO_ROOT/bin/$name" "$dest/$name"
+    if [[ " ${XENO_AOT[*]} " == *" $name "* ]] && [ -x "$XENO_ROOT/out/$name/$name" ] && [ ! -e "$XENO_ROOT/out/$name/$name.dll" ]; then
+      ln -sfn "$XENO_ROOT/out/$name/$name" "$dest/$name"
+    else
+      ln -sfn "$XENO_ROOT/bin/$name" "$dest/$name"
+    fi
   done
   log "installed ${XENO_PROGRAMS[*]%%:*} into $dest"
 }
