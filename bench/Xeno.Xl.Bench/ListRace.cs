@@ -3,14 +3,15 @@ using Xeno.Engine.Bench;
 namespace Xeno.Xl.Bench;
 
 /// <summary>Whole-process `xl list` times (ms) of each xl build in one scenario.</summary>
-internal sealed record RaceResult(string Scenario, int Domains, Dictionary<string, List<double>> Ms, List<double> FloorMs);
+internal sealed record RaceResult(string Scenario, int Domains, Dictionary<string, List<double>> Ms, List<double> FloorMs, List<double> ApiMs);
 
 /// <summary>
 /// Races the xl builds on `xl list`: each round runs every build once, the order alternating from
 /// round to round so a slow moment of the host is not charged to one build. Each run is a real
 /// process, timed from start to exit (what a shell or a management script waits for), and its
 /// output is checked (the header, Domain-0 and one row per domain). `/bin/true` started the same
-/// way is the floor: what starting any process costs through this harness.
+/// way is the floor: what starting any process costs through this harness; the bare
+/// GET /v1/domains from the bench process is xenod's share (connect, answer, close).
 /// </summary>
 internal static class ListRace
 {
@@ -18,6 +19,8 @@ internal static class ListRace
     {
         var ms = builds.ToDictionary(b => b.Label, _ => new List<double>());
         var floor = new List<double>();
+        var api = new List<double>();
+        var socket = Path.Combine(prefix, "run/xeno/xenod.sock");
         // One untimed run each: the page cache holds the binaries, as it does on a host in use.
         foreach (var b in builds) Check(b, prefix, domains);
         for (int round = 0; round < rounds; round++)
@@ -26,8 +29,13 @@ internal static class ListRace
             foreach (var b in order)
                 ms[b.Label].Add(Check(b, prefix, domains));
             floor.Add(HostProcesses.Run("/bin/true").Milliseconds);
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            int listed = ApiProbe.ListDomains(socket);
+            api.Add(sw.Elapsed.TotalMilliseconds);
+            if (listed != domains)
+                throw new InvalidOperationException($"GET /v1/domains listed {listed} domains, expected {domains}");
         }
-        return new RaceResult(scenario, domains, ms, floor);
+        return new RaceResult(scenario, domains, ms, floor, api);
     }
 
     private static double Check(XlBuild build, string prefix, int domains)

@@ -20,7 +20,8 @@ internal sealed class XlReport(XlBuilds builds, List<RaceResult> results, int ru
         md.Append("xl is published twice from the same tree, the two ways scripts/lib/build.sh knows: Native AOT (`-p:PublishAot=true`, ");
         md.Append("what scripts/setup installs when clang and zlib are present) and ReadyToRun framework-dependent (its fallback). ");
         md.Append(F($"Each scenario runs {runs} rounds; a round runs `xl --prefix P list` once with each build, the order alternating "));
-        md.Append("between rounds, then `/bin/true` as the floor (what starting any process costs through this harness: fork, exec, pipes). ");
+        md.Append("between rounds, then `/bin/true` as the floor (what starting any process costs through this harness: fork, exec, pipes) ");
+        md.Append("and one bare `GET /v1/domains` from the bench process (fresh connection, HTTP/1.0, read to the close): xenod's share of a list. ");
         md.Append("Times are wall-clock from process start to exit as seen by the parent; every run's output is checked (header, ");
         md.Append("Domain-0, one row per domain). One untimed run of each build first (binaries in the page cache, as on a host in use). ");
         md.Append("Guests are the guest kit's kernel and initramfs (PVH, 96 MiB, 1 vCPU, TCG) and are listed only once their init is up.\n\n");
@@ -34,6 +35,7 @@ internal sealed class XlReport(XlBuilds builds, List<RaceResult> results, int ru
             foreach (var (label, ms) in r.Ms)
                 md.Append(F($"| {r.Scenario} | {label} | {Stats.Median(ms):F1} | {Stats.Percentile(ms, 90):F1} | {ms.Min():F1} |\n"));
             md.Append(F($"| {r.Scenario} | (`/bin/true` floor) | {Stats.Median(r.FloorMs):F1} | {Stats.Percentile(r.FloorMs, 90):F1} | {r.FloorMs.Min():F1} |\n"));
+            md.Append(F($"| {r.Scenario} | (bare GET /v1/domains: xenod's share) | {Stats.Median(r.ApiMs):F1} | {Stats.Percentile(r.ApiMs, 90):F1} | {r.ApiMs.Min():F1} |\n"));
         }
         md.Append('\n');
 
