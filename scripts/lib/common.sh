@@ -3,11 +3,13 @@
 XENO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export XENO_ROOT
 
-# What running Xeno needs on the host (guests, guest kit, disk tools).
+# What running Xeno needs on the host (guests, guest kit, disk tools), and the native
+# toolchain Native AOT links with (clang, zlib; see XENO_AOT).
 XENO_RUNTIME_PACKAGES=(
   qemu-system-x86 qemu-utils ovmf seabios
   busybox-static cpio e2fsprogs dosfstools mtools xorriso isolinux syslinux syslinux-common xz-utils
   extlinux gdisk fdisk kmod binutils
+  clang zlib1g-dev
 )
 # What the tests need on top: Debian's real Xen tools as compatibility oracles, and a C
 # compiler for the small oracle programs that link Xen's own libxlutil.
@@ -54,3 +56,21 @@ XENO_PROGRAMS=(
 # Published self-contained: the trimmed framework and the program compiled into one composite
 # ReadyToRun image, for start-up time (xeno-pygrub races Xen's pygrub; see docs/pygrub.md).
 XENO_SELF_CONTAINED=(xeno-pygrub)
+# Published with Native AOT when the toolchain is present (aot_toolchain_present), for start-up
+# time: an `xl list` or a pygrub run is mostly process start (bench/Xeno.Xl.Bench,
+# bench/Xeno.Boot.Bench; docs/publishing.md).
+# Elsewhere they fall back to their ReadyToRun build above, with a note.
+XENO_AOT=(xl xeno-pygrub)
+
+# True when Native AOT can link here: ILCompiler drives clang and links zlib. A real link of an
+# empty program, so a half-installed toolchain counts as absent.
+aot_toolchain_present() {
+  command -v clang >/dev/null 2>&1 || return 1
+  local probe
+  probe=$(mktemp -d) || return 1
+  printf 'int main(void){return 0;}\n' >"$probe/p.c"
+  clang "$probe/p.c" -lz -o "$probe/p" >/dev/null 2>&1
+  local rc=$?
+  rm -rf "$probe"
+  return $rc
+}
