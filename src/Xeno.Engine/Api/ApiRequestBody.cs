@@ -39,11 +39,10 @@ internal static partial class ApiRequestBody
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = info.Options.MaxDepth });
         try
         {
+            // The whole body is the final block: a cut-off value or a second one throws here.
             while (reader.Read())
             {
             }
-            if (!reader.IsFinalBlock || reader.BytesConsumed != body.Length)
-                throw Invalid("request body is not JSON: it ends early");
         }
         catch (JsonException e)
         {

@@ -109,6 +109,14 @@ public sealed class ApiContractTests
         Assert.StartsWith(message, e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Whitespace_around_a_body_is_fine_and_a_second_value_is_not()
+    {
+        Assert.Equal("a", ApiRequestBody.Parse(" {\"name\": \"a\"}\n"u8, Json.RenameDomainRequest).Name);
+        var e = Assert.Throws<EngineException>(() => ApiRequestBody.Parse("{\"name\": \"a\"} {}"u8, Json.RenameDomainRequest));
+        Assert.StartsWith("request body is not JSON", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("""{"target_kb": 1e400}""")]
     [InlineData("""{"target_kb": 99999999999999999999}""")]
