@@ -15,6 +15,8 @@ public enum ApiErrorKind
     [JsonStringEnumMemberName("no_paravirt")] NoParavirt,
     /// <summary>QEMU or the host failed: 500.</summary>
     [JsonStringEnumMemberName("failed")] Failed,
+    /// <summary>The domain's QEMU missed its deadline ("QEMU of domain N is not responding"): 504.</summary>
+    [JsonStringEnumMemberName("not_responding")] NotResponding,
     /// <summary>Never sent by xenod: the client could not reach it at all (status 0).</summary>
     [JsonStringEnumMemberName("unreachable")] Unreachable,
 }
@@ -34,6 +36,7 @@ public static class ApiErrorKinds
         ApiErrorKind.Invalid => 400,
         ApiErrorKind.NotFound => 404,
         ApiErrorKind.Conflict or ApiErrorKind.NoParavirt => 409,
+        ApiErrorKind.NotResponding => 504,
         ApiErrorKind.Unreachable => 0,
         _ => 500,
     };

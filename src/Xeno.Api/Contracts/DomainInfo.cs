@@ -33,6 +33,8 @@ public sealed record DomainInfo
     /// </summary>
     public required string Phase { get; init; }
     public required bool Paused { get; init; }
+    /// <summary>False while the domain's QEMU misses its QMP deadlines (its requests fail with not_responding).</summary>
+    public required bool Responding { get; init; }
     /// <summary>libxl's shutdown reason code while shut down and kept (0 poweroff, 1 reboot, 3 crash …), else null.</summary>
     public int? ShutdownReason { get; init; }
     /// <summary>The balloon target in whole MiB (xl list's Mem).</summary>

@@ -81,7 +81,7 @@ public static class OpenApiDocument
         var error = new JsonObject { ["$ref"] = Ref + nameof(ApiError) };
         responses["default"] = new JsonObject
         {
-            ["description"] = "An error: kind invalid (400), not_found (404), conflict or no_paravirt (409), failed (500)",
+            ["description"] = "An error: kind invalid (400), not_found (404), conflict or no_paravirt (409), failed (500), not_responding (504)",
             ["content"] = Json(error),
         };
         op["responses"] = responses;

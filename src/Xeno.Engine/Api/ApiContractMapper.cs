@@ -18,6 +18,7 @@ internal static class ApiContractMapper
         State = s.StateLetters,
         Phase = Phase(s.Phase),
         Paused = s.Paused,
+        Responding = s.Responding,
         ShutdownReason = s.Reason is { } r ? (int)r : null,
         // xl list's Mem: the balloon target, in whole MiB as xl divides KiB by 1024.
         MemoryMib = s.TargetKb / 1024,
@@ -71,6 +72,7 @@ internal static class ApiContractMapper
         EngineErrorKind.NotFound => ApiErrorKind.NotFound,
         EngineErrorKind.Conflict => ApiErrorKind.Conflict,
         EngineErrorKind.NoParavirt => ApiErrorKind.NoParavirt,
+        EngineErrorKind.NotResponding => ApiErrorKind.NotResponding,
         _ => ApiErrorKind.Failed,
     };
 
