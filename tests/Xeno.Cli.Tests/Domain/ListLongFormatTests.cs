@@ -17,7 +17,7 @@ public sealed class ListLongFormatTests
         };
         var domain = new DomainInfo
         {
-            Domid = 3, Name = "café", Uuid = Guid.Empty, Type = DomainType.Pv, State = "-b----", Phase = "running", Paused = false,
+            Domid = 3, Name = "café", Uuid = Guid.Empty, Type = DomainType.Pv, State = "-b----", Phase = "running", Paused = false, Responding = true,
             MemoryMib = 1, MaxmemMib = 1, TargetKb = 1024, MaxmemKb = 1024, Vcpus = 1, Maxvcpus = 1, CpuTime = 0, StartTime = 0,
             Console = new ConsoleInfo { Kind = ConsoleKind.Pv, Socket = "/s", Log = "/l" }, VcpuList = [],
             Config = JsonElement.Parse("""{"name":"caf\u00e9","extra":"a<b>&'c","disks":[1,2],"vnc":{}}"""),
