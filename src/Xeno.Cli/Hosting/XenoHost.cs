@@ -1,3 +1,4 @@
+using Xeno.Config.Host;
 using Xeno.Config.Specs;
 
 namespace Xeno.Cli.Hosting;
@@ -10,20 +11,17 @@ public sealed class XenoHost
 {
     public XenoHost(string prefix)
     {
-        Prefix = string.IsNullOrEmpty(prefix) ? "/" : prefix;
+        Layout = new HostLayout(prefix);
     }
 
+    /// <summary>Xeno's folders under the prefix, shared with xenod.</summary>
+    public HostLayout Layout { get; }
+
     /// <summary>From `--prefix`, else $XENO_PREFIX, else "/".</summary>
-    public string Prefix { get; }
+    public string Prefix => Layout.Prefix;
 
-    public string ConfigDir => Under("etc/xeno");
-    public string XlConfPath => Path.Combine(ConfigDir, "xl.conf");
-    public string LibDir => Under("var/lib/xeno");
-    public string LogDir => Under("var/log/xeno");
-    public string RunDir => Under("run/xeno");
-    public string DaemonSocket => Path.Combine(RunDir, "xenod.sock");
-
-    private string Under(string relative) => Path.Combine(Prefix, relative);
+    public string XlConfPath => Layout.XlConf;
+    public string DaemonSocket => Layout.DaemonSocket;
 
     /// <summary>Online CPUs and NUMA nodes, for cpus= and node: in CPU lists.</summary>
     public static HostCpuTopology ReadCpuTopology()

@@ -159,6 +159,7 @@ public sealed partial class DomainEngine : IAsyncDisposable
     public async Task<int> CreateAsync(DomainSpec spec, bool paused, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        if (DomainName.Problem(spec.Name) is { } badName) throw new EngineException(EngineErrorKind.Invalid, badName);
         HostFiles.CheckBootFiles(spec);
         Domain d;
         await _lock.WaitAsync(cancel);
@@ -453,8 +454,7 @@ public sealed partial class DomainEngine : IAsyncDisposable
     public Task RenameAsync(string idOrName, string newName, CancellationToken cancel = default) =>
         OnSettledAsync(idOrName, cancel, d =>
         {
-            if (newName.Length == 0 || newName.Any(char.IsControl) || newName.All(char.IsAsciiDigit))
-                throw new EngineException(EngineErrorKind.Invalid, $"Invalid domain name \"{newName}\"");
+            if (DomainName.Problem(newName) is { } badName) throw new EngineException(EngineErrorKind.Invalid, badName);
             if (_domains.Values.Any(o => o != d && o.Name == newName))
                 throw new EngineException(EngineErrorKind.Conflict, $"Domain with name \"{newName}\" already exists.");
             _log.Info($"Domain {d.Domid} renamed from {d.Name} to {newName}");
@@ -727,7 +727,7 @@ public sealed partial class DomainEngine : IAsyncDisposable
             return;
         }
         Directory.CreateDirectory(_paths.DumpDir);
-        var file = Path.Combine(_paths.DumpDir, d.Name);
+        var file = _paths.DumpFile(d.Name);
         try
         {
             await q.Qmp.ExecuteAsync("dump-guest-memory", new JsonObject { ["paging"] = false, ["protocol"] = "file:" + file });

@@ -46,8 +46,8 @@ public sealed class EngineHost : IAsyncDisposable
             store = XenStoreServer.Start(new XenStoreServerOptions
             {
                 SocketPath = paths.XenstoreSocket,
-                StateDirectory = XenStoreServerOptions.StateDirectoryUnder(paths.Prefix),
-                DomainSocketDirectory = XenStoreServerOptions.DomainSocketDirectoryUnder(paths.Prefix),
+                StateDirectory = paths.Layout.XenstoreStateDir,
+                DomainSocketDirectory = paths.Layout.XenstoreDomainSocketDir,
             });
             writer = new Store.XenstoreWriter(paths.XenstoreSocket);
             engine.Store = new Store.XenstoreDomainStore(writer);
