@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Xeno.Config.Host;
+using Xeno.Host;
 using Xeno.Store.Server;
 
 namespace Xeno.Daemon;

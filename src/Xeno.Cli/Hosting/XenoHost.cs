@@ -1,5 +1,5 @@
-using Xeno.Config.Host;
 using Xeno.Config.Specs;
+using Xeno.Host;
 
 namespace Xeno.Cli.Hosting;
 
@@ -35,31 +35,12 @@ public sealed class XenoHost
             {
                 var list = Path.Combine(nodeRoot, $"node{n}", "cpulist");
                 if (!File.Exists(list)) break;
-                nodes.Add(ParseKernelCpuList(File.ReadAllText(list).Trim()));
+                // A list the kernel would not write is skipped rather than guessed at.
+                if (KernelCpuList.TryParse(File.ReadAllText(list).Trim(), out var nodeCpus)) nodes.Add([.. nodeCpus]);
             }
         }
         if (nodes.Count == 0) nodes.Add(Enumerable.Range(0, cpus).ToList());
         int highest = nodes.SelectMany(n => n).DefaultIfEmpty(cpus - 1).Max();
         return new HostCpuTopology(Math.Max(cpus, highest + 1), nodes);
-    }
-
-    /// <summary>The kernel's "0-3,8-11" form.</summary>
-    internal static List<int> ParseKernelCpuList(string text)
-    {
-        var cpus = new List<int>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var dash = part.IndexOf('-');
-            if (dash < 0)
-            {
-                if (int.TryParse(part, out var one)) cpus.Add(one);
-                continue;
-            }
-            if (int.TryParse(part[..dash], out var a) && int.TryParse(part[(dash + 1)..], out var b))
-            {
-                for (int c = a; c <= b; c++) cpus.Add(c);
-            }
-        }
-        return cpus;
     }
 }

@@ -1,4 +1,4 @@
-using Xeno.Config.Host;
+using Xeno.Host;
 using Xeno.Qemu.Machine;
 
 namespace Xeno.Engine.Hosting;

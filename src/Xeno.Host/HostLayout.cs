@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Xeno.Config.Host;
+namespace Xeno.Host;
 
 /// <summary>
 /// Xeno's folders and well-known files under one prefix ("/" on a real host; a temporary folder
