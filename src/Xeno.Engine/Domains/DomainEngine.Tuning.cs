@@ -23,7 +23,7 @@ public sealed partial class DomainEngine
         {
             if (targetKb < 0 || targetKb > d.MaxMemKb)
                 throw new EngineException(EngineErrorKind.Invalid, TargetAboveMaxMessage);
-            if (d.Qemu is { } q && d.Spec.MaxMemMiB > d.Spec.MemoryMiB)
+            if (d.Qemu is { } q && d.Spec.StartsBallooned)
             {
                 try
                 {
@@ -49,7 +49,7 @@ public sealed partial class DomainEngine
         {
             if (maxKb < d.TargetKb)
                 throw new EngineException(EngineErrorKind.Invalid, MaxBelowTargetMessage);
-            long ramKb = Math.Max(d.Spec.MaxMemMiB, d.Spec.MemoryMiB) * 1024;
+            long ramKb = d.Spec.GuestRamMiB * 1024;
             if (maxKb > ramKb)
                 throw new EngineException(EngineErrorKind.Invalid,
                     $"domain \"{d.Name}\" was started with {ramKb / 1024} MiB of RAM (maxmem=); its maximum cannot go above that without a restart");

@@ -307,7 +307,7 @@ public sealed partial class DomainEngine : IAsyncDisposable
         await ReadVcpuThreadsAsync(d, instance, CancellationToken.None);
         ApplyHardAffinity(d, d.Affinity, vcpu: null);
         await SetVncPasswordAsync(d, instance);
-        if (d.Spec.MaxMemMiB > d.Spec.MemoryMiB)
+        if (d.Spec.StartsBallooned)
             await BalloonAsync(d, instance, d.TargetKb);
     }
 
