@@ -35,8 +35,6 @@ public sealed class StoreJournal : IDisposable
 
     public long JournalBytes => _journal.Length;
 
-    public long Epoch => _epoch;
-
     /// <summary>Records cut off at start-up because they were torn or damaged.</summary>
     public int DiscardedRecords { get; private set; }
 
