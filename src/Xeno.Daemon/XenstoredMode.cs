@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Xeno.Host;
 using Xeno.Store.Server;
 
 namespace Xeno.Daemon;
@@ -34,8 +35,8 @@ internal static class XenstoredMode
         prefix ??= "/";
         return new Settings(
             socket,
-            stateDir ?? XenStoreServerOptions.StateDirectoryUnder(prefix),
-            XenStoreServerOptions.DomainSocketDirectoryUnder(prefix),
+            stateDir ?? new HostLayout(prefix).XenstoreStateDir,
+            new HostLayout(prefix).XenstoreDomainSocketDir,
             sync);
     }
 

@@ -24,12 +24,6 @@ public sealed class XenStoreServerOptions
     /// </summary>
     public long MaxQueuedBytesPerClient { get; init; } = 64L * 1024 * 1024;
 
-    /// <summary>Per-domain socket path under the usual Xeno layout.</summary>
-    public static string DomainSocketDirectoryUnder(string prefix) => Path.Combine(prefix, "run", "xeno", "xenstore");
-
-    /// <summary>State directory under the usual Xeno layout.</summary>
-    public static string StateDirectoryUnder(string prefix) => Path.Combine(prefix, "var", "lib", "xeno", "xenstore");
-
     public string DomainSocketPath(uint domainId) =>
         Path.Combine(DomainSocketDirectory ?? throw new InvalidOperationException("no domain socket directory configured"), $"domain-{domainId}.sock");
 }

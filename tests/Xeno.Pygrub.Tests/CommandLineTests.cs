@@ -32,7 +32,7 @@ public class CommandLineTests
 
     [Theory]
     [MemberData(nameof(Invocations))]
-    public void Messages_and_exit_codes_match_xen(string joined)
+    public void MessagesAndExitCodesMatchXen(string joined)
     {
         // Xen's pygrub leaves empty temp files in its output directory; give it a private one.
         var dir = Tools.TempDirectory();
@@ -49,7 +49,7 @@ public class CommandLineTests
     }
 
     [Fact]
-    public void Getopt_clusters_permutes_and_takes_separate_values()
+    public void GetoptClustersPermutesAndTakesSeparateValues()
     {
         var (options, operands) = GnuGetopt.Parse(["-qn", "disk", "--entry", "2", "--output=x", "--", "-l"], "qilnh::",
             ["entry=", "output=", "output-format=", "quiet"]);
@@ -66,7 +66,7 @@ public class CommandLineTests
     [InlineData("tab\tnew\nline\rback\\slash")]
     [InlineData("ctl\u0001\u007f\u0080\u00a0\u00ad")]
     [InlineData("unicode é ü 中 \u2028 \U0001F600")]
-    public void Sxp_quoting_is_python_repr(string value)
+    public void SxpQuotingIsPythonRepr(string value)
     {
         var psi = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
         psi.ArgumentList.Add("-c");
@@ -80,7 +80,7 @@ public class CommandLineTests
     }
 
     [Fact]
-    public void Output_formats()
+    public void OutputFormats()
     {
         Assert.Equal("linux (kernel '/d/k')(ramdisk '/d/r')(args 'ro quiet')", BootOutput.Format(PygrubOutputFormat.Sxp, "/d/k", "/d/r", "ro quiet"));
         Assert.Equal("linux (kernel '/d/k')", BootOutput.Format(PygrubOutputFormat.Sxp, "/d/k", null, null));

@@ -39,7 +39,7 @@ public partial class CompatibilityTests(CorpusFixture corpus)
 
     [Theory]
     [MemberData(nameof(Matrix))]
-    public void Same_as_xen_pygrub(string name, int optionSet)
+    public void SameAsXenPygrub(string name, int optionSet)
     {
         var c = corpus.Cases[name];
         var (xen, xenFiles) = Run(Tools.RunXen, c.XenImage, OptionSets[optionSet]);
@@ -51,7 +51,7 @@ public partial class CompatibilityTests(CorpusFixture corpus)
     }
 
     [Fact]
-    public void Offset_option_picks_the_filesystem()
+    public void OffsetOptionPicksTheFilesystem()
     {
         var c = corpus.Cases["grub2-ext4-mbr"];
         string[] options = ["-q", "--offset=1048576", "--output-format=simple"];

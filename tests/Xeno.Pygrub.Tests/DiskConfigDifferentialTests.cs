@@ -19,7 +19,7 @@ public class DiskConfigDifferentialTests
     [Theory]
     [InlineData("/boot/grub/menu.lst", "legacy")]
     [InlineData("/boot/extlinux/extlinux.conf", "extlinux")]
-    public void Random_configs_on_disk_read_the_same_as_xen(string configPath, string kind)
+    public void RandomConfigsOnDiskReadTheSameAsXen(string configPath, string kind)
     {
         var dir = Tools.TempDirectory();
         try

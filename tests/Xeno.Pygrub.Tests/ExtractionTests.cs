@@ -30,7 +30,7 @@ public sealed class ExtractionTests(CorpusFixture corpus) : IDisposable
     }
 
     [Fact]
-    public void Too_large_a_kernel_is_refused_and_nothing_is_left_behind()
+    public void TooLargeAKernelIsRefusedAndNothingIsLeftBehind()
     {
         var dir = NewDirectory();
         var r = Run(1000, "-q", "--output-directory=" + dir, corpus.Cases["grub2-ext4-none"].Image);
@@ -42,7 +42,7 @@ public sealed class ExtractionTests(CorpusFixture corpus) : IDisposable
     }
 
     [Fact]
-    public void Missing_kernel_says_so_like_pygrub()
+    public void MissingKernelSaysSoLikePygrub()
     {
         var dir = NewDirectory();
         var r = Run(1 << 20, "-q", "--kernel=/boot/nope", "--output-directory=" + dir, corpus.Cases["grub2-ext4-none"].Image);
@@ -54,7 +54,7 @@ public sealed class ExtractionTests(CorpusFixture corpus) : IDisposable
     }
 
     [Fact]
-    public void Output_file_gets_the_report_and_files_are_private_to_the_owner()
+    public void OutputFileGetsTheReportAndFilesArePrivateToTheOwner()
     {
         var dir = NewDirectory();
         var output = Path.Combine(dir, "report");
@@ -73,7 +73,7 @@ public sealed class ExtractionTests(CorpusFixture corpus) : IDisposable
     }
 
     [Fact]
-    public void Simple_format_refuses_a_separator_in_args_and_cleans_up()
+    public void SimpleFormatRefusesASeparatorInArgsAndCleansUp()
     {
         var dir = NewDirectory();
         var r = Run(1 << 27, "-q", "--args=a\nb", "--output-format=simple", "--output-directory=" + dir, corpus.Cases["legacy-ext2-none"].Image);
@@ -83,7 +83,7 @@ public sealed class ExtractionTests(CorpusFixture corpus) : IDisposable
     }
 
     [Fact]
-    public void Isconfig_reads_a_host_config_file()
+    public void IsconfigReadsAHostConfigFile()
     {
         var dir = NewDirectory();
         var cfg = Path.Combine(dir, "menu.lst");
@@ -95,7 +95,7 @@ public sealed class ExtractionTests(CorpusFixture corpus) : IDisposable
     }
 
     [Fact]
-    public void Unwritable_output_file_fails_and_removes_the_extracted_files()
+    public void UnwritableOutputFileFailsAndRemovesTheExtractedFiles()
     {
         var dir = NewDirectory();
         var r = Run(1 << 27, "-q", "--output=" + Path.Combine(dir, "no", "such", "file"), "--output-directory=" + dir, corpus.Cases["legacy-ext2-none"].Image);

@@ -14,7 +14,7 @@ public class Grub2DifferentialTests
     private static readonly int Configs = Environment.GetEnvironmentVariable("XENO_LONG_FUZZ") == "1" ? 800 : 60;
 
     [Fact]
-    public void Random_grub_cfgs_read_the_same_as_xen()
+    public void RandomGrubCfgsReadTheSameAsXen()
     {
         var random = new Random(2024);
         var dir = Tools.TempDirectory();

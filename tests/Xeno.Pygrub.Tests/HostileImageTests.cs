@@ -22,7 +22,7 @@ public class HostileImageTests(CorpusFixture corpus)
     [InlineData("extlinux-fat-none", 0)]
     [InlineData("isolinux-iso-none", 0)]
     [InlineData("grub2-ext4-mbr-qcow2", 0)]
-    public void Mutated_images_give_a_choice_or_boot_exception(string name, int hotStart)
+    public void MutatedImagesGiveAChoiceOrBootException(string name, int hotStart)
     {
         var original = File.ReadAllBytes(corpus.Cases[name].Image);
         var random = new Random(name.GetHashCode(StringComparison.Ordinal) & 0xffff);
@@ -61,7 +61,7 @@ public class HostileImageTests(CorpusFixture corpus)
     }
 
     [Fact]
-    public void Truncated_images_fail_cleanly()
+    public void TruncatedImagesFailCleanly()
     {
         var original = File.ReadAllBytes(corpus.Cases["grub2-ext4-gpt"].Image);
         foreach (var length in new[] { 0, 100, 511, 512, 1024, 4096, 1 << 20, (1 << 20) + 2048, original.Length / 2 })

@@ -9,7 +9,7 @@ public class TerminalMenuTests
         [new("first", null, "/a", null, null), new("second", null, "/b", null, null)], 0, null, timeout, []);
 
     [Fact]
-    public void A_number_picks_the_entry_and_bad_input_asks_again()
+    public void ANumberPicksTheEntryAndBadInputAsksAgain()
     {
         var output = new StringWriter();
         int chosen = new TerminalMenu(new StringReader("7\n1\n"), output).Choose(Menu("-1"), 0);
@@ -19,11 +19,11 @@ public class TerminalMenuTests
     }
 
     [Fact]
-    public void Enter_or_end_of_input_boots_the_default() =>
+    public void EnterOrEndOfInputBootsTheDefault() =>
         Assert.Equal(1, new TerminalMenu(new StringReader("\n"), new StringWriter()).Choose(Menu("-1"), 1));
 
     [Fact]
-    public void Timeout_boots_the_default_without_waiting_for_real_time()
+    public void TimeoutBootsTheDefaultWithoutWaitingForRealTime()
     {
         TimeSpan asked = default;
         var menu = new TerminalMenu(new StringReader(""), new StringWriter(), limit => { asked = limit; return Task.FromResult<string?>(null); });

@@ -18,7 +18,7 @@ public class XenDivergenceTests(CorpusFixture corpus)
     }
 
     [Fact]
-    public void Grub2_saved_entry_xen_boots_entry_0_we_boot_the_saved_one()
+    public void Grub2SavedEntryXenBootsEntry0WeBootTheSavedOne()
     {
         var r = Both("grub2saved-ext4-mbr", Simple);
         Assert.Contains("WARNING:root:grub2's saved_entry/next_entry not supported", r.Xen.Stderr);
@@ -29,7 +29,7 @@ public class XenDivergenceTests(CorpusFixture corpus)
     }
 
     [Fact]
-    public void Grub2_title_path_default_xen_says_invalid_we_follow_the_path()
+    public void Grub2TitlePathDefaultXenSaysInvalidWeFollowThePath()
     {
         var r = Both("grub2title-ext4-none", Simple);
         Assert.Contains("setting default to 0", r.Xen.Stderr);
@@ -39,7 +39,7 @@ public class XenDivergenceTests(CorpusFixture corpus)
     }
 
     [Fact]
-    public void Listing_an_entry_without_initrd_xen_stops_we_list_all()
+    public void ListingAnEntryWithoutInitrdXenStopsWeListAll()
     {
         var r = Both("legacynoinitrd-ext4-none", ["-l", "-q"]);
         // Xen's pygrub crashes on the first entry's missing initrd and prints no more.
@@ -51,7 +51,7 @@ public class XenDivergenceTests(CorpusFixture corpus)
     }
 
     [Fact]
-    public void Extlinux_linux_and_initrd_keywords_xen_fails_we_boot()
+    public void ExtlinuxLinuxAndInitrdKeywordsXenFailsWeBoot()
     {
         var r = Both("extlinuxlinux-ext4-gpt", Simple);
         Assert.Equal(1, r.Xen.ExitCode);
@@ -63,7 +63,7 @@ public class XenDivergenceTests(CorpusFixture corpus)
     }
 
     [Fact]
-    public void Bls_entries_xen_fails_we_boot_the_saved_entry_with_grubenv_options()
+    public void BlsEntriesXenFailsWeBootTheSavedEntryWithGrubenvOptions()
     {
         var r = Both("bls-ext4-gpt", Simple);
         Assert.Equal(1, r.Xen.ExitCode);
@@ -74,7 +74,7 @@ public class XenDivergenceTests(CorpusFixture corpus)
     }
 
     [Fact]
-    public void Not_really_xen_prints_kernel_None_we_print_what_would_be_extracted()
+    public void NotReallyXenPrintsKernelNoneWePrintWhatWouldBeExtracted()
     {
         var r = Both("grub2-ext4-none", ["-q", "-n", "--output-format=simple"]);
         Assert.Equal("kernel None\nargs root=/dev/xvda1 ro  console=hvc0 quiet\n\n", r.Xen.StdoutText);
@@ -83,7 +83,7 @@ public class XenDivergenceTests(CorpusFixture corpus)
     }
 
     [Fact]
-    public void Without_a_terminal_xen_fails_on_its_menu_we_boot_the_default()
+    public void WithoutATerminalXenFailsOnItsMenuWeBootTheDefault()
     {
         var r = Both("grub2-ext4-none", ["--output-format=simple"]);
         Assert.Equal(1, r.Xen.ExitCode);
@@ -92,7 +92,7 @@ public class XenDivergenceTests(CorpusFixture corpus)
     }
 
     [Fact]
-    public void Grub_legacy_default_saved_xen_boots_entry_0_we_read_the_default_file()
+    public void GrubLegacyDefaultSavedXenBootsEntry0WeReadTheDefaultFile()
     {
         var r = Both("legacysaved-ext3-none", Simple);
         Assert.Contains("args root=/dev/xvda1 ro console=hvc0\n", r.Xen.StdoutText);
@@ -101,7 +101,7 @@ public class XenDivergenceTests(CorpusFixture corpus)
     }
 
     [Fact]
-    public void Grub2_next_entry_xen_ignores_it_we_boot_it_once()
+    public void Grub2NextEntryXenIgnoresItWeBootItOnce()
     {
         var r = Both("grub2next-ext4-gpt", Simple);
         Assert.Contains("WARNING:root:grub2's saved_entry/next_entry not supported", r.Xen.Stderr);
@@ -111,7 +111,7 @@ public class XenDivergenceTests(CorpusFixture corpus)
     }
 
     [Fact]
-    public void Logical_partition_xen_never_looks_we_boot_it()
+    public void LogicalPartitionXenNeverLooksWeBootIt()
     {
         var r = Both("legacy-ext4-logical", Simple);
         Assert.Equal(1, r.Xen.ExitCode);
@@ -120,7 +120,7 @@ public class XenDivergenceTests(CorpusFixture corpus)
     }
 
     [Fact]
-    public void Active_partition_xen_ignores_the_flag_we_try_it_first()
+    public void ActivePartitionXenIgnoresTheFlagWeTryItFirst()
     {
         var r = Both("twoparts-active2", Simple);
         Assert.Contains("args root=/dev/xvda1 ro console=hvc0 quiet\n", r.Xen.StdoutText);

@@ -55,7 +55,7 @@ internal static class GptReader
         uint storedCrc = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(16));
         var copy = header.AsSpan(0, (int)headerSize).ToArray();
         copy.AsSpan(16, 4).Clear();
-        if (Crc32.Compute(copy) != storedCrc)
+        if (System.IO.Hashing.Crc32.HashToUInt32(copy) != storedCrc)
         {
             throw new BootException($"{where}: header CRC32 mismatch");
         }
@@ -81,7 +81,7 @@ internal static class GptReader
             throw new BootException($"{where}: partition entries at sector {entriesLba} lie outside the disk");
         }
         var entries = StreamReads.ReadBytesAt(disk, (long)entriesLba * SectorSize, (int)(count * entrySize), $"{where}: partition entries");
-        if (Crc32.Compute(entries) != entriesCrc)
+        if (System.IO.Hashing.Crc32.HashToUInt32(entries) != entriesCrc)
         {
             throw new BootException($"{where}: partition entry array CRC32 mismatch");
         }

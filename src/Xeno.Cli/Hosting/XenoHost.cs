@@ -1,4 +1,5 @@
 using Xeno.Config.Specs;
+using Xeno.Host;
 
 namespace Xeno.Cli.Hosting;
 
@@ -10,20 +11,17 @@ public sealed class XenoHost
 {
     public XenoHost(string prefix)
     {
-        Prefix = string.IsNullOrEmpty(prefix) ? "/" : prefix;
+        Layout = new HostLayout(prefix);
     }
 
+    /// <summary>Xeno's folders under the prefix, shared with xenod.</summary>
+    public HostLayout Layout { get; }
+
     /// <summary>From `--prefix`, else $XENO_PREFIX, else "/".</summary>
-    public string Prefix { get; }
+    public string Prefix => Layout.Prefix;
 
-    public string ConfigDir => Under("etc/xeno");
-    public string XlConfPath => Path.Combine(ConfigDir, "xl.conf");
-    public string LibDir => Under("var/lib/xeno");
-    public string LogDir => Under("var/log/xeno");
-    public string RunDir => Under("run/xeno");
-    public string DaemonSocket => Path.Combine(RunDir, "xenod.sock");
-
-    private string Under(string relative) => Path.Combine(Prefix, relative);
+    public string XlConfPath => Layout.XlConf;
+    public string DaemonSocket => Layout.DaemonSocket;
 
     /// <summary>Online CPUs and NUMA nodes, for cpus= and node: in CPU lists.</summary>
     public static HostCpuTopology ReadCpuTopology()
@@ -37,31 +35,12 @@ public sealed class XenoHost
             {
                 var list = Path.Combine(nodeRoot, $"node{n}", "cpulist");
                 if (!File.Exists(list)) break;
-                nodes.Add(ParseKernelCpuList(File.ReadAllText(list).Trim()));
+                // A list the kernel would not write is skipped rather than guessed at.
+                if (KernelCpuList.TryParse(File.ReadAllText(list).Trim(), out var nodeCpus)) nodes.Add([.. nodeCpus]);
             }
         }
         if (nodes.Count == 0) nodes.Add(Enumerable.Range(0, cpus).ToList());
         int highest = nodes.SelectMany(n => n).DefaultIfEmpty(cpus - 1).Max();
         return new HostCpuTopology(Math.Max(cpus, highest + 1), nodes);
-    }
-
-    /// <summary>The kernel's "0-3,8-11" form.</summary>
-    internal static List<int> ParseKernelCpuList(string text)
-    {
-        var cpus = new List<int>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var dash = part.IndexOf('-');
-            if (dash < 0)
-            {
-                if (int.TryParse(part, out var one)) cpus.Add(one);
-                continue;
-            }
-            if (int.TryParse(part[..dash], out var a) && int.TryParse(part[(dash + 1)..], out var b))
-            {
-                for (int c = a; c <= b; c++) cpus.Add(c);
-            }
-        }
-        return cpus;
     }
 }

@@ -49,6 +49,17 @@ public sealed record DomainSpec
 
     public IReadOnlyList<DomainDisk> Disks { get; init; } = [];
     public IReadOnlyList<DomainVif> Vifs { get; init; } = [];
+
+    /// <summary>The RAM the guest machine gets: maxmem, or memory when that is larger (the
+    /// builder refuses it, but a spec can come from JSON).</summary>
+    public long GuestRamMiB => Math.Max(MaxMemMiB, MemoryMiB);
+
+    /// <summary>Starts ballooned down: maxmem above memory, so a balloon driver holds the rest.</summary>
+    public bool StartsBallooned => MaxMemMiB > MemoryMiB;
+
+    /// <summary>The domain boots through its bootloader: libxl runs bootloader= for pv and pvh
+    /// only (an hvm guest boots its firmware); kernel and ramdisk are then paths inside the guest.</summary>
+    public bool BootloaderRuns => Bootloader is not null && Kind != DomainKind.Hvm;
 }
 
 /// <summary>Options only an HVM guest has.</summary>

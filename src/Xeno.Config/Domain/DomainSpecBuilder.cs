@@ -74,6 +74,11 @@ public sealed class DomainSpecBuilder
         {
             throw Fail("Domain name must be specified.");
         }
+        // Refused here so xl create stops before contacting xenod (xenod checks again for API clients).
+        if (DomainName.Problem(name) is { } badName)
+        {
+            throw Fail(badName);
+        }
 
         Guid uuid;
         if (_r.TryGetString("uuid", out var uuidText))

@@ -141,7 +141,12 @@ public static class VifSpecParser
             else if (Option(token, "ip", out v)) _spec = _spec with { Ip = v };
             else if (Option(token, "script", out v)) _spec = _spec with { Script = v };
             else if (Option(token, "backend", out v)) _spec = _spec with { Backend = v };
-            else if (Option(token, "vifname", out v)) _spec = _spec with { VifName = v };
+            else if (Option(token, "vifname", out v))
+            {
+                // Xeno's check (xl takes any name; the hotplug script fails on a bad one later).
+                if (InterfaceName.Problem(v) is { } bad) { _errors.Add(bad); return false; }
+                _spec = _spec with { VifName = v };
+            }
             else if (Option(token, "model", out v)) _spec = _spec with { Model = v };
             else if (Option(token, "rate", out v))
             {

@@ -18,7 +18,7 @@ internal sealed class Domain
         Files = files;
         StartTime = startTime;
         TargetKb = spec.MemoryMiB * 1024;
-        MaxMemKb = Math.Max(spec.MaxMemMiB, spec.MemoryMiB) * 1024;
+        MaxMemKb = spec.GuestRamMiB * 1024;
     }
 
     public int Domid { get; }
@@ -84,7 +84,7 @@ public sealed record DomainSnapshot(
 {
     /// <summary>The balloon target in KiB (xl list's Mem column is this / 1024).</summary>
     public long TargetKb { get; init; } = Spec.MemoryMiB * 1024;
-    public long MaxMemKb { get; init; } = Math.Max(Spec.MaxMemMiB, Spec.MemoryMiB) * 1024;
+    public long MaxMemKb { get; init; } = Spec.GuestRamMiB * 1024;
     /// <summary>False when its QEMU missed a QMP deadline (stopped or hung); xl destroy still works.</summary>
     public bool Responding { get; init; } = true;
 

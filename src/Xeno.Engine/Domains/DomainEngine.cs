@@ -47,13 +47,10 @@ public sealed class DomainEngine : IAsyncDisposable
             Paths = paths, Log = log, Time = time, Options = options, Proc = proc ?? ProcFs.Host,
             Records = new RuntimeRecordStore(paths.RecordDir), Consoles = Consoles, Accelerator = accelerator,
         };
-        _registry = new DomainRegistry(new DomidCounter(NextDomidFile(paths)));
+        _registry = new DomainRegistry(new DomidCounter(paths.NextDomidFile));
         _lifecycle = new DomainLifecycle(_context, _registry);
         _requests = new DomainRequests(_context, _registry);
     }
-
-    /// <summary>Where the next domid is kept, so domids keep increasing across xenod restarts.</summary>
-    public static string NextDomidFile(EnginePaths paths) => Path.Combine(paths.RunDir, "next-domid");
 
     /// <summary>The console hubs of running domains (xl console's socket, recent output).</summary>
     public ConsoleHubs Consoles { get; }

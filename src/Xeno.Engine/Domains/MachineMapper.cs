@@ -41,8 +41,8 @@ internal static class MachineMapper
             Kind = kind,
             // maxmem > memory: QEMU gets maxmem of RAM and a balloon that xenod sets to memory
             // right after start (Xen's pre-ballooned guest); xl mem-set moves it later.
-            MemoryMiB = checked((int)Math.Max(spec.MemoryMiB, spec.MaxMemMiB)),
-            Balloon = spec.MaxMemMiB > spec.MemoryMiB,
+            MemoryMiB = checked((int)spec.GuestRamMiB),
+            Balloon = spec.StartsBallooned,
             Vcpus = spec.Vcpus,
             MaxVcpus = spec.MaxVcpus,
             DirectBoot = boot,

@@ -66,7 +66,7 @@ internal sealed record RuntimeRecord(
     {
         if (node is null)
             return null;
-        return Xeno.Qemu.Processes.CpuListText.TryParse((string)node!, out var cpus)
+        return Xeno.Host.KernelCpuList.TryParse((string)node!, out var cpus)
             ? cpus
             : throw new FormatException($"soft_affinity entry \"{(string)node!}\" is not a CPU list");
     }

@@ -54,8 +54,6 @@ public sealed class EngineHost : IAsyncDisposable
         }
     }
 
-    /// <summary>The lock file under &lt;prefix&gt;/run/xeno, held (flock, exclusive) for the daemon's life.</summary>
-    public static string LockFile(EnginePaths paths) => Path.Combine(paths.RunDir, "xenod.lock");
 
     private static FileStream LockPrefix(EnginePaths paths)
     {
@@ -63,7 +61,7 @@ public sealed class EngineHost : IAsyncDisposable
         try
         {
             // FileShare.None is an exclusive flock on Linux: a second xenod (in any process) fails here.
-            held = new FileStream(LockFile(paths), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            held = new FileStream(paths.LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
         catch (IOException)
         {
@@ -99,8 +97,8 @@ public sealed class EngineHost : IAsyncDisposable
             store = XenStoreServer.Start(new XenStoreServerOptions
             {
                 SocketPath = paths.XenstoreSocket,
-                StateDirectory = XenStoreServerOptions.StateDirectoryUnder(paths.Prefix),
-                DomainSocketDirectory = XenStoreServerOptions.DomainSocketDirectoryUnder(paths.Prefix),
+                StateDirectory = paths.Layout.XenstoreStateDir,
+                DomainSocketDirectory = paths.Layout.XenstoreDomainSocketDir,
             });
             writer = new Store.XenstoreWriter(paths.XenstoreSocket);
             engine.Store = new Store.XenstoreDomainStore(writer);

@@ -1,37 +1,43 @@
-using System.Globalization;
+using Xeno.Host;
 using Xeno.Qemu.Machine;
 
 namespace Xeno.Engine.Hosting;
 
-/// <summary>Xen's host layout under one prefix (so isolated xenods run side by side in tests).</summary>
+/// <summary>
+/// xenod's paths: the host layout (<see cref="HostLayout"/>) under an absolute prefix, and the
+/// files named after domains, which are built with <see cref="FileInside"/> so no name can leave
+/// its folder.
+/// </summary>
 public sealed class EnginePaths
 {
     public EnginePaths(string prefix)
     {
-        Prefix = string.IsNullOrEmpty(prefix) ? "/" : Path.GetFullPath(prefix);
+        Layout = new HostLayout(string.IsNullOrEmpty(prefix) ? "/" : Path.GetFullPath(prefix));
     }
 
-    public string Prefix { get; }
-    public string RunDir => Path.Combine(Prefix, "run/xeno");
-    public string Socket => Path.Combine(RunDir, "xenod.sock");
-    public string PidFile => Path.Combine(RunDir, "xenod.pid");
-    /// <summary>One JSON runtime record per domain: what a restarted xenod re-adopts.</summary>
-    public string RecordDir => Path.Combine(RunDir, "domains");
-    public string LogDir => Path.Combine(Prefix, "var/log/xeno");
-    public string DaemonLog => Path.Combine(LogDir, "xenod.log");
-    public string ConsoleLogDir => Path.Combine(LogDir, "console");
-    public string DumpDir => Path.Combine(Prefix, "var/lib/xeno/dump");
-    /// <summary>The event log's journal (GET /v1/events history that outlives a xenod restart).</summary>
-    public string EventJournal => Path.Combine(Prefix, "var/lib/xeno/events.jsonl");
-    /// <summary>ELF kernels unpacked from bzImages for pvh, by content hash.</summary>
-    public string KernelCacheDir => Path.Combine(Prefix, "var/lib/xeno/kernels");
-    /// <summary>Xen's xenstored socket path under the prefix (Xen's tools default to /run/xenstored/socket).</summary>
-    public string XenstoreSocket => Path.Combine(Prefix, "run/xenstored/socket");
+    public HostLayout Layout { get; }
+    public string Prefix => Layout.Prefix;
+    public string RunDir => Layout.RunDir;
+    public string Socket => Layout.DaemonSocket;
+    public string PidFile => Layout.DaemonPidFile;
+    public string RecordDir => Layout.DomainRecordDir;
+    public string LogDir => Layout.LogDir;
+    public string DaemonLog => Layout.DaemonLog;
+    public string ConsoleLogDir => Layout.ConsoleLogDir;
+    public string DumpDir => Layout.DumpDir;
+    public string EventJournal => Layout.EventJournal;
+    public string LockFile => Layout.DaemonLockFile;
+    public string NextDomidFile => Layout.NextDomidFile;
+    public string KernelCacheDir => Layout.KernelCacheDir;
+    public string XenstoreSocket => Layout.XenstoreSocket;
 
-    /// <summary>Per-domain QEMU files. Short names: unix socket paths are limited to 107 bytes.</summary>
-    public string DomainRunDir(int domid) => Path.Combine(RunDir, "d" + domid.ToString(CultureInfo.InvariantCulture));
+    public string DomainRunDir(int domid) => Layout.DomainRunDir(domid);
 
-    public string ConsoleLog(string name) => Path.Combine(ConsoleLogDir, name + ".log");
+    /// <summary>The console log of domain <paramref name="name"/>.</summary>
+    public string ConsoleLog(string name) => FileInside(ConsoleLogDir, name + ".log");
+
+    /// <summary>Where an on_crash=coredump-* action dumps domain <paramref name="name"/>.</summary>
+    public string DumpFile(string name) => FileInside(DumpDir, name);
 
     public RuntimeFiles FilesFor(int domid, string name)
     {
@@ -42,5 +48,24 @@ public sealed class EnginePaths
             ConsoleLog: ConsoleLog(name),
             AgentSocket: Path.Combine(dir, "qga"),
             PidFile: Path.Combine(dir, "qemu.pid"));
+    }
+
+    /// <summary>
+    /// <paramref name="folder"/>/<paramref name="fileName"/>, where the file name comes from
+    /// something a user chose (a domain name; vifnames and save files to come). Names are
+    /// validated before they get here; this is the last line: anything that is not exactly one
+    /// entry directly inside the folder throws instead of becoming a path elsewhere.
+    /// </summary>
+    public static string FileInside(string folder, string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(fileName);
+        if (fileName.Length == 0 || fileName is "." or ".." || fileName.Contains('/') || fileName.Contains('\0'))
+            throw new ArgumentException($"\"{fileName}\" is not a file name inside {folder}", nameof(fileName));
+        var full = Path.GetFullPath(Path.Combine(folder, fileName));
+        var parent = Path.GetFullPath(folder).TrimEnd('/');
+        if (Path.GetDirectoryName(full) != (parent.Length == 0 ? "/" : parent))
+            throw new ArgumentException($"\"{fileName}\" would leave {folder}", nameof(fileName));
+        return full;
     }
 }

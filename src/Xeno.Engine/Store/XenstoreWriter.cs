@@ -1,17 +1,17 @@
-using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Text;
+using Xeno.Store.Wire;
 
 namespace Xeno.Engine.Store;
 
 /// <summary>
 /// A minimal xenstore client for xenod's own writes (XS_WRITE, XS_RM over the xs_wire protocol
 /// on the dom0 socket), so every change goes through xenstored's journal like any other client's.
-/// One request at a time; errors come back as <see cref="IOException"/> with xenstored's errno name.
+/// Messages are Xeno.Store's wire types, the server's own. One request at a time; errors come back
+/// as <see cref="IOException"/> with xenstored's errno name.
 /// </summary>
 internal sealed class XenstoreWriter : IDisposable
 {
-    private const uint Write = 11, Rm = 13, Error = 16;
     private readonly Socket _socket;
     private readonly NetworkStream _stream;
     private readonly Lock _gate = new();
@@ -24,41 +24,36 @@ internal sealed class XenstoreWriter : IDisposable
         _stream = new NetworkStream(_socket, ownsSocket: true);
     }
 
+    /// <summary>XS_WRITE's payload is the NUL-terminated path, then the value without a NUL.</summary>
     public void WriteValue(string path, string value) =>
-        Request(Write, [.. Encoding.UTF8.GetBytes(path), 0, .. Encoding.UTF8.GetBytes(value)]);
+        Request(XsMessageType.Write, [.. Encoding.UTF8.GetBytes(path), 0, .. Encoding.UTF8.GetBytes(value)]);
 
     /// <summary>Removes a subtree; a missing node is not an error.</summary>
     public void Remove(string path)
     {
         try
         {
-            Request(Rm, [.. Encoding.UTF8.GetBytes(path), 0]);
+            Request(XsMessageType.Rm, [.. Encoding.UTF8.GetBytes(path), 0]);
         }
-        catch (IOException e) when (e.Message.Contains("ENOENT", StringComparison.Ordinal))
+        catch (IOException e) when (e.Message.Contains(nameof(XsErrno.ENOENT), StringComparison.Ordinal))
         {
         }
     }
 
-    private void Request(uint type, byte[] payload)
+    private void Request(XsMessageType type, byte[] payload)
     {
         lock (_gate)
         {
-            var header = new byte[16];
-            BinaryPrimitives.WriteUInt32LittleEndian(header, type);
-            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(4), ++_requestId);
-            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(8), 0);
-            BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(12), (uint)payload.Length);
-            _stream.Write(header);
-            _stream.Write(payload);
+            _stream.Write(new XsMessage(type, ++_requestId, 0, payload).ToBytes());
             // Watch events could interleave; xenod sets no watches on this connection.
-            _stream.ReadExactly(header);
-            uint replyType = BinaryPrimitives.ReadUInt32LittleEndian(header);
-            int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(12));
-            if (length > 4096)
-                throw new IOException($"xenstored answered {length} bytes to a write");
-            var body = new byte[length];
+            Span<byte> head = stackalloc byte[XsHeader.Size];
+            _stream.ReadExactly(head);
+            var reply = XsHeader.Read(head);
+            if (reply.Length > XsHeader.PayloadMax)
+                throw new IOException($"xenstored answered {reply.Length} bytes to a write");
+            var body = new byte[reply.Length];
             _stream.ReadExactly(body);
-            if (replyType == Error)
+            if (reply.Type == (uint)XsMessageType.Error)
                 throw new IOException($"xenstored: {Encoding.UTF8.GetString(body).TrimEnd('\0')}");
         }
     }

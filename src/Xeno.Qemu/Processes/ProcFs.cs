@@ -19,7 +19,7 @@ public sealed class ProcFs(string root = "/proc")
             foreach (var line in File.ReadLines(Path.Combine(Root, Num(pid), "task", Num(tid), "status")))
             {
                 if (line.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal))
-                    return CpuListText.TryParse(line["Cpus_allowed_list:".Length..].Trim(), out var cpus) ? cpus : null;
+                    return Xeno.Host.KernelCpuList.TryParse(line["Cpus_allowed_list:".Length..].Trim(), out var cpus) ? cpus : null;
             }
             return null;
         }

@@ -35,8 +35,6 @@ public sealed class StoreJournal : IDisposable
 
     public long JournalBytes => _journal.Length;
 
-    public long Epoch => _epoch;
-
     /// <summary>Records cut off at start-up because they were torn or damaged.</summary>
     public int DiscardedRecords { get; private set; }
 
@@ -74,7 +72,7 @@ public sealed class StoreJournal : IDisposable
         var payload = body.GetBuffer().AsSpan(0, (int)body.Length);
         var record = new byte[8 + payload.Length];
         BinaryPrimitives.WriteInt32LittleEndian(record, payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), Crc32.Compute(payload));
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), System.IO.Hashing.Crc32.HashToUInt32(payload));
         payload.CopyTo(record.AsSpan(8));
         _journal.Write(record);
         _journal.Flush(_syncToDisk);
@@ -111,7 +109,7 @@ public sealed class StoreJournal : IDisposable
             Magic.CopyTo(head);
             BinaryPrimitives.WriteInt64LittleEndian(head[Magic.Length..], next);
             BinaryPrimitives.WriteInt32LittleEndian(head[(Magic.Length + 8)..], payload.Length);
-            BinaryPrimitives.WriteUInt32LittleEndian(head[(Magic.Length + 12)..], Crc32.Compute(payload));
+            BinaryPrimitives.WriteUInt32LittleEndian(head[(Magic.Length + 12)..], System.IO.Hashing.Crc32.HashToUInt32(payload));
             file.Write(head);
             file.Write(payload);
             file.Flush(true);
@@ -134,7 +132,7 @@ public sealed class StoreJournal : IDisposable
         _epoch = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(Magic.Length));
         var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(Magic.Length + 8));
         var crc = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(Magic.Length + 12));
-        if (length < 0 || headSize + length != bytes.Length || Crc32.Compute(bytes.AsSpan(headSize)) != crc)
+        if (length < 0 || headSize + length != bytes.Length || System.IO.Hashing.Crc32.HashToUInt32(bytes.AsSpan(headSize)) != crc)
             throw new InvalidDataException($"{path}: snapshot is damaged (length or checksum mismatch)");
         _snapshotBytes = bytes.Length;
         foreach (var m in MutationCodec.ReadAll(bytes.AsSpan(headSize))) engine.Apply(m);
@@ -151,7 +149,7 @@ public sealed class StoreJournal : IDisposable
             var crc = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(offset + 4));
             if (length < 0 || offset + 8 + length > bytes.Length) break;
             var payload = bytes.AsSpan(offset + 8, length);
-            if (Crc32.Compute(payload) != crc) break;
+            if (System.IO.Hashing.Crc32.HashToUInt32(payload) != crc) break;
             foreach (var m in MutationCodec.ReadAll(payload)) engine.Apply(m);
             offset += 8 + length;
         }

@@ -25,8 +25,6 @@ public sealed class NodeTree : INodeAccess
 
     public int Count => _nodes.Count;
 
-    public long CurrentGeneration => _generation;
-
     public long NextGeneration() => ++_generation;
 
     public StoreNode? Get(string path) => _nodes.GetValueOrDefault(path);

@@ -32,7 +32,7 @@ public sealed class DiskFuzzTests
 
     [Theory]
     [MemberData(nameof(Seeds))]
-    public void Mutated_images_yield_values_or_boot_exceptions(string name, int iterations, int hotWindow)
+    public void MutatedImagesYieldValuesOrBootExceptions(string name, int iterations, int hotWindow)
     {
         string path = name switch
         {
@@ -89,7 +89,7 @@ public sealed class DiskFuzzTests
     }
 
     [Fact]
-    public void Random_bytes_behind_every_known_magic_yield_values_or_boot_exceptions()
+    public void RandomBytesBehindEveryKnownMagicYieldValuesOrBootExceptions()
     {
         var random = new Random(1234);
         for (int i = 0; i < 3000 * Scale; i++)

@@ -19,7 +19,7 @@ public sealed class DiskImageTests
 
     [Theory]
     [MemberData(nameof(Variants))]
-    public void Qcow2_virtual_disk_equals_the_raw_disk(string options, bool compressed, int version)
+    public void Qcow2VirtualDiskEqualsTheRawDisk(string options, bool compressed, int version)
     {
         string raw = DiskCorpus.GptDisk;
         string qcow = DiskCorpus.Qcow2(raw, options, compressed);
@@ -33,7 +33,7 @@ public sealed class DiskImageTests
     [Theory]
     [InlineData("compat=0.10", false)]
     [InlineData("compat=1.1", true)]
-    public void Filesystems_inside_qcow2_read_like_their_source(string options, bool compressed)
+    public void FilesystemsInsideQcow2ReadLikeTheirSource(string options, bool compressed)
     {
         using var file = File.OpenRead(DiskCorpus.Qcow2(DiskCorpus.GptDisk, options, compressed));
         using var disk = GuestDisk.Open(file);
@@ -42,7 +42,7 @@ public sealed class DiskImageTests
     }
 
     [Fact]
-    public void Backing_chain_reads_each_cluster_from_the_newest_image_that_has_it()
+    public void BackingChainReadsEachClusterFromTheNewestImageThatHasIt()
     {
         string dir = Path.Combine(DiskCorpus.Root, $"chain-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
@@ -81,7 +81,7 @@ public sealed class DiskImageTests
     }
 
     [Fact]
-    public void Backing_file_without_a_resolver_is_refused_by_name()
+    public void BackingFileWithoutAResolverIsRefusedByName()
     {
         string dir = Path.Combine(DiskCorpus.Root, $"nores-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
@@ -95,7 +95,7 @@ public sealed class DiskImageTests
     }
 
     [Fact]
-    public void Backing_loop_ends_in_a_clear_error()
+    public void BackingLoopEndsInAClearError()
     {
         string dir = Path.Combine(DiskCorpus.Root, $"loop-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
@@ -117,7 +117,7 @@ public sealed class DiskImageTests
     }
 
     [Fact]
-    public void Zstd_compressed_qcow2_is_refused_with_a_clear_message()
+    public void ZstdCompressedQcow2IsRefusedWithAClearMessage()
     {
         string path = Path.Combine(DiskCorpus.Root, $"zstd-{Guid.NewGuid():N}.qcow2");
         HostTool.Run("qemu-img", "convert", "-f", "raw", "-O", "qcow2", "-c", "-o", "compression_type=zstd", DiskCorpus.Image("ext2"), path);
@@ -127,7 +127,7 @@ public sealed class DiskImageTests
     }
 
     [Fact]
-    public void Encrypted_qcow2_is_refused()
+    public void EncryptedQcow2IsRefused()
     {
         string path = Path.Combine(DiskCorpus.Root, $"luks-{Guid.NewGuid():N}.qcow2");
         HostTool.Run("qemu-img", "create", "-q", "-f", "qcow2", "-o", "encrypt.format=luks,encrypt.key-secret=sec0",
@@ -139,7 +139,7 @@ public sealed class DiskImageTests
     [Theory]
     [InlineData("vmdk")]
     [InlineData("vhdx")]
-    public void Other_container_formats_are_named(string format)
+    public void OtherContainerFormatsAreNamed(string format)
     {
         string path = Path.Combine(DiskCorpus.Root, $"other-{Guid.NewGuid():N}.{format}");
         HostTool.Run("qemu-img", "convert", "-f", "raw", "-O", format, DiskCorpus.Image("ext2"), path);
@@ -148,7 +148,7 @@ public sealed class DiskImageTests
     }
 
     [Fact]
-    public void Raw_image_is_its_own_virtual_disk()
+    public void RawImageIsItsOwnVirtualDisk()
     {
         string raw = DiskCorpus.Image("fat12");
         using var file = File.OpenRead(raw);

@@ -24,7 +24,7 @@ public sealed class FileCopyFuzzTests
 
     [Theory]
     [MemberData(nameof(Seeds))]
-    public void Kernel_and_buffered_copies_agree_on_mutated_images(string name, int iterations, int hotWindow)
+    public void KernelAndBufferedCopiesAgreeOnMutatedImages(string name, int iterations, int hotWindow)
     {
         string seedPath = name == "qcow2"
             ? DiskCorpus.Qcow2(DiskCorpus.Image("small-ext4"), "compat=1.1,cluster_size=4096")

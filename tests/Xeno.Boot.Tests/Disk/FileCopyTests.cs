@@ -16,7 +16,7 @@ public sealed class FileCopyTests
 
     [Theory]
     [MemberData(nameof(RawImages))]
-    public void Files_copied_out_of_a_raw_image_equal_their_source(string name)
+    public void FilesCopiedOutOfARawImageEqualTheirSource(string name)
     {
         int files = CopyEveryFile(DiskCorpus.Image(name), 0, DiskCorpus.SourceOf(name), OutputFolder());
         Assert.True(files > 5, $"only {files} files compared");
@@ -33,7 +33,7 @@ public sealed class FileCopyTests
 
     [Theory]
     [MemberData(nameof(Qcow2Variants))]
-    public void Files_copied_out_of_a_qcow2_image_equal_their_source(string options, bool compressed)
+    public void FilesCopiedOutOfAQcow2ImageEqualTheirSource(string options, bool compressed)
     {
         string qcow = DiskCorpus.Qcow2(DiskCorpus.Image("ext4-frag"), options, compressed);
         int files = CopyEveryFile(qcow, 0, DiskCorpus.SourceOf("ext4-frag"), OutputFolder());
@@ -41,7 +41,7 @@ public sealed class FileCopyTests
     }
 
     [Fact]
-    public void Files_copied_out_of_a_partition_behind_a_backing_chain_equal_their_source()
+    public void FilesCopiedOutOfAPartitionBehindABackingChainEqualTheirSource()
     {
         string dir = Path.Combine(DiskCorpus.Root, $"copy-chain-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
@@ -55,7 +55,7 @@ public sealed class FileCopyTests
     }
 
     [Fact]
-    public void A_raw_image_maps_a_file_to_its_bytes_in_the_image()
+    public void ARawImageMapsAFileToItsBytesInTheImage()
     {
         string image = DiskCorpus.Image("ext4-4k");
         using var file = new FileStream(image, FileMode.Open, FileAccess.Read);
@@ -73,7 +73,7 @@ public sealed class FileCopyTests
     }
 
     [Fact]
-    public void Compressed_clusters_and_memory_streams_are_not_mapped()
+    public void CompressedClustersAndMemoryStreamsAreNotMapped()
     {
         using var file = File.OpenRead(DiskCorpus.Qcow2(DiskCorpus.Image("ext4-4k"), "compat=1.1,cluster_size=4096", compressed: true));
         using var disk = DiskImage.Open(file);
@@ -90,7 +90,7 @@ public sealed class FileCopyTests
     }
 
     [Fact]
-    public void A_hole_is_unmapped_and_copies_as_zeros()
+    public void AHoleIsUnmappedAndCopiesAsZeros()
     {
         using var file = File.OpenRead(DiskCorpus.Image("ext4-4k"));
         using var disk = DiskImage.Open(file);
@@ -103,7 +103,7 @@ public sealed class FileCopyTests
     }
 
     [Fact]
-    public void A_copy_into_another_filesystem_equals_the_source()
+    public void ACopyIntoAnotherFilesystemEqualsTheSource()
     {
         // /dev/shm is a tmpfs: copy_file_range refuses to cross filesystems (EXDEV) and sendfile does the work.
         const string Shm = "/dev/shm";
@@ -125,7 +125,7 @@ public sealed class FileCopyTests
     }
 
     [Fact]
-    public void Copies_start_at_the_destination_position_and_leave_it_after_the_bytes()
+    public void CopiesStartAtTheDestinationPositionAndLeaveItAfterTheBytes()
     {
         using var file = File.OpenRead(DiskCorpus.Image("ext4-4k"));
         using var disk = DiskImage.Open(file);
@@ -147,7 +147,7 @@ public sealed class FileCopyTests
     }
 
     [Fact]
-    public void An_append_only_destination_falls_back_to_buffered_writes()
+    public void AnAppendOnlyDestinationFallsBackToBufferedWrites()
     {
         // copy_file_range (EBADF) and sendfile (EINVAL) both refuse O_APPEND targets.
         using var file = File.OpenRead(DiskCorpus.Image("ext4-4k"));
@@ -164,7 +164,7 @@ public sealed class FileCopyTests
     }
 
     [Fact]
-    public void The_image_stream_still_reads_correctly_after_kernel_copies()
+    public void TheImageStreamStillReadsCorrectlyAfterKernelCopies()
     {
         using var file = new FileStream(DiskCorpus.Image("ext4"), FileMode.Open, FileAccess.Read);
         using var disk = DiskImage.Open(file);

@@ -32,7 +32,7 @@ public sealed class FileSystemContentTests
 
     [Theory]
     [MemberData(nameof(Images))]
-    public void Whole_disk_filesystem_reads_back_like_its_source(string image, string kind)
+    public void WholeDiskFilesystemReadsBackLikeItsSource(string image, string kind)
     {
         using var file = File.OpenRead(DiskCorpus.Image(image));
         using var disk = GuestDisk.Open(file);
@@ -53,7 +53,7 @@ public sealed class FileSystemContentTests
     [InlineData("fat12")]
     [InlineData("fat32")]
     [InlineData("iso-rr")]
-    public void Kind_is_the_type_blkid_reports(string image)
+    public void KindIsTheTypeBlkidReports(string image)
     {
         string path = DiskCorpus.Image(image);
         string blkid = HostTool.Run("blkid", "-p", "-o", "value", "-s", "TYPE", path).Trim();
@@ -66,7 +66,7 @@ public sealed class FileSystemContentTests
     [InlineData("ext4-64bit", typeof(ExtFileSystem))]
     [InlineData("fat32", typeof(FatFileSystem))]
     [InlineData("iso-rr", typeof(IsoFileSystem))]
-    public void Probe_names_the_filesystem(string image, Type expected)
+    public void ProbeNamesTheFilesystem(string image, Type expected)
     {
         using var file = File.OpenRead(DiskCorpus.Image(image));
         Assert.IsType(expected, FileSystemProbe.Open(file));
@@ -76,7 +76,7 @@ public sealed class FileSystemContentTests
     [InlineData("fat12", 12)]
     [InlineData("fat16", 16)]
     [InlineData("fat32", 32)]
-    public void Fat_width_follows_the_cluster_count(string image, int bits)
+    public void FatWidthFollowsTheClusterCount(string image, int bits)
     {
         using var file = File.OpenRead(DiskCorpus.Image(image));
         Assert.Equal(bits, new FatFileSystem(file).BootSector.FatBits);
@@ -86,7 +86,7 @@ public sealed class FileSystemContentTests
     [InlineData("iso-rr", IsoNames.RockRidge)]
     [InlineData("iso-joliet", IsoNames.Joliet)]
     [InlineData("iso-plain", IsoNames.Plain)]
-    public void Iso_naming_prefers_rock_ridge_then_joliet(string image, IsoNames names)
+    public void IsoNamingPrefersRockRidgeThenJoliet(string image, IsoNames names)
     {
         using var file = File.OpenRead(DiskCorpus.Image(image));
         Assert.Equal(names, new IsoFileSystem(file).Names);
@@ -99,7 +99,7 @@ public sealed class FileSystemContentTests
     [InlineData("ext4-64bit")]
     [InlineData("ext4-inline")]
     [InlineData("iso-rr")]
-    public void Symbolic_links_resolve_relative_absolute_long_and_to_directories(string image)
+    public void SymbolicLinksResolveRelativeAbsoluteLongAndToDirectories(string image)
     {
         using var file = File.OpenRead(DiskCorpus.Image(image));
         var fs = FileSystemProbe.Open(file);
@@ -116,7 +116,7 @@ public sealed class FileSystemContentTests
     }
 
     [Fact]
-    public void Ext4_with_a_fragmented_file_uses_an_extent_tree_and_reads_it()
+    public void Ext4WithAFragmentedFileUsesAnExtentTreeAndReadsIt()
     {
         string image = DiskCorpus.Image("ext4-frag");
         string stat = HostTool.Run("debugfs", "-R", "stat /big.bin", image);
@@ -129,7 +129,7 @@ public sealed class FileSystemContentTests
     [Theory]
     [InlineData("ext2")]
     [InlineData("ext4")]
-    public void Large_directories_are_htree_indexed_and_fully_listed(string image)
+    public void LargeDirectoriesAreHtreeIndexedAndFullyListed(string image)
     {
         string path = DiskCorpus.Image(image);
         Assert.Contains("Root node dump", HostTool.Run("debugfs", "-R", "htree /boot/many", path)); // the directory is hash-indexed
@@ -140,7 +140,7 @@ public sealed class FileSystemContentTests
     }
 
     [Fact]
-    public void Iso_deep_directories_relocated_by_rock_ridge_are_found_where_they_belong()
+    public void IsoDeepDirectoriesRelocatedByRockRidgeAreFoundWhereTheyBelong()
     {
         string path = DiskCorpus.Image("iso-rr-relocated");
         // Relocation really happened: the image has Rock Ridge child-link (CL) and relocated (RE) entries.
@@ -155,7 +155,7 @@ public sealed class FileSystemContentTests
     }
 
     [Fact]
-    public void Ext4_meta_bg_descriptors_are_found_in_their_meta_groups()
+    public void Ext4MetaBgDescriptorsAreFoundInTheirMetaGroups()
     {
         string path = DiskCorpus.Image("ext4-metabg");
         Assert.Contains("meta_bg", HostTool.Run("debugfs", "-R", "features", path));
@@ -167,7 +167,7 @@ public sealed class FileSystemContentTests
     }
 
     [Fact]
-    public void Ext2_reads_files_through_double_indirect_blocks()
+    public void Ext2ReadsFilesThroughDoubleIndirectBlocks()
     {
         using var file = File.OpenRead(DiskCorpus.Image("ext2"));
         var fs = new ExtFileSystem(file);
@@ -178,7 +178,7 @@ public sealed class FileSystemContentTests
     }
 
     [Fact]
-    public void Ext4_sparse_file_reads_its_hole_as_zeros()
+    public void Ext4SparseFileReadsItsHoleAsZeros()
     {
         using var file = File.OpenRead(DiskCorpus.Image("ext4-4k"));
         var fs = FileSystemProbe.Open(file);
@@ -188,7 +188,7 @@ public sealed class FileSystemContentTests
     }
 
     [Fact]
-    public void Fat_lookup_ignores_case_and_keeps_long_names()
+    public void FatLookupIgnoresCaseAndKeepsLongNames()
     {
         using var file = File.OpenRead(DiskCorpus.Image("fat16"));
         var fs = FileSystemProbe.Open(file);
@@ -199,7 +199,7 @@ public sealed class FileSystemContentTests
     }
 
     [Fact]
-    public void Fat32_with_mirroring_off_reads_the_active_table()
+    public void Fat32WithMirroringOffReadsTheActiveTable()
     {
         var bytes = File.ReadAllBytes(DiskCorpus.Image("fat32"));
         var bpb = new FatFileSystem(new MemoryStream(bytes)).BootSector;
@@ -214,7 +214,7 @@ public sealed class FileSystemContentTests
     [InlineData("ext4")]
     [InlineData("fat16")]
     [InlineData("iso-rr")]
-    public void Missing_paths_and_wrong_types_give_clear_answers(string image)
+    public void MissingPathsAndWrongTypesGiveClearAnswers(string image)
     {
         using var file = File.OpenRead(DiskCorpus.Image(image));
         var fs = FileSystemProbe.Open(file);

@@ -7,7 +7,7 @@ namespace Xeno.Boot.Tests.Disk;
 public sealed class GuestDiskTests
 {
     [Fact]
-    public void Empty_image_has_no_table_and_no_filesystem()
+    public void EmptyImageHasNoTableAndNoFilesystem()
     {
         using var disk = GuestDisk.Open(new MemoryStream());
         Assert.Equal(PartitionScheme.None, disk.Table.Scheme);
@@ -16,7 +16,7 @@ public sealed class GuestDiskTests
     }
 
     [Fact]
-    public void Zeroed_disk_says_so()
+    public void ZeroedDiskSaysSo()
     {
         using var disk = GuestDisk.Open(new MemoryStream(new byte[1 << 20]));
         Assert.Empty(disk.Partitions);
@@ -25,7 +25,7 @@ public sealed class GuestDiskTests
     }
 
     [Fact]
-    public void Offsets_outside_the_disk_are_refused()
+    public void OffsetsOutsideTheDiskAreRefused()
     {
         using var disk = GuestDisk.Open(new MemoryStream(new byte[4096]));
         Assert.Contains("outside", Assert.Throws<BootException>(() => disk.OpenFileSystemAt(-512)).Message);
@@ -33,7 +33,7 @@ public sealed class GuestDiskTests
     }
 
     [Fact]
-    public void Streams_handed_out_are_read_only()
+    public void StreamsHandedOutAreReadOnly()
     {
         using var disk = GuestDisk.Open(new MemoryStream(new byte[4096]));
         Assert.False(disk.Disk.CanWrite);
@@ -42,7 +42,7 @@ public sealed class GuestDiskTests
     }
 
     [Fact]
-    public void Caller_keeps_ownership_of_the_image_stream()
+    public void CallerKeepsOwnershipOfTheImageStream()
     {
         var image = new MemoryStream(new byte[4096]);
         GuestDisk.Open(image).Dispose();

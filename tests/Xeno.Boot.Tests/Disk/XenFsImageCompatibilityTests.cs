@@ -19,7 +19,7 @@ public sealed class XenFsImageCompatibilityTests
 
     [Theory]
     [MemberData(nameof(Images))]
-    public void Files_read_like_xens_fsimage(string name)
+    public void FilesReadLikeXensFsimage(string name)
     {
         string path = name switch { "mbr" => DiskCorpus.MbrDisk, "gpt" => DiskCorpus.GptDisk, _ => DiskCorpus.Image(name) };
         using var file = File.OpenRead(path);

@@ -19,7 +19,7 @@ public sealed class LinuxFilesTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public void Constants_match_64_bit_Linux()
+    public void ConstantsMatch64BitLinux()
     {
         Assert.True(OperatingSystem.IsLinux() && Environment.Is64BitProcess, "Xeno runs on 64-bit Linux");
         Assert.Equal(0, LinuxFiles.SeekSet); // SEEK_SET
@@ -28,7 +28,7 @@ public sealed class LinuxFilesTests : IDisposable
     }
 
     [Fact]
-    public void Copy_file_range_copies_between_offsets_without_moving_positions()
+    public void CopyFileRangeCopiesBetweenOffsetsWithoutMovingPositions()
     {
         using var source = File.OpenRead(Path.Combine(_dir, "source"));
         using var target = new FileStream(Path.Combine(_dir, "target"), FileMode.CreateNew, FileAccess.Write);
@@ -47,7 +47,7 @@ public sealed class LinuxFilesTests : IDisposable
     }
 
     [Fact]
-    public void Send_file_copies_between_offsets()
+    public void SendFileCopiesBetweenOffsets()
     {
         using var source = File.OpenRead(Path.Combine(_dir, "source"));
         using (var target = new FileStream(Path.Combine(_dir, "target"), FileMode.CreateNew, FileAccess.Write))
@@ -65,7 +65,7 @@ public sealed class LinuxFilesTests : IDisposable
     }
 
     [Fact]
-    public void Both_return_zero_at_the_end_of_the_source()
+    public void BothReturnZeroAtTheEndOfTheSource()
     {
         using var source = File.OpenRead(Path.Combine(_dir, "source"));
         using var target = new FileStream(Path.Combine(_dir, "target"), FileMode.CreateNew, FileAccess.Write);
@@ -74,7 +74,7 @@ public sealed class LinuxFilesTests : IDisposable
     }
 
     [Fact]
-    public void Both_fail_with_a_negative_count_on_a_target_not_open_for_writing()
+    public void BothFailWithANegativeCountOnATargetNotOpenForWriting()
     {
         File.WriteAllBytes(Path.Combine(_dir, "target"), []);
         using var source = File.OpenRead(Path.Combine(_dir, "source"));

@@ -16,7 +16,7 @@ public class EntrySelectorTests
     [InlineData(1, "-1", 1)]
     [InlineData(1, "nope", 1)]
     [InlineData(3, null, 0)]       // default == count: pygrub's IndexError path, first entry
-    public void Chooses_like_pygrub(long defaultIndex, string? requested, int expected)
+    public void ChoosesLikePygrub(long defaultIndex, string? requested, int expected)
     {
         var diagnostics = new List<BootDiagnostic>();
         Assert.Equal(expected, EntrySelector.Select(Menu(defaultIndex), requested, diagnostics));
@@ -24,7 +24,7 @@ public class EntrySelectorTests
     }
 
     [Fact]
-    public void Default_beyond_the_end_warns()
+    public void DefaultBeyondTheEndWarns()
     {
         var diagnostics = new List<BootDiagnostic>();
         Assert.Equal(0, EntrySelector.Select(Menu(9), null, diagnostics));
@@ -32,6 +32,6 @@ public class EntrySelectorTests
     }
 
     [Fact]
-    public void No_entries_is_a_typed_error() =>
+    public void NoEntriesIsATypedError() =>
         Assert.Throws<BootException>(() => EntrySelector.Select(Menu(0, 0), null, []));
 }

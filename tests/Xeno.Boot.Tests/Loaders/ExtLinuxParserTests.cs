@@ -5,7 +5,7 @@ namespace Xeno.Boot.Tests.Loaders;
 public class ExtLinuxParserTests
 {
     [Fact]
-    public void Reads_labels_kernels_and_initrd_in_append()
+    public void ReadsLabelsKernelsAndInitrdInAppend()
     {
         var menu = ExtLinuxParser.Parse("""
             # c
@@ -38,7 +38,7 @@ public class ExtLinuxParserTests
     }
 
     [Fact]
-    public void Linux_and_initrd_keywords_are_understood()
+    public void LinuxAndInitrdKeywordsAreUnderstood()
     {
         var menu = ExtLinuxParser.Parse("LABEL a\nLINUX /vmlinuz\nINITRD /initrd\nAPPEND ro\n", "/extlinux.conf");
         Assert.Equal(("/vmlinuz", "ro", "/initrd"), (menu.Entries[0].Kernel, menu.Entries[0].Args, menu.Entries[0].Initrd));
@@ -46,14 +46,14 @@ public class ExtLinuxParserTests
     }
 
     [Fact]
-    public void Mboot_module_lists_give_kernel_and_initrd()
+    public void MbootModuleListsGiveKernelAndInitrd()
     {
         var menu = ExtLinuxParser.Parse("label xen\nkernel mboot.c32\nappend xen.gz dom0_mem=1G --- /vmlinuz ro quiet --- /initrd.img\n", "/extlinux.conf");
         Assert.Equal(("/vmlinuz", "ro quiet", "/initrd.img"), (menu.Entries[0].Kernel, menu.Entries[0].Args, menu.Entries[0].Initrd));
     }
 
     [Fact]
-    public void Unknown_default_label_means_first_entry_and_quotes_are_dropped()
+    public void UnknownDefaultLabelMeansFirstEntryAndQuotesAreDropped()
     {
         var menu = ExtLinuxParser.Parse("default nope\nlabel \"a\"\nkernel \"/k\"\n", "/extlinux.conf");
         Assert.Equal(0, menu.DefaultIndex);
@@ -64,7 +64,7 @@ public class ExtLinuxParserTests
 public class BlsParserTests
 {
     [Fact]
-    public void Sorts_newest_first_and_expands_grubenv_options()
+    public void SortsNewestFirstAndExpandsGrubenvOptions()
     {
         var entries = BlsParser.Parse(
         [
@@ -85,5 +85,5 @@ public class BlsParserTests
     [InlineData("6.1.0-13-amd64", "6.1.0-12-amd64", 1)]
     [InlineData("5.10", "5.10", 0)]
     [InlineData("5.9", "5.10", -1)]
-    public void Version_order(string a, string b, int sign) => Assert.Equal(sign, Math.Sign(VersionOrder.Compare(a, b)));
+    public void VersionsCompareAsBlsSortsThem(string a, string b, int sign) => Assert.Equal(sign, Math.Sign(VersionOrder.Compare(a, b)));
 }

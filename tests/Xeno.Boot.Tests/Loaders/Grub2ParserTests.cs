@@ -52,7 +52,7 @@ public class Grub2ParserTests
         Grub2Parser.Parse(text, "/boot/grub/grub.cfg", p => files is not null && files.TryGetValue(p, out var t) ? t : null);
 
     [Fact]
-    public void Flattens_submenus_and_reads_entries()
+    public void FlattensSubmenusAndReadsEntries()
     {
         var menu = Parse(Debian);
         Assert.Equal(["Debian GNU/Linux", "Debian GNU/Linux, with Linux 13", "Debian GNU/Linux, with Linux 12", "UEFI"],
@@ -73,7 +73,7 @@ public class Grub2ParserTests
     }
 
     [Fact]
-    public void Warns_exactly_as_pygrub_on_debian_config()
+    public void WarnsExactlyAsPygrubOnDebianConfig()
     {
         // Checked against Xen 4.17's pygrub on the same file.
         var warnings = Parse(Debian).Diagnostics.Where(d => d.Level == DiagnosticLevel.Warning).Select(d => d.ToPythonLogLine());
@@ -86,7 +86,7 @@ public class Grub2ParserTests
     }
 
     [Fact]
-    public void Next_entry_from_grubenv_wins_when_set()
+    public void NextEntryFromGrubenvWinsWhenSet()
     {
         var env = "# GRUB Environment Block\nnext_entry=Debian GNU/Linux, with Linux 12\n####";
         var menu = Parse(Debian, new() { ["/boot/grub/grubenv"] = env });
@@ -103,7 +103,7 @@ public class Grub2ParserTests
     [InlineData("UEFI", 3)]
     [InlineData("gnulinux-simple-1", 0)]
     [InlineData("2", 2)] // numbers count flattened entries, as pygrub
-    public void Saved_entry_resolves_titles_ids_and_paths(string saved, long expected)
+    public void SavedEntryResolvesTitlesIdsAndPaths(string saved, long expected)
     {
         var text = Debian.Replace("   set default=\"0\"", "   set default=\"${saved_entry}\"");
         var menu = Parse(text, new() { ["/boot/grub/grubenv"] = $"# GRUB Environment Block\nsaved_entry={saved}\n" });
@@ -111,7 +111,7 @@ public class Grub2ParserTests
     }
 
     [Fact]
-    public void Unresolvable_title_default_warns_like_pygrub()
+    public void UnresolvableTitleDefaultWarnsLikePygrub()
     {
         var menu = Parse("set default=\"no such\"\nmenuentry 'a' {\nlinux /a\n}\n");
         Assert.Equal(0, menu.DefaultIndex);
@@ -119,7 +119,7 @@ public class Grub2ParserTests
     }
 
     [Fact]
-    public void Resolvable_title_default_is_used_silently()
+    public void ResolvableTitleDefaultIsUsedSilently()
     {
         var menu = Parse("set default='b'\nmenuentry 'a' {\nlinux /a\n}\nmenuentry 'b' {\nlinux /b\n}\n");
         Assert.Equal(1, menu.DefaultIndex);
@@ -138,14 +138,14 @@ public class Grub2ParserTests
     }
 
     [Fact]
-    public void Sets_pygrub_crashes_on_are_harmless()
+    public void SetsPygrubCrashesOnAreHarmless()
     {
         var menu = Parse("set\nset foo\nset a=b=c\nset default=1\nmenuentry 'a' {\nlinux /a\n}\nmenuentry 'b' {\nlinux /b\n}\n");
         Assert.Equal(1, menu.DefaultIndex);
     }
 
     [Fact]
-    public void Menuentry_title_stops_at_first_quote_followed_by_blank()
+    public void MenuentryTitleStopsAtFirstQuoteFollowedByBlank()
     {
         Assert.Equal("it's", Grub2Script.MenuEntryTitle("menuentry \"it's\" --class x {"));
         Assert.Equal("a\"b", Grub2Script.MenuEntryTitle("menuentry 'a\"b' {"));
@@ -154,7 +154,7 @@ public class Grub2ParserTests
     }
 
     [Fact]
-    public void Blscfg_pulls_in_bls_entries()
+    public void BlscfgPullsInBlsEntries()
     {
         var bls = new List<BootEntry> { new("Fedora (6.1)", null, "/vmlinuz-6.1", "ro", "/initramfs-6.1.img") { Id = "abc-6.1" } };
         var menu = Grub2Parser.Parse("set default=\"${saved_entry}\"\nblscfg\n", "/boot/grub2/grub.cfg",

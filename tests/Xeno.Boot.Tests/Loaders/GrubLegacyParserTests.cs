@@ -30,7 +30,7 @@ public class GrubLegacyParserTests
         """;
 
     [Fact]
-    public void Reads_entries_as_pygrub_does()
+    public void ReadsEntriesAsPygrubDoes()
     {
         var menu = GrubLegacyParser.Parse(MenuLst, "/boot/grub/menu.lst");
         Assert.Equal(3, menu.Entries.Count);
@@ -50,7 +50,7 @@ public class GrubLegacyParserTests
     }
 
     [Fact]
-    public void Warns_like_pygrub()
+    public void WarnsLikePygrub()
     {
         var menu = GrubLegacyParser.Parse(MenuLst, "/boot/grub/menu.lst");
         Assert.Equal(
@@ -75,7 +75,7 @@ public class GrubLegacyParserTests
     }
 
     [Fact]
-    public void Saved_default_reads_grubs_default_file()
+    public void SavedDefaultReadsGrubsDefaultFile()
     {
         var menu = GrubLegacyParser.Parse("default saved\ntitle a\nkernel /a\ntitle b\nkernel /b\n", "/boot/grub/menu.lst",
             p => p == "/boot/grub/default" ? "1\n#\n# WARNING\n" : null);
@@ -83,7 +83,7 @@ public class GrubLegacyParserTests
     }
 
     [Fact]
-    public void Trailing_empty_title_is_dropped_but_middle_one_kept()
+    public void TrailingEmptyTitleIsDroppedButMiddleOneKept()
     {
         var menu = GrubLegacyParser.Parse("title a\ntitle b\nkernel /b\ntitle c\n", "/m");
         Assert.Equal(["a", "b"], menu.Entries.Select(e => e.Title));

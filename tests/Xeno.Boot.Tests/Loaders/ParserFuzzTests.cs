@@ -29,7 +29,7 @@ public class ParserFuzzTests
     ];
 
     [Fact]
-    public void Parsers_return_menus_or_boot_exceptions()
+    public void ParsersReturnMenusOrBootExceptions()
     {
         var random = new Random(5);
         var slowest = TimeSpan.Zero;
@@ -63,7 +63,7 @@ public class ParserFuzzTests
     }
 
     [Fact]
-    public void Huge_lines_parse_in_linear_time()
+    public void HugeLinesParseInLinearTime()
     {
         // The menuentry pattern pygrub uses backtracks badly on long lines full of quotes.
         var line = "menuentry '" + string.Concat(Enumerable.Repeat("' x", 300_000)) + "\n";

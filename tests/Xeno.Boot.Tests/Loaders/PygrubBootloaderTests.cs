@@ -11,7 +11,7 @@ public class PygrubBootloaderTests
         .Add("/vmlinuz-a", "A").Add("/initrd-a", "IA").Add("/vmlinuz-b", "B");
 
     [Fact]
-    public void Chooses_the_default_entry_and_says_which_parser()
+    public void ChoosesTheDefaultEntryAndSaysWhichParser()
     {
         var choice = PygrubBootloader.Choose(NoTable, _ => Legacy(), new BootRequest());
         Assert.Equal(("/vmlinuz-a", "/initrd-a", "ro", 0), (choice.Kernel, choice.Ramdisk, choice.Args, choice.EntryIndex));
@@ -20,14 +20,14 @@ public class PygrubBootloaderTests
     }
 
     [Fact]
-    public void Args_are_appended_after_a_blank_even_to_empty_entry_args()
+    public void ArgsAreAppendedAfterABlankEvenToEmptyEntryArgs()
     {
         var choice = PygrubBootloader.Choose(NoTable, _ => Legacy(), new BootRequest { Entry = "b", Args = "console=hvc0" });
         Assert.Equal((" console=hvc0", (string?)null), (choice.Args, choice.Ramdisk));
     }
 
     [Fact]
-    public void Default_and_extra_args()
+    public void DefaultAndExtraArgs()
     {
         var choice = PygrubBootloader.Choose(NoTable, _ => Legacy(), new BootRequest { Entry = "1", DefaultArgs = "root=/dev/xvda1", ExtraArgs = "quiet" });
         Assert.Equal("root=/dev/xvda1 quiet", choice.Args);
@@ -36,7 +36,7 @@ public class PygrubBootloaderTests
     }
 
     [Fact]
-    public void Kernel_option_skips_the_menu()
+    public void KernelOptionSkipsTheMenu()
     {
         var choice = PygrubBootloader.Choose(NoTable, _ => Legacy(), new BootRequest { Kernel = "/vmlinuz-b", Ramdisk = "/initrd-a", Args = "x" });
         Assert.Equal(("/vmlinuz-b", "/initrd-a", "x"), (choice.Kernel, choice.Ramdisk, choice.Args));
@@ -44,7 +44,7 @@ public class PygrubBootloaderTests
     }
 
     [Fact]
-    public void Fallback_is_used_when_the_default_kernel_is_missing()
+    public void FallbackIsUsedWhenTheDefaultKernelIsMissing()
     {
         var fs = new MemoryFileSystem()
             .Add("/boot/grub/menu.lst", "default 0\nfallback 1\ntitle a\nkernel /gone\ntitle b\nkernel /vmlinuz-b\n")
@@ -54,14 +54,14 @@ public class PygrubBootloaderTests
     }
 
     [Fact]
-    public void Netware_loader_wins_without_a_config()
+    public void NetwareLoaderWinsWithoutAConfig()
     {
         var fs = new MemoryFileSystem().Add("/nwserver/xnloader.sys", "NW");
         Assert.Equal("/nwserver/xnloader.sys", PygrubBootloader.Choose(NoTable, _ => fs, new BootRequest()).Kernel);
     }
 
     [Fact]
-    public void Search_order_prefers_grub2_then_extlinux_then_legacy()
+    public void SearchOrderPrefersGrub2ThenExtlinuxThenLegacy()
     {
         var fs = Legacy().Add("/extlinux.conf", "label x\nkernel /vmlinuz-b\n");
         Assert.Equal(ConfigKind.ExtLinux, PygrubBootloader.Choose(NoTable, _ => fs, new BootRequest()).Menu!.Kind);
@@ -70,7 +70,7 @@ public class PygrubBootloaderTests
     }
 
     [Fact]
-    public void Relative_extlinux_paths_resolve_against_the_config_folder()
+    public void RelativeExtlinuxPathsResolveAgainstTheConfigFolder()
     {
         var fs = new MemoryFileSystem().Add("/boot/extlinux/extlinux.conf", "label x\nkernel vmlinuz\nappend initrd=initrd.img ro\n");
         var choice = PygrubBootloader.Choose(NoTable, _ => fs, new BootRequest());
@@ -78,7 +78,7 @@ public class PygrubBootloaderTests
     }
 
     [Fact]
-    public void Bls_entries_alone_are_a_config()
+    public void BlsEntriesAloneAreAConfig()
     {
         var fs = new MemoryFileSystem()
             .Add("/loader/entries/a-6.1.conf", "title A\nversion 6.1\nlinux /vmlinuz-6.1\noptions ro\n")
@@ -88,7 +88,7 @@ public class PygrubBootloaderTests
     }
 
     [Fact]
-    public void No_config_anywhere_is_pygrubs_error_with_every_attempt()
+    public void NoConfigAnywhereIsPygrubsErrorWithEveryAttempt()
     {
         var e = Assert.Throws<BootSearchException>(() => PygrubBootloader.Choose(NoTable, _ => new MemoryFileSystem(), new BootRequest()));
         Assert.Equal("Unable to find partition containing kernel", e.Message);
@@ -96,7 +96,7 @@ public class PygrubBootloaderTests
     }
 
     [Fact]
-    public void Multi_file_ramdisk_is_concatenated_and_limits_hold()
+    public void MultiFileRamdiskIsConcatenatedAndLimitsHold()
     {
         var fs = new MemoryFileSystem().Add("/a", "12").Add("/b", "345");
         var output = new MemoryStream();

@@ -22,6 +22,7 @@ public class DomainBuilderOracleTests
     [
         "Xeno", "xl: memory (", "xl: memory must", "Unknown accel", "xl: invalid boot device", "xl: cpu_weight",
         "xl: cap must", "Invalid or unsupported virtual disk identifier", "vif type \"ioemu\"",
+        "Invalid domain name", "Domain name must not be empty", "Domain with name", "Invalid vifname",
     ];
 
     public static TheoryData<string> HandWritten => new()

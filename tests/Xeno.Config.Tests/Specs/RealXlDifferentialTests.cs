@@ -51,6 +51,8 @@ public sealed class RealXlDifferentialTests
         {
             var r = VifSpecParser.Parse(specs[i], expected.ConfigPath);
             string ours = RenderVif(r, expected.ListIndex[i]);
+            // Xeno's own check (xl accepts any vifname); InterfaceNameTests covers it.
+            if (ours.Contains("Invalid vifname", StringComparison.Ordinal)) continue;
             string xl = expected.Results[i];
             if (MacScanMayLeaveTheBuffer(specs[i]))
             {

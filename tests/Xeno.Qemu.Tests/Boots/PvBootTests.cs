@@ -47,7 +47,7 @@ public class PvBootTests
     }
 
     [Fact]
-    public async Task PvGuestLifecycle_PauseAdoptRebootRestartCrash()
+    public async Task PvGuestLifecyclePauseAdoptRebootRestartCrash()
     {
         var token = TestContext.Current.CancellationToken;
         var kit = await GuestKit.GetAsync();

@@ -9,6 +9,10 @@ namespace Xeno.Qemu.Tests.Kernel;
 public class XzDecoderTests
 {
     [Fact]
+    public void Crc64MatchesTheXzCheckValue() =>
+        Assert.Equal(0x995DC9BBDF1939FAUL, Crc64Xz.Compute("123456789"u8));
+
+    [Fact]
     public async Task DebiansKernelPayloadUnpacksToExactlyWhatXzUtilsProduces()
     {
         var kit = await GuestKit.GetAsync();

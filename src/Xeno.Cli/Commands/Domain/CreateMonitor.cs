@@ -33,7 +33,7 @@ internal sealed class CreateMonitor : IDisposable
     /// <summary>Prints the lines until the domain is gone or left shut down; xl's exit status.</summary>
     public int Follow(string name, int domid)
     {
-        var monitor = new DomainMonitor(name, domid, Environment.ProcessId, Path.Combine(_ctx.Host.LibDir, "dump"));
+        var monitor = new DomainMonitor(name, domid, Environment.ProcessId, _ctx.Host.Layout.DumpDir);
         Print(monitor.Start());
         Task<DomainEvent?>? pending = null;
         while (!monitor.Done)

@@ -83,7 +83,7 @@ public static class CreateRequest
     internal static DomainSpec Absolute(DomainSpec spec, string cwd)
     {
         string? Abs(string? path) => string.IsNullOrEmpty(path) || Path.IsPathRooted(path) ? path : Path.GetFullPath(path, cwd);
-        bool insideGuest = spec.Bootloader is not null && spec.Kind != DomainKind.Hvm;
+        bool insideGuest = spec.BootloaderRuns;
         return spec with
         {
             Kernel = insideGuest ? spec.Kernel : Abs(spec.Kernel),

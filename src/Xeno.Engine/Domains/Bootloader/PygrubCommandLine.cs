@@ -17,7 +17,7 @@ internal static class PygrubCommandLine
     public const string Program = "pygrub";
 
     /// <summary>True when the domain boots through its bootloader (libxl ignores bootloader= for hvm).</summary>
-    public static bool Runs(DomainSpec spec) => spec.Bootloader is not null && spec.Kind != DomainKind.Hvm;
+    public static bool Runs(DomainSpec spec) => spec.BootloaderRuns;
 
     /// <summary>
     /// Whether <paramref name="bootloader"/> names pygrub: "pygrub" (libxl looks it up in Xen's

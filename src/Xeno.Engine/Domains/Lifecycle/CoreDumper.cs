@@ -20,7 +20,7 @@ internal sealed class CoreDumper(EngineContext context)
             return true;
         }
         Directory.CreateDirectory(context.Paths.DumpDir);
-        var file = Path.Combine(context.Paths.DumpDir, d.Name);
+        var file = context.Paths.DumpFile(d.Name);
         try
         {
             await QmpCall.RunAsync(d, q, (c, t) => c.ExecuteAsync("dump-guest-memory",

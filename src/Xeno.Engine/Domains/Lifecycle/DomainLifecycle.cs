@@ -28,6 +28,9 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
     public async Task<int> CreateAsync(DomainSpec spec, bool paused)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        // API clients reach here without xl's builder: the name rule again, before any path is made.
+        if (DomainName.Problem(spec.Name) is { } badName)
+            throw new EngineException(EngineErrorKind.Invalid, badName);
         HostFiles.CheckBootFiles(spec);
         var supervisor = Reserve(spec, spec.Name);
         await StartReservedAsync(supervisor, paused);

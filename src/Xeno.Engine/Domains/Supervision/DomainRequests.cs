@@ -1,4 +1,5 @@
 using Xeno.Api.Contracts;
+using Xeno.Config.Domain;
 using Xeno.Engine.Domains.Registry;
 using Xeno.Qemu.Interop;
 using Xeno.Qemu.Qmp;
@@ -35,8 +36,8 @@ internal sealed class DomainRequests(EngineContext context, DomainRegistry regis
         var d = s.Domain;
         return s.RunAsync(DomainOperation.Rename, _ =>
         {
-            if (newName.Length == 0 || newName.Any(char.IsControl) || newName.All(char.IsAsciiDigit))
-                throw new EngineException(EngineErrorKind.Invalid, $"Invalid domain name \"{newName}\"");
+            if (DomainName.Problem(newName) is { } badName)
+                throw new EngineException(EngineErrorKind.Invalid, badName);
             var old = d.Name;
             registry.Rename(s, newName);
             context.Log.Info($"Domain {d.Domid} renamed from {old} to {newName}");
@@ -92,7 +93,7 @@ internal sealed class DomainRequests(EngineContext context, DomainRegistry regis
         {
             if (targetKb < 0 || targetKb > d.MaxMemKb)
                 throw new EngineException(EngineErrorKind.Invalid, DomainEngine.TargetAboveMaxMessage);
-            if (d.Qemu is { } q && d.Spec.MaxMemMiB > d.Spec.MemoryMiB)
+            if (d.Qemu is { } q && d.Spec.StartsBallooned)
             {
                 try
                 {
@@ -123,7 +124,7 @@ internal sealed class DomainRequests(EngineContext context, DomainRegistry regis
         {
             if (maxKb < d.TargetKb)
                 throw new EngineException(EngineErrorKind.Invalid, DomainEngine.MaxBelowTargetMessage);
-            long ramKb = Math.Max(d.Spec.MaxMemMiB, d.Spec.MemoryMiB) * 1024;
+            long ramKb = d.Spec.GuestRamMiB * 1024;
             if (maxKb > ramKb)
                 throw new EngineException(EngineErrorKind.Invalid,
                     $"domain \"{d.Name}\" was started with {ramKb / 1024} MiB of RAM (maxmem=); its maximum cannot go above that without a restart");

@@ -19,7 +19,7 @@ public static class XzDecoder
     {
         if (input.Length < 12 || !input[..6].SequenceEqual(Magic))
             throw new XzFormatException("not an xz stream (bad magic)");
-        if (Crc.Crc32(input.Slice(6, 2)) != BinaryPrimitives.ReadUInt32LittleEndian(input[8..]))
+        if (System.IO.Hashing.Crc32.HashToUInt32(input.Slice(6, 2)) != BinaryPrimitives.ReadUInt32LittleEndian(input[8..]))
             throw new XzFormatException("xz stream header CRC mismatch");
         if (input[6] != 0 || (input[7] & 0xF0) != 0)
             throw new XzFormatException("xz stream flags use reserved bits");
@@ -54,7 +54,7 @@ public static class XzDecoder
         if (pos + headerSize > input.Length)
             throw new XzFormatException("xz block header is truncated");
         var header = input.Slice(pos, headerSize);
-        if (Crc.Crc32(header[..^4]) != BinaryPrimitives.ReadUInt32LittleEndian(header[^4..]))
+        if (System.IO.Hashing.Crc32.HashToUInt32(header[..^4]) != BinaryPrimitives.ReadUInt32LittleEndian(header[^4..]))
             throw new XzFormatException($"xz block header CRC mismatch at offset {pos}");
         byte flags = header[1];
         if ((flags & 0x3C) != 0)
@@ -119,8 +119,8 @@ public static class XzDecoder
         var check = input.Slice(pos, checkSize);
         bool good = checkType switch
         {
-            1 => Crc.Crc32(block) == BinaryPrimitives.ReadUInt32LittleEndian(check),
-            4 => Crc.Crc64(block) == BinaryPrimitives.ReadUInt64LittleEndian(check),
+            1 => System.IO.Hashing.Crc32.HashToUInt32(block) == BinaryPrimitives.ReadUInt32LittleEndian(check),
+            4 => Crc64Xz.Compute(block) == BinaryPrimitives.ReadUInt64LittleEndian(check),
             _ => true,
         };
         if (!good)

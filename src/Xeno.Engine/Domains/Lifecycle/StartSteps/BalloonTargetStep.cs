@@ -11,7 +11,7 @@ internal sealed class BalloonTargetStep : IStartStep
     public async Task RunAsync(StartContext context)
     {
         var d = context.Domain;
-        if (d.Spec.MaxMemMiB <= d.Spec.MemoryMiB)
+        if (!d.Spec.StartsBallooned)
             return;
         try
         {

@@ -1,9 +1,12 @@
 using System.Globalization;
 
-namespace Xeno.Qemu.Processes;
+namespace Xeno.Host;
 
-/// <summary>The kernel's CPU list text (/proc's Cpus_allowed_list, /sys .../online): "0-3,6".</summary>
-public static class CpuListText
+/// <summary>
+/// The kernel's CPU list text ("0-3,6": /proc's Cpus_allowed_list, /sys/devices/system/node/node*/cpulist,
+/// .../cpu/online). The one parser of it; xl.cfg's richer cpus= syntax is Xeno.Config's CpuList.
+/// </summary>
+public static class KernelCpuList
 {
     /// <summary>Upper bound on CPU numbers accepted, so hostile text cannot make a huge set.</summary>
     public const int MaxCpu = 8191;
