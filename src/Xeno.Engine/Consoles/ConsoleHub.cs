@@ -35,6 +35,7 @@ public sealed class ConsoleHub : IAsyncDisposable
     private Task _pump = Task.CompletedTask;
     private Task _acceptLoop = Task.CompletedTask;
     private int _accepted;
+    private long _socketBytes;
     private int _disposed;
 
     private ConsoleHub(string name, string upstreamPath, string socketPath, string logPath, ConsoleHubOptions options,
@@ -55,6 +56,12 @@ public sealed class ConsoleHub : IAsyncDisposable
     public string Name { get; }
     public string SocketPath { get; }
     public ConsoleRing Ring { get; }
+
+    /// <summary>
+    /// Output bytes QEMU managed to put on its console socket; the log's count (the ring's) is
+    /// higher by what virtio-console dropped because the socket was full.
+    /// </summary>
+    public long SocketBytes => Interlocked.Read(ref _socketBytes);
 
     /// <summary>True while connected to QEMU's console socket.</summary>
     public bool Connected => Volatile.Read(ref _upstream) is not null;
@@ -124,8 +131,12 @@ public sealed class ConsoleHub : IAsyncDisposable
                 everConnected = true;
                 // The bytes themselves come from the log (a superset, same order); reading
                 // here keeps QEMU's side drained and tells the pump that output arrived.
-                while (await socket.ReceiveAsync(buffer, SocketFlags.None, cancel).ConfigureAwait(false) > 0)
+                int n;
+                while ((n = await socket.ReceiveAsync(buffer, SocketFlags.None, cancel).ConfigureAwait(false)) > 0)
+                {
+                    Interlocked.Add(ref _socketBytes, n);
                     _wake.Set();
+                }
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
             {
