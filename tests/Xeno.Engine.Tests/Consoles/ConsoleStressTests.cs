@@ -91,6 +91,7 @@ public sealed class ConsoleStressTests
     /// <summary>The client's bytes hold <paramref name="expected"/> whole; otherwise names the first difference.</summary>
     private static void AssertSequence(string name, byte[] seen, byte[] expected)
     {
+        seen = WithoutKernelMessages(seen);
         var begin = "BEGIN-2\r\n"u8;
         int start = seen.AsSpan().IndexOf(begin);
         Assert.True(start >= 0, $"client {name} never saw BEGIN-2 ({seen.Length} bytes)");
@@ -103,6 +104,13 @@ public sealed class ConsoleStressTests
             $"expected \"{Escape(expected.AsSpan(Math.Max(0, same - 16), Math.Min(48, expected.Length - Math.Max(0, same - 16))))}\", " +
             $"got \"{Escape(got[Math.Max(0, same - 16)..Math.Min(got.Length, same + 32)])}\"");
     }
+
+    /// <summary>
+    /// The guest's bytes without kernel messages, which the kernel prints on the console between
+    /// (or inside) the shell's lines whatever `dmesg -n 1` says when they are urgent enough.
+    /// </summary>
+    private static byte[] WithoutKernelMessages(byte[] seen) =>
+        Encoding.Latin1.GetBytes(System.Text.RegularExpressions.Regex.Replace(Encoding.Latin1.GetString(seen), @"\[ *\d+\.\d{6}\] [^\r\n]*\r\n", ""));
 
     private static string Escape(ReadOnlySpan<byte> bytes) => Encoding.ASCII.GetString(bytes).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 
