@@ -1,19 +1,20 @@
 using System.Net.Sockets;
-using System.Threading.Channels;
 
 namespace Xeno.Engine.Consoles;
 
 /// <summary>
 /// One client attached to a console hub. Guest output is queued for it without blocking the
-/// hub (at most <c>backlogBytes</c> waiting); its input is handed to the hub for the guest.
+/// hub (at most <c>backlogBytes</c> waiting) and written by a thread of its own, so a busy
+/// thread pool cannot make a client that reads look like one that stopped; its input is
+/// handed to the hub for the guest.
 /// </summary>
 internal sealed class ConsoleClient : IDisposable
 {
     private readonly Socket _socket;
-    private readonly Channel<byte[]> _queue = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Queue<byte[]> _queue = new();
     private readonly long _backlogBytes;
     private long _queued;
-    private int _closed;
+    private bool _closed;
 
     public ConsoleClient(Socket socket, long backlogBytes, int id)
     {
@@ -26,42 +27,70 @@ internal sealed class ConsoleClient : IDisposable
     public int Id { get; }
 
     /// <summary>Bytes queued and not yet sent.</summary>
-    public long Backlog => Interlocked.Read(ref _queued);
+    public long Backlog
+    {
+        get
+        {
+            lock (_queue)
+                return _queued;
+        }
+    }
 
     /// <summary>Queues output; false when the client has fallen too far behind (the caller drops it).</summary>
     public bool TryEnqueue(byte[] chunk)
     {
-        if (Volatile.Read(ref _closed) != 0)
+        lock (_queue)
+        {
+            if (_closed)
+                return true;
+            if (_queued + chunk.Length > _backlogBytes)
+                return false;
+            _queued += chunk.Length;
+            _queue.Enqueue(chunk);
+            Monitor.Pulse(_queue);
             return true;
-        if (Interlocked.Add(ref _queued, chunk.Length) > _backlogBytes)
-            return false;
-        _queue.Writer.TryWrite(chunk);
-        return true;
+        }
     }
 
     /// <summary>Relays until the client leaves or is closed; input goes to <paramref name="toGuest"/>.</summary>
     public async Task RunAsync(Func<ReadOnlyMemory<byte>, CancellationToken, Task> toGuest, CancellationToken cancel)
     {
-        var send = SendLoopAsync(cancel);
+        var send = Task.Factory.StartNew(SendLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var receive = ReceiveLoopAsync(toGuest, cancel);
         await Task.WhenAny(send, receive).ConfigureAwait(false);
         Dispose();
         await Task.WhenAll(send, receive).ConfigureAwait(false);
     }
 
-    private async Task SendLoopAsync(CancellationToken cancel)
+    private byte[]? Next()
+    {
+        lock (_queue)
+        {
+            while (!_closed && _queue.Count == 0)
+                Monitor.Wait(_queue);
+            return _closed ? null : _queue.Peek();
+        }
+    }
+
+    private void SendLoop()
     {
         try
         {
-            await foreach (var chunk in _queue.Reader.ReadAllAsync(cancel).ConfigureAwait(false))
+            while (Next() is { } chunk)
             {
                 int sent = 0;
                 while (sent < chunk.Length)
-                    sent += await _socket.SendAsync(chunk.AsMemory(sent), SocketFlags.None, cancel).ConfigureAwait(false);
-                Interlocked.Add(ref _queued, -chunk.Length);
+                    sent += _socket.Send(chunk.AsSpan(sent), SocketFlags.None);
+                lock (_queue)
+                {
+                    if (_closed)
+                        return;
+                    _queue.Dequeue();
+                    _queued -= chunk.Length;
+                }
             }
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
         }
     }
@@ -83,9 +112,15 @@ internal sealed class ConsoleClient : IDisposable
     /// <summary>Disconnects: both loops end, queued output is discarded.</summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _closed, 1) != 0)
-            return;
-        _queue.Writer.TryComplete();
+        lock (_queue)
+        {
+            if (_closed)
+                return;
+            _closed = true;
+            _queue.Clear();
+            _queued = 0;
+            Monitor.PulseAll(_queue);
+        }
         try
         {
             _socket.Shutdown(SocketShutdown.Both);

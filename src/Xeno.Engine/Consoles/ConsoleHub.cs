@@ -4,10 +4,13 @@ namespace Xeno.Engine.Consoles;
 
 /// <summary>
 /// One guest console served by xenod. It stays connected to QEMU's console chardev socket (one
-/// client at a time on QEMU's side; reconnecting whenever that connection drops), keeps the
-/// recent output in a <see cref="ConsoleRing"/>, rotates the console log by size, and serves its
-/// own unix socket (mode 0600) to any number of clients: each gets the live output from the
-/// moment it attaches (nothing old, like Xen's pty), and the input of any goes to the guest.
+/// client at a time on QEMU's side; reconnecting whenever that connection drops) for the
+/// guest's input, takes the guest's output from QEMU's console log (see
+/// <see cref="ConsoleLogFollower"/>: virtio-console drops what the socket cannot take at once,
+/// the log never does), keeps the recent output in a <see cref="ConsoleRing"/>, rotates the log
+/// by size, and serves its own unix socket (mode 0600) to any number of clients: each gets the
+/// live output from the moment it attaches (nothing old, like Xen's pty), and the input of any
+/// goes to the guest.
 /// </summary>
 public sealed class ConsoleHub : IAsyncDisposable
 {
@@ -18,7 +21,9 @@ public sealed class ConsoleHub : IAsyncDisposable
     private readonly ConsoleHubOptions _options;
     private readonly TimeProvider _time;
     private readonly Action<string> _log;
-    private readonly ConsoleLogRotator _rotator;
+    private readonly ConsoleLogFollower _follower;
+    // Set when QEMU's socket brings output: the log has (or is about to have) new bytes.
+    private readonly AutoResetEvent _wake = new(false);
     private readonly Socket _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
@@ -27,8 +32,10 @@ public sealed class ConsoleHub : IAsyncDisposable
     private readonly SemaphoreSlim _input = new(1, 1);
     private Socket? _upstream;
     private Task _upstreamLoop = Task.CompletedTask;
+    private Task _pump = Task.CompletedTask;
     private Task _acceptLoop = Task.CompletedTask;
     private int _accepted;
+    private long _socketBytes;
     private int _disposed;
 
     private ConsoleHub(string name, string upstreamPath, string socketPath, string logPath, ConsoleHubOptions options,
@@ -42,13 +49,19 @@ public sealed class ConsoleHub : IAsyncDisposable
         _log = log;
         _listener = listener;
         Ring = new ConsoleRing(options.RingBytes);
-        _rotator = new ConsoleLogRotator(logPath, options.LogMaxBytes, options.LogGenerations);
+        _follower = new ConsoleLogFollower(logPath);
     }
 
     /// <summary>How the log names this console (e.g. "domain 3").</summary>
     public string Name { get; }
     public string SocketPath { get; }
     public ConsoleRing Ring { get; }
+
+    /// <summary>
+    /// Output bytes QEMU managed to put on its console socket; the log's count (the ring's) is
+    /// higher by what virtio-console dropped because the socket was full.
+    /// </summary>
+    public long SocketBytes => Interlocked.Read(ref _socketBytes);
 
     /// <summary>True while connected to QEMU's console socket.</summary>
     public bool Connected => Volatile.Read(ref _upstream) is not null;
@@ -91,7 +104,9 @@ public sealed class ConsoleHub : IAsyncDisposable
             throw;
         }
         var hub = new ConsoleHub(name, upstreamPath, socketPath, logPath, options, time, log, listener);
-        hub.Ring.Append(ConsoleLogRotator.ReadTail(logPath, options.RingBytes));
+        hub.Ring.Append(hub._follower.StartAtEnd(options.RingBytes));
+        // A thread of its own: the pool may be busy for seconds on a loaded host.
+        hub._pump = Task.Factory.StartNew(hub.Pump, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         hub._upstreamLoop = Task.Run(hub.UpstreamLoopAsync);
         hub._acceptLoop = Task.Run(hub.AcceptLoopAsync);
         return hub;
@@ -114,12 +129,13 @@ public sealed class ConsoleHub : IAsyncDisposable
                 if (everConnected)
                     _log($"{Name}: console reconnected to QEMU");
                 everConnected = true;
-                RotateLog();
+                // The bytes themselves come from the log (a superset, same order); reading
+                // here keeps QEMU's side drained and tells the pump that output arrived.
                 int n;
                 while ((n = await socket.ReceiveAsync(buffer, SocketFlags.None, cancel).ConfigureAwait(false)) > 0)
                 {
-                    Deliver(buffer.AsSpan(0, n).ToArray());
-                    RotateLog();
+                    Interlocked.Add(ref _socketBytes, n);
+                    _wake.Set();
                 }
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
@@ -167,17 +183,57 @@ public sealed class ConsoleHub : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Guest output from the log to the ring and the clients, as soon as QEMU's socket says it
+    /// arrived (or every <see cref="IdlePoll"/> without a word from it: xenod restarted, QEMU's
+    /// socket not connected, or output with no client on QEMU's side). Rotation happens here too,
+    /// at the end of what was read.
+    /// </summary>
+    private void Pump()
+    {
+        var buffer = new byte[64 * 1024];
+        int eager = 0;
+        string? failing = null;
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                int n = _follower.Read(buffer);
+                failing = null;
+                if (n > 0)
+                {
+                    Deliver(buffer.AsSpan(0, n).ToArray());
+                    continue;
+                }
+                RotateLog();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                if (failing != e.Message)
+                    _log($"{Name}: console log {e.Message}");
+                failing = e.Message;
+            }
+            if (eager > 0)
+            {
+                // QEMU writes its socket just before its log: the bytes are a moment away.
+                eager--;
+                Thread.Sleep(1);
+                continue;
+            }
+            if (_wake.WaitOne(IdlePoll))
+                eager = 20;
+        }
+    }
+
+    /// <summary>How often the pump looks at the log when QEMU's socket says nothing.</summary>
+    private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(250);
+
     private void RotateLog()
     {
-        try
-        {
-            if (_rotator.RotateIfNeeded())
-                _log($"{Name}: console log rotated at {_options.LogMaxBytes} bytes");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            _log($"{Name}: console log rotation failed: {e.Message}");
-        }
+        if (_options.LogMaxBytes <= 0 || _follower.Length <= _options.LogMaxBytes)
+            return;
+        if (_follower.Rotate(_options.LogGenerations, bytes => Deliver(bytes.ToArray())) != RotationKind.None)
+            _log($"{Name}: console log rotated at {_options.LogMaxBytes} bytes");
     }
 
     /// <summary>Input of any client, one write at a time; dropped while QEMU is not connected.</summary>
@@ -266,7 +322,8 @@ public sealed class ConsoleHub : IAsyncDisposable
             _clients.Clear();
             clientTasks = [.. _clientTasks];
         }
-        await Task.WhenAll([_upstreamLoop, _acceptLoop, .. clientTasks]).ConfigureAwait(false);
+        _wake.Set();
+        await Task.WhenAll([_upstreamLoop, _acceptLoop, _pump, .. clientTasks]).ConfigureAwait(false);
         try
         {
             File.Delete(SocketPath);
@@ -274,6 +331,8 @@ public sealed class ConsoleHub : IAsyncDisposable
         catch (IOException)
         {
         }
+        _follower.Dispose();
+        _wake.Dispose();
         _stop.Dispose();
         _input.Dispose();
     }

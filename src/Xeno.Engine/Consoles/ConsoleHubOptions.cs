@@ -7,7 +7,7 @@ public sealed record ConsoleHubOptions
     public int RingBytes { get; init; } = 64 * 1024;
     /// <summary>Output queued for one client before that client is dropped as too slow.</summary>
     public long ClientBacklogBytes { get; init; } = 256 * 1024;
-    /// <summary>Size above which the console log is rotated by copy-then-truncate; 0: never by size.</summary>
+    /// <summary>Size above which the console log is rotated (its content moves to name.log.1); 0: never by size.</summary>
     public long LogMaxBytes { get; init; } = 1024 * 1024;
     /// <summary>How many rotated logs to keep (name.log.1 … .N).</summary>
     public int LogGenerations { get; init; } = 10;

@@ -105,7 +105,11 @@ public static class QemuCommandLine
         var files = spec.Files;
         Add(args, "-chardev", $"socket,id=console0,path={Escape(files.ConsoleSocket)},server=on,wait=off," +
             $"logfile={Escape(files.ConsoleLog)},logappend=on");
-        Add(args, "-device", "virtio-serial-pci,id=vserial0");
+        // One MSI-X vector per virtqueue (Linux needs 1 + 5 for two ports). With QEMU's default
+        // (max_ports=31, 32 vectors) Linux shares one vector among all queues; hvc polls for its
+        // output buffers, so each output interrupt finds nothing, and after 100,000 of them the
+        // kernel disables that vector ("Disabling IRQ #25") and with it console input.
+        Add(args, "-device", "virtio-serial-pci,id=vserial0,max_ports=2,vectors=6");
         if (spec.Kind == GuestKind.Hvm)
             Add(args, "-serial", "chardev:console0");
         else

@@ -74,6 +74,26 @@ internal sealed class ConsoleReader : IDisposable
         }
     }
 
+    /// <summary>Whether the last <paramref name="window"/> bytes read contain <paramref name="text"/> (cheap on megabytes).</summary>
+    public bool TailContains(string text, int window = 4096)
+    {
+        lock (_seen)
+        {
+            var all = _seen.GetBuffer().AsSpan(0, (int)_seen.Length);
+            return Encoding.UTF8.GetString(all[Math.Max(0, all.Length - window)..]).Contains(text, StringComparison.Ordinal);
+        }
+    }
+
+    /// <summary>Everything read so far.</summary>
+    public byte[] Bytes
+    {
+        get
+        {
+            lock (_seen)
+                return _seen.ToArray();
+        }
+    }
+
     private async Task PumpAsync()
     {
         var buffer = new byte[16384];

@@ -6,7 +6,8 @@ namespace Xeno.Engine.Tests.Consoles;
 
 /// <summary>
 /// The hub with real unix sockets: a listener in the test plays QEMU's console chardev (one
-/// client at a time, as QEMU's socket server), clients attach to the hub's own socket.
+/// client at a time, as QEMU's socket server, with logfile=: every output byte is appended to
+/// the log, and sent on the socket when it can be), clients attach to the hub's own socket.
 /// </summary>
 public sealed class ConsoleHubTests : IAsyncDisposable
 {
@@ -14,10 +15,12 @@ public sealed class ConsoleHubTests : IAsyncDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("xh-").FullName;
     private readonly Socket _qemu = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
     private readonly List<string> _log = [];
+    private readonly AppendingWriter _logWriter;
     private readonly CancellationToken _cancel = TestContext.Current.CancellationToken;
 
     public ConsoleHubTests()
     {
+        _logWriter = new AppendingWriter(LogPath);
         _qemu.Bind(new UnixDomainSocketEndPoint(QemuPath));
         _qemu.Listen(1);
     }
@@ -30,6 +33,14 @@ public sealed class ConsoleHubTests : IAsyncDisposable
         ConsoleHub.Start("Domain 7", QemuPath, HubPath, LogPath,
             options ?? new ConsoleHubOptions { ReconnectDelay = TimeSpan.FromMilliseconds(20) }, TimeProvider.System,
             line => { lock (_log) _log.Add(line); });
+
+    /// <summary>Guest output as QEMU's chardev writes it: into the log (O_APPEND), and onto the socket unless it is full.</summary>
+    private async Task EmitAsync(Socket qemu, ReadOnlyMemory<byte> bytes, bool socketFull = false)
+    {
+        _logWriter.Write(bytes.Span);
+        if (!socketFull)
+            await qemu.SendAsync(bytes, SocketFlags.None, _cancel);
+    }
 
     private async Task<Socket> AcceptHubAsync() => await _qemu.AcceptAsync(_cancel).AsTask().WaitAsync(Patience, _cancel);
 
@@ -96,14 +107,14 @@ public sealed class ConsoleHubTests : IAsyncDisposable
         if (OperatingSystem.IsLinux())
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(HubPath));
 
-        await qemu.SendAsync("before anyone attached\n"u8.ToArray(), _cancel);
+        await EmitAsync(qemu, "before anyone attached\n"u8.ToArray());
         await WaitUntilAsync(() => hub.Ring.TotalWritten == 23, "the early output in the ring");
         using var a = await AttachAsync(HubPath);
         using var b = await AttachAsync(HubPath);
         using var c = await AttachAsync(HubPath);
         await WaitUntilAsync(() => hub.ClientCount == 3, "three clients");
 
-        await qemu.SendAsync("login: "u8.ToArray(), _cancel);
+        await EmitAsync(qemu, "login: "u8.ToArray());
         // Nothing old: each client's first bytes are the live ones.
         foreach (var client in new[] { a, b, c })
             Assert.Equal("login: ", await ReadTextAsync(client, "login: "));
@@ -132,7 +143,7 @@ public sealed class ConsoleHubTests : IAsyncDisposable
         {
             // Paced by the clients: a burst beyond a client's backlog would (rightly) drop it.
             int n = Math.Min(random.Next(1, 9000), output.Length - at);
-            await qemu.SendAsync(output.AsMemory(at, n), SocketFlags.None, _cancel);
+            await EmitAsync(qemu, output.AsMemory(at, n));
             seenA.AddRange(await ReadExactlyAsync(a, n));
             seenB.AddRange(await ReadExactlyAsync(b, n));
             at += n;
@@ -163,7 +174,7 @@ public sealed class ConsoleHubTests : IAsyncDisposable
         for (int at = 0; at < output.Length; at += 8192)
         {
             // The reader keeps up (each chunk read before the next is sent); the stalled one does not.
-            await qemu.SendAsync(output.AsMemory(at, 8192), SocketFlags.None, _cancel);
+            await EmitAsync(qemu, output.AsMemory(at, 8192));
             Assert.Equal(output.AsSpan(at, 8192).ToArray(), await ReadExactlyAsync(reader, 8192));
         }
 
@@ -171,10 +182,28 @@ public sealed class ConsoleHubTests : IAsyncDisposable
         Assert.True(await ClosedAsync(stalled));
         lock (_log)
             Assert.Contains(_log, l => l == "Domain 7: console client 1 dropped: more than 32768 bytes behind");
-        await qemu.SendAsync("still here"u8.ToArray(), _cancel);
+        await EmitAsync(qemu, "still here"u8.ToArray());
         Assert.Equal("still here", await ReadTextAsync(reader, "still here"));
         await reader.SendAsync("typed after\n"u8.ToArray(), _cancel);
         Assert.Equal("typed after\n", await ReadTextAsync(qemu, "typed after\n"));
+    }
+
+    [Fact]
+    public async Task Output_qemu_could_not_put_on_its_socket_still_reaches_every_client_in_order()
+    {
+        // virtio-console drops what its chardev socket refuses (EAGAIN) and only logs it.
+        await using var hub = StartHub();
+        using var qemu = await AcceptHubAsync();
+        using var a = await AttachAsync(HubPath);
+        using var b = await AttachAsync(HubPath);
+        await WaitUntilAsync(() => hub.ClientCount == 2, "two clients");
+        await EmitAsync(qemu, "sent 1\n"u8.ToArray());
+        await EmitAsync(qemu, "dropped by QEMU 2\n"u8.ToArray(), socketFull: true);
+        await EmitAsync(qemu, "sent 3\n"u8.ToArray());
+        await EmitAsync(qemu, "dropped by QEMU 4\n"u8.ToArray(), socketFull: true);
+        const string all = "sent 1\ndropped by QEMU 2\nsent 3\ndropped by QEMU 4\n";
+        Assert.Equal(all, await ReadTextAsync(a, all));
+        Assert.Equal(all, await ReadTextAsync(b, all));
     }
 
     [Fact]
@@ -184,12 +213,12 @@ public sealed class ConsoleHubTests : IAsyncDisposable
         var first = await AcceptHubAsync();
         using var client = await AttachAsync(HubPath);
         await WaitUntilAsync(() => hub.ClientCount == 1, "the client");
-        await first.SendAsync("one\n"u8.ToArray(), _cancel);
+        await EmitAsync(first, "one\n"u8.ToArray());
         Assert.Equal("one\n", await ReadTextAsync(client, "one\n"));
         first.Dispose(); // QEMU's side goes away (e.g. the previous connection's owner died)
 
         using var second = await AcceptHubAsync();
-        await second.SendAsync("two\n"u8.ToArray(), _cancel);
+        await EmitAsync(second, "two\n"u8.ToArray());
         Assert.Equal("two\n", await ReadTextAsync(client, "two\n"));
         await client.SendAsync("typed\n"u8.ToArray(), _cancel);
         Assert.Equal("typed\n", await ReadTextAsync(second, "typed\n"));
@@ -245,10 +274,9 @@ public sealed class ConsoleHubTests : IAsyncDisposable
         using var qemu = await AcceptHubAsync();
         for (int i = 1; i <= 3; i++)
         {
-            // As QEMU does: the log gets the bytes, the socket too.
-            File.AppendAllText(LogPath, new string((char)('a' + i), 1500));
-            await qemu.SendAsync("x"u8.ToArray(), _cancel);
-            await WaitUntilAsync(() => new FileInfo(LogPath).Length == 0, $"rotation {i}");
+            await EmitAsync(qemu, Encoding.ASCII.GetBytes(new string((char)('a' + i), 1500)));
+            var rotated = new string((char)('a' + i), 1500);
+            await WaitUntilAsync(() => File.Exists(LogPath + ".1") && File.ReadAllText(LogPath + ".1") == rotated, $"rotation {i}");
         }
         Assert.Equal(new string('d', 1500), File.ReadAllText(LogPath + ".1"));
         Assert.Equal(new string('c', 1500), File.ReadAllText(LogPath + ".2"));
@@ -260,6 +288,7 @@ public sealed class ConsoleHubTests : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         _qemu.Dispose();
+        _logWriter.Dispose();
         Directory.Delete(_dir, recursive: true);
         return ValueTask.CompletedTask;
     }

@@ -31,7 +31,7 @@ public class QemuCommandLineTests
     private static readonly string[] ConsoleChardev =
     [
         "-chardev", "socket,id=console0,path=/run/xeno/qemu/web.console,server=on,wait=off,logfile=/var/log/xeno/console/web.log,logappend=on",
-        "-device", "virtio-serial-pci,id=vserial0",
+        "-device", "virtio-serial-pci,id=vserial0,max_ports=2,vectors=6",
     ];
 
     private static readonly string[] Agent =

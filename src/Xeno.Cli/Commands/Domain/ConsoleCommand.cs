@@ -1,5 +1,7 @@
 using System.Net.Sockets;
+using Microsoft.Win32.SafeHandles;
 using Xeno.Api.Contracts;
+using Xeno.Cli.Interop;
 
 namespace Xeno.Cli.Commands.Domain;
 
@@ -21,7 +23,16 @@ public static class ConsoleCommand
 
     /// <summary>Where the console's bytes come from and go to; tests replace the terminal.</summary>
     internal static Func<(Stream Input, Stream Output, bool IsTerminal)> Io { get; set; } =
-        () => (Console.OpenStandardInput(), Console.OpenStandardOutput(), TerminalMode.IsTerminal(0));
+        () => (RawDescriptor(0, FileAccess.Read), RawDescriptor(1, FileAccess.Write), TerminalMode.IsTerminal(0));
+
+    /// <summary>
+    /// fd 0 or 1 as plain read(2)/write(2), unbuffered. Not System.Console's streams: on a
+    /// terminal those edit input a line at a time with their own echo (so keys reached the guest
+    /// only after Enter, echoed twice, and ^] never arrived alone), and on first use they print
+    /// the terminal's keypad-mode sequence (ESC[?1h ESC=).
+    /// </summary>
+    private static FileStream RawDescriptor(int fd, FileAccess access) =>
+        new(new SafeFileHandle(fd, ownsHandle: false), access, bufferSize: 0);
 
     public const byte DefaultEscape = 0x1d; // ^]
 
