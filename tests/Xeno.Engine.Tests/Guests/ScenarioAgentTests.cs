@@ -50,7 +50,7 @@ public sealed class ScenarioAgentTests
         var shutdown = await Task.Run(() => x.Xl("shutdown", "-w", "ag-off"), cancel).WaitAsync(XlWait, cancel);
         Assert.Equal((0, "", "Shutting down domain 1\nWaiting for 1 domains\nDomain 1 has been shut down, reason code 0\n"), shutdown);
         Assert.Equal(1, x.ConsoleCount("ag-off", "xeno-guest: shutdown -h -P +0 hypervisor initiated shutdown -> poweroff -f"));
-        var renamed = x.Xl("domname", "1").Out.Trim();
+        var renamed = await KeptNameAsync(x, "1", "ag-off");
         AssertPreservedName("ag-off", renamed, before, DateTime.UtcNow);
         Xenod.AssertRow($"^{Regex.Escape(renamed)} +1 +96 +1 +---s-- ", x.ListRow(renamed));
         await Xenod.WaitForAsync(() => x.Domid("ag-off") == 4, "a new ag-off as domain 4", 300);
@@ -79,6 +79,18 @@ public sealed class ScenarioAgentTests
         Assert.Equal((0, "ag-off\n"), XenstoreTool.Run(x.Prefix, "xenstore-read", newVm + "/name"));
         Assert.Equal((0, "", ""), x.Xl("destroy", "ag-off"));
         Assert.Equal(["Domain-0"], x.ListNames());
+    }
+
+    /// <summary>
+    /// The name domain <paramref name="domid"/> is kept under once its rename-restart action ran.
+    /// As with Xen's xl (whose monitor renames after it saw the shutdown), `xl shutdown -w`
+    /// returns when the domain is shut down, which can be just before the rename.
+    /// </summary>
+    internal static async Task<string> KeptNameAsync(Xenod x, string domid, string name)
+    {
+        string current = name;
+        await Xenod.WaitForAsync(() => (current = x.Xl("domname", domid).Out.Trim()) != name, $"domain {domid} renamed from {name}", 60);
+        return current;
     }
 
     /// <summary>xl's preserve_domain: the name plus "-%Y%m%dT%H%MZ" of the UTC time of the shutdown.</summary>

@@ -39,7 +39,7 @@ public sealed class ScenarioNoAgentTests
         var reset = await Task.Run(() => x.Xl("reboot", "-F", "-w", "na"), cancel).WaitAsync(XlWait, cancel);
         Assert.Equal((0, "", "Rebooting domain 1\nPV control interface not available: sending ACPI reset button event.\n" +
                              "Waiting for 1 domains\nDomain 1 has been shut down, reason code 1\n"), reset);
-        var renamed = x.Xl("domname", "1").Out.Trim();
+        var renamed = await ScenarioAgentTests.KeptNameAsync(x, "1", "na");
         ScenarioAgentTests.AssertPreservedName("na", renamed, before, DateTime.UtcNow);
         // Shut down ('s') for reboot ('r', the reason letter), kept under its new name.
         Xenod.AssertRow($"^{Regex.Escape(renamed)} +1 +96 +1 +---sr- ", x.ListRow(renamed));
