@@ -95,8 +95,8 @@ public sealed class ErrorPathTests : IAsyncLifetime
         await using var none = Xenod.Without();
         var r = none.Xl("list");
         Assert.Equal(1, r.Exit);
-        Assert.StartsWith($"cannot reach xenod at {Path.Combine(none.Prefix, "run/xeno/xenod.sock")}: ", r.Err, StringComparison.Ordinal);
-        Assert.EndsWith("(xenod is not running for this prefix? start it with `xenod run --prefix P`)\n", r.Err, StringComparison.Ordinal);
+        Assert.StartsWith($"no xenod is running for prefix {none.Prefix} (nothing answers at {Path.Combine(none.Prefix, "run/xeno/xenod.sock")}: ", r.Err, StringComparison.Ordinal);
+        Assert.EndsWith($"start one with `xenod run --prefix {none.Prefix}`\n", r.Err, StringComparison.Ordinal);
         var c = none.Xl("create", "-q", none.WriteConfig("a.cfg", "name=\"a\"\nmemory=64\nkernel=\"/k\"\n"));
         Assert.Equal(3, c.Exit);
     }

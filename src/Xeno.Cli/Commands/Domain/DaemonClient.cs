@@ -20,10 +20,13 @@ public sealed class DaemonClient : IDisposable
 {
     private readonly HttpClient _http;
     private readonly string _socket;
+    private readonly string _prefix;
 
-    public DaemonClient(string socketPath)
+    /// <param name="prefix">The host prefix the socket belongs to, named when no xenod answers.</param>
+    public DaemonClient(string socketPath, string prefix = "/")
     {
         _socket = socketPath;
+        _prefix = prefix;
         var handler = new SocketsHttpHandler
         {
             ConnectCallback = async (_, cancel) =>
@@ -45,7 +48,7 @@ public sealed class DaemonClient : IDisposable
         _http = new HttpClient(handler) { BaseAddress = new Uri("http://xenod/"), Timeout = TimeSpan.FromMinutes(5) };
     }
 
-    public static DaemonClient For(XlContext ctx) => new(ctx.Host.DaemonSocket);
+    public static DaemonClient For(XlContext ctx) => new(ctx.Host.DaemonSocket, ctx.Host.Prefix);
 
     public JsonNode Get(string path) => Send(HttpMethod.Get, path, null);
 
@@ -63,8 +66,7 @@ public sealed class DaemonClient : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new DaemonException($"cannot reach xenod at {_socket}: {e.InnerException?.Message ?? e.Message} (xenod is not running for this prefix? start it with `xenod run --prefix P`)",
-                "unreachable", 0);
+            throw new DaemonException(DaemonUnreachable.Message(_prefix, _socket, DaemonUnreachable.Cause(_socket, e.InnerException?.Message ?? e.Message)), "unreachable", 0);
         }
         using (response)
         {
