@@ -42,8 +42,11 @@ public sealed class ApiServer : IAsyncDisposable
 
     private static void Map(WebApplication app, DomainEngine engine, DateTimeOffset started)
     {
-        app.MapGet("/v1/host", () => Json(HostFacts.Read(Qemu.Acceleration.AcceleratorSelector.Name(engine.Accelerator.Accelerator), started)));
+        app.MapGet("/v1/host", (CancellationToken c) => Guard(async () =>
+            Json(HostFacts.Read(Qemu.Acceleration.AcceleratorSelector.Name(engine.Accelerator.Accelerator), started, await engine.ListAsync(c)))));
         app.MapGet("/v1/log", () => Json(new JsonObject { ["lines"] = new JsonArray(engine.Log.Recent().Select(l => (JsonNode)l).ToArray()) }));
+        // xl dmesg -c: the same answer, and the lines it returns are gone from the recent log.
+        app.MapPost("/v1/log/clear", () => Json(new JsonObject { ["lines"] = new JsonArray(engine.Log.TakeAll().Select(l => (JsonNode)l).ToArray()) }));
         app.MapGet("/v1/domains", (CancellationToken c) => Guard(async () =>
             Json(new JsonArray((await engine.ListAsync(c)).Select(s => (JsonNode)ApiJson.Domain(s)).ToArray()))));
         app.MapGet("/v1/domains/{dom}", (string dom, CancellationToken c) => Guard(async () =>

@@ -1,32 +1,60 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Xeno.Engine.Domains;
 
 namespace Xeno.Engine.Api;
 
-/// <summary>This host's facts for `xl info` and the Domain-0 row of `xl list`, read from /proc.</summary>
+/// <summary>
+/// This host's facts for `xl info` and the Domain-0 row of `xl list`, read from /proc and /sys
+/// (docs/api.md, GET /v1/host). Memory is accounted with <see cref="HostMemoryAccount"/> against
+/// the guests listed in the same request, so total = free + Domain-0 + Σ guests holds.
+/// </summary>
 internal static class HostFacts
 {
-    public static JsonObject Read(string accelerator, DateTimeOffset daemonStart)
+    /// <summary>
+    /// The scheduler Xeno stands for: Xen's "credit" (weight and cap per domain, which the coming
+    /// `xl sched-credit` maps onto the host's CPU controller), not credit2.
+    /// </summary>
+    public const string Scheduler = "credit";
+
+    public static JsonObject Read(string accelerator, DateTimeOffset daemonStart, IReadOnlyList<DomainSnapshot> guests)
     {
         var meminfo = ReadKeyValues("/proc/meminfo");
-        long totalKb = Kb(meminfo, "MemTotal"), freeKb = Kb(meminfo, "MemAvailable");
-        var cpuinfo = SafeRead("/proc/cpuinfo");
-        double mhz = 0;
-        foreach (var line in cpuinfo.Split('\n'))
-        {
-            if (line.StartsWith("cpu MHz", StringComparison.Ordinal) && double.TryParse(line[(line.IndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture, out mhz))
-                break;
-        }
+        var memory = HostMemoryAccount.Account(Kb(meminfo, "MemTotal"), Kb(meminfo, "MemAvailable"),
+            guests.Select(g => (g.TargetKb / 1024, g.QemuPid is { } pid ? ResidentKb(pid) : 0L)));
+        var topology = HostTopology.Read();
+        bool kvm = accelerator == "kvm";
         return new JsonObject
         {
             ["host"] = Environment.MachineName,
             ["release"] = SafeRead("/proc/sys/kernel/osrelease").Trim(),
             ["version"] = SafeRead("/proc/sys/kernel/version").Trim(),
             ["machine"] = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64 ? "x86_64" : System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(),
-            ["nr_cpus"] = Environment.ProcessorCount,
-            ["cpu_mhz"] = mhz,
-            ["total_memory_mib"] = totalKb / 1024,
-            ["free_memory_mib"] = freeKb / 1024,
+            ["nr_cpus"] = topology.Cpus.Count,
+            ["max_cpu_id"] = topology.Cpus.Count == 0 ? 0 : topology.Cpus.Max(c => c.Cpu),
+            ["nr_nodes"] = topology.Nodes.Count,
+            ["cores_per_socket"] = topology.CoresPerSocket,
+            ["threads_per_core"] = topology.ThreadsPerCore,
+            ["sockets"] = topology.Sockets,
+            ["cpu_khz"] = CpuKhz(SafeRead("/proc/cpuinfo")),
+            ["hw_caps"] = new JsonArray([.. HostCpuFeatures.Read().Select(w => (JsonNode)w)]),
+            // Xen's words for what this host can run: pv, pvh and hvm guests all run; paging is
+            // the CPU's (hap) under KVM, software (shadow, as TCG's soft MMU is) otherwise.
+            ["virt_caps"] = new JsonArray("pv", "hvm", kvm ? "hap" : "shadow"),
+            ["xen_scheduler"] = Scheduler,
+            ["total_memory_mib"] = memory.TotalMiB,
+            ["free_memory_mib"] = memory.FreeMiB,
+            ["dom0_memory_mib"] = memory.Dom0MiB,
+            ["cpu_topology"] = new JsonArray([.. topology.Cpus.Select(c => (JsonNode)new JsonObject
+            {
+                ["cpu"] = c.Cpu, ["core"] = c.Core, ["socket"] = c.Socket, ["node"] = c.Node,
+            })]),
+            ["numa_info"] = new JsonArray([.. topology.Nodes.Select(n => (JsonNode)new JsonObject
+            {
+                ["node"] = n.Node, ["memsize_mib"] = n.MemTotalKb / 1024, ["memfree_mib"] = n.MemFreeKb / 1024,
+                ["distances"] = new JsonArray([.. n.Distances.Select(d => (JsonNode)d)]),
+            })]),
+            ["pci_topology"] = new JsonArray([.. topology.PciNodes.Select(p => (JsonNode)new JsonObject { ["device"] = p.Device, ["node"] = p.Node })]),
             ["host_cpu_seconds"] = HostCpuSeconds(),
             ["cpu_seconds"] = new JsonArray(PerCpuSeconds().Select(t => (JsonNode)t).ToArray()),
             ["accelerator"] = accelerator,
@@ -35,6 +63,26 @@ internal static class HostFacts
             ["xeno_version"] = typeof(HostFacts).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
         };
     }
+
+    /// <summary>
+    /// Xen's cpu_khz from the first "cpu MHz" line of /proc/cpuinfo ("2100.000" is 2100000),
+    /// read as decimal digits so no binary rounding changes the last place; 0 if there is none.
+    /// </summary>
+    internal static long CpuKhz(string cpuinfo)
+    {
+        foreach (var line in cpuinfo.Split('\n'))
+        {
+            if (!line.StartsWith("cpu MHz", StringComparison.Ordinal))
+                continue;
+            var text = line[(line.IndexOf(':') + 1)..].Trim();
+            return decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var mhz) ? (long)decimal.Truncate(mhz * 1000) : 0;
+        }
+        return 0;
+    }
+
+    /// <summary>A process's resident memory (VmRSS in /proc/PID/status), 0 if it is gone.</summary>
+    private static long ResidentKb(int pid) =>
+        Kb(ReadKeyValues($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status"), "VmRSS");
 
     /// <summary>user + nice + system time of all CPUs from /proc/stat (the host's "Domain-0" time).</summary>
     private static double HostCpuSeconds()

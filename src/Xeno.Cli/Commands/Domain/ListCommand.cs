@@ -5,7 +5,11 @@ using System.Text.Json.Nodes;
 
 namespace Xeno.Cli.Commands.Domain;
 
-/// <summary>`xl list [-l] [-v] [Domain ...]`: Xen's table with the host as Domain-0.</summary>
+/// <summary>
+/// `xl list [-l] [-v] [-Z] [-c] [-n] [Domain ...]`: Xen's table with the host as Domain-0; -c adds the
+/// cpupool column (every domain is in Pool-0), -n the NUMA node affinity (the nodes holding the
+/// domain's vCPUs' hard affinity; Domain-0 runs everywhere).
+/// </summary>
 public static class ListCommand
 {
     public static readonly XlCommand Definition = new(
@@ -29,6 +33,8 @@ public static class ListCommand
         bool details = parsed.Options.Any(o => o.Option == 'l');
         bool verbose = parsed.Options.Any(o => o.Option == 'v');
         bool context = parsed.Options.Any(o => o.Option == 'Z');
+        bool cpupool = parsed.Options.Any(o => o.Option == 'c');
+        bool numa = parsed.Options.Any(o => o.Option == 'n');
 
         return DomainArgs.Guard(ctx, client =>
         {
@@ -49,41 +55,67 @@ public static class ListCommand
             if (parsed.Operands.Count == 0)
                 chosen.AddRange(all.Select(x => x!));
 
-            var host = includeHost ? client.Get("host") : null;
+            var host = includeHost || numa ? client.Get("host") : null;
             if (details)
             {
-                WriteLong(ctx.Out, host, chosen);
+                if (ctx.Global.OutputFormat == "sxp")
+                    SxpDomainText.Write(ctx.Out, includeHost ? Dom0Config(host!) : null, chosen);
+                else
+                    WriteLong(ctx.Out, includeHost ? host : null, chosen);
                 return 0;
             }
+            var nodes = numa ? NodeAffinity.HostNodes(host!) : null;
             ctx.Out.Write(Header);
             if (verbose) ctx.Out.Write("   UUID                            Reason-Code\tSecurity Label");
             else if (context) ctx.Out.Write("   Security Label");
+            if (cpupool) ctx.Out.Write("         Cpupool");
+            if (numa) ctx.Out.Write(" NODE Affinity");
             ctx.Out.Write("\n");
-            if (host is not null)
+            if (includeHost)
             {
-                Row(ctx.Out, "Domain-0", 0, host["total_memory_mib"]!.GetValue<long>(), host["nr_cpus"]!.GetValue<int>(), "r-----",
+                Row(ctx.Out, "Domain-0", 0, host!["dom0_memory_mib"]!.GetValue<long>(), host["nr_cpus"]!.GetValue<int>(), "r-----",
                     host["host_cpu_seconds"]!.GetValue<double>());
-                Tail(ctx.Out, verbose, context, "00000000-0000-0000-0000-000000000000", null);
+                Tail(ctx.Out, verbose, context, "00000000-0000-0000-0000-000000000000", null, cpupool,
+                    nodes is null ? null : NodeAffinity.Format(Enumerable.Range(0, nodes.Count).ToHashSet(), nodes.Count));
             }
             foreach (var d in chosen)
             {
                 Row(ctx.Out, DomainArgs.Name(d), DomainArgs.Id(d), d["memory_mib"]!.GetValue<long>(), d["vcpus"]!.GetValue<int>(),
                     d["state"]!.GetValue<string>(), d["cpu_time"]!.GetValue<double>());
-                Tail(ctx.Out, verbose, context, d["uuid"]!.GetValue<string>(), d["shutdown_reason"]?.GetValue<int>());
+                Tail(ctx.Out, verbose, context, d["uuid"]!.GetValue<string>(), d["shutdown_reason"]?.GetValue<int>(), cpupool,
+                    nodes is null ? null : NodeAffinity.Format(NodeAffinity.OfDomain(d, nodes), nodes.Count));
             }
             return 0;
         });
     }
 
+    /// <summary>The few facts a host has as a domain: name, type, memory (what xl list's Domain-0 row shows), vCPUs.</summary>
+    private static JsonObject Dom0Config(JsonNode host)
+    {
+        long mem = host["dom0_memory_mib"]!.GetValue<long>();
+        int cpus = host["nr_cpus"]!.GetValue<int>();
+        return new JsonObject
+        {
+            ["name"] = "Domain-0", ["type"] = "pv", ["uuid"] = "00000000-0000-0000-0000-000000000000",
+            ["memory"] = mem, ["maxmem"] = mem, ["vcpus"] = cpus, ["maxvcpus"] = cpus,
+        };
+    }
+
     private static void Row(TextWriter o, string name, int id, long memMiB, int vcpus, string state, double seconds) =>
         o.Write(string.Create(CultureInfo.InvariantCulture, $"{name,-40} {id,5} {memMiB,5} {vcpus,5}     {state}  {seconds,8:F1}"));
 
-    private static void Tail(TextWriter o, bool verbose, bool context, string uuid, int? reason)
+    /// <summary>xl's optional columns in its order: UUID and reason, security label, cpupool (%16s, no
+    /// space before it), node affinity (a space, then the node map).</summary>
+    private static void Tail(TextWriter o, bool verbose, bool context, string uuid, int? reason, bool cpupool, string? nodeAffinity)
     {
         if (verbose)
             o.Write(" " + uuid + (reason is { } r ? string.Create(CultureInfo.InvariantCulture, $" {r,8:x}") : $" {"-",8}"));
         if (verbose || context)
             o.Write($" {"-",16}");
+        if (cpupool)
+            o.Write($"{"Pool-0",16}");
+        if (nodeAffinity is not null)
+            o.Write(" " + nodeAffinity);
         o.Write("\n");
     }
 
@@ -95,19 +127,7 @@ public static class ListCommand
     {
         var entries = new List<JsonNode>();
         if (host is not null)
-        {
-            long mem = host["total_memory_mib"]!.GetValue<long>();
-            int cpus = host["nr_cpus"]!.GetValue<int>();
-            entries.Add(new JsonObject
-            {
-                ["domid"] = 0,
-                ["config"] = new JsonObject
-                {
-                    ["name"] = "Domain-0", ["type"] = "pv", ["uuid"] = "00000000-0000-0000-0000-000000000000",
-                    ["memory"] = mem, ["maxmem"] = mem, ["vcpus"] = cpus, ["maxvcpus"] = cpus,
-                },
-            });
-        }
+            entries.Add(new JsonObject { ["domid"] = 0, ["config"] = Dom0Config(host) });
         entries.AddRange(domains.Select(d => (JsonNode)new JsonObject
         {
             ["domid"] = DomainArgs.Id(d),
