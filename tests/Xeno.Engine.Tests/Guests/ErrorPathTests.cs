@@ -38,6 +38,19 @@ public sealed class ErrorPathTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Duplicate_vdevs_and_an_image_written_twice_are_refused_before_qemu()
+    {
+        var img = _x.WriteConfig("twice.img", new string('\0', 4096));
+        var vdev = Create("dupvdev", $"name=\"dv\"\ntype=\"pv\"\nmemory=64\nkernel=\"{_x.Kit.Vmlinuz}\"\ndisk=['{img},raw,xvda,ro', '{_x.Kit.PvDisk},raw,xvda,ro']\n");
+        Assert.Equal(3, vdev.Exit);
+        Assert.StartsWith("libxl: error: Disk vdev=xvda:device already exists in xenstore", vdev.Err, StringComparison.Ordinal);
+        var twice = Create("twice", $"name=\"tw\"\ntype=\"pv\"\nmemory=64\nkernel=\"{_x.Kit.Vmlinuz}\"\ndisk=['{img},raw,xvda,rw', '{img},raw,xvdb,rw']\n");
+        Assert.Equal(3, twice.Exit);
+        Assert.StartsWith($"Disk {img} is given twice (vdev=xvda and vdev=xvdb)", twice.Err, StringComparison.Ordinal);
+        Assert.Equal(["Domain-0"], _x.ListNames());
+    }
+
+    [Fact]
     public void Vifs_are_refused_until_networking_lands()
     {
         var r = Create("vif", $"name=\"nv\"\ntype=\"pv\"\nmemory=64\nkernel=\"{_x.Kit.Vmlinuz}\"\nvif=['bridge=xenbr0']\n");
