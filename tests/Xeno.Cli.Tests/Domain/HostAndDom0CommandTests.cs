@@ -123,6 +123,25 @@ public sealed class HostAndDom0CommandTests
             "\t(vnc\n\t\t(listen 127.0.0.1)\n\t)\n)\n", o.ToString());
     }
 
+    [Fact]
+    public void Soft_affinity_reaching_no_cpu_warns_per_vcpu_as_libxl()
+    {
+        IReadOnlySet<int> S(params int[] cpus) => cpus.ToHashSet();
+        Assert.True(SoftAffinityWarnings.Unreachable(S(), null, 2));
+        Assert.True(SoftAffinityWarnings.Unreachable(S(5), null, 2));
+        Assert.True(SoftAffinityWarnings.Unreachable(S(1), S(0), 2));
+        Assert.False(SoftAffinityWarnings.Unreachable(S(1, 5), null, 2));
+        Assert.False(SoftAffinityWarnings.Unreachable(S(0, 1), S(1), 2));
+        // cpus_soft="99" on a 2-CPU host with maxvcpus=2: both vCPUs warned, vCPU by vCPU.
+        Assert.Equal(
+            "libxl: warning: Domain 4:All cpus in soft affinity of vcpu 0 are unreachable. Only hard affinity will be considered for scheduling\n" +
+            "libxl: warning: Domain 4:All cpus in soft affinity of vcpu 1 are unreachable. Only hard affinity will be considered for scheduling\n",
+            SoftAffinityWarnings.AtCreate(4, 2, null, [S(), S()], 2));
+        // Per-vCPU lists: only the vCPU whose soft affinity misses its hard one.
+        Assert.Equal(SoftAffinityWarnings.Line(4, 1), SoftAffinityWarnings.AtCreate(4, 2, [S(0), S(0)], [S(0), S(1)], 2));
+        Assert.Equal("", SoftAffinityWarnings.AtCreate(4, 2, null, null, 2));
+    }
+
     [Theory]
     [InlineData("0", true)]
     [InlineData("00", true)]

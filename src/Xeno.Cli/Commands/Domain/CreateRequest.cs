@@ -36,6 +36,7 @@ public static class CreateRequest
                 ctx.Err.Write($"libxl: error: Domain {spec.Name}:cannot (re-)build domain: -3\n");
             return ErrorFail;
         }
+        ctx.Err.Write(SoftAffinityWarnings.AtCreate(domid, spec.MaxVcpus, spec.CpuAffinity, spec.CpuSoftAffinity, Hosting.XenoHost.ReadCpuTopology().CpuCount));
         if (console)
         {
             try

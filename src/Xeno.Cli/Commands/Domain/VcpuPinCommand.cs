@@ -57,7 +57,8 @@ public static class VcpuPinCommand
         }
         return DomainArgs.Guard(ctx, client =>
         {
-            int domid = DomainArgs.Id(client.Get(DaemonClient.Dom(dom)));
+            var domain = client.Get(DaemonClient.Dom(dom));
+            int domid = DomainArgs.Id(domain);
             try
             {
                 client.Post($"domains/{domid}/vcpus/pin", new JsonObject
@@ -66,6 +67,13 @@ public static class VcpuPinCommand
                     ["hard"] = hard is null ? null : new JsonArray(hard.Select(c => (JsonNode)c).ToArray()),
                     ["soft"] = soft is null ? null : new JsonArray(soft.Select(c => (JsonNode)c).ToArray()),
                 });
+                // libxl's warning per vCPU whose new soft affinity reaches no CPU (an unchanged hard
+                // affinity counts as every CPU here).
+                if (soft is not null && SoftAffinityWarnings.Unreachable(soft, hard, host.CpuCount))
+                {
+                    foreach (int v in vcpu is { } one ? [one] : Enumerable.Range(0, domain["maxvcpus"]!.GetValue<int>()))
+                        ctx.Err.Write(SoftAffinityWarnings.Line(domid, v));
+                }
                 return 0;
             }
             catch (DaemonException e) when (e.Kind == "invalid")
