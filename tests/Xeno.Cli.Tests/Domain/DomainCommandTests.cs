@@ -1,3 +1,4 @@
+using Xeno.Api.Client;
 using Xeno.Cli.Commands;
 using Xeno.Cli.Commands.Domain;
 using Xeno.Config.Domain;

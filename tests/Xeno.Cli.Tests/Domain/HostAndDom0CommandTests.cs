@@ -1,4 +1,5 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
+using Xeno.Api.Contracts;
 using Xeno.Cli.Commands.Domain;
 
 namespace Xeno.Cli.Tests.Domain;
@@ -9,7 +10,7 @@ namespace Xeno.Cli.Tests.Domain;
 /// </summary>
 public sealed class HostAndDom0CommandTests
 {
-    private static JsonNode Host(int nodes = 1) => JsonNode.Parse($$"""
+    private static HostInfo Host(int nodes = 1) => JsonSerializer.Deserialize($$"""
         {"host": "h1", "release": "6.1.0", "version": "#1 SMP", "machine": "x86_64", "nr_cpus": 4, "max_cpu_id": 3,
          "nr_nodes": {{nodes}}, "cores_per_socket": 2, "threads_per_core": 2, "sockets": 1, "cpu_khz": 2100005,
          "hw_caps": [3219913727, 4294586883, 739248128, 289, 15, 10162089, 4194308, 256],
@@ -18,8 +19,18 @@ public sealed class HostAndDom0CommandTests
          "cpu_topology": [{"cpu": 0, "core": 0, "socket": 0, "node": 0}, {"cpu": 1, "core": 0, "socket": 0, "node": 0},
                           {"cpu": 2, "core": 1, "socket": 0, "node": {{nodes - 1}}}, {"cpu": 3, "core": 1, "socket": 0, "node": {{nodes - 1}}}],
          "numa_info": [{"node": 0, "memsize_mib": 24000, "memfree_mib": 18000, "distances": [10]}],
-         "pci_topology": [], "accelerator": "tcg", "xeno_version": "0.9.1"}
-        """)!;
+         "pci_topology": [], "accelerator": "tcg", "xeno_version": "0.9.1",
+         "host_cpu_seconds": 1, "cpu_seconds": [1], "uptime_seconds": 1, "daemon_start": 1}
+        """, ApiJsonContext.Default.HostInfo)!;
+
+    /// <summary>A domain as xenod answers it, with <paramref name="config"/> as its domain JSON.</summary>
+    private static DomainInfo Domain(int domid, string config) => new()
+    {
+        Domid = domid, Name = "web", Uuid = Guid.Empty, Type = DomainType.Pv, State = "-b----", Phase = "running", Paused = false, Responding = true,
+        MemoryMib = 128, MaxmemMib = 128, TargetKb = 131072, MaxmemKb = 131072, Vcpus = 1, Maxvcpus = 1, CpuTime = 0, StartTime = 0,
+        Console = new ConsoleInfo { Kind = ConsoleKind.Pv, Socket = "/s", Log = "/l" }, VcpuList = [],
+        Config = JsonElement.Parse(config),
+    };
 
     [Fact]
     public void Info_prints_xl_s_fields_with_one_space_before_virt_caps()
@@ -78,9 +89,15 @@ public sealed class HostAndDom0CommandTests
         ], lines[(at + 1)..(at + 13)]);
         Assert.StartsWith("xen_major", lines[at + 13], StringComparison.Ordinal);
 
-        var host = Host();
-        host["pci_topology"] = JsonNode.Parse("""[{"device": "0000:00:1f.2", "node": 1}]""");
-        host["numa_info"] = JsonNode.Parse("""[{"node": 0, "memsize_mib": 1, "memfree_mib": 0, "distances": [10, 21]}, {"node": 1, "memsize_mib": 2, "memfree_mib": 1, "distances": [21, 10]}]""");
+        var host = Host() with
+        {
+            PciTopology = [new HostPciDevice { Device = "0000:00:1f.2", Node = 1 }],
+            NumaInfo =
+            [
+                new HostNumaNode { Node = 0, MemsizeMib = 1, MemfreeMib = 0, Distances = [10, 21] },
+                new HostNumaNode { Node = 1, MemsizeMib = 2, MemfreeMib = 1, Distances = [21, 10] },
+            ],
+        };
         var two = HostInfoText.Format(host, true, null).Split('\n');
         Assert.Contains("0000:00:1f.2      1", two);
         Assert.DoesNotContain("No device topology data available", two);
@@ -93,28 +110,28 @@ public sealed class HostAndDom0CommandTests
         var host = Host(nodes: 2);
         var nodes = NodeAffinity.HostNodes(host);
         Assert.Equal([[0, 1], [2, 3]], nodes.Select(n => n.ToArray()).ToArray());
-        JsonNode Dom(params string[] affinities) => new JsonObject
+        DomainInfo Dom(params string[] affinities) => Domain(3, "{}") with
         {
-            ["vcpu_list"] = new JsonArray([.. affinities.Select(a => (JsonNode)new JsonObject { ["affinity"] = a })]),
+            VcpuList = [.. affinities.Select((a, i) => new VcpuInfo { Vcpu = i, Cpu = 0, Running = true, CpuTime = 0, Affinity = a, SoftAffinity = "all" })],
         };
         Assert.Equal("all", NodeAffinity.Format(NodeAffinity.OfDomain(Dom("all"), nodes), 2));
         Assert.Equal("0", NodeAffinity.Format(NodeAffinity.OfDomain(Dom("0-1"), nodes), 2));
         Assert.Equal("1", NodeAffinity.Format(NodeAffinity.OfDomain(Dom("3"), nodes), 2));
         Assert.Equal("all", NodeAffinity.Format(NodeAffinity.OfDomain(Dom("1", "2"), nodes), 2));
         // No vCPU threads yet (being created): every node, as an unpinned Xen domain.
-        Assert.Equal("all", NodeAffinity.Format(NodeAffinity.OfDomain(new JsonObject(), nodes), 2));
+        Assert.Equal("all", NodeAffinity.Format(NodeAffinity.OfDomain(Dom(), nodes), 2));
     }
 
     [Fact]
     public void Sxp_renders_the_domain_structure_in_xl_s_layout()
     {
         var o = new StringWriter();
-        var domain = JsonNode.Parse("""
-            {"domid": 3, "config": {"name": "web", "memory": 128, "on_crash": null, "pvh": false,
+        var domain = Domain(3, """
+            {"name": "web", "memory": 128, "on_crash": null, "pvh": false,
              "cpus": [0, 1], "extra": "console=hvc0 root=/dev/xvda",
-             "disks": [{"vdev": "xvda", "ro": true}, {"vdev": "xvdb", "ro": false}], "vnc": {"listen": "127.0.0.1"}}}
-            """)!;
-        SxpDomainText.Write(o, new JsonObject { ["name"] = "Domain-0", ["memory"] = 100 }, [domain]);
+             "disks": [{"vdev": "xvda", "ro": true}, {"vdev": "xvdb", "ro": false}], "vnc": {"listen": "127.0.0.1"}}
+            """);
+        SxpDomainText.Write(o, JsonElement.Parse("""{"name": "Domain-0", "memory": 100}"""), [domain]);
         Assert.Equal(
             "(domain\n\t(domid 0)\n\t(name Domain-0)\n\t(memory 100)\n)\n" +
             "(domain\n\t(domid 3)\n\t(name web)\n\t(memory 128)\n\t(on_crash (null))\n\t(pvh False)\n\t(cpus 0 1)\n" +

@@ -58,7 +58,7 @@ public sealed class ApiContractTests
     {
         var node = JsonNode.Parse(JsonSerializer.Serialize(ApiContractMapper.Domain(Snapshot(ShutdownReason.Crash)), Json.DomainInfo))!.AsObject();
         Assert.Equal(
-            ["domid", "name", "uuid", "type", "state", "phase", "paused", "shutdown_reason", "memory_mib", "maxmem_mib", "target_kb", "maxmem_kb",
+            ["domid", "name", "uuid", "type", "state", "phase", "paused", "responding", "shutdown_reason", "memory_mib", "maxmem_mib", "target_kb", "maxmem_kb",
              "vcpus", "maxvcpus", "cpu_time", "start_time", "qemu_pid", "console", "vcpu_list", "config"],
             node.Select(p => p.Key));
         Assert.Equal(["kind", "socket", "log"], node["console"]!.AsObject().Select(p => p.Key));
