@@ -95,6 +95,19 @@ public sealed class DomainCommandTests
     }
 
     [Fact]
+    public void The_typed_client_names_the_prefix_read_off_the_socket_path()
+    {
+        Assert.Equal("/", DaemonUnreachable.PrefixOf("/run/xeno/xenod.sock"));
+        Assert.Equal("/srv/x", DaemonUnreachable.PrefixOf("/srv/x/run/xeno/xenod.sock"));
+        Assert.Null(DaemonUnreachable.PrefixOf("/tmp/other.sock"));
+        using var xl = new XlRunner();
+        var socket = Path.Combine(xl.Prefix, "run/xeno/xenod.sock");
+        using var client = new XenodClient(socket);
+        var e = Assert.Throws<XenodException>(() => client.ListDomainsAsync(TestContext.Current.CancellationToken).GetAwaiter().GetResult());
+        Assert.Equal(DaemonUnreachable.Message(xl.Prefix, socket, "no such socket"), e.Message);
+    }
+
+    [Fact]
     public void A_stale_socket_keeps_the_socket_error_and_the_default_prefix_names_the_service()
     {
         Assert.Equal("no xenod is running for prefix / (nothing answers at /run/xeno/xenod.sock: Connection refused); " +
