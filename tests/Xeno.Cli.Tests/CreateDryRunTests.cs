@@ -190,7 +190,7 @@ public class CreateDryRunTests
         var cfg = xl.WriteFile("demo.cfg", Demo);
         var (exit, _, stderr) = xl.Run("create", cfg);
         Assert.Equal(3, exit);
-        Assert.Contains("xenod is not running", stderr);
+        Assert.Contains($"no xenod is running for prefix {xl.Prefix}", stderr);
     }
 
     [Fact]

@@ -57,7 +57,7 @@ public sealed class EventStream : IAsyncDisposable, IDisposable
         catch (HttpRequestException e)
         {
             http.Dispose();
-            throw new EventStreamException($"cannot reach xenod at {socketPath}: {e.InnerException?.Message ?? e.Message}", e);
+            throw new EventStreamException(DaemonUnreachable.Message(null, socketPath, e), e);
         }
         catch
         {

@@ -16,10 +16,14 @@ public sealed class XenodClient : IDisposable
     private static readonly MediaTypeHeaderValue JsonType = new("application/json") { CharSet = "utf-8" };
     private readonly HttpClient _http;
     private readonly string _socket;
+    private readonly string? _prefix;
 
-    public XenodClient(string socketPath)
+    /// <param name="prefix">The host prefix the socket belongs to, named when no xenod answers
+    /// (null: read off a socket at &lt;prefix&gt;/run/xeno/xenod.sock).</param>
+    public XenodClient(string socketPath, string? prefix = null)
     {
         _socket = socketPath;
+        _prefix = prefix;
         // Starting QEMU under load can take a while; xl waits for it as it waits for libxl.
         _http = new HttpClient(XenodSocket.CreateHandler(socketPath)) { BaseAddress = XenodSocket.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
     }
@@ -66,6 +70,10 @@ public sealed class XenodClient : IDisposable
     public Task<LogResponse> GetLogAsync(CancellationToken cancel = default) =>
         SendAsync(HttpMethod.Get, "log", null, Json.LogResponse, cancel);
 
+    /// <summary>The recent log lines, which xenod then forgets (xl dmesg -c).</summary>
+    public Task<LogResponse> ClearLogAsync(CancellationToken cancel = default) =>
+        SendAsync(HttpMethod.Post, "log/clear", null, Json.LogResponse, cancel);
+
     /// <summary>The path of a domain argument (escaped: names may hold any character).</summary>
     public static string DomainPath(string dom) => "domains/" + Uri.EscapeDataString(dom);
 
@@ -90,9 +98,7 @@ public sealed class XenodClient : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new XenodException(ApiErrorKind.Unreachable,
-                $"cannot reach xenod at {_socket}: {e.InnerException?.Message ?? e.Message} (xenod is not running for this prefix? start it with `xenod run --prefix P`)",
-                0, e);
+            throw new XenodException(ApiErrorKind.Unreachable, DaemonUnreachable.Message(_prefix, _socket, e), 0, e);
         }
         using (response)
         {

@@ -18,6 +18,7 @@ public static class ApiRoutes
     [
         new("GET", "/v1/host", "This host's facts (xl info, Domain-0's rows)", null, typeof(HostInfo)),
         new("GET", "/v1/log", "xenod's recent log lines (xl dmesg)", null, typeof(LogResponse)),
+        new("POST", "/v1/log/clear", "The same lines, now removed from the recent log (xl dmesg -c)", null, typeof(LogResponse)),
         new("GET", "/v1/openapi.json", "This document", null, null),
         new("GET", "/v1/events", "Domain events as JSON lines (or server-sent events); ?after=ID resumes, ?domain= filters", null, null,
             ContentType: "application/x-ndjson"),

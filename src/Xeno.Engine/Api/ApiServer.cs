@@ -57,8 +57,12 @@ public sealed class ApiServer : IAsyncDisposable
     {
         var openApi = new Lazy<string>(() => OpenApiDocument.Build(typeof(ApiServer).Assembly.GetName().Version?.ToString(3) ?? "0.0.0").ToJsonString());
         app.MapGet("/v1/openapi.json", () => Results.Content(openApi.Value, "application/json"));
-        app.MapGet("/v1/host", () => TypedResults.Json(HostFacts.Read(Qemu.Acceleration.AcceleratorSelector.Name(engine.Accelerator.Accelerator), started), Json.HostInfo));
+        // The guests are listed in the same request so the host's memory adds up with theirs.
+        app.MapGet("/v1/host", (CancellationToken c) => Guard(async () =>
+            TypedResults.Json(HostFacts.Read(Qemu.Acceleration.AcceleratorSelector.Name(engine.Accelerator.Accelerator), started, await engine.ListAsync(c)), Json.HostInfo)));
         app.MapGet("/v1/log", () => TypedResults.Json(new LogResponse { Lines = engine.Log.Recent() }, Json.LogResponse));
+        // xl dmesg -c: the same answer, and the lines it returns are gone from the recent log.
+        app.MapPost("/v1/log/clear", () => TypedResults.Json(new LogResponse { Lines = engine.Log.TakeAll() }, Json.LogResponse));
         app.MapGet(ApiRoutes.Domains, (CancellationToken c) => Guard(async () =>
             TypedResults.Json<IReadOnlyList<DomainInfo>>([.. (await engine.ListAsync(c)).Select(ApiContractMapper.Domain)], Json.IReadOnlyListDomainInfo)));
         app.MapGet(ApiRoutes.Domain, (string dom, CancellationToken c) => Guard(async () =>

@@ -1,32 +1,56 @@
 using System.Globalization;
 using Xeno.Api.Contracts;
+using Xeno.Engine.Domains;
 
 namespace Xeno.Engine.Api;
 
-/// <summary>This host's facts for `xl info` and the Domain-0 row of `xl list`, read from /proc.</summary>
+/// <summary>
+/// This host's facts for `xl info` and the Domain-0 row of `xl list`, read from /proc and /sys
+/// (docs/api.md, GET /v1/host). Memory is accounted with <see cref="HostMemoryAccount"/> against
+/// the guests listed in the same request, so total = free + Domain-0 + Σ guests holds.
+/// </summary>
 internal static class HostFacts
 {
-    public static HostInfo Read(string accelerator, DateTimeOffset daemonStart)
+    /// <summary>
+    /// The scheduler Xeno stands for: Xen's "credit" (weight and cap per domain, which the coming
+    /// `xl sched-credit` maps onto the host's CPU controller), not credit2.
+    /// </summary>
+    public const string Scheduler = "credit";
+
+    public static HostInfo Read(string accelerator, DateTimeOffset daemonStart, IReadOnlyList<DomainSnapshot> guests)
     {
         var meminfo = ReadKeyValues("/proc/meminfo");
-        long totalKb = Kb(meminfo, "MemTotal"), freeKb = Kb(meminfo, "MemAvailable");
-        var cpuinfo = SafeRead("/proc/cpuinfo");
-        double mhz = 0;
-        foreach (var line in cpuinfo.Split('\n'))
-        {
-            if (line.StartsWith("cpu MHz", StringComparison.Ordinal) && double.TryParse(line[(line.IndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture, out mhz))
-                break;
-        }
+        var memory = HostMemoryAccount.Account(Kb(meminfo, "MemTotal"), Kb(meminfo, "MemAvailable"),
+            guests.Select(g => (g.TargetKb / 1024, g.QemuPid is { } pid ? ResidentKb(pid) : 0L)));
+        var topology = HostTopology.Read();
+        bool kvm = accelerator == "kvm";
         return new HostInfo
         {
             Host = Environment.MachineName,
             Release = SafeRead("/proc/sys/kernel/osrelease").Trim(),
             Version = SafeRead("/proc/sys/kernel/version").Trim(),
             Machine = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.X64 ? "x86_64" : System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(),
-            NrCpus = Environment.ProcessorCount,
-            CpuMhz = mhz,
-            TotalMemoryMib = totalKb / 1024,
-            FreeMemoryMib = freeKb / 1024,
+            NrCpus = topology.Cpus.Count,
+            MaxCpuId = topology.Cpus.Count == 0 ? 0 : topology.Cpus.Max(c => c.Cpu),
+            NrNodes = topology.Nodes.Count,
+            CoresPerSocket = topology.CoresPerSocket,
+            ThreadsPerCore = topology.ThreadsPerCore,
+            Sockets = topology.Sockets,
+            CpuKhz = CpuKhz(SafeRead("/proc/cpuinfo")),
+            HwCaps = HostCpuFeatures.Read(),
+            // Xen's words for what this host can run: pv, pvh and hvm guests all run; paging is
+            // the CPU's (hap) under KVM, software (shadow, as TCG's soft MMU is) otherwise.
+            VirtCaps = ["pv", "hvm", kvm ? "hap" : "shadow"],
+            XenScheduler = Scheduler,
+            TotalMemoryMib = memory.TotalMiB,
+            FreeMemoryMib = memory.FreeMiB,
+            Dom0MemoryMib = memory.Dom0MiB,
+            CpuTopology = [.. topology.Cpus.Select(c => new HostCpuInfo { Cpu = c.Cpu, Core = c.Core, Socket = c.Socket, Node = c.Node })],
+            NumaInfo = [.. topology.Nodes.Select(n => new HostNumaNode
+            {
+                Node = n.Node, MemsizeMib = n.MemTotalKb / 1024, MemfreeMib = n.MemFreeKb / 1024, Distances = n.Distances,
+            })],
+            PciTopology = [.. topology.PciNodes.Select(p => new HostPciDevice { Device = p.Device, Node = p.Node })],
             HostCpuSeconds = HostCpuSeconds(),
             CpuSeconds = PerCpuSeconds(),
             Accelerator = accelerator,
@@ -35,6 +59,26 @@ internal static class HostFacts
             XenoVersion = typeof(HostFacts).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
         };
     }
+
+    /// <summary>
+    /// Xen's cpu_khz from the first "cpu MHz" line of /proc/cpuinfo ("2100.000" is 2100000),
+    /// read as decimal digits so no binary rounding changes the last place; 0 if there is none.
+    /// </summary>
+    internal static long CpuKhz(string cpuinfo)
+    {
+        foreach (var line in cpuinfo.Split('\n'))
+        {
+            if (!line.StartsWith("cpu MHz", StringComparison.Ordinal))
+                continue;
+            var text = line[(line.IndexOf(':') + 1)..].Trim();
+            return decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var mhz) ? (long)decimal.Truncate(mhz * 1000) : 0;
+        }
+        return 0;
+    }
+
+    /// <summary>A process's resident memory (VmRSS in /proc/PID/status), 0 if it is gone.</summary>
+    private static long ResidentKb(int pid) =>
+        Kb(ReadKeyValues($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status"), "VmRSS");
 
     /// <summary>user + nice + system time of all CPUs from /proc/stat (the host's "Domain-0" time).</summary>
     private static double HostCpuSeconds()

@@ -1,3 +1,4 @@
+using Xeno.Api.Client;
 using Xeno.Cli.Commands;
 using Xeno.Cli.Commands.Domain;
 using Xeno.Config.Domain;
@@ -87,7 +88,40 @@ public sealed class DomainCommandTests
         using var xl = new XlRunner();
         var r = xl.Run("list");
         Assert.Equal(1, r.Exit);
-        Assert.StartsWith($"cannot reach xenod at {Path.Combine(xl.Prefix, "run/xeno/xenod.sock")}: ", r.Err, StringComparison.Ordinal);
+        // The prefix exists but no xenod ever ran there: say so, and how to start one for it.
+        Assert.Equal($"no xenod is running for prefix {xl.Prefix} (nothing answers at {Path.Combine(xl.Prefix, "run/xeno/xenod.sock")}: no such socket); " +
+                     $"start one with `xenod run --prefix {xl.Prefix}`\n", r.Err);
         Assert.Equal((1, "", "console type supported are: pv, serial, vuart\n"), xl.Run("console", "-t", "tty", "x"));
+    }
+
+    [Fact]
+    public void The_typed_client_names_the_prefix_read_off_the_socket_path()
+    {
+        Assert.Equal("/", DaemonUnreachable.PrefixOf("/run/xeno/xenod.sock"));
+        Assert.Equal("/srv/x", DaemonUnreachable.PrefixOf("/srv/x/run/xeno/xenod.sock"));
+        Assert.Null(DaemonUnreachable.PrefixOf("/tmp/other.sock"));
+        using var xl = new XlRunner();
+        var socket = Path.Combine(xl.Prefix, "run/xeno/xenod.sock");
+        using var client = new XenodClient(socket);
+        var e = Assert.Throws<XenodException>(() => client.ListDomainsAsync(TestContext.Current.CancellationToken).GetAwaiter().GetResult());
+        Assert.Equal(DaemonUnreachable.Message(xl.Prefix, socket, "no such socket"), e.Message);
+    }
+
+    [Fact]
+    public void A_stale_socket_keeps_the_socket_error_and_the_default_prefix_names_the_service()
+    {
+        Assert.Equal("no xenod is running for prefix / (nothing answers at /run/xeno/xenod.sock: Connection refused); " +
+                     "start it with `xenod run` (or `systemctl start xenod`)",
+                     DaemonUnreachable.Message("/", "/run/xeno/xenod.sock", "Connection refused"));
+        using var xl = new XlRunner();
+        var socket = Path.Combine(xl.Prefix, "run/xeno/xenod.sock");
+        Directory.CreateDirectory(Path.GetDirectoryName(socket)!);
+        // A socket file nobody listens on: what a xenod killed with SIGKILL leaves behind (bound,
+        // never listening; .NET removes the file when the socket closes, so it stays open here).
+        using var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        s.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(socket));
+        var r = xl.Run("list");
+        Assert.Equal(1, r.Exit);
+        Assert.StartsWith($"no xenod is running for prefix {xl.Prefix} (nothing answers at {socket}: Connection refused); ", r.Err, StringComparison.Ordinal);
     }
 }

@@ -12,7 +12,9 @@ public sealed class ListLongFormatTests
     {
         var host = new HostInfo
         {
-            Host = "h", Release = "r", Version = "v", Machine = "x86_64", NrCpus = 2, CpuMhz = 1, TotalMemoryMib = 1000, FreeMemoryMib = 500,
+            Host = "h", Release = "r", Version = "v", Machine = "x86_64", NrCpus = 2, MaxCpuId = 1, NrNodes = 1, CoresPerSocket = 2, ThreadsPerCore = 1,
+            Sockets = 1, CpuKhz = 1000, HwCaps = [0, 0, 0, 0, 0, 0, 0, 0], VirtCaps = ["pv", "hvm", "shadow"], XenScheduler = "credit",
+            TotalMemoryMib = 2000, FreeMemoryMib = 500, Dom0MemoryMib = 1000, CpuTopology = [], NumaInfo = [], PciTopology = [],
             HostCpuSeconds = 1, CpuSeconds = [0.5, 0.5], Accelerator = "tcg", UptimeSeconds = 1, DaemonStart = 1, XenoVersion = "1.0.0",
         };
         var domain = new DomainInfo

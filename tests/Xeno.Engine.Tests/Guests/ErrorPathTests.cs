@@ -38,6 +38,19 @@ public sealed class ErrorPathTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Duplicate_vdevs_and_an_image_written_twice_are_refused_before_qemu()
+    {
+        var img = _x.WriteConfig("twice.img", new string('\0', 4096));
+        var vdev = Create("dupvdev", $"name=\"dv\"\ntype=\"pv\"\nmemory=64\nkernel=\"{_x.Kit.Vmlinuz}\"\ndisk=['{img},raw,xvda,ro', '{_x.Kit.PvDisk},raw,xvda,ro']\n");
+        Assert.Equal(3, vdev.Exit);
+        Assert.StartsWith("libxl: error: Disk vdev=xvda:device already exists in xenstore", vdev.Err, StringComparison.Ordinal);
+        var twice = Create("twice", $"name=\"tw\"\ntype=\"pv\"\nmemory=64\nkernel=\"{_x.Kit.Vmlinuz}\"\ndisk=['{img},raw,xvda,rw', '{img},raw,xvdb,rw']\n");
+        Assert.Equal(3, twice.Exit);
+        Assert.StartsWith($"Disk {img} is given twice (vdev=xvda and vdev=xvdb)", twice.Err, StringComparison.Ordinal);
+        Assert.Equal(["Domain-0"], _x.ListNames());
+    }
+
+    [Fact]
     public void Vifs_are_refused_until_networking_lands()
     {
         var r = Create("vif", $"name=\"nv\"\ntype=\"pv\"\nmemory=64\nkernel=\"{_x.Kit.Vmlinuz}\"\nvif=['bridge=xenbr0']\n");
@@ -96,8 +109,8 @@ public sealed class ErrorPathTests : IAsyncLifetime
         await using var none = Xenod.Without();
         var r = none.Xl("list");
         Assert.Equal(1, r.Exit);
-        Assert.StartsWith($"cannot reach xenod at {Path.Combine(none.Prefix, "run/xeno/xenod.sock")}: ", r.Err, StringComparison.Ordinal);
-        Assert.EndsWith("(xenod is not running for this prefix? start it with `xenod run --prefix P`)\n", r.Err, StringComparison.Ordinal);
+        Assert.StartsWith($"no xenod is running for prefix {none.Prefix} (nothing answers at {Path.Combine(none.Prefix, "run/xeno/xenod.sock")}: ", r.Err, StringComparison.Ordinal);
+        Assert.EndsWith($"start one with `xenod run --prefix {none.Prefix}`\n", r.Err, StringComparison.Ordinal);
         var c = none.Xl("create", "-q", none.WriteConfig("a.cfg", "name=\"a\"\nmemory=64\nkernel=\"/k\"\n"));
         Assert.Equal(3, c.Exit);
     }

@@ -70,6 +70,8 @@ public sealed class MemoryTests
         Assert.Equal((0, "", ""), x.Xl("mem-set", "mem-b", "100"));
         Assert.StartsWith("mem-b                                        1   100     1     ", ListRow(x, "mem-b"), StringComparison.Ordinal);
         Assert.Equal(1, x.Xl("mem-set", "mem-b", "129").Exit);
+        // xl info and xl list add up with a guest running (Domain-0 is the host's own use).
+        HostInfoTests.AssertMemoryAddsUp(x, 100);
 
         // xl list -l: Domain-0 first (as xl lists dom0), then the guests; naming a guest lists it alone.
         var all = System.Text.Json.Nodes.JsonNode.Parse(x.Xl("list", "-l").Out)!.AsArray();

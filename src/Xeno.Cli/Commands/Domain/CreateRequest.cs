@@ -52,6 +52,7 @@ public static class CreateRequest
                 ctx.Err.Write($"libxl: error: Domain {spec.Name}:cannot (re-)build domain: -3\n");
             return ErrorFail;
         }
+        ctx.Err.Write(SoftAffinityWarnings.AtCreate(domid, spec.MaxVcpus, spec.CpuAffinity, spec.CpuSoftAffinity, Hosting.XenoHost.ReadCpuTopology().CpuCount));
         // With -c too, xl's monitor prints while the console is attached, as Xen's does.
         var following = monitor is null ? null : Task.Run(() => monitor.Follow(spec.Name, domid));
         if (console)

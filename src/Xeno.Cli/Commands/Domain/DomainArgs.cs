@@ -54,7 +54,7 @@ internal static class DomainArgs
     }
 
     /// <summary>The typed client of this prefix's xenod.</summary>
-    public static XenodClient Client(XlContext ctx) => new(ctx.Host.DaemonSocket);
+    public static XenodClient Client(XlContext ctx) => new(ctx.Host.DaemonSocket, ctx.Host.Prefix);
 
     public static IReadOnlyList<DomainInfo> Domains(XenodClient client) => client.ListDomainsAsync().Sync();
 

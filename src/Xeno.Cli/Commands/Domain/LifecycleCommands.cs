@@ -35,13 +35,13 @@ public static class LifecycleCommands
         if (parsed is null) return exit;
         bool force = ctx.Force || parsed.Options.Any(o => o.Option == 'f');
         var dom = parsed.Operands[0];
-        if ((dom == "0" || dom == "Domain-0") && !force)
+        if (Dom0Requests.Names(dom) && !force)
         {
             ctx.Err.Write("Not destroying domain 0; use -f to force.\n" +
                           "This can only be done when using a disaggregated hardware domain and toolstack.\n\n");
             return 1;
         }
-        if (dom == "0" || dom == "Domain-0")
+        if (Dom0Requests.Names(dom))
         {
             ctx.Err.Write("destroy failed (rc=-3)\n");
             return 1;
@@ -65,6 +65,12 @@ public static class LifecycleCommands
     {
         var parsed = DomainArgs.Parse(ctx, def, "", [], args, 1, out var exit);
         if (parsed is null) return exit;
+        if (Dom0Requests.Names(parsed.Operands[0]))
+        {
+            // xl pause/unpause ignore libxl's failure: exit 0 with the error printed.
+            ctx.Err.Write(pause ? Dom0Requests.PauseRefused : Dom0Requests.UnpauseRefused);
+            return 0;
+        }
         return DomainArgs.Guard(ctx, client =>
         {
             (pause ? client.PauseAsync(parsed.Operands[0]) : client.UnpauseAsync(parsed.Operands[0])).Sync();
@@ -76,6 +82,11 @@ public static class LifecycleCommands
     {
         var parsed = DomainArgs.Parse(ctx, Rename, "", [], args, 2, out var exit);
         if (parsed is null) return exit;
+        if (Dom0Requests.Names(parsed.Operands[0]))
+        {
+            ctx.Err.Write(Dom0Requests.RenameRefused(parsed.Operands[0]));
+            return 1;
+        }
         return DomainArgs.Guard(ctx, client =>
         {
             client.RenameAsync(parsed.Operands[0], parsed.Operands[1]).Sync();

@@ -7,7 +7,11 @@ using Xeno.Api.Contracts;
 
 namespace Xeno.Cli.Commands.Domain;
 
-/// <summary>`xl list [-l] [-v] [Domain ...]`: Xen's table with the host as Domain-0.</summary>
+/// <summary>
+/// `xl list [-l] [-v] [-Z] [-c] [-n] [Domain ...]`: Xen's table with the host as Domain-0; -c adds the
+/// cpupool column (every domain is in Pool-0), -n the NUMA node affinity (the nodes holding the
+/// domain's vCPUs' hard affinity; Domain-0 runs everywhere).
+/// </summary>
 public static class ListCommand
 {
     public static readonly XlCommand Definition = new(
@@ -31,6 +35,8 @@ public static class ListCommand
         bool details = parsed.Options.Any(o => o.Option == 'l');
         bool verbose = parsed.Options.Any(o => o.Option == 'v');
         bool context = parsed.Options.Any(o => o.Option == 'Z');
+        bool cpupool = parsed.Options.Any(o => o.Option == 'c');
+        bool numa = parsed.Options.Any(o => o.Option == 'n');
 
         return DomainArgs.Guard(ctx, client =>
         {
@@ -51,39 +57,76 @@ public static class ListCommand
             if (parsed.Operands.Count == 0)
                 chosen.AddRange(all);
 
-            var host = includeHost ? client.GetHostAsync().Sync() : null;
+            var host = includeHost || numa ? client.GetHostAsync().Sync() : null;
             if (details)
             {
-                WriteLong(ctx.Out, host, chosen);
+                if (ctx.Global.OutputFormat == "sxp")
+                    SxpDomainText.Write(ctx.Out, includeHost ? Dom0Config(host!) : null, chosen);
+                else
+                    WriteLong(ctx.Out, includeHost ? host : null, chosen);
                 return 0;
             }
+            var nodes = numa ? NodeAffinity.HostNodes(host!) : null;
             ctx.Out.Write(Header);
             if (verbose) ctx.Out.Write("   UUID                            Reason-Code\tSecurity Label");
             else if (context) ctx.Out.Write("   Security Label");
+            if (cpupool) ctx.Out.Write("         Cpupool");
+            if (numa) ctx.Out.Write(" NODE Affinity");
             ctx.Out.Write("\n");
-            if (host is not null)
+            if (includeHost)
             {
-                Row(ctx.Out, "Domain-0", 0, host.TotalMemoryMib, host.NrCpus, "r-----", host.HostCpuSeconds);
-                Tail(ctx.Out, verbose, context, "00000000-0000-0000-0000-000000000000", null);
+                Row(ctx.Out, "Domain-0", 0, host!.Dom0MemoryMib, host.NrCpus, "r-----", host.HostCpuSeconds);
+                Tail(ctx.Out, verbose, context, "00000000-0000-0000-0000-000000000000", null, cpupool,
+                    nodes is null ? null : NodeAffinity.Format(Enumerable.Range(0, nodes.Count).ToHashSet(), nodes.Count));
             }
             foreach (var d in chosen)
             {
                 Row(ctx.Out, d.Name, d.Domid, d.MemoryMib, d.Vcpus, d.State, d.CpuTime);
-                Tail(ctx.Out, verbose, context, d.Uuid.ToString("D"), d.ShutdownReason);
+                Tail(ctx.Out, verbose, context, d.Uuid.ToString("D"), d.ShutdownReason, cpupool,
+                    nodes is null ? null : NodeAffinity.Format(NodeAffinity.OfDomain(d, nodes), nodes.Count));
             }
             return 0;
         });
     }
 
+    /// <summary>The few facts a host has as a domain: name, type, memory (what xl list's Domain-0 row shows), vCPUs.</summary>
+    private static void WriteDom0Config(Utf8JsonWriter w, HostInfo host)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", "Domain-0");
+        w.WriteString("type", "pv");
+        w.WriteString("uuid", "00000000-0000-0000-0000-000000000000");
+        w.WriteNumber("memory", host.Dom0MemoryMib);
+        w.WriteNumber("maxmem", host.Dom0MemoryMib);
+        w.WriteNumber("vcpus", host.NrCpus);
+        w.WriteNumber("maxvcpus", host.NrCpus);
+        w.WriteEndObject();
+    }
+
+    private static JsonElement Dom0Config(HostInfo host)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+            WriteDom0Config(w, host);
+        using var doc = JsonDocument.Parse(buffer.WrittenMemory);
+        return doc.RootElement.Clone();
+    }
+
     private static void Row(TextWriter o, string name, int id, long memMiB, int vcpus, string state, double seconds) =>
         o.Write(string.Create(CultureInfo.InvariantCulture, $"{name,-40} {id,5} {memMiB,5} {vcpus,5}     {state}  {seconds,8:F1}"));
 
-    private static void Tail(TextWriter o, bool verbose, bool context, string uuid, int? reason)
+    /// <summary>xl's optional columns in its order: UUID and reason, security label, cpupool (%16s, no
+    /// space before it), node affinity (a space, then the node map).</summary>
+    private static void Tail(TextWriter o, bool verbose, bool context, string uuid, int? reason, bool cpupool, string? nodeAffinity)
     {
         if (verbose)
             o.Write(" " + uuid + (reason is { } r ? string.Create(CultureInfo.InvariantCulture, $" {r,8:x}") : $" {"-",8}"));
         if (verbose || context)
             o.Write($" {"-",16}");
+        if (cpupool)
+            o.Write($"{"Pool-0",16}");
+        if (nodeAffinity is not null)
+            o.Write(" " + nodeAffinity);
         o.Write("\n");
     }
 
@@ -106,15 +149,8 @@ public static class ListCommand
             {
                 w.WriteStartObject();
                 w.WriteNumber("domid", 0);
-                w.WriteStartObject("config");
-                w.WriteString("name", "Domain-0");
-                w.WriteString("type", "pv");
-                w.WriteString("uuid", "00000000-0000-0000-0000-000000000000");
-                w.WriteNumber("memory", host.TotalMemoryMib);
-                w.WriteNumber("maxmem", host.TotalMemoryMib);
-                w.WriteNumber("vcpus", host.NrCpus);
-                w.WriteNumber("maxvcpus", host.NrCpus);
-                w.WriteEndObject();
+                w.WritePropertyName("config");
+                WriteDom0Config(w, host);
                 w.WriteEndObject();
             }
             foreach (var d in domains)

@@ -178,72 +178,22 @@ public static class QueryCommands
     {
         var p = DomainArgs.Parse(ctx, Info, "n", [new("numa", false, 'n')], args, 0, out var exit);
         if (p is null) return exit;
+        bool numa = p.Options.Any(o => o.Option == 'n');
         return DomainArgs.Guard(ctx, client =>
         {
-            var h = client.GetHostAsync().Sync();
-            var domains = DomainArgs.Domains(client);
-            long guestMem = domains.Sum(d => d.MemoryMib);
-            string version = h.XenoVersion;
-            var parts = version.Split('.');
-            bool kvm = h.Accelerator == "kvm";
-            var fields = new List<(string, string)>
-            {
-                ("host", h.Host),
-                ("release", h.Release),
-                ("version", h.Version),
-                ("machine", h.Machine),
-                ("nr_cpus", h.NrCpus.ToString(CultureInfo.InvariantCulture)),
-                ("max_cpu_id", (h.NrCpus - 1).ToString(CultureInfo.InvariantCulture)),
-                ("nr_nodes", "1"),
-                ("cores_per_socket", h.NrCpus.ToString(CultureInfo.InvariantCulture)),
-                ("threads_per_core", "1"),
-                ("cpu_mhz", string.Create(CultureInfo.InvariantCulture, $"{(int)h.CpuMhz}.{(int)(h.CpuMhz * 1000) % 1000:000}")),
-                ("hw_caps", "00000000:00000000:00000000:00000000:00000000:00000000:00000000:00000000"),
-                ("virt_caps", kvm ? " pv hvm hap" : " pv hvm shadow"),
-                ("total_memory", h.TotalMemoryMib.ToString(CultureInfo.InvariantCulture)),
-                ("free_memory", Math.Max(0, h.FreeMemoryMib - guestMem).ToString(CultureInfo.InvariantCulture)),
-                ("sharing_freed_memory", "0"),
-                ("sharing_used_memory", "0"),
-                ("outstanding_claims", "0"),
-                ("free_cpus", "0"),
-                ("xen_major", parts.ElementAtOrDefault(0) ?? "0"),
-                ("xen_minor", parts.ElementAtOrDefault(1) ?? "0"),
-                ("xen_extra", "." + (parts.ElementAtOrDefault(2) ?? "0")),
-                ("xen_version", version),
-                ("xen_caps", "xen-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64"),
-                ("xen_scheduler", "credit2"),
-                ("xen_pagesize", "4096"),
-                ("platform_params", "virt_start=0xffff800000000000"),
-                ("xen_changeset", ""),
-                ("xen_commandline", "xeno accel=" + h.Accelerator),
-                ("cc_compiler", "dotnet"),
-                ("cc_compile_by", "xeno"),
-                ("cc_compile_domain", ""),
-                ("cc_compile_date", ""),
-                ("build_id", ""),
-                ("xend_config_format", "4"),
-            };
-            foreach (var (name, value) in fields)
-            {
-                if (p.Operands.Count > 0)
-                {
-                    if (p.Operands.Any(o => name.StartsWith(o, StringComparison.Ordinal)))
-                        ctx.Out.Write(value + "\n");
-                    continue;
-                }
-                ctx.Out.Write($"{name,-23}: {value}\n");
-            }
+            ctx.Out.Write(HostInfoText.Format(client.GetHostAsync().Sync(), numa, p.Operands.Count > 0 ? p.Operands[0] : null));
             return 0;
         });
     }
 
     private static int RunDmesg(XlContext ctx, IReadOnlyList<string> args)
     {
-        var p = DomainArgs.Parse(ctx, Dmesg, "c", [], args, 0, out var exit);
+        var p = DomainArgs.Parse(ctx, Dmesg, "c", [new("clear", false, 'c')], args, 0, out var exit);
         if (p is null) return exit;
+        bool clear = p.Options.Any(o => o.Option == 'c');
         return DomainArgs.Guard(ctx, client =>
         {
-            foreach (var line in client.GetLogAsync().Sync().Lines)
+            foreach (var line in (clear ? client.ClearLogAsync() : client.GetLogAsync()).Sync().Lines)
                 ctx.Out.Write(line + "\n");
             return 0;
         });

@@ -57,6 +57,11 @@ public static class ShutdownCommand
             else
             {
                 var dom = parsed.Operands[0];
+                if (Dom0Requests.Names(dom))
+                {
+                    ctx.Err.Write((reboot ? "Rebooting domain 0\n" : "Shutting down domain 0\n") + Dom0Requests.ShutdownRefused(reboot));
+                    return 1;
+                }
                 if (!dom.All(char.IsAsciiDigit))
                     dom = DomainArgs.Dom(client.GetDomainAsync(dom).Sync().Domid);
                 targets.Add(int.Parse(dom, System.Globalization.CultureInfo.InvariantCulture));

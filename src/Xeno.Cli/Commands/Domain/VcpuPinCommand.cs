@@ -58,7 +58,8 @@ public static class VcpuPinCommand
         }
         return DomainArgs.Guard(ctx, client =>
         {
-            int domid = client.GetDomainAsync(dom).Sync().Domid;
+            var domain = client.GetDomainAsync(dom).Sync();
+            int domid = domain.Domid;
             try
             {
                 client.PinVcpuAsync(DomainArgs.Dom(domid), new VcpuPinRequest
@@ -67,6 +68,13 @@ public static class VcpuPinCommand
                     Hard = hard is null ? null : [.. hard],
                     Soft = soft is null ? null : [.. soft],
                 }).Sync();
+                // libxl's warning per vCPU whose new soft affinity reaches no CPU (an unchanged hard
+                // affinity counts as every CPU here).
+                if (soft is not null && SoftAffinityWarnings.Unreachable(soft, hard, host.CpuCount))
+                {
+                    foreach (int v in vcpu is { } one ? [one] : Enumerable.Range(0, domain.Maxvcpus))
+                        ctx.Err.Write(SoftAffinityWarnings.Line(domid, v));
+                }
                 return 0;
             }
             catch (XenodException e) when (e.Kind == ApiErrorKind.Invalid)
