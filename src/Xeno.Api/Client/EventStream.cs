@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Sockets;
 using System.Text.Json;
 using Xeno.Api.Contracts;
 
@@ -44,9 +43,9 @@ public sealed class EventStream : IAsyncDisposable, IDisposable
     /// </summary>
     public static async Task<EventStream> OpenAsync(string socketPath, long? after = null, string? domain = null, CancellationToken cancel = default)
     {
-        var http = new HttpClient(UnixSocketHandler(socketPath))
+        var http = new HttpClient(XenodSocket.CreateHandler(socketPath))
         {
-            BaseAddress = new Uri("http://xenod/"),
+            BaseAddress = XenodSocket.BaseAddress,
             // A stream stays open for as long as the reader wants it.
             Timeout = Timeout.InfiniteTimeSpan,
         };
@@ -156,24 +155,6 @@ public sealed class EventStream : IAsyncDisposable, IDisposable
             return null;
         }
     }
-
-    private static SocketsHttpHandler UnixSocketHandler(string socketPath) => new()
-    {
-        ConnectCallback = async (_, cancel) =>
-        {
-            var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            try
-            {
-                await s.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancel);
-                return new NetworkStream(s, ownsSocket: true);
-            }
-            catch
-            {
-                s.Dispose();
-                throw;
-            }
-        },
-    };
 
     public void Dispose()
     {
