@@ -28,7 +28,7 @@ public sealed class NoBootConfigDifferentialTests : IDisposable
     }
 
     [Fact]
-    public void List_prints_nothing_and_succeeds_while_boot_fails_as_xen_pygrub()
+    public void ListPrintsNothingAndSucceedsWhileBootFailsAsXenPygrub()
     {
         var image = EmptyExt2();
         foreach (var options in new[] { new[] { "-l", "-q" }, ["-l"], ["-q"], ["-q", "--output-format=simple"] })

@@ -145,7 +145,7 @@ public sealed class HostileImageTests
     [InlineData(3, new byte[] { 0x4E, 0x54, 0x46, 0x53, 0x20, 0x20, 0x20, 0x20 }, "ntfs")]
     [InlineData(0x10034, new byte[] { 0x52, 0x65, 0x49, 0x73, 0x45, 0x72, 0x32, 0x46, 0x73 }, "reiserfs")]
     [InlineData(0, new byte[] { 0x68, 0x73, 0x71, 0x73 }, "squashfs")]
-    public void Unsupported_filesystems_are_named(int offset, byte[] magic, string name)
+    public void UnsupportedFilesystemsAreNamed(int offset, byte[] magic, string name)
     {
         var bytes = new byte[1 << 20];
         magic.CopyTo(bytes, offset);

@@ -130,7 +130,7 @@ public class Grub2ParserTests
     [InlineData("menuentry 'a' {\nmenuentry 'b' {\n}\n}\n", "cannot nest menuentry")]
     [InlineData("}\n", "closing brace without menuentry")]
     [InlineData("menuentry 'a' {\nlinux /a\n", "end of file with open menuentry")]
-    public void Syntax_errors_are_typed(string text, string message)
+    public void SyntaxErrorsAreTyped(string text, string message)
     {
         var e = Assert.Throws<BootException>(() => Parse(text));
         Assert.Contains(message, e.Message);

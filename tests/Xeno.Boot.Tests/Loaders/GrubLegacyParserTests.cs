@@ -68,7 +68,7 @@ public class GrubLegacyParserTests
     [InlineData("default 1_0", 10)]
     [InlineData("default x", 0)]
     [InlineData("default -1", 0)] // pygrub raises and gives up on the disk; we warn and use 0
-    public void Default_values(string line, long expected)
+    public void DefaultValues(string line, long expected)
     {
         var menu = GrubLegacyParser.Parse(line + "\ntitle a\nkernel /k\n", "/boot/grub/menu.lst");
         Assert.Equal(expected, menu.DefaultIndex);

@@ -18,7 +18,7 @@ public sealed class DomainCommandTests
     [InlineData(3661, true, " 1:01")]
     [InlineData(86400 + 60, true, "1 day,  0:01")]
     [InlineData(3 * 86400, true, "3 days,  0:00")]
-    public void Uptime_strings_as_xl(long seconds, bool shortMode, string expected) =>
+    public void UptimeStringsAsXl(long seconds, bool shortMode, string expected) =>
         Assert.Equal(expected, QueryCommands.Format(seconds, shortMode));
 
     [Theory]
@@ -26,10 +26,10 @@ public sealed class DomainCommandTests
     [InlineData("^a", 0x01)]
     [InlineData("^A", 0x01)]
     [InlineData("x", (byte)'x')]
-    public void Console_escape_notation(string text, byte expected) => Assert.Equal(expected, ConsoleCommand.ParseEscape(text));
+    public void ConsoleEscapeNotation(string text, byte expected) => Assert.Equal(expected, ConsoleCommand.ParseEscape(text));
 
     [Fact]
-    public void Relative_boot_and_disk_paths_become_absolute()
+    public void RelativeBootAndDiskPathsBecomeAbsolute()
     {
         var spec = new DomainSpec
         {
@@ -61,16 +61,16 @@ public sealed class DomainCommandTests
     [InlineData("vm", "vm-list")]
     [InlineData("domn", "domname")]
     [InlineData("con", "console")]
-    public void Command_prefixes_resolve_as_xl(string prefix, string name) => Assert.Equal(name, CommandTable.Lookup(prefix)?.Name);
+    public void CommandPrefixesResolveAsXl(string prefix, string name) => Assert.Equal(name, CommandTable.Lookup(prefix)?.Name);
 
     [Theory]
     [InlineData("d")]
     [InlineData("dom")]
     [InlineData("re")]
-    public void Ambiguous_prefixes_are_not_commands(string prefix) => Assert.Null(CommandTable.Lookup(prefix));
+    public void AmbiguousPrefixesAreNotCommands(string prefix) => Assert.Null(CommandTable.Lookup(prefix));
 
     [Fact]
-    public void Missing_arguments_print_xl_usage_errors()
+    public void MissingArgumentsPrintXlUsageErrors()
     {
         using var xl = new XlRunner();
         var r = xl.Run("pause");
@@ -83,7 +83,7 @@ public sealed class DomainCommandTests
     }
 
     [Fact]
-    public void Without_xenod_commands_say_where_they_looked()
+    public void WithoutXenodCommandsSayWhereTheyLooked()
     {
         using var xl = new XlRunner();
         var r = xl.Run("list");
@@ -95,7 +95,7 @@ public sealed class DomainCommandTests
     }
 
     [Fact]
-    public void The_typed_client_names_the_prefix_read_off_the_socket_path()
+    public void TheTypedClientNamesThePrefixReadOffTheSocketPath()
     {
         Assert.Equal("/", DaemonUnreachable.PrefixOf("/run/xeno/xenod.sock"));
         Assert.Equal("/srv/x", DaemonUnreachable.PrefixOf("/srv/x/run/xeno/xenod.sock"));
@@ -108,7 +108,7 @@ public sealed class DomainCommandTests
     }
 
     [Fact]
-    public void A_stale_socket_keeps_the_socket_error_and_the_default_prefix_names_the_service()
+    public void AStaleSocketKeepsTheSocketErrorAndTheDefaultPrefixNamesTheService()
     {
         Assert.Equal("no xenod is running for prefix / (nothing answers at /run/xeno/xenod.sock: Connection refused); " +
                      "start it with `xenod run` (or `systemctl start xenod`)",

@@ -25,7 +25,7 @@ public sealed class DomainMonitorTests
     }
 
     [Fact]
-    public void Poweroff_with_destroy_waits_for_the_destruction_then_exits()
+    public void PoweroffWithDestroyWaitsForTheDestructionThenExits()
     {
         var m = Monitor();
         var lines = Run(m, Shutdown(1, "poweroff", 0, "destroy"));
@@ -43,7 +43,7 @@ public sealed class DomainMonitorTests
     }
 
     [Fact]
-    public void A_reboot_with_restart_follows_the_new_domid()
+    public void ARebootWithRestartFollowsTheNewDomid()
     {
         var m = Monitor();
         var lines = Run(m,
@@ -70,7 +70,7 @@ public sealed class DomainMonitorTests
     }
 
     [Fact]
-    public void A_restart_known_only_from_the_restarted_event_still_says_rebooting_first()
+    public void ARestartKnownOnlyFromTheRestartedEventStillSaysRebootingFirst()
     {
         var m = Monitor();
         var lines = Run(m, Shutdown(1, "reboot", 1, "restart"),
@@ -80,7 +80,7 @@ public sealed class DomainMonitorTests
     }
 
     [Fact]
-    public void Preserve_exits_at_once_and_leaves_the_domain()
+    public void PreserveExitsAtOnceAndLeavesTheDomain()
     {
         var m = Monitor(domid: 3);
         var lines = Run(m, Shutdown(3, "crash", 3, "preserve"));
@@ -95,7 +95,7 @@ public sealed class DomainMonitorTests
     }
 
     [Fact]
-    public void Rename_restart_preserves_with_the_time_suffix_then_reboots()
+    public void RenameRestartPreservesWithTheTimeSuffixThenReboots()
     {
         var m = Monitor();
         var lines = Run(m, Shutdown(1, "reboot", 1, "rename-restart"),
@@ -113,7 +113,7 @@ public sealed class DomainMonitorTests
     }
 
     [Fact]
-    public void Coredump_destroy_names_the_core_file_then_destroys()
+    public void CoredumpDestroyNamesTheCoreFileThenDestroys()
     {
         var m = Monitor();
         var lines = Run(m, Shutdown(1, "crash", 3, "coredump-destroy"), Destroyed(1));
@@ -129,14 +129,14 @@ public sealed class DomainMonitorTests
     }
 
     [Fact]
-    public void Soft_reset_reboots_without_a_cleanup_line()
+    public void SoftResetRebootsWithoutACleanupLine()
     {
         var lines = Run(Monitor(), Shutdown(1, "soft_reset", 5, "soft-reset"), Destroyed(1));
         Assert.Equal(["Action for shutdown reason code 5 is soft-reset", "Done. Rebooting now"], lines[^2..]);
     }
 
     [Fact]
-    public void Suspend_says_so_and_exits()
+    public void SuspendSaysSoAndExits()
     {
         var m = Monitor();
         var lines = Run(m, Shutdown(1, "suspend", 2, "destroy"));
@@ -145,7 +145,7 @@ public sealed class DomainMonitorTests
     }
 
     [Fact]
-    public void A_domain_destroyed_from_outside_ends_with_xls_destroyed_line()
+    public void ADomainDestroyedFromOutsideEndsWithXlsDestroyedLine()
     {
         var m = Monitor(domid: 9);
         var lines = Run(m, Destroyed(9));
@@ -154,7 +154,7 @@ public sealed class DomainMonitorTests
     }
 
     [Fact]
-    public void A_crash_reported_twice_prints_once_and_the_reason_code_comes_from_the_name()
+    public void ACrashReportedTwicePrintsOnceAndTheReasonCodeComesFromTheName()
     {
         var m = Monitor();
         var lines = Run(m,
@@ -170,7 +170,7 @@ public sealed class DomainMonitorTests
     }
 
     [Fact]
-    public void Other_domains_and_stream_markers_print_nothing()
+    public void OtherDomainsAndStreamMarkersPrintNothing()
     {
         var m = Monitor();
         var lines = Run(m,
@@ -184,7 +184,7 @@ public sealed class DomainMonitorTests
     }
 
     [Fact]
-    public void It_awaits_a_successor_only_between_a_restart_action_and_the_new_domain()
+    public void ItAwaitsASuccessorOnlyBetweenARestartActionAndTheNewDomain()
     {
         var m = Monitor();
         Assert.False(m.AwaitingSuccessor);

@@ -33,7 +33,7 @@ public sealed class HostAndDom0CommandTests
     };
 
     [Fact]
-    public void Info_prints_xl_s_fields_with_one_space_before_virt_caps()
+    public void InfoPrintsXlSFieldsWithOneSpaceBeforeVirtCaps()
     {
         var text = HostInfoText.Format(Host(), numa: false, filter: null);
         var lines = text.Split('\n');
@@ -54,7 +54,7 @@ public sealed class HostAndDom0CommandTests
     }
 
     [Fact]
-    public void Info_with_a_name_prints_the_values_of_matching_lines_as_maybe_printf()
+    public void InfoWithANamePrintsTheValuesOfMatchingLinesAsMaybePrintf()
     {
         Assert.Equal("pv hvm shadow\n", HostInfoText.Format(Host(), false, "virt_caps"));
         Assert.Equal("24000\n", HostInfoText.Format(Host(), false, "total_memory"));
@@ -68,7 +68,7 @@ public sealed class HostAndDom0CommandTests
     }
 
     [Fact]
-    public void Info_n_prints_the_topology_tables_where_xl_does()
+    public void InfoNPrintsTheTopologyTablesWhereXlDoes()
     {
         var lines = HostInfoText.Format(Host(), numa: true, filter: "ignored with -n").Split('\n');
         int at = Array.IndexOf(lines, "free_cpus              : 0");
@@ -105,7 +105,7 @@ public sealed class HostAndDom0CommandTests
     }
 
     [Fact]
-    public void Node_affinity_is_the_nodes_of_the_vcpus_hard_affinity()
+    public void NodeAffinityIsTheNodesOfTheVcpusHardAffinity()
     {
         var host = Host(nodes: 2);
         var nodes = NodeAffinity.HostNodes(host);
@@ -123,7 +123,7 @@ public sealed class HostAndDom0CommandTests
     }
 
     [Fact]
-    public void Sxp_renders_the_domain_structure_in_xl_s_layout()
+    public void SxpRendersTheDomainStructureInXlSLayout()
     {
         var o = new StringWriter();
         var domain = Domain(3, """
@@ -141,7 +141,7 @@ public sealed class HostAndDom0CommandTests
     }
 
     [Fact]
-    public void Soft_affinity_reaching_no_cpu_warns_per_vcpu_as_libxl()
+    public void SoftAffinityReachingNoCpuWarnsPerVcpuAsLibxl()
     {
         IReadOnlySet<int> S(params int[] cpus) => cpus.ToHashSet();
         Assert.True(SoftAffinityWarnings.Unreachable(S(), null, 2));
@@ -167,10 +167,10 @@ public sealed class HostAndDom0CommandTests
     [InlineData("10", false)]
     [InlineData("", false)]
     [InlineData("domain-0", false)]
-    public void Domain_0_is_named_by_zero_or_its_name(string arg, bool dom0) => Assert.Equal(dom0, Dom0Requests.Names(arg));
+    public void Domain0IsNamedByZeroOrItsName(string arg, bool dom0) => Assert.Equal(dom0, Dom0Requests.Names(arg));
 
     [Fact]
-    public void Domain_0_requests_answer_as_xl_does_without_asking_xenod()
+    public void Domain0RequestsAnswerAsXlDoesWithoutAskingXenod()
     {
         // No xenod runs in this prefix: each answer below comes from xl alone, as for Xen's dom0.
         using var xl = new XlRunner();

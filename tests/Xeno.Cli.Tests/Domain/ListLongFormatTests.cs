@@ -8,7 +8,7 @@ namespace Xeno.Cli.Tests.Domain;
 public sealed class ListLongFormatTests
 {
     [Fact]
-    public void Prints_the_host_then_each_domain_config_as_xl_does()
+    public void PrintsTheHostThenEachDomainConfigAsXlDoes()
     {
         var host = new HostInfo
         {

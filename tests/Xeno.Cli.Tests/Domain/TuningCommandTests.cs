@@ -15,14 +15,14 @@ public sealed class TuningCommandTests : IDisposable
     [InlineData("mem-set", "Usage: xl [-vtTf] mem-set <Domain> <MemMB['b'[bytes]|'k'[KB]|'m'[MB]|'g'[GB]|'t'[TB]]>\n\nSet the current memory usage for a domain.\n\n")]
     [InlineData("mem-max", "Usage: xl [-vtTf] mem-max <Domain> <MemMB['b'[bytes]|'k'[KB]|'m'[MB]|'g'[GB]|'t'[TB]]>\n\nSet the maximum amount reservation for a domain.\n\n")]
     [InlineData("vcpu-list", "Usage: xl [-vtT] vcpu-list [Domain, ...]\n\nList the VCPUs for all/some domains.\n\n")]
-    public void Help_texts_are_xl_s(string command, string text)
+    public void HelpTextsAreXlS(string command, string text)
     {
         Assert.Equal((0, text, ""), _xl.Run("help", command));
         Assert.Equal((0, text, ""), _xl.Run(command, "-h"));
     }
 
     [Fact]
-    public void The_command_list_has_them_with_xl_s_descriptions()
+    public void TheCommandListHasThemWithXlSDescriptions()
     {
         var list = _xl.Run("help").Out;
         Assert.Contains("\n mem-max             Set the maximum amount reservation for a domain\n", list, StringComparison.Ordinal);
@@ -31,7 +31,7 @@ public sealed class TuningCommandTests : IDisposable
     }
 
     [Fact]
-    public void Argument_errors_come_before_xenod_is_asked()
+    public void ArgumentErrorsComeBeforeXenodIsAsked()
     {
         Assert.Equal((1, "", "Error: Invalid argument x as VCPU.\n"), _xl.Run("vcpu-pin", "d", "x", "0"));
         Assert.Equal((1, "", "Error: --force and 'all' as VCPU not allowed.\n"), _xl.Run("vcpu-pin", "--force", "d", "all", "0"));
@@ -45,7 +45,7 @@ public sealed class TuningCommandTests : IDisposable
     }
 
     [Fact]
-    public void Dry_run_prints_the_cpumaps_and_needs_no_xenod()
+    public void DryRunPrintsTheCpumapsAndNeedsNoXenod()
     {
         int last = Environment.ProcessorCount - 1;
         Assert.Equal((0, "cpumap: all\n", ""), _xl.Run("-N", "vcpu-pin", "d", "0", "all"));
@@ -56,7 +56,7 @@ public sealed class TuningCommandTests : IDisposable
     }
 
     [Fact]
-    public void Without_xenod_the_commands_say_so()
+    public void WithoutXenodTheCommandsSaySo()
     {
         var r = _xl.Run("mem-set", "d", "64");
         Assert.Equal(1, r.Exit);

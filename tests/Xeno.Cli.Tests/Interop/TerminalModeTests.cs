@@ -19,7 +19,7 @@ public sealed class TerminalModeTests
     }
 
     [Fact]
-    public void Raw_mode_turns_off_line_editing_echo_and_signals_and_dispose_restores_every_setting()
+    public void RawModeTurnsOffLineEditingEchoAndSignalsAndDisposeRestoresEverySetting()
     {
         using var pty = PtyPair.Open();
         Assert.True(TerminalMode.IsTerminal(pty.SlaveFd));
@@ -39,7 +39,7 @@ public sealed class TerminalModeTests
     }
 
     [Fact]
-    public void A_file_is_not_a_terminal_and_gets_no_raw_mode()
+    public void AFileIsNotATerminalAndGetsNoRawMode()
     {
         var path = Path.GetTempFileName();
         try

@@ -23,7 +23,7 @@ public sealed class ApiContractTests
     [InlineData(ApiErrorKind.NoParavirt, "no_paravirt", 409)]
     [InlineData(ApiErrorKind.Failed, "failed", 500)]
     [InlineData(ApiErrorKind.Unreachable, "unreachable", 0)]
-    public void Error_kinds_have_snake_case_wire_names_and_one_status(ApiErrorKind kind, string wire, int status)
+    public void ErrorKindsHaveSnakeCaseWireNamesAndOneStatus(ApiErrorKind kind, string wire, int status)
     {
         var text = JsonSerializer.Serialize(new ApiError { Error = "e", Kind = kind }, Json.ApiError);
         Assert.Equal($$"""{"error":"e","kind":"{{wire}}"}""", text);
@@ -32,7 +32,7 @@ public sealed class ApiContractTests
     }
 
     [Fact]
-    public void Every_enum_of_the_contract_has_its_wire_names_spelled_out()
+    public void EveryEnumOfTheContractHasItsWireNamesSpelledOut()
     {
         Assert.Equal(["pv", "pvh", "hvm"], Enum.GetValues<DomainType>().Select(v => Wire(v, Json.DomainType)));
         Assert.Equal(["pv", "serial"], Enum.GetValues<ConsoleKind>().Select(v => Wire(v, Json.ConsoleKind)));
@@ -43,7 +43,7 @@ public sealed class ApiContractTests
         JsonSerializer.Deserialize<string>(JsonSerializer.Serialize(value, info), Json.String)!;
 
     [Fact]
-    public void Every_engine_error_kind_maps_to_the_api_kind_of_its_name()
+    public void EveryEngineErrorKindMapsToTheApiKindOfItsName()
     {
         foreach (var kind in Enum.GetValues<EngineErrorKind>())
             Assert.Equal(kind.ToString(), ApiContractMapper.ErrorKind(kind).ToString());
@@ -54,7 +54,7 @@ public sealed class ApiContractTests
             new EnginePaths("/p").FilesFor(7, "web"), 4242, TimeSpan.FromSeconds(4.5), [new Domains.VcpuInfo(0, true, TimeSpan.FromSeconds(1.5), 1)]);
 
     [Fact]
-    public void A_domain_has_the_documented_field_names()
+    public void ADomainHasTheDocumentedFieldNames()
     {
         var node = JsonNode.Parse(JsonSerializer.Serialize(ApiContractMapper.Domain(Snapshot(ShutdownReason.Crash)), Json.DomainInfo))!.AsObject();
         Assert.Equal(
@@ -74,11 +74,11 @@ public sealed class ApiContractTests
     }
 
     [Fact]
-    public void Phases_are_snake_case_on_the_wire() =>
+    public void PhasesAreSnakeCaseOnTheWire() =>
         Assert.Equal(["creating", "running", "shutdown", "dying"], Enum.GetValues<DomainPhase>().Take(4).Select(ApiContractMapper.Phase));
 
     [Fact]
-    public void Requests_have_the_documented_field_names()
+    public void RequestsHaveTheDocumentedFieldNames()
     {
         Assert.Equal("""{"spec":{"a":1},"paused":true,"vnc_password":"pw"}""",
             JsonSerializer.Serialize(new CreateDomainRequest { Spec = JsonElement.Parse("""{"a":1}"""), Paused = true, VncPassword = "pw" }, Json.CreateDomainRequest));
@@ -102,7 +102,7 @@ public sealed class ApiContractTests
     [InlineData("""not json""", "request body is not JSON")]
     [InlineData("""null""", "request body must be a JSON object")]
     [InlineData("""[1]""", "request body must be a JSON object")]
-    public void Rename_bodies_that_are_wrong_name_the_problem(string body, string message)
+    public void RenameBodiesThatAreWrongNameTheProblem(string body, string message)
     {
         var e = Assert.Throws<EngineException>(() => ApiRequestBody.Parse(Encoding.UTF8.GetBytes(body), Json.RenameDomainRequest));
         Assert.Equal(EngineErrorKind.Invalid, e.Kind);
@@ -110,7 +110,7 @@ public sealed class ApiContractTests
     }
 
     [Fact]
-    public void Whitespace_around_a_body_is_fine_and_a_second_value_is_not()
+    public void WhitespaceAroundABodyIsFineAndASecondValueIsNot()
     {
         Assert.Equal("a", ApiRequestBody.Parse(" {\"name\": \"a\"}\n"u8, Json.RenameDomainRequest).Name);
         var e = Assert.Throws<EngineException>(() => ApiRequestBody.Parse("{\"name\": \"a\"} {}"u8, Json.RenameDomainRequest));
@@ -122,14 +122,14 @@ public sealed class ApiContractTests
     [InlineData("""{"target_kb": 99999999999999999999}""")]
     [InlineData("""{"target_kb": 1.5}""")]
     [InlineData("""{"target_kb": "1"}""")]
-    public void Numbers_out_of_range_name_the_field(string body)
+    public void NumbersOutOfRangeNameTheField(string body)
     {
         var e = Assert.Throws<EngineException>(() => ApiRequestBody.Parse(Encoding.UTF8.GetBytes(body), Json.MemoryTargetRequest));
         Assert.Equal("request field \"target_kb\" must be a whole number from -9223372036854775808 to 9223372036854775807", e.Message);
     }
 
     [Fact]
-    public void A_cpu_list_with_a_wrong_item_names_its_place()
+    public void ACpuListWithAWrongItemNamesItsPlace()
     {
         var e = Assert.Throws<EngineException>(() => ApiRequestBody.Parse("""{"hard": [1, "x"]}"""u8, Json.VcpuPinRequest));
         Assert.StartsWith("request field \"hard[1]\"", e.Message, StringComparison.Ordinal);
@@ -137,7 +137,7 @@ public sealed class ApiContractTests
     }
 
     [Fact]
-    public void The_client_reads_any_error_answer()
+    public void TheClientReadsAnyErrorAnswer()
     {
         var e = XenodClient.Failure(409, Encoding.UTF8.GetBytes("""{"error":"busy","kind":"no_paravirt"}"""));
         Assert.Equal((ApiErrorKind.NoParavirt, "busy", 409), (e.Kind, e.Message, e.Status));

@@ -25,14 +25,14 @@ public sealed class ApiDocumentationTests : IAsyncLifetime
     private static string Docs => File.ReadAllText(Path.Combine(GuestKit.RepoRoot(), "docs", "api.md"));
 
     [Fact]
-    public void The_server_maps_exactly_the_route_table()
+    public void TheServerMapsExactlyTheRouteTable()
     {
         var mapped = _x.Host!.Api.MappedRoutes.Select(r => $"{r.Method} {r.Path}").Order(StringComparer.Ordinal);
         Assert.Equal(ApiRoutes.All.Select(r => $"{r.Method} {r.Path}").Order(StringComparer.Ordinal), mapped);
     }
 
     [Fact]
-    public void Every_mapped_route_is_documented()
+    public void EveryMappedRouteIsDocumented()
     {
         var docs = Docs;
         var missing = _x.Host!.Api.MappedRoutes.Select(r => $"`{r.Method} {r.Path}`").Where(r => !docs.Contains(r, StringComparison.Ordinal)).ToList();
@@ -58,7 +58,7 @@ public sealed class ApiDocumentationTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Every_field_of_every_contract_is_documented()
+    public void EveryFieldOfEveryContractIsDocumented()
     {
         var docs = Docs;
         var missing = ContractTypes()
@@ -70,7 +70,7 @@ public sealed class ApiDocumentationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_openapi_document_is_served_with_every_route_and_contract_schema()
+    public async Task TheOpenapiDocumentIsServedWithEveryRouteAndContractSchema()
     {
         using var http = new HttpClient(XenodSocket.CreateHandler(Path.Combine(_x.Prefix, "run/xeno/xenod.sock"))) { BaseAddress = XenodSocket.BaseAddress };
         using var response = await http.GetAsync("/v1/openapi.json", Ct);
@@ -96,7 +96,7 @@ public sealed class ApiDocumentationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_typed_client_reads_every_answer_of_a_xenod_without_guests()
+    public async Task TheTypedClientReadsEveryAnswerOfAXenodWithoutGuests()
     {
         using var client = new XenodClient(Path.Combine(_x.Prefix, "run/xeno/xenod.sock"));
         Assert.Empty(await client.ListDomainsAsync(Ct));

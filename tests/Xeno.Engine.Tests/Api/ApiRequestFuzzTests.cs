@@ -106,7 +106,7 @@ public sealed class ApiRequestFuzzTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Mutated_bodies_answer_clean_errors()
+    public async Task MutatedBodiesAnswerCleanErrors()
     {
         using var http = new HttpClient(XenodSocket.CreateHandler(Path.Combine(_x.Prefix, "run/xeno/xenod.sock")))
         {
@@ -144,7 +144,7 @@ public sealed class ApiRequestFuzzTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Unknown_routes_answer_a_json_not_found()
+    public async Task UnknownRoutesAnswerAJsonNotFound()
     {
         using var http = new HttpClient(XenodSocket.CreateHandler(Path.Combine(_x.Prefix, "run/xeno/xenod.sock"))) { BaseAddress = XenodSocket.BaseAddress };
         foreach (var (method, path) in new[] { ("GET", "/v2/domains"), ("POST", "/v1/host"), ("DELETE", "/v1/domains/1"), ("GET", "/") })

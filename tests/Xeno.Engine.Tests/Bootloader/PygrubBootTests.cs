@@ -35,7 +35,7 @@ public sealed class PygrubBootTests : IDisposable
         Specs.From($"name=\"g\"\ntype=\"{type}\"\nmemory=64\nbootloader=\"pygrub\"\ndisk=['{disk}']\n{more}");
 
     [Fact]
-    public void The_default_entry_is_extracted_and_extra_is_appended_to_its_arguments()
+    public void TheDefaultEntryIsExtractedAndExtraIsAppendedToItsArguments()
     {
         var image = KitImage();
         var spec = Spec($"{image},raw,xvda,ro", "extra=\"xeno.action=shell\"\n");
@@ -63,7 +63,7 @@ public sealed class PygrubBootTests : IDisposable
     }
 
     [Fact]
-    public void Without_extra_the_command_line_is_the_entrys()
+    public void WithoutExtraTheCommandLineIsTheEntrys()
     {
         var booted = _boot.Prepare(Spec($"{KitImage()},raw,xvda,ro"), 1, RunDir(1));
         Assert.Equal("console=hvc0", booted.Cmdline);
@@ -72,21 +72,21 @@ public sealed class PygrubBootTests : IDisposable
     [Theory]
     [InlineData("--entry=1")]
     [InlineData("--entry=Xeno test guest (power off at once)")]
-    public void Entry_chooses_by_number_or_title(string entry)
+    public void EntryChoosesByNumberOrTitle(string entry)
     {
         var booted = _boot.Prepare(Spec($"{KitImage()},raw,xvda,ro", $"bootloader_args=['{entry}']\n"), 2, RunDir(2));
         Assert.Equal("console=hvc0 xeno.action=poweroff", booted.Cmdline);
     }
 
     [Fact]
-    public void The_guests_own_default_is_followed()
+    public void TheGuestsOwnDefaultIsFollowed()
     {
         var booted = _boot.Prepare(Spec($"{KitImage(defaultEntry: 1)},raw,xvda,ro"), 2, RunDir(2));
         Assert.Equal("console=hvc0 xeno.action=poweroff", booted.Cmdline);
     }
 
     [Fact]
-    public void Kernel_and_ramdisk_in_the_config_name_files_inside_the_guest()
+    public void KernelAndRamdiskInTheConfigNameFilesInsideTheGuest()
     {
         var spec = Spec($"{KitImage()},raw,xvda,ro", "kernel=\"/boot/initrd.img\"\nramdisk=\"/boot/vmlinuz\"\nextra=\"only these\"\n");
         var booted = _boot.Prepare(spec, 3, RunDir(3));
@@ -97,14 +97,14 @@ public sealed class PygrubBootTests : IDisposable
     }
 
     [Fact]
-    public void Args_and_extra_args_in_bootloader_args_shape_the_command_line()
+    public void ArgsAndExtraArgsInBootloaderArgsShapeTheCommandLine()
     {
         var spec = Spec($"{KitImage()},raw,xvda,ro", "extra=\"from-extra\"\nbootloader_args=['--args=replaced', '--extra_args=last']\n");
         Assert.Equal("console=hvc0 replaced last", _boot.Prepare(spec, 3, RunDir(3)).Cmdline);
     }
 
     [Fact]
-    public void A_qcow2_overlay_is_read_through_to_its_backing_file()
+    public void AQcow2OverlayIsReadThroughToItsBackingFile()
     {
         var overlay = BootImages.Qcow2Overlay(Path.Combine(_dir, "over.qcow2"), KitImage());
         var booted = _boot.Prepare(Spec($"{overlay},qcow2,xvda,rw", "extra=\"x=1\"\n"), 4, RunDir(4));
@@ -113,7 +113,7 @@ public sealed class PygrubBootTests : IDisposable
     }
 
     [Fact]
-    public void A_raw_disk_is_read_as_raw_even_when_it_starts_like_qcow2()
+    public void ARawDiskIsReadAsRawEvenWhenItStartsLikeQcow2()
     {
         // The guest owns a raw disk's bytes: a qcow2 header there must not make xenod open its "backing file".
         var overlay = BootImages.Qcow2Overlay(Path.Combine(_dir, "looks.qcow2"), KitImage());
@@ -125,7 +125,7 @@ public sealed class PygrubBootTests : IDisposable
     }
 
     [Fact]
-    public void A_disk_without_a_boot_config_is_named_in_the_error()
+    public void ADiskWithoutABootConfigIsNamedInTheError()
     {
         var image = BootImages.Ext4(Path.Combine(_dir, "nocfg.img"), null, _kit);
         var e = Assert.Throws<EngineException>(() => _boot.Prepare(Spec($"{image},raw,xvda,ro"), 6, RunDir(6)));
@@ -141,7 +141,7 @@ public sealed class PygrubBootTests : IDisposable
     }
 
     [Fact]
-    public void A_kernel_missing_from_the_guest_is_named()
+    public void AKernelMissingFromTheGuestIsNamed()
     {
         var image = BootImages.Ext4With(Path.Combine(_dir, "nok.img"), new Dictionary<string, byte[]>
         {
@@ -154,7 +154,7 @@ public sealed class PygrubBootTests : IDisposable
     }
 
     [Fact]
-    public void Qcow2_format_on_a_raw_file_is_refused()
+    public void Qcow2FormatOnARawFileIsRefused()
     {
         var image = KitImage();
         var e = Assert.Throws<EngineException>(() => _boot.Prepare(Spec($"{image},qcow2,xvda,ro"), 9, RunDir(9)));
@@ -162,7 +162,7 @@ public sealed class PygrubBootTests : IDisposable
     }
 
     [Fact]
-    public void No_disk_and_other_bootloaders_are_refused()
+    public void NoDiskAndOtherBootloadersAreRefused()
     {
         var nodisk = Specs.From("name=\"g\"\ntype=\"pv\"\nmemory=64\nbootloader=\"pygrub\"\n");
         Assert.Equal("libxl: error: Domain 3:cannot run bootloader with no boot disk",
@@ -173,7 +173,7 @@ public sealed class PygrubBootTests : IDisposable
     }
 
     [Fact]
-    public void Hvm_and_kernel_domains_are_left_alone()
+    public void HvmAndKernelDomainsAreLeftAlone()
     {
         var hvm = Specs.From("name=\"h\"\ntype=\"hvm\"\nmemory=64\nbootloader=\"foo\"\ndisk=['/d.img,raw,hda,rw']\n");
         Assert.Same(hvm, _boot.Prepare(hvm, 1, RunDir(1)));
@@ -183,7 +183,7 @@ public sealed class PygrubBootTests : IDisposable
     }
 
     [Fact]
-    public void Mutated_disks_give_a_kernel_or_a_bootloader_error()
+    public void MutatedDisksGiveAKernelOrABootloaderError()
     {
         var image = BootImages.Ext4With(Path.Combine(_dir, "fuzz.img"), new Dictionary<string, byte[]>
         {

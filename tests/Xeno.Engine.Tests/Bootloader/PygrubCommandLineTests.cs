@@ -11,7 +11,7 @@ public sealed class PygrubCommandLineTests
         Specs.From($"name=\"g\"\ntype=\"pv\"\nmemory=64\nbootloader=\"pygrub\"\ndisk=['/d.img,raw,xvda,rw']\n{extra}");
 
     [Fact]
-    public void Libxl_order_kernel_ramdisk_args_then_bootloader_args_then_the_disk()
+    public void LibxlOrderKernelRamdiskArgsThenBootloaderArgsThenTheDisk()
     {
         var spec = Pv("kernel=\"/boot/vmlinuz-6\"\nramdisk=\"/boot/initrd-6\"\nroot=\"/dev/xvda1\"\nextra=\"console=hvc0\"\n" +
                       "bootloader_args=['--entry=1', '-q']\n");
@@ -21,7 +21,7 @@ public sealed class PygrubCommandLineTests
     }
 
     [Fact]
-    public void Without_kernel_ramdisk_or_cmdline_only_the_disk_remains()
+    public void WithoutKernelRamdiskOrCmdlineOnlyTheDiskRemains()
     {
         Assert.Equal(["/d.img"], PygrubCommandLine.Arguments(Pv(""), "/d.img"));
         // An empty command line is not passed (libxl checks *cmdline != '\0').
@@ -29,14 +29,14 @@ public sealed class PygrubCommandLineTests
     }
 
     [Fact]
-    public void Cmdline_wins_over_root_and_extra_as_xl_builds_it()
+    public void CmdlineWinsOverRootAndExtraAsXlBuildsIt()
     {
         var spec = Pv("cmdline=\"quiet\"\nroot=\"/dev/xvda1\"\nextra=\"console=hvc0\"\n");
         Assert.Equal(["--args=quiet", "/d.img"], PygrubCommandLine.Arguments(spec, "/d.img"));
     }
 
     [Fact]
-    public void Bootloader_args_given_later_win_as_with_getopt()
+    public void BootloaderArgsGivenLaterWinAsWithGetopt()
     {
         var args = PygrubCommandLine.Arguments(Pv("extra=\"console=hvc0\"\nbootloader_args=['--args=quiet', '--entry', 'Rescue']\n"), "/d.img");
         var parsed = PygrubCommandLine.Parse(args, _ => false);
@@ -47,7 +47,7 @@ public sealed class PygrubCommandLineTests
     }
 
     [Fact]
-    public void Every_pygrub_option_reaches_the_request()
+    public void EveryPygrubOptionReachesTheRequest()
     {
         var parsed = PygrubCommandLine.Parse(
             ["--kernel=/vmlinuz", "--ramdisk=/initrd", "--args=a b", "--offset=1048576", "--default_args=d", "--extra_args=e", "--en=2", "-q", "/d.img"],
@@ -64,7 +64,7 @@ public sealed class PygrubCommandLineTests
     }
 
     [Fact]
-    public void The_first_operand_is_the_image_as_in_pygrub()
+    public void TheFirstOperandIsTheImageAsInPygrub()
     {
         Assert.Equal("/other.img", PygrubCommandLine.Parse(["/other.img", "/d.img"], _ => false).Image);
     }
@@ -73,7 +73,7 @@ public sealed class PygrubCommandLineTests
     [InlineData("--bogus")]
     [InlineData("--entry")]
     [InlineData("-x")]
-    public void Option_errors_are_pygrubs_usage(string bad)
+    public void OptionErrorsArePygrubsUsage(string bad)
     {
         var e = Assert.Throws<BootloaderFailure>(() => PygrubCommandLine.Parse(bad == "--entry" ? ["/d.img", bad] : [bad, "/d.img"], _ => false));
         Assert.Equal(
@@ -83,7 +83,7 @@ public sealed class PygrubCommandLineTests
     }
 
     [Fact]
-    public void Value_errors_carry_pygrubs_words()
+    public void ValueErrorsCarryPygrubsWords()
     {
         Assert.Equal("pygrub exited with status 1: offset value must be an integer\nUsage: pygrub [-q|--quiet] [-i|--interactive] [-l|--list-entries] [-n|--not-really] [--output=] " +
                      "[--kernel=] [--ramdisk=] [--args=] [--entry=] [--output-directory=] [--output-format=sxp|simple|simple0] [--runas=] [--offset=] <image>",
@@ -97,7 +97,7 @@ public sealed class PygrubCommandLineTests
     [InlineData("-l", "bootloader_args has -l/--list-entries: pygrub lists the entries and boots nothing")]
     [InlineData("--not-really", "bootloader_args has -n/--not-really: pygrub extracts no kernel to boot")]
     [InlineData("--isconfig", "bootloader_args has --isconfig: pygrub reads a host config file and boots nothing")]
-    public void Options_that_boot_nothing_are_refused_by_name(string option, string message)
+    public void OptionsThatBootNothingAreRefusedByName(string option, string message)
     {
         Assert.Equal(message, Assert.Throws<BootloaderFailure>(() => PygrubCommandLine.Parse([option, "/d.img"], _ => false)).Message);
     }
@@ -112,11 +112,11 @@ public sealed class PygrubCommandLineTests
     [InlineData("/usr/bin/pv-grub", false)]
     [InlineData("pygrub/", false)]
     [InlineData("", false)]
-    public void Pygrub_is_recognised_by_its_file_name(string value, bool expected) =>
+    public void PygrubIsRecognisedByItsFileName(string value, bool expected) =>
         Assert.Equal(expected, PygrubCommandLine.IsPygrub(value));
 
     [Fact]
-    public void Hvm_never_runs_the_bootloader_as_in_libxl()
+    public void HvmNeverRunsTheBootloaderAsInLibxl()
     {
         var hvm = Specs.From("name=\"h\"\ntype=\"hvm\"\nmemory=64\nbootloader=\"pygrub\"\ndisk=['/d.img,raw,hda,rw']\n");
         Assert.False(PygrubCommandLine.Runs(hvm));
@@ -126,7 +126,7 @@ public sealed class PygrubCommandLineTests
     }
 
     [Fact]
-    public void Random_argument_lists_end_in_arguments_or_a_failure()
+    public void RandomArgumentListsEndInArgumentsOrAFailure()
     {
         var rng = new Random(4242);
         string[] pieces = ["-q", "-i", "-l", "-n", "-h", "-qn", "--", "-", "--entry", "--entry=1", "--en", "--e", "--kernel", "--kernel=/k",

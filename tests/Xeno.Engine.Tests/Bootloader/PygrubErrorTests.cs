@@ -20,7 +20,7 @@ public sealed class PygrubErrorTests : IAsyncLifetime
     }
 
     [Fact]
-    public void A_disk_without_a_grub_config_fails_naming_the_disk_and_the_log()
+    public void ADiskWithoutAGrubConfigFailsNamingTheDiskAndTheLog()
     {
         var image = BootImages.Ext4(Path.Combine(_x.Root, "empty.img"), null, _x.Kit);
         var r = Create("nocfg", $"name=\"nc\"\ntype=\"pv\"\nmemory=64\nbootloader=\"pygrub\"\ndisk=['{image},raw,xvda,ro']\n");
@@ -34,7 +34,7 @@ public sealed class PygrubErrorTests : IAsyncLifetime
     }
 
     [Fact]
-    public void A_corrupt_disk_fails_the_same_way()
+    public void ACorruptDiskFailsTheSameWay()
     {
         var image = Path.Combine(_x.Root, "noise.img");
         var noise = new byte[4 << 20];
@@ -49,7 +49,7 @@ public sealed class PygrubErrorTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Failures_after_extraction_leave_no_copies_behind()
+    public void FailuresAfterExtractionLeaveNoCopiesBehind()
     {
         // The entry names a file that is not there; then a pvh entry whose "kernel" is the initrd.
         var image = BootImages.Ext4(Path.Combine(_x.Root, "odd.img"),
@@ -68,7 +68,7 @@ public sealed class PygrubErrorTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Other_bootloaders_are_refused_by_name()
+    public void OtherBootloadersAreRefusedByName()
     {
         var r = Create("foo", "name=\"ub\"\ntype=\"pv\"\nmemory=64\nbootloader=\"foo\"\ndisk=['/nonexistent-is-not-checked-first.img,raw,xvda,ro']\n");
         Assert.Equal(3, r.Exit);
@@ -83,7 +83,7 @@ public sealed class PygrubErrorTests : IAsyncLifetime
     }
 
     [Fact]
-    public void No_disk_and_bad_bootloader_args_are_reported_as_libxl_and_pygrub_do()
+    public void NoDiskAndBadBootloaderArgsAreReportedAsLibxlAndPygrubDo()
     {
         Assert.Equal((3, "", "libxl: error: Domain 1:cannot run bootloader with no boot disk\n" +
                              "libxl: error: Domain nd:cannot (re-)build domain: -3\n"),
@@ -102,7 +102,7 @@ public sealed class PygrubErrorTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Hvm_ignores_bootloader_as_libxl_does()
+    public void HvmIgnoresBootloaderAsLibxlDoes()
     {
         var cfg = _x.WriteConfig("hvm.cfg",
             $"name=\"hb\"\ntype=\"hvm\"\nmemory=64\nvnc=0\nbootloader=\"pygrub\"\ndisk=['{_x.Kit.BootIso},raw,hdc,ro,devtype=cdrom']\n");

@@ -32,7 +32,7 @@ public sealed class PygrubGuestTests : IAsyncLifetime
     private string Log => File.ReadAllText(Path.Combine(_x.Prefix, "var/log/xeno/xenod.log"));
 
     [Fact]
-    public async Task Guests_boot_the_entry_pygrub_chooses_from_raw_and_qcow2_disks()
+    public async Task GuestsBootTheEntryPygrubChoosesFromRawAndQcow2Disks()
     {
         // The example config, on a copy of the kit's own PV disk (raw).
         var raw = Path.Combine(_x.Root, "pv-disk.img");
@@ -76,7 +76,7 @@ public sealed class PygrubGuestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_restart_runs_pygrub_again_and_boots_what_the_guest_now_says()
+    public async Task ARestartRunsPygrubAgainAndBootsWhatTheGuestNowSays()
     {
         var image = Image("guest.img");
         Assert.Equal((0, "", ""), _x.Xl("create", "-q", Config("pg-again", $"{image},raw,xvda,ro", "on_reboot=\"restart\"\n")));

@@ -36,7 +36,7 @@ public sealed class XenPygrubOracleTests : IDisposable
     [InlineData("kernel=\"/boot/vmlinuz\"\n")]
     [InlineData("bootloader_args=['--entry=7']\n")]
     [InlineData("bootloader_args=['--offset=0']\n")]
-    public void Xenod_boots_what_xens_pygrub_would(string more)
+    public void XenodBootsWhatXensPygrubWould(string more)
     {
         Assert.True(File.Exists(XenPygrub), $"{XenPygrub} is needed as the oracle: install xen-utils-4.17");
         var image = BootImages.Ext4(Path.Combine(_dir, "g.img"), BootImages.KitGrubCfg(), _kit);
@@ -53,7 +53,7 @@ public sealed class XenPygrubOracleTests : IDisposable
     }
 
     [Fact]
-    public void A_qcow2_overlay_boots_what_xens_pygrub_finds_on_the_raw_view()
+    public void AQcow2OverlayBootsWhatXensPygrubFindsOnTheRawView()
     {
         // libxl shows pygrub a qcow2 disk through a local qdisk attach: the raw view, here the unchanged backing file.
         Assert.True(File.Exists(XenPygrub), $"{XenPygrub} is needed as the oracle: install xen-utils-4.17");

@@ -20,7 +20,7 @@ public sealed class ConsoleGuestTests
     };
 
     [Fact]
-    public async Task Several_clients_share_a_guest_console_across_a_xenod_restart()
+    public async Task SeveralClientsShareAGuestConsoleAcrossAXenodRestart()
     {
         var cancel = TestContext.Current.CancellationToken;
         await using var x = Xenod.Without();

@@ -100,7 +100,7 @@ public sealed class ConsoleHubTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Every_client_sees_live_output_and_any_client_types_to_the_guest()
+    public async Task EveryClientSeesLiveOutputAndAnyClientTypesToTheGuest()
     {
         await using var hub = StartHub();
         using var qemu = await AcceptHubAsync();
@@ -127,7 +127,7 @@ public sealed class ConsoleHubTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Random_bytes_pass_both_ways_unchanged_and_in_order()
+    public async Task RandomBytesPassBothWaysUnchangedAndInOrder()
     {
         await using var hub = StartHub();
         using var qemu = await AcceptHubAsync();
@@ -160,7 +160,7 @@ public sealed class ConsoleHubTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task A_client_that_stops_reading_is_dropped_without_stalling_the_others()
+    public async Task AClientThatStopsReadingIsDroppedWithoutStallingTheOthers()
     {
         await using var hub = StartHub(new ConsoleHubOptions { ClientBacklogBytes = 32 * 1024, ReconnectDelay = TimeSpan.FromMilliseconds(20) });
         using var qemu = await AcceptHubAsync();
@@ -189,7 +189,7 @@ public sealed class ConsoleHubTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Output_qemu_could_not_put_on_its_socket_still_reaches_every_client_in_order()
+    public async Task OutputQemuCouldNotPutOnItsSocketStillReachesEveryClientInOrder()
     {
         // virtio-console drops what its chardev socket refuses (EAGAIN) and only logs it.
         await using var hub = StartHub();
@@ -207,7 +207,7 @@ public sealed class ConsoleHubTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Reconnects_when_qemus_side_drops_and_clients_stay_attached()
+    public async Task ReconnectsWhenQemusSideDropsAndClientsStayAttached()
     {
         await using var hub = StartHub();
         var first = await AcceptHubAsync();
@@ -227,7 +227,7 @@ public sealed class ConsoleHubTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Input_while_qemu_is_not_connected_is_dropped_not_queued()
+    public async Task InputWhileQemuIsNotConnectedIsDroppedNotQueued()
     {
         _qemu.Dispose(); // no QEMU listening
         await using var hub = StartHub();
@@ -240,7 +240,7 @@ public sealed class ConsoleHubTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Disposing_closes_clients_and_qemus_connection_and_removes_the_socket()
+    public async Task DisposingClosesClientsAndQemusConnectionAndRemovesTheSocket()
     {
         var hub = StartHub();
         using var qemu = await AcceptHubAsync();
@@ -257,7 +257,7 @@ public sealed class ConsoleHubTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Starts_with_the_logs_tail_and_replaces_a_stale_socket()
+    public async Task StartsWithTheLogsTailAndReplacesAStaleSocket()
     {
         File.WriteAllText(LogPath, new string('x', 100) + "XENO-GUEST-READY\n");
         File.WriteAllText(HubPath, "stale"); // a previous xenod's leftover
@@ -268,7 +268,7 @@ public sealed class ConsoleHubTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task Rotates_the_log_past_its_size_limit_as_output_arrives()
+    public async Task RotatesTheLogPastItsSizeLimitAsOutputArrives()
     {
         await using var hub = StartHub(new ConsoleHubOptions { LogMaxBytes = 1000, LogGenerations = 2, ReconnectDelay = TimeSpan.FromMilliseconds(20) });
         using var qemu = await AcceptHubAsync();

@@ -29,7 +29,7 @@ public sealed class ConsoleLogFollowerTests : IDisposable
     }
 
     [Fact]
-    public void Starts_at_the_end_with_the_tail_and_then_reads_what_is_appended()
+    public void StartsAtTheEndWithTheTailAndThenReadsWhatIsAppended()
     {
         using var follower = new ConsoleLogFollower(Log);
         Assert.Empty(follower.StartAtEnd(4)); // no log yet
@@ -46,7 +46,7 @@ public sealed class ConsoleLogFollowerTests : IDisposable
     }
 
     [Fact]
-    public void A_log_cut_by_someone_else_is_read_again_from_its_start()
+    public void ALogCutBySomeoneElseIsReadAgainFromItsStart()
     {
         Append(Log, "0123456789");
         using var follower = new ConsoleLogFollower(Log);
@@ -57,7 +57,7 @@ public sealed class ConsoleLogFollowerTests : IDisposable
     }
 
     [Fact]
-    public void A_small_log_is_copied_then_truncated_and_unread_bytes_are_delivered()
+    public void ASmallLogIsCopiedThenTruncatedAndUnreadBytesAreDelivered()
     {
         Append(Log, "seen ");
         using var follower = new ConsoleLogFollower(Log);
@@ -81,7 +81,7 @@ public sealed class ConsoleLogFollowerTests : IDisposable
     }
 
     [Fact]
-    public async Task Rotating_while_a_writer_appends_loses_and_repeats_nothing()
+    public async Task RotatingWhileAWriterAppendsLosesAndRepeatsNothing()
     {
         // A writer appends numbered lines as fast as it can; the follower reads and rotates at
         // 64 KiB meanwhile. What it read is every line once, in order, and the rotated copies

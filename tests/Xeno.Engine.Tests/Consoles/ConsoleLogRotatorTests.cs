@@ -12,7 +12,7 @@ public sealed class ConsoleLogRotatorTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public void Shifting_keeps_the_newest_generations()
+    public void ShiftingKeepsTheNewestGenerations()
     {
         for (int i = 1; i <= 5; i++)
         {
@@ -26,7 +26,7 @@ public sealed class ConsoleLogRotatorTests : IDisposable
     }
 
     [Fact]
-    public void Tail_reads_the_last_bytes_or_nothing()
+    public void TailReadsTheLastBytesOrNothing()
     {
         Assert.Empty(ConsoleLogRotator.ReadTail(Log, 10));
         Assert.Empty(ConsoleLogRotator.ReadTail(Path.Combine(_dir, "no/such/dir.log"), 10));

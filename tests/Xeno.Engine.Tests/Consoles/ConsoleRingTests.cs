@@ -5,7 +5,7 @@ namespace Xeno.Engine.Tests.Consoles;
 public sealed class ConsoleRingTests
 {
     [Fact]
-    public void Keeps_everything_until_full_then_the_newest_bytes()
+    public void KeepsEverythingUntilFullThenTheNewestBytes()
     {
         var ring = new ConsoleRing(8);
         Assert.Empty(ring.Snapshot());
@@ -21,11 +21,11 @@ public sealed class ConsoleRingTests
     }
 
     [Fact]
-    public void Rejects_a_ring_without_room() =>
+    public void RejectsARingWithoutRoom() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new ConsoleRing(0));
 
     [Fact]
-    public void Random_appends_always_leave_the_tail_of_everything_written()
+    public void RandomAppendsAlwaysLeaveTheTailOfEverythingWritten()
     {
         var random = new Random(4711);
         for (int round = 0; round < 300; round++)

@@ -17,7 +17,7 @@ public sealed class ConsoleStressTests
     private const int LineByLine = 20_000;
 
     [Fact]
-    public async Task Every_reading_client_gets_every_byte_of_megabytes_of_output_on_a_loaded_host()
+    public async Task EveryReadingClientGetsEveryByteOfMegabytesOfOutputOnALoadedHost()
     {
         var cancel = TestContext.Current.CancellationToken;
         await using var x = await Xenod.StartAsync(new EngineOptions { AgentTimeout = TimeSpan.FromMilliseconds(500) });

@@ -15,7 +15,7 @@ public sealed class XlConsoleTerminalTests
     private static readonly string Xl = Path.Combine(AppContext.BaseDirectory, "xl");
 
     [Fact]
-    public async Task Xl_console_is_raw_passthrough_detaches_on_ctrl_bracket_and_restores_the_terminal()
+    public async Task XlConsoleIsRawPassthroughDetachesOnCtrlBracketAndRestoresTheTerminal()
     {
         var cancel = TestContext.Current.CancellationToken;
         await using var x = await Xenod.StartAsync();

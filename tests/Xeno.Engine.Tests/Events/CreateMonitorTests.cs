@@ -14,7 +14,7 @@ namespace Xeno.Engine.Tests.Events;
 public sealed class CreateMonitorTests
 {
     [Fact]
-    public async Task The_follower_prints_xls_lines_and_resumes_across_a_xenod_restart()
+    public async Task TheFollowerPrintsXlsLinesAndResumesAcrossAXenodRestart()
     {
         await using var x = await Xenod.StartAsync();
         var err = new StringWriter();

@@ -33,7 +33,7 @@ public sealed class EventJournalReaderTests
     }
 
     [Fact]
-    public void A_whole_journal_reads_back_exactly_and_keeps_only_the_newest_capacity_events()
+    public void AWholeJournalReadsBackExactlyAndKeepsOnlyTheNewestCapacityEvents()
     {
         var events = Events(50, new Random(1));
         var all = EventJournalReader.Read(Journal(events), capacity: 100);
@@ -46,7 +46,7 @@ public sealed class EventJournalReaderTests
     }
 
     [Fact]
-    public void Ids_that_do_not_increase_are_skipped_and_named()
+    public void IdsThatDoNotIncreaseAreSkippedAndNamed()
     {
         var events = Events(3, new Random(2));
         var journal = Journal([events[0], events[2], events[1]]);
@@ -56,7 +56,7 @@ public sealed class EventJournalReaderTests
     }
 
     [Fact]
-    public void Randomized_truncated_journals_read_as_the_whole_lines_before_the_cut()
+    public void RandomizedTruncatedJournalsReadAsTheWholeLinesBeforeTheCut()
     {
         var r = new Random(20261205);
         for (int round = 0; round < 300; round++)
@@ -73,7 +73,7 @@ public sealed class EventJournalReaderTests
     }
 
     [Fact]
-    public void Randomized_corrupted_journals_never_throw_and_yield_increasing_ids_from_the_original_lines()
+    public void RandomizedCorruptedJournalsNeverThrowAndYieldIncreasingIdsFromTheOriginalLines()
     {
         var r = new Random(4242);
         for (int round = 0; round < 2_000; round++)

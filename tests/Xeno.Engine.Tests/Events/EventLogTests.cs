@@ -29,7 +29,7 @@ public sealed class EventLogTests : IDisposable
     }
 
     [Fact]
-    public void Ids_increase_by_one_and_times_come_from_the_time_provider()
+    public void IdsIncreaseByOneAndTimesComeFromTheTimeProvider()
     {
         var clock = new ManualClock(new DateTimeOffset(2026, 12, 5, 10, 0, 0, TimeSpan.Zero));
         using var log = NewLog(time: clock);
@@ -46,7 +46,7 @@ public sealed class EventLogTests : IDisposable
     }
 
     [Fact]
-    public async Task A_subscriber_gets_history_after_its_id_then_live_events_without_gap_or_duplicate_while_publishers_run()
+    public async Task ASubscriberGetsHistoryAfterItsIdThenLiveEventsWithoutGapOrDuplicateWhilePublishersRun()
     {
         using var log = NewLog(capacity: 100_000, queue: 100_000, journal: null);
         for (int i = 0; i < 500; i++)
@@ -64,7 +64,7 @@ public sealed class EventLogTests : IDisposable
     }
 
     [Fact]
-    public void Resuming_after_the_last_id_read_continues_exactly_where_the_reader_stopped()
+    public void ResumingAfterTheLastIdReadContinuesExactlyWhereTheReaderStopped()
     {
         using var log = NewLog();
         var first = log.Subscribe(after: 0);
@@ -81,7 +81,7 @@ public sealed class EventLogTests : IDisposable
     }
 
     [Fact]
-    public void A_restarted_log_continues_the_ids_and_replays_what_its_journal_kept()
+    public void ARestartedLogContinuesTheIdsAndReplaysWhatItsJournalKept()
     {
         using (var log = NewLog())
         {
@@ -100,7 +100,7 @@ public sealed class EventLogTests : IDisposable
     }
 
     [Fact]
-    public void History_is_bounded_and_an_id_older_than_it_starts_with_an_events_lost_marker()
+    public void HistoryIsBoundedAndAnIdOlderThanItStartsWithAnEventsLostMarker()
     {
         using var log = NewLog(capacity: 8);
         for (int i = 0; i < 20; i++)
@@ -120,7 +120,7 @@ public sealed class EventLogTests : IDisposable
     }
 
     [Fact]
-    public void An_id_newer_than_any_event_means_history_was_reset_and_replays_it_all_after_a_marker()
+    public void AnIdNewerThanAnyEventMeansHistoryWasResetAndReplaysItAllAfterAMarker()
     {
         using var log = NewLog();
         log.Publish(Ev(1));
@@ -132,7 +132,7 @@ public sealed class EventLogTests : IDisposable
     }
 
     [Fact]
-    public void A_slow_subscriber_is_dropped_with_a_final_marker_and_never_blocks_publishers()
+    public void ASlowSubscriberIsDroppedWithAFinalMarkerAndNeverBlocksPublishers()
     {
         using var log = NewLog(capacity: 10_000, queue: 16);
         using var slow = log.Subscribe(after: null);
@@ -160,7 +160,7 @@ public sealed class EventLogTests : IDisposable
     }
 
     [Fact]
-    public async Task ReadAsync_waits_for_the_next_event_and_ends_when_the_log_is_disposed()
+    public async Task ReadAsyncWaitsForTheNextEventAndEndsWhenTheLogIsDisposed()
     {
         var log = NewLog();
         using var sub = log.Subscribe(after: null);
@@ -174,7 +174,7 @@ public sealed class EventLogTests : IDisposable
     }
 
     [Fact]
-    public void The_journal_stays_bounded_by_compaction()
+    public void TheJournalStaysBoundedByCompaction()
     {
         using var log = NewLog(capacity: 8);
         for (int i = 0; i < 100; i++)
@@ -185,7 +185,7 @@ public sealed class EventLogTests : IDisposable
     }
 
     [Fact]
-    public void A_torn_last_line_is_ignored_with_a_log_line_and_the_ids_go_on()
+    public void ATornLastLineIsIgnoredWithALogLineAndTheIdsGoOn()
     {
         using (var log = NewLog())
         {
@@ -208,7 +208,7 @@ public sealed class EventLogTests : IDisposable
     }
 
     [Fact]
-    public void A_journal_of_garbage_or_a_directory_in_its_place_never_stops_the_log()
+    public void AJournalOfGarbageOrADirectoryInItsPlaceNeverStopsTheLog()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Journal)!);
         File.WriteAllBytes(Journal, [0xff, 0x00, (byte)'\n', (byte)'{', (byte)'\n', .. "not json\n"u8]);

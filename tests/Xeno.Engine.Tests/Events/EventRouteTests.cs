@@ -27,7 +27,7 @@ public sealed class EventRouteTests
     }
 
     [Fact]
-    public async Task Json_lines_arrive_in_order_with_their_ids_and_resume_after_a_reconnect()
+    public async Task JsonLinesArriveInOrderWithTheirIdsAndResumeAfterAReconnect()
     {
         await using var x = await Xenod.StartAsync();
         var sink = x.Host!.Engine.Events;
@@ -51,7 +51,7 @@ public sealed class EventRouteTests
     }
 
     [Fact]
-    public async Task The_domain_filter_matches_by_domid_or_name()
+    public async Task TheDomainFilterMatchesByDomidOrName()
     {
         await using var x = await Xenod.StartAsync();
         var sink = x.Host!.Engine.Events;
@@ -66,7 +66,7 @@ public sealed class EventRouteTests
     }
 
     [Fact]
-    public async Task Events_still_in_history_are_served_after_a_xenod_restart_and_ids_go_on()
+    public async Task EventsStillInHistoryAreServedAfterAXenodRestartAndIdsGoOn()
     {
         await using var x = await Xenod.StartAsync();
         long before = x.Host!.Events.LastId;
@@ -82,7 +82,7 @@ public sealed class EventRouteTests
     }
 
     [Fact]
-    public async Task An_id_older_than_history_is_announced_in_a_header_and_a_first_marker()
+    public async Task AnIdOlderThanHistoryIsAnnouncedInAHeaderAndAFirstMarker()
     {
         await using var x = await Xenod.StartAsync();
         x.Host!.Engine.Events.Publish(Ev(1, "a"));
@@ -94,7 +94,7 @@ public sealed class EventRouteTests
     }
 
     [Fact]
-    public async Task A_bad_after_is_refused_with_a_clear_error()
+    public async Task ABadAfterIsRefusedWithAClearError()
     {
         await using var x = await Xenod.StartAsync();
         var e = await Assert.ThrowsAsync<EventStreamException>(async () =>
@@ -106,7 +106,7 @@ public sealed class EventRouteTests
     }
 
     [Fact]
-    public async Task Server_sent_events_carry_an_id_line_per_event_and_Last_Event_ID_resumes()
+    public async Task ServerSentEventsCarryAnIdLinePerEventAndLastEventIDResumes()
     {
         await using var x = await Xenod.StartAsync();
         var sink = x.Host!.Engine.Events;
@@ -133,7 +133,7 @@ public sealed class EventRouteTests
     }
 
     [Fact]
-    public void The_sse_frame_is_id_data_and_a_blank_line()
+    public void TheSseFrameIsIdDataAndABlankLine()
     {
         var e = new DomainEvent { Id = 12, Kind = DomainEventKind.Destroyed, Domid = 3, Name = "web", Time = DateTimeOffset.UnixEpoch };
         string json = System.Text.Encoding.UTF8.GetString(EventRoutes.Frame(e, sse: false));
@@ -142,7 +142,7 @@ public sealed class EventRouteTests
     }
 
     [Fact]
-    public async Task Stopping_xenod_ends_open_streams()
+    public async Task StoppingXenodEndsOpenStreams()
     {
         await using var x = await Xenod.StartAsync();
         var stream = await EventStream.OpenAsync(x.Host!.Paths.Socket, cancel: TestContext.Current.CancellationToken);

@@ -9,7 +9,7 @@ namespace Xeno.Engine.Tests.Events;
 public sealed class EventStreamParseTests
 {
     [Fact]
-    public void A_line_reads_back_as_the_event_and_garbage_is_named()
+    public void ALineReadsBackAsTheEventAndGarbageIsNamed()
     {
         var e = new DomainEvent { Id = 3, Kind = DomainEventKind.Restarted, Domid = 1, Name = "web", NewDomid = 2, Time = DateTimeOffset.UnixEpoch };
         Assert.Equal(e, EventStream.ParseLine(JsonSerializer.Serialize(e, ApiJsonContext.Default.DomainEvent)));
@@ -18,7 +18,7 @@ public sealed class EventStreamParseTests
     }
 
     [Fact]
-    public void Randomized_damaged_lines_give_an_event_or_a_clear_error()
+    public void RandomizedDamagedLinesGiveAnEventOrAClearError()
     {
         var r = new Random(97);
         var line = JsonSerializer.Serialize(new DomainEvent

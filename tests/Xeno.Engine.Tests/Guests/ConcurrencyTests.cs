@@ -32,7 +32,7 @@ public sealed class ConcurrencyTests : IDisposable
         Task.Run(() => x.Xl("create", "-q", cfg));
 
     [Fact]
-    public async Task Xl_list_answers_while_guests_start_and_one_of_two_same_name_creates_wins()
+    public async Task XlListAnswersWhileGuestsStartAndOneOfTwoSameNameCreatesWins()
     {
         await using var x = await Xenod.StartAsync(new EngineOptions { QemuExecutable = SlowQemu(4) });
         var creates = new List<Task<(int Exit, string Out, string Err)>>();
@@ -76,7 +76,7 @@ public sealed class ConcurrencyTests : IDisposable
     }
 
     [Fact]
-    public async Task Destroy_of_a_domain_being_created_waits_for_it_then_destroys_it()
+    public async Task DestroyOfADomainBeingCreatedWaitsForItThenDestroysIt()
     {
         await using var x = await Xenod.StartAsync(new EngineOptions { QemuExecutable = SlowQemu(4) });
         var create = CreateAsync(x, x.PvConfig("late"));
@@ -97,7 +97,7 @@ public sealed class ConcurrencyTests : IDisposable
     }
 
     [Fact]
-    public async Task A_restart_after_reboot_starts_outside_the_lock_and_keeps_the_name()
+    public async Task ARestartAfterRebootStartsOutsideTheLockAndKeepsTheName()
     {
         await using var x = await Xenod.StartAsync(new EngineOptions { QemuExecutable = SlowQemu(4) });
         Assert.Equal((0, "", ""), await CreateAsync(x, x.PvConfig("rb", "reboot", "on_reboot=\"restart\"\n")));
@@ -120,7 +120,7 @@ public sealed class ConcurrencyTests : IDisposable
     }
 
     [Fact]
-    public async Task A_failed_start_releases_the_name_and_leaves_nothing_behind()
+    public async Task AFailedStartReleasesTheNameAndLeavesNothingBehind()
     {
         var failing = Script("failing-qemu", "echo 'qemu-system-x86_64: cannot do that' >&2\nexit 1");
         await using var x = await Xenod.StartAsync(new EngineOptions { QemuExecutable = failing });

@@ -29,7 +29,7 @@ public sealed class CpuTests
     private static string Row(string name, int domid, int vcpu) => $"{name,-32} {domid,5} {vcpu,5}";
 
     [Fact]
-    public async Task Cpus_pin_vcpu_threads_and_vcpu_pin_moves_them()
+    public async Task CpusPinVcpuThreadsAndVcpuPinMovesThem()
     {
         int hostCpus = Environment.ProcessorCount;
         Assert.True(hostCpus >= 2, $"this test needs a host with at least 2 CPUs to tell pinned from unpinned (it has {hostCpus})");
@@ -92,7 +92,7 @@ public sealed class CpuTests
     }
 
     [Fact]
-    public async Task A_cpus_list_naming_no_host_cpu_fails_the_create_clearly()
+    public async Task ACpusListNamingNoHostCpuFailsTheCreateClearly()
     {
         await using var x = await Xenod.StartAsync();
         // Xeno.Config accepts CPU numbers it cannot check against this host; the kernel refuses the pin.

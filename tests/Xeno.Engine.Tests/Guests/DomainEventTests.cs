@@ -8,7 +8,7 @@ public sealed class DomainEventTests
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task A_domains_life_is_published_in_order_with_xens_names()
+    public async Task ADomainsLifeIsPublishedInOrderWithXensNames()
     {
         await using var x = await Xenod.StartAsync();
         var events = new RecordedEvents();

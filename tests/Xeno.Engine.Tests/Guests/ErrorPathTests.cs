@@ -14,7 +14,7 @@ public sealed class ErrorPathTests : IAsyncLifetime
     private (int Exit, string Out, string Err) Create(string name, string text) => _x.Xl("create", "-q", _x.WriteConfig(name + ".cfg", text));
 
     [Fact]
-    public void Missing_kernel_is_named()
+    public void MissingKernelIsNamed()
     {
         var r = Create("nokernel", "name=\"nk\"\ntype=\"pv\"\nmemory=64\nkernel=\"/nonexistent/vmlinuz\"\n");
         Assert.Equal(3, r.Exit);
@@ -22,7 +22,7 @@ public sealed class ErrorPathTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Relative_paths_resolve_against_xl_working_directory()
+    public void RelativePathsResolveAgainstXlWorkingDirectory()
     {
         var r = Create("relkernel", "name=\"rk\"\ntype=\"pv\"\nmemory=64\nkernel=\"no-such-dir/vmlinuz\"\n");
         Assert.Equal(3, r.Exit);
@@ -30,7 +30,7 @@ public sealed class ErrorPathTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Missing_disk_is_named()
+    public void MissingDiskIsNamed()
     {
         var r = Create("nodisk", $"name=\"nd\"\ntype=\"pv\"\nmemory=64\nkernel=\"{_x.Kit.Vmlinuz}\"\ndisk=['/nonexistent/disk.img,raw,xvda,rw']\n");
         Assert.Equal(3, r.Exit);
@@ -38,7 +38,7 @@ public sealed class ErrorPathTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Duplicate_vdevs_and_an_image_written_twice_are_refused_before_qemu()
+    public void DuplicateVdevsAndAnImageWrittenTwiceAreRefusedBeforeQemu()
     {
         var img = _x.WriteConfig("twice.img", new string('\0', 4096));
         var vdev = Create("dupvdev", $"name=\"dv\"\ntype=\"pv\"\nmemory=64\nkernel=\"{_x.Kit.Vmlinuz}\"\ndisk=['{img},raw,xvda,ro', '{_x.Kit.PvDisk},raw,xvda,ro']\n");
@@ -51,7 +51,7 @@ public sealed class ErrorPathTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Vifs_are_refused_until_networking_lands()
+    public void VifsAreRefusedUntilNetworkingLands()
     {
         var r = Create("vif", $"name=\"nv\"\ntype=\"pv\"\nmemory=64\nkernel=\"{_x.Kit.Vmlinuz}\"\nvif=['bridge=xenbr0']\n");
         Assert.Equal(3, r.Exit);
@@ -59,7 +59,7 @@ public sealed class ErrorPathTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Pvh_needs_a_linux_kernel()
+    public void PvhNeedsALinuxKernel()
     {
         var r = Create("pvh", $"name=\"ph\"\ntype=\"pvh\"\nmemory=64\nkernel=\"{_x.Kit.Initrd}\"\n");
         Assert.Equal(3, r.Exit);
@@ -67,7 +67,7 @@ public sealed class ErrorPathTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Pv_cdrom_and_unsupported_formats_are_refused()
+    public void PvCdromAndUnsupportedFormatsAreRefused()
     {
         var iso = _x.Kit.BootIso;
         var cd = Create("pvcd", $"name=\"pc\"\ntype=\"pv\"\nmemory=64\nkernel=\"{_x.Kit.Vmlinuz}\"\ndisk=['{iso},raw,xvdc,ro,devtype=cdrom']\n");
@@ -79,7 +79,7 @@ public sealed class ErrorPathTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Read_only_emulated_hard_disks_are_refused_as_libxl_does()
+    public void ReadOnlyEmulatedHardDisksAreRefusedAsLibxlDoes()
     {
         var r = Create("roide", $"name=\"ri\"\ntype=\"hvm\"\nmemory=64\nvnc=0\ndisk=['{_x.Kit.HvmDisk},raw,hda,ro']\n");
         Assert.Equal(3, r.Exit);
@@ -87,7 +87,7 @@ public sealed class ErrorPathTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Unknown_domains_give_xl_messages()
+    public void UnknownDomainsGiveXlMessages()
     {
         Assert.Equal((1, "", "nosuch is an invalid domain identifier (rc=-6)\n"), _x.Xl("pause", "nosuch"));
         Assert.Equal((1, "", "libxl: error: Domain 42:Non-existant domain\ndestroy failed (rc=-21)\n"), _x.Xl("destroy", "42"));
@@ -104,7 +104,7 @@ public sealed class ErrorPathTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Xl_without_xenod_says_so()
+    public async Task XlWithoutXenodSaysSo()
     {
         await using var none = Xenod.Without();
         var r = none.Xl("list");

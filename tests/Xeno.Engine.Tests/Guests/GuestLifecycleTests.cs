@@ -11,7 +11,7 @@ namespace Xeno.Engine.Tests.Guests;
 public sealed class GuestLifecycleTests
 {
     [Fact]
-    public async Task On_actions_follow_guest_poweroff_reboot_and_crash()
+    public async Task OnActionsFollowGuestPoweroffRebootAndCrash()
     {
         await using var x = await Xenod.StartAsync();
         var configs = new[]

@@ -35,7 +35,7 @@ public sealed class HostInfoTests : IAsyncLifetime
     private static string Sys(string path) => File.ReadAllText(Path.Combine("/sys/devices/system", path)).Trim();
 
     [Fact]
-    public void Info_fields_come_from_proc_and_sys()
+    public void InfoFieldsComeFromProcAndSys()
     {
         var r = _x.Xl("info");
         Assert.Equal(0, r.Exit);
@@ -98,7 +98,7 @@ public sealed class HostInfoTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Info_n_prints_cpu_topology_and_numa_info_from_sys()
+    public void InfoNPrintsCpuTopologyAndNumaInfoFromSys()
     {
         var r = _x.Xl("info", "-n");
         Assert.Equal(0, r.Exit);
@@ -149,7 +149,7 @@ public sealed class HostInfoTests : IAsyncLifetime
     }
 
     [Fact]
-    public void List_c_n_and_sxp_long_form()
+    public void ListCNAndSxpLongForm()
     {
         var r = _x.Xl("list", "-c", "-n");
         Assert.Equal(0, r.Exit);
@@ -169,7 +169,7 @@ public sealed class HostInfoTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Dmesg_c_prints_then_clears_also_across_a_xenod_restart()
+    public async Task DmesgCPrintsThenClearsAlsoAcrossAXenodRestart()
     {
         _x.Host!.Engine.Log.Info("a line from before the clear");
         var before = _x.Xl("dmesg");

@@ -40,7 +40,7 @@ public sealed class HungQemuTests
         Task.Run(() => x.Xl(args), Token).WaitAsync(Bound, Token);
 
     [Fact]
-    public async Task A_stopped_qemu_fails_only_its_own_requests_and_destroy_kills_it()
+    public async Task AStoppedQemuFailsOnlyItsOwnRequestsAndDestroyKillsIt()
     {
         await using var x = await Xenod.StartAsync(new EngineOptions { QmpTimeout = TimeSpan.FromSeconds(3) });
         Assert.Equal((0, "", ""), x.Xl("create", "-q", x.PvConfig("hung")));
@@ -85,7 +85,7 @@ public sealed class HungQemuTests
     }
 
     [Fact]
-    public async Task Domids_keep_increasing_across_a_xenod_restart_with_no_domain_left()
+    public async Task DomidsKeepIncreasingAcrossAXenodRestartWithNoDomainLeft()
     {
         await using var x = await Xenod.StartAsync();
         Assert.Equal((0, "", ""), x.Xl("create", "-q", x.PvConfig("first")));

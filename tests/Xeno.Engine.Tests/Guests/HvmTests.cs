@@ -7,7 +7,7 @@ namespace Xeno.Engine.Tests.Guests;
 public sealed class HvmTests
 {
     [Fact]
-    public async Task Hvm_guest_boots_from_a_qcow2_disk_on_ide()
+    public async Task HvmGuestBootsFromAQcow2DiskOnIde()
     {
         await using var x = await Xenod.StartAsync();
         var overlay = Path.Combine(x.Root, "hvm.qcow2");

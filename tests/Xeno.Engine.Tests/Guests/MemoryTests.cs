@@ -14,7 +14,7 @@ public sealed class MemoryTests
         x.Xl("list", name).Out.Split('\n')[1];
 
     [Fact]
-    public async Task Mem_set_and_mem_max_follow_xl_with_a_balloon_below_maxmem()
+    public async Task MemSetAndMemMaxFollowXlWithABalloonBelowMaxmem()
     {
         await using var x = await Xenod.StartAsync();
         Assert.Equal(0, x.Xl("create", "-q", x.PvConfig("mem-a", memory: 128, extra: "maxmem=192\n")).Exit);
@@ -61,7 +61,7 @@ public sealed class MemoryTests
     }
 
     [Fact]
-    public async Task Without_maxmem_there_is_no_balloon_and_mem_set_only_lowers_the_target()
+    public async Task WithoutMaxmemThereIsNoBalloonAndMemSetOnlyLowersTheTarget()
     {
         await using var x = await Xenod.StartAsync();
         Assert.Equal(0, x.Xl("create", "-q", x.PvConfig("mem-b", memory: 128)).Exit);

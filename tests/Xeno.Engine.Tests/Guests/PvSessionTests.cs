@@ -15,7 +15,7 @@ public sealed class PvSessionTests
     private static readonly string Header = "Name                                        ID   Mem VCPUs\tState\tTime(s)\n";
 
     [Fact]
-    public async Task Pv_guest_lives_through_xl_commands()
+    public async Task PvGuestLivesThroughXlCommands()
     {
         await using var x = await Xenod.StartAsync();
         var disk = Path.Combine(x.Root, "data.img");

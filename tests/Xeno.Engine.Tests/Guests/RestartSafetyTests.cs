@@ -11,7 +11,7 @@ namespace Xeno.Engine.Tests.Guests;
 public sealed class RestartSafetyTests
 {
     [Fact]
-    public async Task Guests_survive_kill_9_of_xenod_and_are_readopted()
+    public async Task GuestsSurviveKill9OfXenodAndAreReadopted()
     {
         var cancel = TestContext.Current.CancellationToken;
         await using var x = Xenod.Without();

@@ -14,7 +14,7 @@ public sealed class ScenarioAgentTests
     private static readonly TimeSpan XlWait = TimeSpan.FromMinutes(5);
 
     [Fact]
-    public async Task Shutdown_and_reboot_go_through_the_guest_agent()
+    public async Task ShutdownAndRebootGoThroughTheGuestAgent()
     {
         var cancel = TestContext.Current.CancellationToken;
         // The agent answers guest-sync within milliseconds, but the machine is loaded and TCG slow.

@@ -11,7 +11,7 @@ namespace Xeno.Engine.Tests.Guests;
 public sealed class ScenarioCreateTests
 {
     [Fact]
-    public async Task Create_c_shows_the_console_until_the_guest_powers_off()
+    public async Task CreateCShowsTheConsoleUntilTheGuestPowersOff()
     {
         await using var x = await Xenod.StartAsync();
         var cfg = x.PvConfig("cc", action: "poweroff", memory: 96, extra: "on_poweroff=\"destroy\"\n");
@@ -25,7 +25,7 @@ public sealed class ScenarioCreateTests
     }
 
     [Fact]
-    public async Task Create_c_F_shows_the_console_and_prints_xls_monitor_lines()
+    public async Task CreateCFShowsTheConsoleAndPrintsXlsMonitorLines()
     {
         await using var x = await Xenod.StartAsync();
         var cfg = x.PvConfig("cf", action: "poweroff", memory: 96, extra: "on_poweroff=\"destroy\"\n");
@@ -45,7 +45,7 @@ public sealed class ScenarioCreateTests
     }
 
     [Fact]
-    public async Task Create_F_stays_until_the_domain_is_gone_through_a_reboot()
+    public async Task CreateFStaysUntilTheDomainIsGoneThroughAReboot()
     {
         await using var x = await Xenod.StartAsync(agentTimeout: TimeSpan.FromSeconds(60));
         var cfg = x.PvConfig("fg", agent: true, memory: 96, extra: "on_reboot=\"restart\"\non_poweroff=\"destroy\"\n");

@@ -11,7 +11,7 @@ namespace Xeno.Engine.Tests.Guests;
 public sealed class ScenarioFirmwareTests
 {
     [Fact]
-    public async Task Hvm_guests_boot_from_cdrom_and_through_ovmf()
+    public async Task HvmGuestsBootFromCdromAndThroughOvmf()
     {
         foreach (var file in new[] { "/usr/share/OVMF/OVMF_CODE_4M.fd", "/usr/share/OVMF/OVMF_VARS_4M.fd" })
             Assert.True(File.Exists(file), $"{file} is missing: install the Debian package ovmf");

@@ -13,7 +13,7 @@ public sealed class ScenarioManyGuestsTests
     private const int Count = 10;
 
     [Fact]
-    public async Task Ten_guests_boot_list_and_are_destroyed_cleanly()
+    public async Task TenGuestsBootListAndAreDestroyedCleanly()
     {
         await using var x = await Xenod.StartAsync();
         var names = Enumerable.Range(1, Count).Select(i => $"many-{i:00}").ToList();

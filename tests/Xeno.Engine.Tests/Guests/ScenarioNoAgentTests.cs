@@ -13,7 +13,7 @@ public sealed class ScenarioNoAgentTests
     private static readonly TimeSpan XlWait = TimeSpan.FromMinutes(5);
 
     [Fact]
-    public async Task Without_an_agent_xl_refuses_and_F_falls_back_to_acpi()
+    public async Task WithoutAnAgentXlRefusesAndFFallsBackToAcpi()
     {
         var cancel = TestContext.Current.CancellationToken;
         await using var x = await Xenod.StartAsync();

@@ -21,7 +21,7 @@ public sealed class SlowCoreDumpTests
         Task.Run(() => x.Xl(args), Token).WaitAsync(Bound, Token);
 
     [Fact]
-    public async Task A_core_dump_that_cannot_finish_delays_nothing_of_another_domain()
+    public async Task ACoreDumpThatCannotFinishDelaysNothingOfAnotherDomain()
     {
         await using var x = await Xenod.StartAsync();
         var events = new RecordedEvents();

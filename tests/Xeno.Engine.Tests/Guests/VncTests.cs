@@ -55,7 +55,7 @@ public sealed class VncTests
         (password is null ? "" : $"vncpasswd=\"{password}\"\n");
 
     [Fact]
-    public async Task Vncpasswd_makes_qemu_ask_for_vnc_authentication()
+    public async Task VncpasswdMakesQemuAskForVncAuthentication()
     {
         var cancel = TestContext.Current.CancellationToken;
         const string secret = "xeno-s3cret";

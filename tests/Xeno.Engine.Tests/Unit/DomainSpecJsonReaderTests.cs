@@ -10,7 +10,7 @@ public sealed class DomainSpecJsonReaderTests
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(2)]
-    public void Round_trips_what_the_writer_writes(int sample)
+    public void RoundTripsWhatTheWriterWrites(int sample)
     {
         var spec = Specs.From(Specs.Samples[sample]);
         var json = DomainSpecJson.Write(spec);
@@ -24,14 +24,14 @@ public sealed class DomainSpecJsonReaderTests
     [InlineData("", "domain JSON: not valid JSON")]
     [InlineData("[]", "domain JSON: (root): must be an object")]
     [InlineData("{}", "domain JSON: type: is missing")]
-    public void Names_the_problem(string json, string start)
+    public void NamesTheProblem(string json, string start)
     {
         var e = Assert.Throws<DomainSpecJsonException>(() => DomainSpecJsonReader.Read(json));
         Assert.StartsWith(start, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void An_unpaired_surrogate_is_a_typed_error()
+    public void AnUnpairedSurrogateIsATypedError()
     {
         var json = DomainSpecJson.Write(Specs.From(Specs.Samples[0])).Replace("\"name\": \"pv1\"", "\"name\": \"\\ud800\"", StringComparison.Ordinal);
         Assert.Contains("\\ud800", json, StringComparison.Ordinal);
@@ -40,7 +40,7 @@ public sealed class DomainSpecJsonReaderTests
     }
 
     [Fact]
-    public void Names_the_key_inside_lists()
+    public void NamesTheKeyInsideLists()
     {
         var json = DomainSpecJson.Write(Specs.From(Specs.Samples[1])).Replace("\"access\": \"ro\"", "\"access\": \"rx\"", StringComparison.Ordinal);
         var e = Assert.Throws<DomainSpecJsonException>(() => DomainSpecJsonReader.Read(json));
@@ -49,7 +49,7 @@ public sealed class DomainSpecJsonReaderTests
 
     /// <summary>Thousands of mutated documents: a spec or a DomainSpecJsonException, never anything else.</summary>
     [Fact]
-    public void Fuzz_mutated_documents_yield_values_or_typed_errors()
+    public void FuzzMutatedDocumentsYieldValuesOrTypedErrors()
     {
         int iterations = int.TryParse(Environment.GetEnvironmentVariable("XENO_LONG_FUZZ"), out var n) && n > 1 ? n : 5000;
         var random = new Random(4242);

@@ -13,7 +13,7 @@ public sealed class DomidCounterTests : IDisposable
     private string File_ => Path.Combine(_dir.FullName, "run/xeno/next-domid");
 
     [Fact]
-    public void A_new_counter_continues_where_the_last_one_stopped()
+    public void ANewCounterContinuesWhereTheLastOneStopped()
     {
         var first = new DomidCounter(File_);
         Assert.Equal(1, first.Take());
@@ -25,7 +25,7 @@ public sealed class DomidCounterTests : IDisposable
     }
 
     [Fact]
-    public void Adopted_domids_push_the_counter_never_back()
+    public void AdoptedDomidsPushTheCounterNeverBack()
     {
         var c = new DomidCounter(File_);
         c.AtLeast(50);
@@ -35,7 +35,7 @@ public sealed class DomidCounterTests : IDisposable
     }
 
     [Fact]
-    public void A_damaged_file_is_named_in_the_error()
+    public void ADamagedFileIsNamedInTheError()
     {
         Directory.CreateDirectory(Path.GetDirectoryName(File_)!);
         File.WriteAllText(File_, "x7");

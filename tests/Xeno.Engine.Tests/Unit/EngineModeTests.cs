@@ -6,7 +6,7 @@ namespace Xeno.Engine.Tests.Unit;
 public sealed class EngineModeTests
 {
     [Fact]
-    public void Options_parse()
+    public void OptionsParse()
     {
         var s = EngineMode.Parse(["--prefix", "/srv/h1", "--foreground"], out var error)!;
         Assert.Null(error);
@@ -19,7 +19,7 @@ public sealed class EngineModeTests
     }
 
     [Fact]
-    public async Task Usage_names_the_run_mode_and_bad_options_fail()
+    public async Task UsageNamesTheRunModeAndBadOptionsFail()
     {
         var o = new StringWriter();
         Assert.Equal(0, await DaemonMain.RunAsync(["help"], o, new StringWriter(), TestContext.Current.CancellationToken));

@@ -14,7 +14,7 @@ public sealed class EngineUnitTests
     private static readonly RuntimeFiles Files = new EnginePaths("/p").FilesFor(3, "x");
 
     [Fact]
-    public void Pv_maps_to_direct_boot_with_virtio_disks()
+    public void PvMapsToDirectBootWithVirtioDisks()
     {
         var m = MachineMapper.Map(Specs.From(Specs.Samples[0]), Files, Accelerator.Tcg, startPaused: true, ovmfVars: null);
         Assert.Equal(GuestKind.Pv, m.Kind);
@@ -26,7 +26,7 @@ public sealed class EngineUnitTests
     }
 
     [Fact]
-    public void Hvm_maps_vdevs_to_buses_boot_order_and_vnc()
+    public void HvmMapsVdevsToBusesBootOrderAndVnc()
     {
         var spec = Specs.From(Specs.Samples[1]);
         var m = MachineMapper.Map(spec, Files, Accelerator.Tcg, false, null);
@@ -46,7 +46,7 @@ public sealed class EngineUnitTests
     }
 
     [Fact]
-    public void Vifs_are_refused_with_their_names_and_hvm_ignores_bootloaders()
+    public void VifsAreRefusedWithTheirNamesAndHvmIgnoresBootloaders()
     {
         var e = Assert.Throws<EngineException>(() => MachineMapper.Map(Specs.From(Specs.Samples[2]), Files, Accelerator.Tcg, false, null));
         Assert.Equal(EngineErrorKind.Invalid, e.Kind);
@@ -64,7 +64,7 @@ public sealed class EngineUnitTests
     [InlineData(DomainPhase.Shutdown, false, ShutdownReason.Poweroff, false, "---s--")]
     [InlineData(DomainPhase.Shutdown, false, ShutdownReason.Reboot, false, "---sr-")]
     [InlineData(DomainPhase.Dying, false, null, false, "-----d")]
-    public void State_letters_follow_xl_list(DomainPhase phase, bool paused, ShutdownReason? reason, bool vcpuRunning, string letters)
+    public void StateLettersFollowXlList(DomainPhase phase, bool paused, ShutdownReason? reason, bool vcpuRunning, string letters)
     {
         var snap = new DomainSnapshot(1, "x", Specs.From(Specs.Samples[0]), phase, paused, reason, DateTimeOffset.UnixEpoch, Files, 1,
             TimeSpan.Zero, [new VcpuInfo(0, vcpuRunning, TimeSpan.Zero, 0)]);
@@ -78,14 +78,14 @@ public sealed class EngineUnitTests
     [InlineData("guest-panic", ShutdownReason.Crash)]
     [InlineData("host-qmp-quit", null)]
     [InlineData("host-signal", null)]
-    public void Qmp_shutdown_reasons_map_to_xen_reasons(string reason, ShutdownReason? expected)
+    public void QmpShutdownReasonsMapToXenReasons(string reason, ShutdownReason? expected)
     {
         using var doc = JsonDocument.Parse($"{{\"guest\":true,\"reason\":\"{reason}\"}}");
         Assert.Equal(expected, DomainEngine.ReasonOf(new QmpEvent("SHUTDOWN", doc.RootElement.Clone(), DateTimeOffset.UnixEpoch)));
     }
 
     [Fact]
-    public void Runtime_records_round_trip_and_damage_is_named()
+    public void RuntimeRecordsRoundTripAndDamageIsNamed()
     {
         var spec = Specs.From(Specs.Samples[1]);
         var record = new RuntimeRecord(4, "renamed", spec, Files, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_123), true,
@@ -108,7 +108,7 @@ public sealed class EngineUnitTests
     }
 
     [Fact]
-    public void Shared_disks_are_refused_unless_every_user_reads_only()
+    public void SharedDisksAreRefusedUnlessEveryUserReadsOnly()
     {
         var dir = Directory.CreateTempSubdirectory("xe-disk-").FullName;
         try
@@ -132,7 +132,7 @@ public sealed class EngineUnitTests
 public sealed class DomainStoreNodesTests
 {
     [Fact]
-    public void Nodes_follow_libxl_layout()
+    public void NodesFollowLibxlLayout()
     {
         var spec = Xeno.Engine.Tests.Unit.Specs.From(Xeno.Engine.Tests.Unit.Specs.Samples[1]);
         var nodes = Xeno.Engine.Store.DomainStoreNodes.For(7, "h", spec, DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_250))

@@ -26,7 +26,7 @@ public sealed class ExampleConfigTests
 
     [Theory]
     [MemberData(nameof(Examples))]
-    public void Example_parses_and_names_kit_files_that_exist(string name)
+    public void ExampleParsesAndNamesKitFilesThatExist(string name)
     {
         var path = Path.Combine(GuestKit.RepoRoot(), "examples", name);
         var parse = ConfigParser.Parse(File.ReadAllText(path), path);

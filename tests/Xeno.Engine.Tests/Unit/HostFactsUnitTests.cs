@@ -7,7 +7,7 @@ namespace Xeno.Engine.Tests.Unit;
 public sealed class HostFactsUnitTests
 {
     [Fact]
-    public void Memory_adds_up_and_the_host_s_own_use_ignores_qemu_s_resident_ram()
+    public void MemoryAddsUpAndTheHostSOwnUseIgnoresQemuSResidentRam()
     {
         // 24000 MiB host, 4000 MiB not available, of which QEMUs hold 300 MiB: Domain-0 is 3700.
         var (total, free, dom0) = HostMemoryAccount.Account(24000 * 1024L, 20000 * 1024L, [(128, 200 * 1024L), (256, 100 * 1024L)]);
@@ -19,7 +19,7 @@ public sealed class HostFactsUnitTests
     }
 
     [Fact]
-    public void Memory_never_goes_negative_when_guests_are_promised_more_than_is_free()
+    public void MemoryNeverGoesNegativeWhenGuestsArePromisedMoreThanIsFree()
     {
         var (total, free, dom0) = HostMemoryAccount.Account(1000 * 1024L, 100 * 1024L, [(800, 0)]);
         Assert.Equal((1000L, 0L, 200L), (total, free, dom0));
@@ -29,7 +29,7 @@ public sealed class HostFactsUnitTests
     }
 
     [Fact]
-    public void Randomized_accounts_always_add_up_and_stay_non_negative()
+    public void RandomizedAccountsAlwaysAddUpAndStayNonNegative()
     {
         var random = new Random(9);
         for (int i = 0; i < 5000; i++)
@@ -50,10 +50,10 @@ public sealed class HostFactsUnitTests
     [InlineData("cpu MHz : 800\n", 800000)]
     [InlineData("cpu MHz : x\n", 0)]
     [InlineData("", 0)]
-    public void Cpu_khz_is_read_as_decimal_digits(string cpuinfo, long khz) => Assert.Equal(khz, HostFacts.CpuKhz(cpuinfo));
+    public void CpuKhzIsReadAsDecimalDigits(string cpuinfo, long khz) => Assert.Equal(khz, HostFacts.CpuKhz(cpuinfo));
 
     [Fact]
-    public void Cleared_log_lines_are_gone_and_stay_gone_for_a_new_reader_of_the_file()
+    public void ClearedLogLinesAreGoneAndStayGoneForANewReaderOfTheFile()
     {
         var dir = Directory.CreateTempSubdirectory("xeno-log-").FullName;
         try

@@ -23,7 +23,7 @@ public sealed class HostFilesTests : IDisposable
         HostFiles.CheckDisks(Specs.From($"name=\"d\"\ntype=\"pv\"\nmemory=64\nkernel=\"/k\"\ndisk=[{disks}]\n"), []);
 
     [Fact]
-    public void Two_disks_on_one_vdev_are_libxl_s_device_already_exists()
+    public void TwoDisksOnOneVdevAreLibxlSDeviceAlreadyExists()
     {
         string a = Image("a.img"), b = Image("b.img");
         var e = Refused($"'{a},raw,xvda,rw', '{b},raw,xvda,rw'");
@@ -35,7 +35,7 @@ public sealed class HostFilesTests : IDisposable
     }
 
     [Fact]
-    public void One_image_twice_is_refused_unless_both_are_read_only()
+    public void OneImageTwiceIsRefusedUnlessBothAreReadOnly()
     {
         var a = Image("a.img");
         var link = Path.Combine(_dir, "link.img");

@@ -33,7 +33,7 @@ public sealed class PhaseTableTests
 
     [Theory]
     [MemberData(nameof(AllPairs))]
-    public void Every_phase_answers_every_operation(DomainPhase phase, DomainOperation op)
+    public void EveryPhaseAnswersEveryOperation(DomainPhase phase, DomainOperation op)
     {
         Assert.True(Expected.TryGetValue(phase, out var row), $"no expected answers for phase {phase}: add its row");
         Assert.Equal(Enum.GetValues<DomainOperation>().Length, row.Length);
@@ -50,7 +50,7 @@ public sealed class PhaseTableTests
     }
 
     [Fact]
-    public void Conflicts_name_the_phase()
+    public void ConflictsNameThePhase()
     {
         Assert.Equal("domain web is being migrated", PhaseRules.ConflictMessage(DomainPhase.MigratingOut, 3, "web"));
         Assert.Equal("domain web is being saved", PhaseRules.ConflictMessage(DomainPhase.Saving, 3, "web"));
@@ -76,11 +76,11 @@ public sealed class PhaseTableTests
     [InlineData(DomainPhase.Incoming, DomainPhase.Running, true)]
     [InlineData(DomainPhase.Dying, DomainPhase.Running, false)]
     [InlineData(DomainPhase.Dying, DomainPhase.Shutdown, false)]
-    public void Transitions_follow_the_table(DomainPhase from, DomainPhase to, bool allowed) =>
+    public void TransitionsFollowTheTable(DomainPhase from, DomainPhase to, bool allowed) =>
         Assert.Equal(allowed, PhaseTransitions.Allows(from, to));
 
     [Fact]
-    public void Every_phase_but_dying_can_end_in_dying_and_dying_ends_nothing()
+    public void EveryPhaseButDyingCanEndInDyingAndDyingEndsNothing()
     {
         foreach (var phase in Enum.GetValues<DomainPhase>())
         {
@@ -90,7 +90,7 @@ public sealed class PhaseTableTests
     }
 
     [Fact]
-    public void Every_phase_has_an_event_name()
+    public void EveryPhaseHasAnEventName()
     {
         foreach (var phase in Enum.GetValues<DomainPhase>())
             Assert.Matches("^[a-z_]+$", phase.Name());

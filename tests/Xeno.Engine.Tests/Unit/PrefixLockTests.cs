@@ -11,7 +11,7 @@ public sealed class PrefixLockTests : IDisposable
     public void Dispose() => _dir.Delete(recursive: true);
 
     [Fact]
-    public async Task A_second_xenod_on_a_prefix_is_refused_and_the_prefix_is_free_again_after_the_first_stops()
+    public async Task ASecondXenodOnAPrefixIsRefusedAndThePrefixIsFreeAgainAfterTheFirstStops()
     {
         var options = new EngineOptions { EmbeddedXenstore = false };
         var first = await EngineHost.StartAsync(_dir.FullName, options: options, cancel: TestContext.Current.CancellationToken);

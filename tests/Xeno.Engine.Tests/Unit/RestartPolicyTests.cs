@@ -21,7 +21,7 @@ public sealed class RestartPolicyTests
     [InlineData(ShutdownReason.Watchdog, "on_watchdog=\"restart\"", "restart", false, KeptDomain.None, true)]
     [InlineData(ShutdownReason.Poweroff, "on_poweroff=\"rename-restart\"", "rename-restart", false, KeptDomain.Renamed, true)]
     [InlineData(ShutdownReason.Suspend, "on_poweroff=\"restart\"", "destroy", false, KeptDomain.None, false)]
-    public void Each_action_becomes_its_plan(ShutdownReason reason, string cfg, string action, bool dump, KeptDomain kept, bool restart)
+    public void EachActionBecomesItsPlan(ShutdownReason reason, string cfg, string action, bool dump, KeptDomain kept, bool restart)
     {
         var plan = RestartPolicy.Plan(reason, Spec(cfg), "web", Now);
         Assert.Equal(action, plan.ActionName);
@@ -33,7 +33,7 @@ public sealed class RestartPolicyTests
     }
 
     [Fact]
-    public void The_reason_picks_its_own_on_setting()
+    public void TheReasonPicksItsOwnOnSetting()
     {
         var spec = Spec("on_poweroff=\"destroy\"\non_reboot=\"preserve\"\non_crash=\"restart\"\n");
         Assert.Equal(ShutdownAction.Destroy, RestartPolicy.ActionFor(ShutdownReason.Poweroff, spec));
@@ -42,7 +42,7 @@ public sealed class RestartPolicyTests
     }
 
     [Fact]
-    public void Rename_restart_keeps_the_old_domain_under_xls_suffix_in_utc()
+    public void RenameRestartKeepsTheOldDomainUnderXlsSuffixInUtc()
     {
         var plan = RestartPolicy.Plan(ShutdownReason.Reboot, Spec("on_reboot=\"rename-restart\""), "web",
             new DateTimeOffset(2026, 12, 6, 1, 7, 0, TimeSpan.FromHours(2)));
@@ -51,7 +51,7 @@ public sealed class RestartPolicyTests
     }
 
     [Fact]
-    public void Soft_reset_restarts_and_preserve_keeps_the_name()
+    public void SoftResetRestartsAndPreserveKeepsTheName()
     {
         var soft = RestartPolicy.Plan(ShutdownReason.SoftReset, Spec("on_soft_reset=\"soft-reset\""), "web", Now);
         Assert.True(soft.Restart);
@@ -67,5 +67,5 @@ public sealed class RestartPolicyTests
     [InlineData(ShutdownReason.Crash, "crash")]
     [InlineData(ShutdownReason.Watchdog, "watchdog")]
     [InlineData(ShutdownReason.SoftReset, "soft_reset")]
-    public void Reasons_have_xens_names(ShutdownReason reason, string name) => Assert.Equal(name, reason.Name());
+    public void ReasonsHaveXensNames(ShutdownReason reason, string name) => Assert.Equal(name, reason.Name());
 }

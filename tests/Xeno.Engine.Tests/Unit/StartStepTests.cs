@@ -28,7 +28,7 @@ public sealed class StartStepTests
     }
 
     [Fact]
-    public async Task Steps_run_in_order_and_nothing_is_undone_when_all_succeed()
+    public async Task StepsRunInOrderAndNothingIsUndoneWhenAllSucceed()
     {
         var trace = new List<string>();
         await StepRunner.RunAsync([new Step("a"), new Step("b"), new Step("c")], trace, _ => { });
@@ -36,7 +36,7 @@ public sealed class StartStepTests
     }
 
     [Fact]
-    public async Task A_failure_undoes_the_completed_steps_in_reverse_and_is_thrown()
+    public async Task AFailureUndoesTheCompletedStepsInReverseAndIsThrown()
     {
         var trace = new List<string>();
         var logged = new List<string>();
@@ -48,7 +48,7 @@ public sealed class StartStepTests
     }
 
     [Fact]
-    public void The_start_and_adoption_lists_are_ordered_threads_first()
+    public void TheStartAndAdoptionListsAreOrderedThreadsFirst()
     {
         Assert.Equal(["vcpu-threads", "hard-affinity", "vnc-password", "balloon-target"], StartStepLists.ForStart.Select(s => s.Name));
         Assert.Equal(["vcpu-threads", "read-affinity", "vnc-password"], StartStepLists.ForAdoption.Select(s => s.Name));

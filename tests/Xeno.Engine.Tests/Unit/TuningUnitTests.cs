@@ -17,7 +17,7 @@ public sealed class TuningUnitTests
     private static readonly RuntimeFiles Files = new EnginePaths("/p").FilesFor(3, "x");
 
     [Fact]
-    public void Maxmem_above_memory_gives_maxmem_of_ram_and_a_balloon()
+    public void MaxmemAboveMemoryGivesMaxmemOfRamAndABalloon()
     {
         var spec = Specs.From(Specs.Samples[0]) with { MemoryMiB = 256, MaxMemMiB = 512 };
         var m = MachineMapper.Map(spec, Files, Accelerator.Tcg, false, null);
@@ -30,7 +30,7 @@ public sealed class TuningUnitTests
     }
 
     [Fact]
-    public void Vncpasswd_marks_the_display_password_protected_without_the_secret()
+    public void VncpasswdMarksTheDisplayPasswordProtectedWithoutTheSecret()
     {
         var spec = Specs.From(Specs.Samples[1]);
         Assert.False(MachineMapper.Map(spec, Files, Accelerator.Tcg, false, null).Vnc!.PasswordProtected);
@@ -42,7 +42,7 @@ public sealed class TuningUnitTests
     }
 
     [Fact]
-    public void The_create_request_carries_the_password_beside_the_spec()
+    public void TheCreateRequestCarriesThePasswordBesideTheSpec()
     {
         var spec = Specs.From(Specs.Samples[1]);
         var specJson = JsonElement.Parse(DomainSpecJson.Write(spec with { Vnc = spec.Vnc with { Password = "pw" } }));
@@ -61,13 +61,13 @@ public sealed class TuningUnitTests
     [InlineData(new int[] { 1, 2, 3 }, 4, "1-3")]
     [InlineData(new int[] { 0, 2, 3, 6 }, 8, "0,2-3,6")]
     [InlineData(new int[0], 4, "none")]
-    public void Affinity_prints_as_xl_prints_bitmaps(int[] cpus, int hostCpus, string text)
+    public void AffinityPrintsAsXlPrintsBitmaps(int[] cpus, int hostCpus, string text)
     {
         Assert.Equal(text, VcpuAffinities.Format(new SortedSet<int>(cpus), hostCpus));
     }
 
     [Fact]
-    public void Affinities_per_vcpu_come_from_the_config_and_change_one_vcpu_at_a_time()
+    public void AffinitiesPerVcpuComeFromTheConfigAndChangeOneVcpuAtATime()
     {
         var spec = Specs.From(Specs.Samples[1]);
         var a = VcpuAffinities.FromSpec(spec with { CpuAffinity = [new SortedSet<int> { 1 }], CpuSoftAffinity = null });
@@ -86,7 +86,7 @@ public sealed class TuningUnitTests
     }
 
     [Fact]
-    public void A_domain_being_created_lists_as_paused_like_a_domain_xen_is_building()
+    public void ADomainBeingCreatedListsAsPausedLikeADomainXenIsBuilding()
     {
         var spec = Specs.From(Specs.Samples[0]);
         var s = new DomainSnapshot(1, "x", spec, DomainPhase.Creating, false, null, DateTimeOffset.UnixEpoch, Files, null, TimeSpan.Zero, []);
@@ -120,7 +120,7 @@ public sealed class TuningRequestFuzzTests
     }
 
     [Fact]
-    public void Random_bodies_give_values_or_invalid_errors()
+    public void RandomBodiesGiveValuesOrInvalidErrors()
     {
         var r = new Random(20261121);
         var spec = Specs.From(Specs.Samples[1]);

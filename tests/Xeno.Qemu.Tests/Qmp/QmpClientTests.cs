@@ -209,7 +209,7 @@ public sealed class QmpClientTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_command_qemu_never_answers_fails_at_its_deadline_and_later_commands_still_work()
+    public async Task ACommandQemuNeverAnswersFailsAtItsDeadlineAndLaterCommandsStillWork()
     {
         _client!.DefaultTimeout = TimeSpan.FromMilliseconds(200);
         var hung = _client.ExecuteAsync("stop", null, Token);

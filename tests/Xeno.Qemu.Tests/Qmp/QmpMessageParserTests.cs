@@ -11,7 +11,7 @@ public class QmpMessageParserTests
     private static QmpMessage Parse(string line) => QmpMessageParser.Parse(Encoding.UTF8.GetBytes(line));
 
     [Fact]
-    public void Greeting_()
+    public void TheGreetingIsParsedWithVersionAndCapabilities()
     {
         var greeting = Assert.IsType<QmpGreeting>(Parse(Greeting));
         Assert.Equal((7, 2, 22), (greeting.Major, greeting.Minor, greeting.Micro));

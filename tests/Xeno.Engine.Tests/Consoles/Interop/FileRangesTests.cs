@@ -16,7 +16,7 @@ public sealed class FileRangesTests : IDisposable
         File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
 
     [Fact]
-    public void Collapsing_whole_granules_moves_the_rest_to_the_front()
+    public void CollapsingWholeGranulesMovesTheRestToTheFront()
     {
         var path = Path.Combine(_dir, "log");
         var content = Pattern(3 * (int)FileRanges.Granule + 123);
@@ -30,7 +30,7 @@ public sealed class FileRangesTests : IDisposable
     }
 
     [Fact]
-    public void A_collapse_that_is_not_whole_granules_or_reaches_the_end_is_refused_and_changes_nothing()
+    public void ACollapseThatIsNotWholeGranulesOrReachesTheEndIsRefusedAndChangesNothing()
     {
         var path = Path.Combine(_dir, "log");
         var content = Pattern(2 * (int)FileRanges.Granule);
