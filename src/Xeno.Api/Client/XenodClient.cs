@@ -64,6 +64,21 @@ public sealed class XenodClient : IDisposable
     public Task PinVcpuAsync(string dom, VcpuPinRequest request, CancellationToken cancel = default) =>
         PostAsync(dom, "vcpus/pin", Body(request, Json.VcpuPinRequest), cancel);
 
+    public Task<BlockDeviceList> ListDisksAsync(string dom, CancellationToken cancel = default) =>
+        SendAsync(HttpMethod.Get, DomainPath(dom) + "/disks", null, Json.BlockDeviceList, cancel);
+
+    public Task AttachDiskAsync(string dom, BlockAttachRequest request, CancellationToken cancel = default) =>
+        PostAsync(dom, "disks", Body(request, Json.BlockAttachRequest), cancel);
+
+    public Task DetachDiskAsync(string dom, BlockDetachRequest request, CancellationToken cancel = default) =>
+        PostAsync(dom, "disks/detach", Body(request, Json.BlockDetachRequest), cancel);
+
+    public Task InsertCdAsync(string dom, CdInsertRequest request, CancellationToken cancel = default) =>
+        PostAsync(dom, "cdrom/insert", Body(request, Json.CdInsertRequest), cancel);
+
+    public Task EjectCdAsync(string dom, CdEjectRequest request, CancellationToken cancel = default) =>
+        PostAsync(dom, "cdrom/eject", Body(request, Json.CdEjectRequest), cancel);
+
     public Task<HostInfo> GetHostAsync(CancellationToken cancel = default) =>
         SendAsync(HttpMethod.Get, "host", null, Json.HostInfo, cancel);
 

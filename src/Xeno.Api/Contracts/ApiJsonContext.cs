@@ -31,4 +31,9 @@ namespace Xeno.Api.Contracts;
 [JsonSerializable(typeof(EmptyResponse))]
 [JsonSerializable(typeof(HostInfo))]
 [JsonSerializable(typeof(LogResponse))]
+[JsonSerializable(typeof(BlockAttachRequest))]
+[JsonSerializable(typeof(BlockDetachRequest))]
+[JsonSerializable(typeof(BlockDeviceList))]
+[JsonSerializable(typeof(CdInsertRequest))]
+[JsonSerializable(typeof(CdEjectRequest))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -35,5 +35,10 @@ public static class ApiRoutes
         new("POST", Domain + "/memory/target", "Set the balloon target (xl mem-set)", typeof(MemoryTargetRequest), typeof(EmptyResponse)),
         new("POST", Domain + "/memory/max", "Set the maximum memory (xl mem-max)", typeof(MemoryMaxRequest), typeof(EmptyResponse)),
         new("POST", Domain + "/vcpus/pin", "Set vCPU affinities (xl vcpu-pin)", typeof(VcpuPinRequest), typeof(EmptyResponse)),
+        new("GET", Domain + "/disks", "The domain's virtual block devices (xl block-list)", null, typeof(BlockDeviceList)),
+        new("POST", Domain + "/disks", "Hot-plug a disk (xl block-attach)", typeof(BlockAttachRequest), typeof(EmptyResponse)),
+        new("POST", Domain + "/disks/detach", "Hot-unplug a disk, asking the guest unless forced (xl block-detach)", typeof(BlockDetachRequest), typeof(EmptyResponse)),
+        new("POST", Domain + "/cdrom/insert", "Change the medium of an HVM CD-ROM drive (xl cd-insert)", typeof(CdInsertRequest), typeof(EmptyResponse)),
+        new("POST", Domain + "/cdrom/eject", "Eject the medium of an HVM CD-ROM drive (xl cd-eject)", typeof(CdEjectRequest), typeof(EmptyResponse)),
     ];
 }

@@ -53,6 +53,11 @@ public static class CommandTable
         Domain.MemoryCommands.MemSet,
         Domain.QueryCommands.Dmesg,
         Domain.QueryCommands.Uptime,
+        Block.CdCommands.Insert,
+        Block.CdCommands.Eject,
+        Block.BlockCommands.Attach,
+        Block.BlockCommands.List,
+        Block.BlockCommands.Detach,
     ];
 
     /// <summary>An exact name wins; otherwise a prefix that matches exactly one command.</summary>

@@ -119,6 +119,7 @@ public sealed class ApiServer : IAsyncDisposable
             await engine.PinVcpuAsync(dom, body.Vcpu, CpuSet(body.Hard, "hard"), CpuSet(body.Soft, "soft"), CancellationToken.None);
             return Ok();
         }));
+        Devices.Block.BlockRoutes.Map(app, engine);
         foreach (var (route, reboot) in new[] { ("shutdown", false), ("reboot", true) })
         {
             app.MapPost($"{ApiRoutes.Domain}/{route}", (string dom, HttpRequest request, CancellationToken c) => Guard(async () =>
@@ -175,7 +176,7 @@ public sealed class ApiServer : IAsyncDisposable
         return new SortedSet<int>(cpus);
     }
 
-    private static async Task<IResult> Guard(Func<Task<IResult>> handler)
+    internal static async Task<IResult> Guard(Func<Task<IResult>> handler)
     {
         try
         {
@@ -200,7 +201,7 @@ public sealed class ApiServer : IAsyncDisposable
     private static IResult Error(ApiErrorKind kind, string message) =>
         TypedResults.Json(new ApiError { Error = message, Kind = kind }, Json.ApiError, statusCode: ApiErrorKinds.Status(kind));
 
-    private static IResult Ok() => TypedResults.Json(EmptyResponse.Instance, Json.EmptyResponse);
+    internal static IResult Ok() => TypedResults.Json(EmptyResponse.Instance, Json.EmptyResponse);
 
     public async ValueTask DisposeAsync()
     {

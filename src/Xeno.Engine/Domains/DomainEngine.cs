@@ -31,6 +31,7 @@ public sealed class DomainEngine : IAsyncDisposable
     private readonly DomainRegistry _registry;
     private readonly DomainLifecycle _lifecycle;
     private readonly DomainRequests _requests;
+    private readonly Devices.Block.BlockDevices _blocks;
 
     public DomainEngine(EnginePaths paths, EngineLog log, TimeProvider time, AcceleratorChoice accelerator,
         EngineOptions? options = null, ProcFs? proc = null)
@@ -50,6 +51,7 @@ public sealed class DomainEngine : IAsyncDisposable
         _registry = new DomainRegistry(new DomidCounter(paths.NextDomidFile));
         _lifecycle = new DomainLifecycle(_context, _registry);
         _requests = new DomainRequests(_context, _registry);
+        _blocks = new Devices.Block.BlockDevices(_context, _registry);
     }
 
     /// <summary>The console hubs of running domains (xl console's socket, recent output).</summary>
@@ -116,6 +118,24 @@ public sealed class DomainEngine : IAsyncDisposable
     /// <summary>xl vcpu-pin: <paramref name="vcpu"/> null for every vCPU; a null set leaves that affinity as it is.</summary>
     public Task PinVcpuAsync(string idOrName, int? vcpu, IReadOnlySet<int>? hard, IReadOnlySet<int>? soft, CancellationToken cancel = default) =>
         _requests.PinVcpuAsync(idOrName, vcpu, hard, soft, cancel);
+
+    // ---- block devices (Devices/Block) ---------------------------------------------------
+
+    /// <summary>xl block-list: the domain's disks in device-number order.</summary>
+    public Task<IReadOnlyList<Xeno.Api.Contracts.BlockDeviceInfo>> ListDisksAsync(string idOrName, CancellationToken cancel = default) =>
+        Task.FromResult(_blocks.List(idOrName));
+
+    /// <summary>xl block-attach.</summary>
+    public Task AttachDiskAsync(string idOrName, Xeno.Api.Contracts.BlockAttachRequest request, CancellationToken cancel = default) =>
+        _blocks.AttachAsync(idOrName, request, cancel);
+
+    /// <summary>xl block-detach [-f].</summary>
+    public Task DetachDiskAsync(string idOrName, Xeno.Api.Contracts.BlockDetachRequest request, CancellationToken cancel = default) =>
+        _blocks.DetachAsync(idOrName, request, cancel);
+
+    /// <summary>xl cd-insert (a path) and cd-eject (null).</summary>
+    public Task ChangeCdAsync(string idOrName, string vdev, string? path, string format, CancellationToken cancel = default) =>
+        _blocks.ChangeMediumAsync(idOrName, vdev, path, format, cancel);
 
     /// <summary>QEMU's SHUTDOWN reasons; null for exits xenod itself caused.</summary>
     internal static ShutdownReason? ReasonOf(QmpEvent ev) => DomainLifecycle.ReasonOf(ev);

@@ -33,7 +33,7 @@ internal static class MachineMapper
 
         var disks = new List<DiskSpec>();
         foreach (var d in spec.Disks)
-            disks.Add(MapDisk(spec, d));
+            disks.Add(MapDisk(spec, d) with { Id = HotplugDisk.DriveId(d.Devid) });
 
         var machine = new MachineSpec
         {

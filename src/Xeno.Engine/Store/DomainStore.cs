@@ -10,6 +10,10 @@ public interface IDomainStore
     void Release(int domid, DomainSpec spec);
     /// <summary>xl mem-set / mem-max: memory/target and memory/static-max in KiB, as libxl writes them.</summary>
     void SetMemory(int domid, long targetKb, long staticMaxKb);
+    /// <summary>xl block-attach / cd-insert / cd-eject: writes (or rewrites) one disk's vbd nodes.</summary>
+    void PutDisk(int domid, DomainDisk disk);
+    /// <summary>xl block-detach: removes one disk's frontend and backend directories.</summary>
+    void RemoveDisk(int domid, int devid);
 
     public static IDomainStore None { get; } = new NoStore();
 
@@ -19,6 +23,8 @@ public interface IDomainStore
         public void Rename(int domid, string name, DomainSpec spec) { }
         public void Release(int domid, DomainSpec spec) { }
         public void SetMemory(int domid, long targetKb, long staticMaxKb) { }
+        public void PutDisk(int domid, DomainDisk disk) { }
+        public void RemoveDisk(int domid, int devid) { }
     }
 }
 
@@ -47,5 +53,17 @@ internal sealed class XenstoreDomainStore(XenstoreWriter writer) : IDomainStore
     {
         writer.WriteValue($"/local/domain/{domid}/memory/target", targetKb.ToString(System.Globalization.CultureInfo.InvariantCulture));
         writer.WriteValue($"/local/domain/{domid}/memory/static-max", staticMaxKb.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    public void PutDisk(int domid, DomainDisk disk)
+    {
+        foreach (var (path, value) in DomainStoreNodes.DiskNodes(domid, disk))
+            writer.WriteValue(path, value);
+    }
+
+    public void RemoveDisk(int domid, int devid)
+    {
+        writer.Remove(DomainStoreNodes.FrontendPath(domid, devid));
+        writer.Remove(DomainStoreNodes.BackendPath(domid, devid));
     }
 }

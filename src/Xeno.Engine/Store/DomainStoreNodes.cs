@@ -34,29 +34,40 @@ public static class DomainStoreNodes
         for (int i = 0; i < spec.MaxVcpus; i++)
             nodes.Add((Invariant($"{d}/cpu/{i}/availability"), i < spec.Vcpus ? "online" : "offline"));
         foreach (var disk in spec.Disks)
-        {
-            string front = Invariant($"{d}/device/vbd/{disk.Devid}");
-            string back = Invariant($"/local/domain/0/backend/vbd/{domid}/{disk.Devid}");
-            string devtype = disk.IsCdrom ? "cdrom" : "disk";
-            nodes.Add((front + "/backend", back));
-            nodes.Add((front + "/backend-id", "0"));
-            nodes.Add((front + "/state", "4"));
-            nodes.Add((front + "/virtual-device", Invariant($"{disk.Devid}")));
-            nodes.Add((front + "/device-type", devtype));
-            nodes.Add((back + "/frontend", front));
-            nodes.Add((back + "/frontend-id", Invariant($"{domid}")));
-            nodes.Add((back + "/params", disk.Target ?? ""));
-            nodes.Add((back + "/type", "qdisk"));
-            nodes.Add((back + "/mode", disk.ReadOnly || disk.IsCdrom ? "r" : "w"));
-            nodes.Add((back + "/dev", disk.Vdev));
-            nodes.Add((back + "/device-type", devtype));
-            nodes.Add((back + "/online", "1"));
-            nodes.Add((back + "/removable", disk.IsCdrom ? "1" : "0"));
-            nodes.Add((back + "/bootable", "1"));
-            nodes.Add((back + "/state", "4"));
-        }
+            nodes.AddRange(DiskNodes(domid, disk));
         return nodes;
     }
+
+    /// <summary>One disk's vbd frontend and dom0 backend nodes (at create, xl block-attach, cd-insert).</summary>
+    public static IReadOnlyList<(string Path, string Value)> DiskNodes(int domid, DomainDisk disk)
+    {
+        string front = FrontendPath(domid, disk.Devid);
+        string back = BackendPath(domid, disk.Devid);
+        string devtype = disk.IsCdrom ? "cdrom" : "disk";
+        return
+        [
+            (front + "/backend", back),
+            (front + "/backend-id", "0"),
+            (front + "/state", "4"),
+            (front + "/virtual-device", Invariant($"{disk.Devid}")),
+            (front + "/device-type", devtype),
+            (back + "/frontend", front),
+            (back + "/frontend-id", Invariant($"{domid}")),
+            (back + "/params", disk.Target ?? ""),
+            (back + "/type", "qdisk"),
+            (back + "/mode", disk.ReadOnly || disk.IsCdrom ? "r" : "w"),
+            (back + "/dev", disk.Vdev),
+            (back + "/device-type", devtype),
+            (back + "/online", "1"),
+            (back + "/removable", disk.IsCdrom ? "1" : "0"),
+            (back + "/bootable", "1"),
+            (back + "/state", "4"),
+        ];
+    }
+
+    public static string FrontendPath(int domid, int devid) => Invariant($"/local/domain/{domid}/device/vbd/{devid}");
+
+    public static string BackendPath(int domid, int devid) => Invariant($"/local/domain/0/backend/vbd/{domid}/{devid}");
 
     /// <summary>The subtrees removed when the domain goes.</summary>
     public static IReadOnlyList<string> Roots(int domid, DomainSpec spec) =>

@@ -23,6 +23,7 @@ public enum DiskMedia
 /// <summary>
 /// One guest disk. <see cref="Unit"/> is the position on its bus (IDE 0-3 = hda..hdd,
 /// AHCI 0-5); null takes the next free one. Paths may be empty only for an empty CD-ROM drive.
+/// <see cref="Id"/> names the drive (and "Id-dev" its device) so QMP can find it later; null: "diskN".
 /// </summary>
 public sealed record DiskSpec(
     string Path,
@@ -30,4 +31,5 @@ public sealed record DiskSpec(
     DiskBus Bus = DiskBus.Virtio,
     DiskMedia Media = DiskMedia.Disk,
     bool ReadOnly = false,
-    int? Unit = null);
+    int? Unit = null,
+    string? Id = null);

@@ -128,7 +128,9 @@ public static class QemuCommandLine
         for (int i = 0; i < spec.Disks.Count; i++)
         {
             var disk = spec.Disks[i];
-            string id = Invariant($"disk{i}");
+            // A named disk (xenod names them by Xen device number) can be found again over QMP:
+            // its drive is the name, its device the name + "-dev" (block-detach, cd-insert).
+            string id = disk.Id ?? Invariant($"disk{i}");
             var drive = $"if=none,id={id}";
             if (disk.Path.Length > 0)
                 drive += $",file={Escape(disk.Path)},format={(disk.Format == DiskFormat.Qcow2 ? "qcow2" : "raw")}";
@@ -145,6 +147,8 @@ public static class QemuCommandLine
                 DiskBus.Ahci => Invariant($"{(cd ? "ide-cd" : "ide-hd")},drive={id},bus=ahci0.{units[i]}"),
                 _ => $"virtio-blk-pci,drive={id}",
             };
+            if (disk.Id is not null)
+                device += $",id={disk.Id}-dev";
             if (bootIndex[i] is { } index)
                 device += Invariant($",bootindex={index}");
             Add(args, "-device", device);

@@ -15,6 +15,8 @@ public enum DomainOperation
     SetMemoryMax,
     /// <summary>xl vcpu-pin.</summary>
     PinVcpu,
+    /// <summary>xl block-attach / block-detach / cd-insert / cd-eject (phase DeviceChange while it runs).</summary>
+    ChangeDevice,
     /// <summary>The engine itself applying on_poweroff / on_reboot / on_crash after a guest shut down.</summary>
     ShutdownAction,
 }
