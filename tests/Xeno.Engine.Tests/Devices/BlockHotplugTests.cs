@@ -54,13 +54,15 @@ public sealed class BlockHotplugTests
         // The guest sees both (by size: 2 MiB = 4096 sectors, 4 MiB = 8192), writes and reads them.
         using (var console = await ConsoleReader.AttachAsync(Path.Combine(x.Prefix, $"run/xeno/d{domid}/console")))
         {
-            await console.TypeAsync(
+            // Hot-plugged PCI devices appear once the guest's ACPI hot-plug handler has scanned the slot.
+            await RunAsync(console, "while [ $(ls -d /sys/block/vd* | wc -l) -lt 3 ]; do sleep 0.2; done; ls /sys/block", "LS-DONE");
+            var text = await RunAsync(console,
                 "for d in /sys/block/vd*; do s=$(cat $d/size); n=${d##*/}; " +
                 "[ $s = 4096 ] && echo raw-data | dd of=/dev/$n conv=fsync 2>/dev/null && echo \"R\"\"AW-OK\"; " +
                 "[ $s = 8192 ] && echo qcow-data | dd of=/dev/$n conv=fsync 2>/dev/null && " +
-                "[ \"$(dd if=/dev/$n bs=9 count=1 2>/dev/null)\" = qcow-data ] && echo \"Q\"\"COW-OK\"; done\n");
-            await Xenod.WaitForAsync(() => console.Text.Contains("RAW-OK", StringComparison.Ordinal)
-                                           && console.Text.Contains("QCOW-OK", StringComparison.Ordinal), "the guest to write both new disks");
+                "[ \"$(dd if=/dev/$n bs=9 count=1 2>/dev/null)\" = qcow-data ] && echo \"Q\"\"COW-OK\"; done", "RW-DONE");
+            Assert.Contains("RAW-OK", text, StringComparison.Ordinal);
+            Assert.Contains("QCOW-OK", text, StringComparison.Ordinal);
         }
         using (var f = new FileStream(raw, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
         {
@@ -98,10 +100,24 @@ public sealed class BlockHotplugTests
         Assert.Equal((0, Header + Row(51712, again2) + Row(51728, again2), ""), x.Xl("block-list", "hp"));
         using (var console = await ConsoleReader.AttachAsync(Path.Combine(x.Prefix, $"run/xeno/d{again2}/console")))
         {
-            await console.TypeAsync("cat /sys/block/vdb/size; echo \"D\"\"ONE\"\n");
-            await Xenod.WaitForAsync(() => console.Text.Contains("DONE", StringComparison.Ordinal), "the restarted guest's answer");
-            Assert.Matches(new Regex(@"\n4096\r?\n"), console.Text);
+            var text = await RunAsync(console, "cat /sys/block/vdb/size", "SIZE-DONE");
+            Assert.Matches(new Regex(@"\n4096\r?\n"), text);
         }
+    }
+
+    /// <summary>Types a command on the guest's console shell; returns the console text once its end marker printed.</summary>
+    private static async Task<string> RunAsync(ConsoleReader console, string command, string marker)
+    {
+        // The marker is typed split in two, so only the command's output (not its echo) completes it.
+        await console.TypeAsync($"{command}; echo \"{marker[..2]}\"\"{marker[2..]}\"\n");
+        var sw = Stopwatch.StartNew();
+        while (!console.Text.Contains(marker, StringComparison.Ordinal))
+        {
+            if (sw.Elapsed > TimeSpan.FromSeconds(120))
+                Assert.Fail($"timed out waiting for {marker}; the console showed:\n{console.Text}");
+            await Task.Delay(200);
+        }
+        return console.Text;
     }
 
     private static void QemuImg(params string[] args)
