@@ -6,7 +6,11 @@ using Xeno.Cli;
 namespace Xeno.Engine.Bench;
 
 /// <summary>What the fleet run starts: how many guests, of what size and type.</summary>
-internal sealed record FleetSettings(int Guests, int MemoryMiB, string Type, int ListCalls);
+/// <param name="StaggerMs">pause between two creates (0: back to back)</param>
+/// <param name="ReserveMiB">no further create while the host's MemAvailable is below this (the run then stops at fewer guests and says so)</param>
+/// <param name="BusyXl">extra xl commands (e.g. "top -b -i 1") timed as whole processes with every guest running</param>
+internal sealed record FleetSettings(int Guests, int MemoryMiB, string Type, int ListCalls,
+    int StaggerMs = 0, int ReserveMiB = 2048, IReadOnlyList<string>? BusyXl = null);
 
 /// <summary>
 /// Many guests started back to back against one xenod running as its own process: the time for
@@ -80,18 +84,36 @@ internal sealed class FleetBench(GuestKit kit, Programs programs, FleetSettings 
         var idleList = MeasureList(settings.ListCalls, expected: 0);
         await Task.Delay(TimeSpan.FromSeconds(2));
         var idle = MemorySample.Read(xenod.Pid);
+        var handles = new List<(string When, int Guests, HandleSample Sample)> { ("idle baseline", 0, HandleSample.Read(xenod.Pid)) };
 
         Console.Error.WriteLine($"fleet: creating {n} guests back to back");
         var clock = Stopwatch.StartNew();
         var ready = new double[n];
         using var stopWatching = new CancellationTokenSource();
         bool createsDone = false;
-        var watcher = Task.Run(() => WatchMarkers(ready, clock, timeout, () => Volatile.Read(ref createsDone), stopWatching.Token));
+        int created = 0;
+        string? stoppedBecause = null;
+        var watcher = Task.Run(() => WatchMarkers(ready, clock, timeout, () => Volatile.Read(ref createsDone), () => Volatile.Read(ref created), stopWatching.Token));
         var createMs = new List<double>();
         try
         {
             foreach (var cfg in configs)
+            {
+                // The host is shared: never push it into the OOM killer for a figure.
+                long available = HostMemory.AvailableMiB();
+                if (available < settings.ReserveMiB)
+                {
+                    stoppedBecause = F($"created {created} of {n}: the host's MemAvailable was {available} MiB, below the {settings.ReserveMiB} MiB reserve");
+                    Console.Error.WriteLine("fleet: " + stoppedBecause);
+                    break;
+                }
                 createMs.Add(Create(cfg));
+                Volatile.Write(ref created, created + 1);
+                if (created == n / 2)
+                    handles.Add(("half of the creates done", SafeList().Count, HandleSample.Read(xenod.Pid)));
+                if (settings.StaggerMs > 0)
+                    await Task.Delay(settings.StaggerMs);
+            }
             Volatile.Write(ref createsDone, true);
         }
         catch
@@ -102,7 +124,9 @@ internal sealed class FleetBench(GuestKit kit, Programs programs, FleetSettings 
         double createTotal = clock.Elapsed.TotalSeconds;
         Console.Error.WriteLine($"fleet: {n} creates took {createTotal:F1} s; waiting for the markers");
         await watcher;
-        var missing = Enumerable.Range(0, n).Where(i => double.IsNaN(ready[i])).Select(i => Diagnose(Name(i + 1))).ToList();
+        var missing = Enumerable.Range(0, created).Where(i => double.IsNaN(ready[i])).Select(i => Diagnose(Name(i + 1))).ToList();
+        if (stoppedBecause is not null)
+            missing.Insert(0, stoppedBecause);
         foreach (var m in missing)
             Console.Error.WriteLine("fleet: no marker: " + m);
         double allReady = missing.Count == 0 ? ready.Max() : double.NaN;
@@ -110,6 +134,7 @@ internal sealed class FleetBench(GuestKit kit, Programs programs, FleetSettings 
 
         await Task.Delay(TimeSpan.FromSeconds(2));
         var running = MemorySample.Read(xenod.Pid);
+        handles.Add(("all guests running", SafeList().Count, HandleSample.Read(xenod.Pid)));
         var qemuPids = HostProcesses.QemusUnder(_prefix);
         if (qemuPids.Count == 0)
             throw new InvalidOperationException($"no QEMU process under {_prefix} with the fleet started");
@@ -117,6 +142,7 @@ internal sealed class FleetBench(GuestKit kit, Programs programs, FleetSettings 
         var qemus = qemuPids.Select(MemorySample.Read).ToList();
         var busyList = MeasureList(settings.ListCalls, expected: domains);
         var afterList = MemorySample.Read(xenod.Pid);
+        var busyXl = (settings.BusyXl ?? []).Select(c => TimeXl(c, Math.Max(3, settings.ListCalls / 5))).ToList();
 
         Console.Error.WriteLine($"fleet: destroying {domains} guests");
         var destroy = Stopwatch.StartNew();
@@ -125,6 +151,7 @@ internal sealed class FleetBench(GuestKit kit, Programs programs, FleetSettings 
         double destroyTotal = destroy.Elapsed.TotalSeconds;
         await Task.Delay(TimeSpan.FromSeconds(2));
         var after = MemorySample.Read(xenod.Pid);
+        handles.Add(("all guests destroyed", SafeList().Count, HandleSample.Read(xenod.Pid)));
         var left = HostProcesses.QemusUnder(_prefix);
         if (left.Count > 0)
             throw new InvalidOperationException($"{left.Count} QEMU process(es) still running after xl destroy: {string.Join(' ', left)}");
@@ -148,6 +175,10 @@ internal sealed class FleetBench(GuestKit kit, Programs programs, FleetSettings 
             AfterList = afterList,
             After = after,
             Qemus = qemus,
+            Handles = handles,
+            BusyXl = busyXl,
+            StaggerMs = settings.StaggerMs,
+            Load = HostMemory.LoadAverage(),
         }.Markdown();
     }
 
@@ -157,14 +188,17 @@ internal sealed class FleetBench(GuestKit kit, Programs programs, FleetSettings 
     /// Notes when each guest's marker first shows (seconds on the fleet's clock; NaN: never). Gives
     /// up at the timeout, or when no new marker has shown for <see cref="Stall"/> after the creates.
     /// </summary>
-    private async Task WatchMarkers(double[] ready, Stopwatch clock, TimeSpan timeout, Func<bool> createsDone, CancellationToken cancel)
+    private async Task WatchMarkers(double[] ready, Stopwatch clock, TimeSpan timeout, Func<bool> createsDone, Func<int> created, CancellationToken cancel)
     {
         Array.Fill(ready, double.NaN);
         var pending = Enumerable.Range(0, ready.Length).ToHashSet();
         var lastProgress = clock.Elapsed;
         while (pending.Count > 0 && !cancel.IsCancellationRequested)
         {
-            foreach (var i in pending.ToList())
+            // Creates stopped early (host memory): the guests never created are not waited for.
+            if (createsDone())
+                pending.RemoveWhere(i => i >= created());
+            foreach (var i in pending.Where(i => i < created()).ToList())
             {
                 if (ConsoleMarker.Seen(ConsoleLog(Name(i + 1))))
                 {
@@ -235,6 +269,23 @@ internal sealed class FleetBench(GuestKit kit, Programs programs, FleetSettings 
         }
         return latency;
     }
+
+    /// <summary>An extra xl command timed with every guest running (the hook for `xl top -b -i 1`); a failure is reported, not thrown.</summary>
+    private BusyXlTiming TimeXl(string command, int calls)
+    {
+        var args = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var times = new List<double>();
+        for (int i = 0; i < calls; i++)
+        {
+            var r = Xl(args);
+            if (r.Exit != 0)
+                return new BusyXlTiming(command, times, F($"exit {r.Exit}: {r.Err.Trim()}"));
+            times.Add(r.Milliseconds);
+        }
+        return new BusyXlTiming(command, times, null);
+    }
+
+    private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
     private double Create(string cfg)
     {

@@ -28,6 +28,12 @@ internal sealed class FleetReport(FleetSettings settings, Programs programs, int
     public required MemorySample AfterList { get; init; }
     public required MemorySample After { get; init; }
     public required List<MemorySample> Qemus { get; init; }
+    /// <summary>xenod's descriptors and threads at 0, half and all guests, and after the destroys.</summary>
+    public required List<(string When, int Guests, HandleSample Sample)> Handles { get; init; }
+    public required List<BusyXlTiming> BusyXl { get; init; }
+    public required int StaggerMs { get; init; }
+    /// <summary>/proc/loadavg when the guests were destroyed (other work on the shared host included).</summary>
+    public required string Load { get; init; }
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
@@ -54,7 +60,9 @@ internal sealed class FleetReport(FleetSettings settings, Programs programs, int
         md.Append(F($"Method: xenod runs as its own process (`xenod run --prefix P`), and every command is a real `xl` process, "));
         md.Append(F($"both {programs.Description}. Each guest is the guest kit's Debian kernel and busybox initramfs, "));
         md.Append(F($"type={settings.Type}, memory={settings.MemoryMiB} MiB, 1 vCPU, TCG, started with `xl create -q` one after the other "));
-        md.Append("without waiting for the previous guest to boot, so the boots overlap on the host's cores. A guest is up when its init's ");
+        md.Append(StaggerMs > 0 ? F($"{StaggerMs} ms apart ") : "");
+        md.Append(F($"without waiting for the previous guest to boot, so the boots overlap on the host's cores (load average {Load} at the end of the run)."));
+        md.Append(" A guest is up when its init's ");
         md.Append("marker line appears in its console log (polled every 0.1 s). Before the fleet, one warm-up guest is created, booted, ");
         md.Append("listed and destroyed, so one-time costs (JIT, first QMP session, the API server's buffers) are not charged to the fleet; ");
         md.Append("its create-to-marker time, alone on the host, is the single-guest reference.\n\n");
@@ -127,6 +135,29 @@ internal sealed class FleetReport(FleetSettings settings, Programs programs, int
         md.Append(F($"| QEMU's own RSS per guest, median MiB (guest RAM it touched + QEMU) | {Stats.Median(qemuRss) / 1024:F1} |\n"));
         md.Append(F($"| QEMU's own PSS per guest, median MiB | {Stats.Median(qemuPss) / 1024:F1} |\n"));
         md.Append(F($"| xenod's growth per guest / QEMU's RSS per guest | {perGuest / Stats.Median(qemuRss) * 100:F1} % |\n\n"));
+
+        md.Append("xenod's file descriptors (/proc/PID/fd by kind) and threads (/proc/PID/task), and its open-file limit (/proc/PID/limits):\n\n");
+        md.Append("| when | guests | fds | sockets | pipes | anon inodes (epoll, eventfd, timerfd) | files | threads | RLIMIT_NOFILE soft / hard |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        foreach (var (when, guests, h) in Handles)
+            md.Append(F($"| {when} | {guests} | {h.Fds} | {h.Sockets} | {h.Pipes} | {h.AnonInodes} | {h.Files} | {h.Threads} | {h.SoftLimit} / {h.HardLimit} |\n"));
+        if (Handles.Count >= 2 && Handles.FirstOrDefault(h => h.When == "all guests running") is { Sample: not null } all && all.Guests > 0)
+        {
+            var idleH = Handles[0].Sample;
+            md.Append(F($"\nPer running guest: {(all.Sample.Fds - idleH.Fds) / (double)all.Guests:F2} fds ({(all.Sample.Sockets - idleH.Sockets) / (double)all.Guests:F2} sockets), "));
+            md.Append(F($"{(all.Sample.Threads - idleH.Threads) / (double)all.Guests:F2} threads.\n"));
+        }
+        md.Append('\n');
+        if (BusyXl.Count > 0)
+        {
+            md.Append(F($"Other xl commands with {g} guests running, whole processes (ms):\n\n| command | calls | median | p90 |\n|---|---:|---:|---:|\n"));
+            foreach (var b in BusyXl)
+            {
+                md.Append(b.Error is null
+                    ? F($"| `xl {b.Command}` | {b.Milliseconds.Count} | {Stats.Median(b.Milliseconds):F1} | {Stats.Percentile(b.Milliseconds, 90):F1} |\n")
+                    : F($"| `xl {b.Command}` | failed | {b.Error.Replace("|", "\\|", StringComparison.Ordinal)} | |\n"));
+            }
+            md.Append('\n');
+        }
 
         md.Append(F($"Where xenod's resident memory is, by kind of mapping in /proc/PID/smaps (MiB; growth per guest in KiB):\n\n"));
         md.Append(F($"| Mapping kind | idle baseline | {g} running | growth per guest, KiB | destroyed |\n|---|---:|---:|---:|---:|\n"));

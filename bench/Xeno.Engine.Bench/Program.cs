@@ -11,7 +11,8 @@ internal static class Program
 {
     private const string Usage =
         "usage: Xeno.Engine.Bench --out FILE.md [--quick] [--runs N] [--only boot|fleet|hung]\n" +
-        "         [--guests N] [--guest-memory MIB] [--guest-type pv|pvh] [--list-calls N] [--programs DIR]\n";
+        "         [--guests N] [--guest-memory MIB] [--guest-type pv|pvh] [--list-calls N] [--programs DIR]\n" +
+        "         [--stagger-ms N] [--reserve-mib N] [--busy-xl \"top -b -i 1\"]...\n";
 
     private static async Task<int> Main(string[] args)
     {
@@ -21,6 +22,8 @@ internal static class Program
         int? guests = null, listCalls = null;
         int guestMemory = 96; // 88 MiB is the smallest the kit's kernel boots in, but not reliably (see FleetReport)
         string guestType = "pvh";
+        int staggerMs = 0, reserveMiB = 2048;
+        var busyXl = new List<string>();
         try
         {
             for (int i = 0; i < args.Length; i++)
@@ -38,6 +41,9 @@ internal static class Program
                     case "--guest-type": guestType = Value(); break;
                     case "--list-calls": listCalls = Number(); break;
                     case "--programs": programsDir = Value(); break;
+                    case "--stagger-ms": staggerMs = Number(); break;
+                    case "--reserve-mib": reserveMiB = Number(); break;
+                    case "--busy-xl": busyXl.Add(Value()); break;
                     default: throw new FormatException($"unknown argument {args[i]}");
                 }
             }
@@ -69,7 +75,8 @@ internal static class Program
                     : Programs.BuildOutput();
                 if (only is null or "fleet")
                 {
-                    var settings = new FleetSettings(guests ?? (quick ? 10 : 50), guestMemory, guestType, listCalls ?? (quick ? 10 : 50));
+                    var settings = new FleetSettings(guests ?? (quick ? 10 : 50), guestMemory, guestType, listCalls ?? (quick ? 10 : 50),
+                        staggerMs, reserveMiB, busyXl);
                     sections.Add(await new FleetBench(kit, programs, settings).RunAsync());
                 }
                 if (only is null or "hung")

@@ -86,6 +86,7 @@ public sealed class EngineHost : IAsyncDisposable
         var log = new EngineLog(paths.DaemonLog, time, echo);
         var accel = HostAccelerator.Detect();
         log.Info($"xenod starting on {paths.Socket}; accelerator {accel.Reason}");
+        OpenFileLimitAtStart.Apply(log);
         var engine = new DomainEngine(paths, log, time, accel, options);
         var events = new EventLog(paths.EventJournal, time, log.Info);
         engine.Events = events;

@@ -82,14 +82,31 @@ public sealed class PvSessionTests
         Assert.Matches(new Regex(@"^Name {29}   ID Uptime\nDomain-0 {25} {4}0 .*\npv-a {29} {4}1  0:0\d:\d\d\n$"), x.Xl("uptime").Out);
         Assert.Matches(new Regex(@"^UUID                                  ID    name\n[0-9a-f-]{36}  1    pv-a {26}\n$"), x.Xl("vm-list").Out);
 
-        // The console: a command typed in comes back, ^] detaches.
+        // Fast PV boot: the kit's bzImage has the PVH note, so QEMU enters the host-unpacked ELF
+        // from the kernel cache, and xenod's log says so once.
+        var argv = QemuArgv(x, 1);
+        var kernelArg = argv[argv.IndexOf("-kernel") + 1];
+        Assert.StartsWith(Path.Combine(x.Prefix, "var/lib/xeno/kernels") + "/", kernelArg, StringComparison.Ordinal);
+        Assert.EndsWith(".elf", kernelArg, StringComparison.Ordinal);
+        Assert.Contains("virtconsole,bus=vserial0.0,chardev=console0,name=console.0", argv);
+        Assert.Contains("virtio-blk-pci,drive=disk0", argv);
+        Assert.DoesNotContain("-serial", argv);
+        var route = $"domain pv-a (1): pv kernel {x.Kit.Vmlinuz} boots through its PVH entry from {kernelArg}:";
+        Assert.Single(x.Xl("dmesg").Out.Split('\n'), l => l.Contains(route, StringComparison.Ordinal));
+
+        // The console: a command typed in comes back, ^] detaches. It is the guest's hvc0, and
+        // its disk is the virtio vda, as before the fast boot.
         var output = new MemoryStream();
         var input = new BlockingInput();
         ConsoleCommand.Io = () => (input, output, false);
         var attach = Task.Run(() => x.Xl("console", "pv-a"), TestContext.Current.CancellationToken);
         await Task.Delay(500, TestContext.Current.CancellationToken);
-        input.Feed("echo con$((40+2))sole\n");
-        await Xenod.WaitForAsync(() => Encoding.UTF8.GetString(output.ToArray()).Contains("con42sole", StringComparison.Ordinal), "the console echo", 60);
+        input.Feed("echo con$((40+2))sole; cat /proc/consoles; ls /sys/block/; echo console-done\n");
+        await Xenod.WaitForAsync(() => Encoding.UTF8.GetString(output.ToArray()).Contains("console-done\r\n", StringComparison.Ordinal), "the console echo", 60);
+        var typed = Encoding.UTF8.GetString(output.ToArray());
+        Assert.Contains("con42sole", typed, StringComparison.Ordinal);
+        Assert.Matches(new Regex(@"\nhvc0 +-W-"), typed);
+        Assert.Matches(new Regex(@"\bvda\b"), typed);
         input.Feed("\u001d");
         var console = await attach.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
         Assert.Equal(0, console.Exit);
@@ -116,6 +133,13 @@ public sealed class PvSessionTests
         // Nothing is left behind in the runtime folder.
         Assert.Empty(Directory.GetFiles(Path.Combine(x.Prefix, "run/xeno/domains")));
         Assert.False(Directory.Exists(Path.Combine(x.Prefix, "run/xeno/d1")));
+    }
+
+    /// <summary>The running QEMU's argument vector, from its pid file and /proc.</summary>
+    private static List<string> QemuArgv(Xenod x, int domid)
+    {
+        var pid = File.ReadAllText(Path.Combine(x.Prefix, $"run/xeno/d{domid}/qemu.pid")).Trim();
+        return [.. File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries)];
     }
 
     /// <summary>A stdin stand-in: blocks until the test feeds bytes.</summary>
