@@ -5,7 +5,8 @@ namespace Xeno.Network.Nat;
 /// <summary>
 /// The dnsmasq configuration for one NAT vif: DHCP only (no DNS), answering only on that vif,
 /// with one fixed lease for the guest's MAC (router option and host name as Xen's vif-nat
-/// writes them for dhcpd). dnsmasq forks into the background and writes its pid file, so it
+/// writes them for dhcpd; dnsmasq sends the name to clients that ask for it, and refuses to be
+/// told to force option 12). dnsmasq forks into the background and writes its pid file, so it
 /// outlives a xenod that is killed and is re-adopted from that file.
 /// </summary>
 public static class DnsmasqConfig
@@ -38,7 +39,6 @@ public static class DnsmasqConfig
         s.Append($"dhcp-range={a.Guest},static,{a.Netmask},infinite\n");
         s.Append($"dhcp-host={plan.Mac},{a.Guest},{plan.HostName},infinite\n");
         s.Append($"dhcp-option=option:router,{a.Router}\n");
-        s.Append($"dhcp-option-force=option:hostname,{plan.HostName}\n");
         return s.ToString();
     }
 }

@@ -23,8 +23,7 @@ public sealed class DnsmasqConfigTests
             "dhcp-authoritative\n" +
             "dhcp-range=10.0.5.1,static,255.255.0.0,infinite\n" +
             "dhcp-host=00:16:3e:38:d4:07,10.0.5.1,dom5,infinite\n" +
-            "dhcp-option=option:router,10.0.5.128\n" +
-            "dhcp-option-force=option:hostname,dom5\n",
+            "dhcp-option=option:router,10.0.5.128\n",
             DnsmasqConfig.For(plan!));
     }
 
