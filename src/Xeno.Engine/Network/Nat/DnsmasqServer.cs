@@ -18,8 +18,8 @@ public static class DnsmasqServer
     /// <summary>Writes the config and starts dnsmasq; once this returns, it answers on the vif.</summary>
     public static int Start(NatVifPlan plan)
     {
-        Stop(plan.Dhcp);
         Directory.CreateDirectory(Path.GetDirectoryName(plan.Dhcp.Config)!);
+        Stop(plan.Dhcp);
         File.WriteAllText(plan.Dhcp.Config, DnsmasqConfig.For(plan));
         File.Delete(plan.Dhcp.PidFile);
         // The parent exits once the daemon is bound and has written its pid file.
@@ -58,7 +58,7 @@ public static class DnsmasqServer
             }
         }
         foreach (var f in new[] { files.PidFile, files.Config, files.LeaseFile })
-            File.Delete(f);
+            if (File.Exists(f)) File.Delete(f);
     }
 
     private const int Sigterm = 15, Sigkill = 9, Esrch = 3;
