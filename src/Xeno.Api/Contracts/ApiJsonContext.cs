@@ -31,4 +31,9 @@ namespace Xeno.Api.Contracts;
 [JsonSerializable(typeof(EmptyResponse))]
 [JsonSerializable(typeof(HostInfo))]
 [JsonSerializable(typeof(LogResponse))]
+[JsonSerializable(typeof(StatisticsResponse))]
+[JsonSerializable(typeof(VcpuSetRequest))]
+[JsonSerializable(typeof(TriggerRequest))]
+[JsonSerializable(typeof(SysrqRequest))]
+[JsonSerializable(typeof(DumpCoreRequest))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

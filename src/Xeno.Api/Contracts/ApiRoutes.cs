@@ -35,5 +35,10 @@ public static class ApiRoutes
         new("POST", Domain + "/memory/target", "Set the balloon target (xl mem-set)", typeof(MemoryTargetRequest), typeof(EmptyResponse)),
         new("POST", Domain + "/memory/max", "Set the maximum memory (xl mem-max)", typeof(MemoryMaxRequest), typeof(EmptyResponse)),
         new("POST", Domain + "/vcpus/pin", "Set vCPU affinities (xl vcpu-pin)", typeof(VcpuPinRequest), typeof(EmptyResponse)),
+        new("GET", "/v1/statistics", "xentop's figures for every guest; a hung QEMU does not hold up the answer", null, typeof(StatisticsResponse)),
+        new("POST", Domain + "/vcpus/set", "Set the number of online vCPUs by CPU hot-plug (xl vcpu-set)", typeof(VcpuSetRequest), typeof(EmptyResponse)),
+        new("POST", Domain + "/trigger", "Send a platform event: nmi, reset, power, sleep, s3resume (xl trigger)", typeof(TriggerRequest), typeof(EmptyResponse)),
+        new("POST", Domain + "/sysrq", "Send a magic SysRq key (xl sysrq)", typeof(SysrqRequest), typeof(EmptyResponse)),
+        new("POST", Domain + "/dump-core", "Write an ELF core of guest memory (xl dump-core)", typeof(DumpCoreRequest), typeof(EmptyResponse)),
     ];
 }

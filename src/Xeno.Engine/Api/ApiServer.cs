@@ -128,6 +128,7 @@ public sealed class ApiServer : IAsyncDisposable
                 return TypedResults.Json(new ShutdownResponse { Method = ApiContractMapper.Method(method) }, Json.ShutdownResponse);
             }));
         }
+        RuntimeControlRoutes.Map(app, engine, started);
         // GET /v1/events is mapped beside these by its own file (EventRoutes.Map) when it lands.
         app.MapFallback((HttpRequest request) => Error(ApiErrorKind.NotFound, $"no route {request.Method} {request.Path}"));
     }
@@ -175,7 +176,7 @@ public sealed class ApiServer : IAsyncDisposable
         return new SortedSet<int>(cpus);
     }
 
-    private static async Task<IResult> Guard(Func<Task<IResult>> handler)
+    internal static async Task<IResult> Guard(Func<Task<IResult>> handler)
     {
         try
         {
@@ -200,7 +201,7 @@ public sealed class ApiServer : IAsyncDisposable
     private static IResult Error(ApiErrorKind kind, string message) =>
         TypedResults.Json(new ApiError { Error = message, Kind = kind }, Json.ApiError, statusCode: ApiErrorKinds.Status(kind));
 
-    private static IResult Ok() => TypedResults.Json(EmptyResponse.Instance, Json.EmptyResponse);
+    internal static IResult Ok() => TypedResults.Json(EmptyResponse.Instance, Json.EmptyResponse);
 
     public async ValueTask DisposeAsync()
     {
