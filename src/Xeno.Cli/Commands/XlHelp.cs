@@ -53,6 +53,12 @@ public static class CommandTable
         Domain.MemoryCommands.MemSet,
         Domain.QueryCommands.Dmesg,
         Domain.QueryCommands.Uptime,
+        Runtime.VcpuSetCommand.Definition,
+        Runtime.ControlCommands.Trigger,
+        Runtime.ControlCommands.Sysrq,
+        Runtime.ControlCommands.DumpCore,
+        Runtime.ControlCommands.DebugKeys,
+        Top.TopCommand.Definition,
     ];
 
     /// <summary>An exact name wins; otherwise a prefix that matches exactly one command.</summary>
