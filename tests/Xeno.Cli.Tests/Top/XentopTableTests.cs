@@ -118,3 +118,23 @@ public sealed class XentopTableTests
     [InlineData(100_000_000, 9)]
     public void DigitsIsXentopsIntFieldWidth(long n, int digits) => Assert.Equal(digits, XentopTable.Digits(n));
 }
+
+/// <summary>The batch text reads back into the columns it was printed from (what scripts do with xentop -b).</summary>
+public sealed class XentopBatchTextTests
+{
+    [Fact]
+    public void TwoIterationsReadBackIntoTheirColumns()
+    {
+        var dom0 = new XentopDomain(0, "Domain-0", "-----r", 9_000_000_000, 1048576, null, 2, [], [], []);
+        var guest = new XentopDomain(1, "web", "--b---", 3_000_000_000, 131072, 131072, 1, [], [], []);
+        var first = new XentopSnapshot(10, 4194304, 1048576, 2, 2000, [dom0, guest]);
+        var second = first with { Time = 11, Domains = [dom0, guest with { CpuNs = 3_500_000_000 }] };
+        var text = XentopTable.Format(first, null, new XentopOptions()) + XentopTable.Format(second, first, new XentopOptions());
+        var iterations = XentopBatchText.Parse(text);
+        Assert.Equal(2, iterations.Count);
+        Assert.Equal("no-limit", iterations[0][0]["MAXMEM(k)"]);
+        Assert.Equal(("web", "--b---", 3.0, 0.0), (iterations[0][1]["NAME"], iterations[0][1]["STATE"], iterations[0][1].Number("CPU(sec)"), iterations[0][1].Number("CPU(%)")));
+        Assert.Equal(50.0, iterations[1][1].Number("CPU(%)"));
+        Assert.Throws<FormatException>(() => XentopBatchText.Parse("web --b--- 1\n"));
+    }
+}
