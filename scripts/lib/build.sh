@@ -56,7 +56,12 @@ install_programs() {
       ln -sfn "$XENO_ROOT/bin/$name" "$dest/$name"
     fi
   done
-  log "installed ${XENO_PROGRAMS[*]%%:*} into $dest"
+  # An alias is a symlink to what its program's link points at; the kernel keeps the alias
+  # name in argv[0] for a native program, bin/xl passes it on with exec -a otherwise.
+  for entry in "${XENO_ALIASES[@]}"; do
+    ln -sfn "$(readlink "$dest/${entry#*:}")" "$dest/${entry%%:*}"
+  done
+  log "installed ${XENO_PROGRAMS[*]%%:*} ${XENO_ALIASES[*]%%:*} into $dest"
 }
 
 # Installs the default host configuration once; an admin's edited copy is never replaced.

@@ -61,6 +61,8 @@ XENO_SELF_CONTAINED=(xeno-pygrub)
 # bench/Xeno.Boot.Bench; docs/publishing.md).
 # Elsewhere they fall back to their ReadyToRun build above, with a note.
 XENO_AOT=(xl xeno-pygrub)
+# Other names of installed programs (alias:program): xl reads argv[0] (docs/commands.md).
+XENO_ALIASES=(xentop:xl xm:xl)
 
 # True when Native AOT can link here: ILCompiler drives clang and links zlib. A real link of an
 # empty program, so a half-installed toolchain counts as absent.

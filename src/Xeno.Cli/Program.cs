@@ -8,7 +8,7 @@ internal static class Program
     {
         var stdout = new StreamWriter(Descriptor(1)) { AutoFlush = true };
         var stderr = new StreamWriter(Descriptor(2)) { AutoFlush = true };
-        return XlMain.Run(args, stdout, stderr);
+        return XlMain.Run(ProgramAliases.XlArguments(ProgramAliases.InvokedName(), args, stderr), stdout, stderr);
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace Xeno.Api.Client;
 /// &lt;prefix&gt;/run/xeno/xenod.sock, every body through <see cref="ApiJsonContext"/>. Every
 /// failure is a <see cref="XenodException"/> with its <see cref="ApiErrorKind"/>.
 /// </summary>
-public sealed class XenodClient : IDisposable
+public sealed partial class XenodClient : IDisposable
 {
     private static readonly ApiJsonContext Json = ApiJsonContext.Default;
     private static readonly MediaTypeHeaderValue JsonType = new("application/json") { CharSet = "utf-8" };

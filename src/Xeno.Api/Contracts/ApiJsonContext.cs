@@ -36,4 +36,9 @@ namespace Xeno.Api.Contracts;
 [JsonSerializable(typeof(BlockDeviceList))]
 [JsonSerializable(typeof(CdInsertRequest))]
 [JsonSerializable(typeof(CdEjectRequest))]
+[JsonSerializable(typeof(StatisticsResponse))]
+[JsonSerializable(typeof(VcpuSetRequest))]
+[JsonSerializable(typeof(TriggerRequest))]
+[JsonSerializable(typeof(SysrqRequest))]
+[JsonSerializable(typeof(DumpCoreRequest))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -58,6 +58,12 @@ public static class CommandTable
         Block.BlockCommands.Attach,
         Block.BlockCommands.List,
         Block.BlockCommands.Detach,
+        Runtime.VcpuSetCommand.Definition,
+        Runtime.ControlCommands.Trigger,
+        Runtime.ControlCommands.Sysrq,
+        Runtime.ControlCommands.DumpCore,
+        Runtime.ControlCommands.DebugKeys,
+        Top.TopCommand.Definition,
     ];
 
     /// <summary>An exact name wins; otherwise a prefix that matches exactly one command.</summary>

@@ -129,6 +129,7 @@ public sealed class ApiServer : IAsyncDisposable
                 return TypedResults.Json(new ShutdownResponse { Method = ApiContractMapper.Method(method) }, Json.ShutdownResponse);
             }));
         }
+        RuntimeControlRoutes.Map(app, engine, started);
         // GET /v1/events is mapped beside these by its own file (EventRoutes.Map) when it lands.
         app.MapFallback((HttpRequest request) => Error(ApiErrorKind.NotFound, $"no route {request.Method} {request.Path}"));
     }

@@ -32,6 +32,8 @@ public sealed class DomainEngine : IAsyncDisposable
     private readonly DomainLifecycle _lifecycle;
     private readonly DomainRequests _requests;
     private readonly Devices.Block.BlockDevices _blocks;
+    private readonly Requests.RuntimeControlRequests _control;
+    private readonly Statistics.StatisticsCollector _statistics;
 
     public DomainEngine(EnginePaths paths, EngineLog log, TimeProvider time, AcceleratorChoice accelerator,
         EngineOptions? options = null, ProcFs? proc = null)
@@ -52,6 +54,8 @@ public sealed class DomainEngine : IAsyncDisposable
         _lifecycle = new DomainLifecycle(_context, _registry);
         _requests = new DomainRequests(_context, _registry);
         _blocks = new Devices.Block.BlockDevices(_context, _registry);
+        _control = new Requests.RuntimeControlRequests(_context, _registry);
+        _statistics = new Statistics.StatisticsCollector(_context, _registry);
     }
 
     /// <summary>The console hubs of running domains (xl console's socket, recent output).</summary>
@@ -136,6 +140,28 @@ public sealed class DomainEngine : IAsyncDisposable
     /// <summary>xl cd-insert (a path) and cd-eject (null).</summary>
     public Task ChangeCdAsync(string idOrName, string vdev, string? path, string format, CancellationToken cancel = default) =>
         _blocks.ChangeMediumAsync(idOrName, vdev, path, format, cancel);
+
+    // ---- run-time control (Domains/Requests/RuntimeControlRequests.cs) and xentop -------
+
+    /// <summary>xl vcpu-set: CPU hot-plug up or down to <paramref name="count"/> (1..maxvcpus).</summary>
+    public Task SetVcpusAsync(string idOrName, int count, CancellationToken cancel = default) =>
+        _control.SetVcpusAsync(idOrName, count, cancel);
+
+    /// <summary>xl trigger: power, reset, nmi, s3resume (sleep and init are refused: QEMU has neither).</summary>
+    public Task TriggerAsync(string idOrName, string trigger, CancellationToken cancel = default) =>
+        _control.TriggerAsync(idOrName, trigger, cancel);
+
+    /// <summary>xl sysrq: Alt+SysRq+key typed on the guest's keyboard.</summary>
+    public Task SysrqAsync(string idOrName, string key, CancellationToken cancel = default) =>
+        _control.SysrqAsync(idOrName, key, cancel);
+
+    /// <summary>xl dump-core: an ELF core of guest memory at an absolute host path.</summary>
+    public Task DumpCoreAsync(string idOrName, string path, CancellationToken cancel = default) =>
+        _control.DumpCoreAsync(idOrName, path, cancel);
+
+    /// <summary>xentop's figures; never waits on a domain's operations, each QEMU asked under a short deadline.</summary>
+    public Task<IReadOnlyList<Xeno.Api.Contracts.DomainStatistics>> StatisticsAsync(CancellationToken cancel = default) =>
+        _statistics.CollectAsync(cancel);
 
     /// <summary>QEMU's SHUTDOWN reasons; null for exits xenod itself caused.</summary>
     internal static ShutdownReason? ReasonOf(QmpEvent ev) => DomainLifecycle.ReasonOf(ev);

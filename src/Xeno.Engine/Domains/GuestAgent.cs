@@ -11,7 +11,22 @@ namespace Xeno.Engine.Domains;
 internal static class GuestAgent
 {
     /// <summary>Sends guest-shutdown (mode powerdown or reboot) if an agent answers; false when none does.</summary>
-    public static async Task<bool> TryShutdownAsync(string socketPath, bool reboot, TimeSpan timeout, TimeProvider time, CancellationToken cancel)
+    public static Task<bool> TryShutdownAsync(string socketPath, bool reboot, TimeSpan timeout, TimeProvider time, CancellationToken cancel) =>
+        TrySendAsync(socketPath, $"{{\"execute\":\"guest-shutdown\",\"arguments\":{{\"mode\":\"{(reboot ? "reboot" : "powerdown")}\"}}}}", timeout, time, cancel);
+
+    /// <summary>
+    /// Sends one command (a JSON text) once an agent has answered guest-sync; false when none
+    /// answers in time. The command's own answer is not awaited: the guest acts on it by itself.
+    /// </summary>
+    public static async Task<bool> TrySendAsync(string socketPath, string command, TimeSpan timeout, TimeProvider time, CancellationToken cancel) =>
+        await TryExecuteAsync(socketPath, command, awaitAnswer: false, timeout, time, cancel) is not null;
+
+    /// <summary>
+    /// Sends one command once an agent answered guest-sync and, with <paramref name="awaitAnswer"/>,
+    /// returns the agent's answer line (null when no agent answered in time). Without it the
+    /// answer is "" once the command is sent.
+    /// </summary>
+    public static async Task<string?> TryExecuteAsync(string socketPath, string command, bool awaitAnswer, TimeSpan timeout, TimeProvider time, CancellationToken cancel)
     {
         using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         using var limit = new CancellationTokenSource(timeout, time);
@@ -29,20 +44,33 @@ internal static class GuestAgent
             {
                 int n = await stream.ReadAsync(buffer, linked.Token);
                 if (n == 0)
-                    return false;
+                    return null;
                 seen.Append(Encoding.UTF8.GetString(buffer, 0, n));
                 if (seen.Length > 65536)
-                    return false;
+                    return null;
             }
-            var mode = reboot ? "reboot" : "powerdown";
-            await stream.WriteAsync(Encoding.ASCII.GetBytes($"{{\"execute\":\"guest-shutdown\",\"arguments\":{{\"mode\":\"{mode}\"}}}}\n"), linked.Token);
-            return true;
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(command + "\n"), linked.Token);
+            if (!awaitAnswer)
+                return "";
+            // The answer is the first whole line after the sync answer's line.
+            var text = seen.ToString();
+            int syncEnd = text.IndexOf('\n', text.IndexOf(id.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+            var rest = new StringBuilder(syncEnd < 0 ? "" : text[(syncEnd + 1)..]);
+            while (!rest.ToString().Contains('\n', StringComparison.Ordinal))
+            {
+                int n = await stream.ReadAsync(buffer, linked.Token);
+                if (n == 0 || rest.Length > 65536)
+                    return null;
+                rest.Append(Encoding.UTF8.GetString(buffer, 0, n));
+            }
+            var all = rest.ToString();
+            return all[..all.IndexOf('\n', StringComparison.Ordinal)];
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or IOException)
         {
             if (cancel.IsCancellationRequested)
                 throw;
-            return false;
+            return null;
         }
     }
 }

@@ -7,19 +7,20 @@ namespace Xeno.Engine.Tests.Unit;
 public sealed class PhaseTableTests
 {
     // One row per phase; letters in DomainOperation order:
-    // Destroy Pause Unpause Rename Shutdown SetMemoryTarget SetMemoryMax PinVcpu ShutdownAction.
+    // Destroy Pause Unpause Rename Shutdown SetMemoryTarget SetMemoryMax PinVcpu ShutdownAction
+    // SetVcpus Trigger DumpCore.
     // A = allowed, W = wait, C = conflict.
     private static readonly Dictionary<DomainPhase, string> Expected = new()
     {
-        [DomainPhase.Creating] = "WWWWWWWWW",
-        [DomainPhase.Running] = "AAAAAAAAA",
-        [DomainPhase.Shutdown] = "ACCACAAAC",
-        [DomainPhase.Dying] = "WCCCCCCCC",
-        [DomainPhase.Saving] = "ACCCCCCCC",
-        [DomainPhase.MigratingOut] = "ACCCCCCCC",
-        [DomainPhase.Incoming] = "ACCCCCCCC",
-        [DomainPhase.DeviceChange] = "AWWWWWWWW",
-        [DomainPhase.CoreDumping] = "ACCCCCCCC",
+        [DomainPhase.Creating] = "WWWWWWWWWWWW",
+        [DomainPhase.Running] = "AAAAAAAAAAAA",
+        [DomainPhase.Shutdown] = "ACCACAAACCCA",
+        [DomainPhase.Dying] = "WCCCCCCCCCCC",
+        [DomainPhase.Saving] = "ACCCCCCCCCCC",
+        [DomainPhase.MigratingOut] = "ACCCCCCCCCCC",
+        [DomainPhase.Incoming] = "ACCCCCCCCCCC",
+        [DomainPhase.DeviceChange] = "AWWWWWWWWWWW",
+        [DomainPhase.CoreDumping] = "ACCCCCCCCCCC",
     };
 
     public static TheoryData<DomainPhase, DomainOperation> AllPairs()

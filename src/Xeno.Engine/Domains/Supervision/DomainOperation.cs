@@ -19,4 +19,10 @@ public enum DomainOperation
     ChangeDevice,
     /// <summary>The engine itself applying on_poweroff / on_reboot / on_crash after a guest shut down.</summary>
     ShutdownAction,
+    /// <summary>xl vcpu-set.</summary>
+    SetVcpus,
+    /// <summary>xl trigger and xl sysrq: platform events and keys sent to the guest.</summary>
+    Trigger,
+    /// <summary>xl dump-core.</summary>
+    DumpCore,
 }
