@@ -31,4 +31,8 @@ namespace Xeno.Api.Contracts;
 [JsonSerializable(typeof(EmptyResponse))]
 [JsonSerializable(typeof(HostInfo))]
 [JsonSerializable(typeof(LogResponse))]
+[JsonSerializable(typeof(DomainSchedParams))]
+[JsonSerializable(typeof(SetDomainSchedRequest))]
+[JsonSerializable(typeof(SchedulerInfo))]
+[JsonSerializable(typeof(SetSchedulerRequest))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

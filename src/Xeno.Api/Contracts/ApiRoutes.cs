@@ -35,5 +35,9 @@ public static class ApiRoutes
         new("POST", Domain + "/memory/target", "Set the balloon target (xl mem-set)", typeof(MemoryTargetRequest), typeof(EmptyResponse)),
         new("POST", Domain + "/memory/max", "Set the maximum memory (xl mem-max)", typeof(MemoryMaxRequest), typeof(EmptyResponse)),
         new("POST", Domain + "/vcpus/pin", "Set vCPU affinities (xl vcpu-pin)", typeof(VcpuPinRequest), typeof(EmptyResponse)),
+        new("GET", "/v1/host/scheduler", "The scheduler, Pool-0's parameters and their enforcement (xl sched-credit -s)", null, typeof(SchedulerInfo)),
+        new("POST", "/v1/host/scheduler", "Set Pool-0's parameters (xl sched-credit -s -t/-r/-m)", typeof(SetSchedulerRequest), typeof(SchedulerInfo)),
+        new("GET", Domain + "/sched", "The domain's weight and cap (xl sched-credit -d)", null, typeof(DomainSchedParams)),
+        new("POST", Domain + "/sched", "Set weight and/or cap (xl sched-credit -d -w/-c)", typeof(SetDomainSchedRequest), typeof(DomainSchedParams)),
     ];
 }

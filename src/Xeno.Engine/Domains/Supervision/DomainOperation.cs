@@ -15,6 +15,8 @@ public enum DomainOperation
     SetMemoryMax,
     /// <summary>xl vcpu-pin.</summary>
     PinVcpu,
+    /// <summary>xl sched-credit / sched-credit2 -d -w / -c.</summary>
+    SetSched,
     /// <summary>The engine itself applying on_poweroff / on_reboot / on_crash after a guest shut down.</summary>
     ShutdownAction,
 }

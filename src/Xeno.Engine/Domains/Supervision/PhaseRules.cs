@@ -27,7 +27,7 @@ public static class PhaseRules
         DomainPhase.Shutdown => op switch
         {
             DomainOperation.Destroy or DomainOperation.Rename or DomainOperation.SetMemoryTarget
-                or DomainOperation.SetMemoryMax or DomainOperation.PinVcpu => PhaseAnswerKind.Allowed,
+                or DomainOperation.SetMemoryMax or DomainOperation.PinVcpu or DomainOperation.SetSched => PhaseAnswerKind.Allowed,
             _ => PhaseAnswerKind.Conflict,
         },
         // Long phases: only destroy gets through (it cancels what runs).
