@@ -78,6 +78,17 @@ public sealed partial class XenodClient : IDisposable
 
     public Task EjectCdAsync(string dom, CdEjectRequest request, CancellationToken cancel = default) =>
         PostAsync(dom, "cdrom/eject", Body(request, Json.CdEjectRequest), cancel);
+    public Task<DomainSchedParams> GetSchedAsync(string dom, CancellationToken cancel = default) =>
+        SendAsync(HttpMethod.Get, DomainPath(dom) + "/sched", null, Json.DomainSchedParams, cancel);
+
+    public Task<DomainSchedParams> SetSchedAsync(string dom, SetDomainSchedRequest request, CancellationToken cancel = default) =>
+        SendAsync(HttpMethod.Post, DomainPath(dom) + "/sched", Body(request, Json.SetDomainSchedRequest), Json.DomainSchedParams, cancel);
+
+    public Task<SchedulerInfo> GetSchedulerAsync(CancellationToken cancel = default) =>
+        SendAsync(HttpMethod.Get, "host/scheduler", null, Json.SchedulerInfo, cancel);
+
+    public Task<SchedulerInfo> SetSchedulerAsync(SetSchedulerRequest request, CancellationToken cancel = default) =>
+        SendAsync(HttpMethod.Post, "host/scheduler", Body(request, Json.SetSchedulerRequest), Json.SchedulerInfo, cancel);
 
     public Task<HostInfo> GetHostAsync(CancellationToken cancel = default) =>
         SendAsync(HttpMethod.Get, "host", null, Json.HostInfo, cancel);

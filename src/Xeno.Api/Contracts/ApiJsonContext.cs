@@ -41,4 +41,8 @@ namespace Xeno.Api.Contracts;
 [JsonSerializable(typeof(TriggerRequest))]
 [JsonSerializable(typeof(SysrqRequest))]
 [JsonSerializable(typeof(DumpCoreRequest))]
+[JsonSerializable(typeof(DomainSchedParams))]
+[JsonSerializable(typeof(SetDomainSchedRequest))]
+[JsonSerializable(typeof(SchedulerInfo))]
+[JsonSerializable(typeof(SetSchedulerRequest))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

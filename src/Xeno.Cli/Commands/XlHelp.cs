@@ -51,6 +51,8 @@ public static class CommandTable
         Domain.VcpuPinCommand.Definition,
         Domain.MemoryCommands.MemMax,
         Domain.MemoryCommands.MemSet,
+        Scheduling.SchedCreditCommands.Credit,
+        Scheduling.SchedCreditCommands.Credit2,
         Domain.QueryCommands.Dmesg,
         Domain.QueryCommands.Uptime,
         Block.CdCommands.Insert,

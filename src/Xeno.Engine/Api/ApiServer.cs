@@ -59,7 +59,7 @@ public sealed class ApiServer : IAsyncDisposable
         app.MapGet("/v1/openapi.json", () => Results.Content(openApi.Value, "application/json"));
         // The guests are listed in the same request so the host's memory adds up with theirs.
         app.MapGet("/v1/host", (CancellationToken c) => Guard(async () =>
-            TypedResults.Json(HostFacts.Read(Qemu.Acceleration.AcceleratorSelector.Name(engine.Accelerator.Accelerator), started, await engine.ListAsync(c)), Json.HostInfo)));
+            TypedResults.Json(HostFacts.Read(Qemu.Acceleration.AcceleratorSelector.Name(engine.Accelerator.Accelerator), started, await engine.ListAsync(c)) with { XenScheduler = engine.Scheduler.Name }, Json.HostInfo)));
         app.MapGet("/v1/log", () => TypedResults.Json(new LogResponse { Lines = engine.Log.Recent() }, Json.LogResponse));
         // xl dmesg -c: the same answer, and the lines it returns are gone from the recent log.
         app.MapPost("/v1/log/clear", () => TypedResults.Json(new LogResponse { Lines = engine.Log.TakeAll() }, Json.LogResponse));
@@ -120,6 +120,7 @@ public sealed class ApiServer : IAsyncDisposable
             return Ok();
         }));
         Devices.Block.BlockRoutes.Map(app, engine);
+        SchedulingRoutes.Map(app, engine);
         foreach (var (route, reboot) in new[] { ("shutdown", false), ("reboot", true) })
         {
             app.MapPost($"{ApiRoutes.Domain}/{route}", (string dom, HttpRequest request, CancellationToken c) => Guard(async () =>

@@ -12,8 +12,8 @@ namespace Xeno.Engine.Api;
 internal static class HostFacts
 {
     /// <summary>
-    /// The scheduler Xeno stands for: Xen's "credit" (weight and cap per domain, which the coming
-    /// `xl sched-credit` maps onto the host's CPU controller), not credit2.
+    /// The scheduler Xeno stands for by default: Xen's "credit" (weight and cap per domain, which
+    /// `xl sched-credit` maps onto the host's CPU controller); EngineOptions.Scheduler may say credit2.
     /// </summary>
     public const string Scheduler = "credit";
 

@@ -51,6 +51,8 @@ internal sealed class Domain
     public long MaxMemKb { get; set; }
     /// <summary>Current hard and soft affinity per vCPU, null entries meaning all host CPUs.</summary>
     public VcpuAffinities Affinity { get; set; } = VcpuAffinities.None;
+    /// <summary>Weight and cap as the CPU controller enforces them (cpu_weight=, cap=, xl sched-credit).</summary>
+    public Resources.SchedParams Sched { get; set; } = Resources.SchedParams.Default;
 
     public DomainSnapshot Snapshot(TimeSpan cpuTime, IReadOnlyList<VcpuInfo> vcpus) => new(
         Domid, Name, Spec, Phase, Paused, Reason, StartTime, Files, Qemu?.Process.Pid, cpuTime, vcpus)

@@ -34,6 +34,7 @@ public sealed class DomainEngine : IAsyncDisposable
     private readonly Devices.Block.BlockDevices _blocks;
     private readonly Requests.RuntimeControlRequests _control;
     private readonly Statistics.StatisticsCollector _statistics;
+    private readonly Resources.SchedRequests _sched;
 
     public DomainEngine(EnginePaths paths, EngineLog log, TimeProvider time, AcceleratorChoice accelerator,
         EngineOptions? options = null, ProcFs? proc = null)
@@ -49,13 +50,19 @@ public sealed class DomainEngine : IAsyncDisposable
         {
             Paths = paths, Log = log, Time = time, Options = options, Proc = proc ?? ProcFs.Host,
             Records = new RuntimeRecordStore(paths.RecordDir), Consoles = Consoles, Accelerator = accelerator,
+            Cgroups = options.Cgroups ? Resources.CgroupHost.Detect(paths.Prefix, options.CgroupParent) : Resources.CgroupHost.Off("turned off (EngineOptions.Cgroups)"),
+            Scheduler = new Resources.HostScheduler(options.Scheduler),
         };
+        log.Info(_context.Cgroups.Enforcing
+            ? $"cpu_weight and cap enforced by {_context.Cgroups.Plan.Why}, in {_context.Cgroups.Plan.InstanceDir}"
+            : $"cpu_weight and cap are not enforced: {_context.Cgroups.Plan.Why}");
         _registry = new DomainRegistry(new DomidCounter(paths.NextDomidFile));
         _lifecycle = new DomainLifecycle(_context, _registry);
         _requests = new DomainRequests(_context, _registry);
         _blocks = new Devices.Block.BlockDevices(_context, _registry);
         _control = new Requests.RuntimeControlRequests(_context, _registry);
         _statistics = new Statistics.StatisticsCollector(_context, _registry);
+        _sched = new Resources.SchedRequests(_context, _registry);
     }
 
     /// <summary>The console hubs of running domains (xl console's socket, recent output).</summary>
@@ -162,6 +169,19 @@ public sealed class DomainEngine : IAsyncDisposable
     /// <summary>xentop's figures; never waits on a domain's operations, each QEMU asked under a short deadline.</summary>
     public Task<IReadOnlyList<Xeno.Api.Contracts.DomainStatistics>> StatisticsAsync(CancellationToken cancel = default) =>
         _statistics.CollectAsync(cancel);
+    /// <summary>xl sched-credit -d: the domain's weight and cap.</summary>
+    public Task<Resources.SchedParams> GetSchedAsync(string idOrName, CancellationToken cancel = default) =>
+        Task.FromResult(_sched.Get(idOrName));
+
+    /// <summary>xl sched-credit -d -w/-c: null leaves that one unchanged; Xen's range errors as Invalid.</summary>
+    public Task SetSchedAsync(string idOrName, int? weight, int? cap, CancellationToken cancel = default) =>
+        _sched.SetAsync(idOrName, weight, cap, cancel);
+
+    /// <summary>The scheduler xenod stands for and Pool-0's parameters (xl sched-credit -s, xl info).</summary>
+    internal Resources.HostScheduler Scheduler => _context.Scheduler;
+
+    /// <summary>Where weight and cap are enforced (docs/resources.md).</summary>
+    internal Resources.CgroupHost Cgroups => _context.Cgroups;
 
     /// <summary>QEMU's SHUTDOWN reasons; null for exits xenod itself caused.</summary>
     internal static ShutdownReason? ReasonOf(QmpEvent ev) => DomainLifecycle.ReasonOf(ev);

@@ -18,6 +18,10 @@ internal sealed class EngineContext
     public required RuntimeRecordStore Records { get; init; }
     public required ConsoleHubs Consoles { get; init; }
     public required AcceleratorChoice Accelerator { get; init; }
+    /// <summary>This xenod's cgroup subtree (weight and cap of each domain).</summary>
+    public Resources.CgroupHost Cgroups { get; init; } = Resources.CgroupHost.Off("not configured");
+    /// <summary>The scheduler xl info and xl sched-* report, and Pool-0's parameters.</summary>
+    public Resources.HostScheduler Scheduler { get; init; } = new("credit");
     public Store.IDomainStore Store { get; set; } = Xeno.Engine.Store.IDomainStore.None;
     public IDomainEventSink Events { get; set; } = IDomainEventSink.None;
 

@@ -29,4 +29,10 @@ public sealed record EngineOptions
     public long ConsoleLogMaxBytes { get; init; } = 1024 * 1024;
     /// <summary>Output queued for one console client before it is dropped as too slow.</summary>
     public long ConsoleClientBacklogBytes { get; init; } = 256 * 1024;
+    /// <summary>Enforce cpu_weight= and cap= with a cgroup per domain (docs/resources.md); off: kept, not enforced.</summary>
+    public bool Cgroups { get; init; } = true;
+    /// <summary>The cgroup directory this xenod's subtree (xeno-&lt;hash of the prefix&gt;) goes under; null: detected.</summary>
+    public string? CgroupParent { get; init; }
+    /// <summary>The scheduler xl info and xl sched-* report: "credit" (Xen's classic) or "credit2".</summary>
+    public string Scheduler { get; init; } = "credit";
 }

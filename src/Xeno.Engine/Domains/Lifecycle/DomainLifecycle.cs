@@ -149,6 +149,7 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
         if (d.Qemu is { } q)
             await _stopper.StopAsync(q, killOnly);
         d.Qemu = null;
+        Resources.CpuControl.Release(context, d.Domid);
         await context.Consoles.StopAsync(d.Domid);
         registry.Remove(supervisor);
         context.Records.Delete(d.Domid);
@@ -372,6 +373,7 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
             registry.SkipDomidsUpTo(r.Domid);
         foreach (var r in records)
             await AdoptAsync(r, cancel);
+        Resources.CpuControl.RemoveOrphans(context, registry.All().Select(s => s.Domain.Domid).ToHashSet());
     }
 
     private async Task AdoptAsync(RuntimeRecord r, CancellationToken cancel)
@@ -449,5 +451,6 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
             if (s.Domain.Qemu is { } q)
                 await q.DisposeAsync();
         }
+        context.Cgroups.RemoveInstanceIfEmpty();
     }
 }

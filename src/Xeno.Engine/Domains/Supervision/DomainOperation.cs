@@ -17,6 +17,8 @@ public enum DomainOperation
     PinVcpu,
     /// <summary>xl block-attach / block-detach / cd-insert / cd-eject (phase DeviceChange while it runs).</summary>
     ChangeDevice,
+    /// <summary>xl sched-credit / sched-credit2 -d -w / -c.</summary>
+    SetSched,
     /// <summary>The engine itself applying on_poweroff / on_reboot / on_crash after a guest shut down.</summary>
     ShutdownAction,
     /// <summary>xl vcpu-set.</summary>

@@ -27,7 +27,8 @@ public static class PhaseRules
         DomainPhase.Shutdown => op switch
         {
             DomainOperation.Destroy or DomainOperation.Rename or DomainOperation.SetMemoryTarget
-                or DomainOperation.SetMemoryMax or DomainOperation.PinVcpu or DomainOperation.DumpCore => PhaseAnswerKind.Allowed,
+                or DomainOperation.SetMemoryMax or DomainOperation.PinVcpu or DomainOperation.DumpCore
+                or DomainOperation.SetSched => PhaseAnswerKind.Allowed,
             _ => PhaseAnswerKind.Conflict,
         },
         // Long phases: only destroy gets through (it cancels what runs).

@@ -10,6 +10,7 @@ internal static class StartStepLists
         new HardAffinityStep(),
         new VncPasswordStep(required: true),
         new BalloonTargetStep(),
+        new Resources.CpuControlStep(),
     ];
 
     /// <summary>
@@ -21,5 +22,6 @@ internal static class StartStepLists
         new ReadVcpuThreadsStep(),
         new ReadAffinityStep(),
         new VncPasswordStep(required: false),
+        new Resources.AdoptCpuControlStep(),
     ];
 }
