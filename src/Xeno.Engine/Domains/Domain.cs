@@ -53,6 +53,8 @@ internal sealed class Domain
     public VcpuAffinities Affinity { get; set; } = VcpuAffinities.None;
     /// <summary>Weight and cap as the CPU controller enforces them (cpu_weight=, cap=, xl sched-credit).</summary>
     public Resources.SchedParams Sched { get; set; } = Resources.SchedParams.Default;
+    /// <summary>The host side of its vifs (taps, routes; Network/), undone at destroy.</summary>
+    public Network.HostNetworkEffects Network { get; set; } = Xeno.Engine.Network.HostNetworkEffects.Empty;
 
     public DomainSnapshot Snapshot(TimeSpan cpuTime, IReadOnlyList<VcpuInfo> vcpus) => new(
         Domid, Name, Spec, Phase, Paused, Reason, StartTime, Files, Qemu?.Process.Pid, cpuTime, vcpus)

@@ -35,6 +35,8 @@ public static class DomainStoreNodes
             nodes.Add((Invariant($"{d}/cpu/{i}/availability"), i < spec.Vcpus ? "online" : "offline"));
         foreach (var disk in spec.Disks)
             nodes.AddRange(DiskNodes(domid, disk));
+        foreach (var vif in spec.Vifs)
+            nodes.AddRange(Network.VifStoreNodes.For(domid, vif));
         return nodes;
     }
 
@@ -76,6 +78,7 @@ public static class DomainStoreNodes
         "/vm/" + spec.Uuid.ToString("D"),
         Invariant($"/libxl/{domid}"),
         Invariant($"/local/domain/0/backend/vbd/{domid}"),
+        Network.VifStoreNodes.BackendRoot(domid),
     ];
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
