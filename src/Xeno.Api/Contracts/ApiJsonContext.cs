@@ -31,4 +31,5 @@ namespace Xeno.Api.Contracts;
 [JsonSerializable(typeof(EmptyResponse))]
 [JsonSerializable(typeof(HostInfo))]
 [JsonSerializable(typeof(LogResponse))]
+[JsonSerializable(typeof(IReadOnlyList<NicInfo>))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

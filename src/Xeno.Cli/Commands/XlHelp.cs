@@ -52,6 +52,9 @@ public static class CommandTable
         Domain.MemoryCommands.MemMax,
         Domain.MemoryCommands.MemSet,
         Domain.QueryCommands.Dmesg,
+        Network.NetworkAttachCommand.Definition,
+        Network.NetworkListCommand.Definition,
+        Network.NetworkDetachCommand.Definition,
         Domain.QueryCommands.Uptime,
     ];
 

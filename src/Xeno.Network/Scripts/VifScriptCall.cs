@@ -1,3 +1,5 @@
+using Xeno.Network.Planning;
+
 namespace Xeno.Network.Scripts;
 
 /// <summary>What a vif hotplug script is asked to do, as libxl asks it.</summary>
@@ -21,7 +23,7 @@ public enum VifInterfaceType
 }
 
 /// <summary>One NIC as the script contract needs it.</summary>
-/// <param name="ScriptPath">The script to run (already resolved, see <see cref="VifScriptPath"/>).</param>
+/// <param name="ScriptPath">The script to run, resolved as libxl does (<see cref="VifScripts.Classify"/>).</param>
 /// <param name="Domid">The guest's domid.</param>
 /// <param name="Devid">The NIC's devid.</param>
 /// <param name="InterfaceType">vif or tap: which of Xen's two calls this is.</param>
@@ -80,20 +82,23 @@ public static class VifScriptPlan
         };
     }
 
+    /// <summary>
+    /// The calls Xen makes for one planned NIC, in order: <c>type_if=vif</c> for every NIC, and for
+    /// an emulated (ioemu) NIC also <c>type_if=tap</c> (after it on connect, before it on
+    /// disconnect). Xeno's NIC is one host tap; the script finds it under Xen's default name
+    /// (<c>vif</c>/<c>INTERFACE</c>), and renames it to <c>vifname=</c> itself as on Xen.
+    /// </summary>
+    public static IReadOnlyList<VifScriptCall> CallsFor(VifPlan plan, int domid, VifScriptAction action)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (plan.Mode != VifMode.CustomScript)
+            throw new ArgumentException($"vif {plan.Devid} uses Xeno's built-in {plan.Mode} mode, not a script", nameof(plan));
+        var vif = For(new VifScriptRequest(plan.ScriptPath, domid, plan.Devid, VifInterfaceType.Vif, plan.GatewayDev), action);
+        if (!plan.Emulated) return [vif];
+        var tap = For(new VifScriptRequest(plan.ScriptPath, domid, plan.Devid, VifInterfaceType.Tap, plan.GatewayDev), action);
+        return action == VifScriptAction.Connect ? [vif, tap] : [tap, vif];
+    }
+
     /// <summary>QEMU's tap of an HVM emulated NIC on Xen: <c>vif&lt;domid&gt;.&lt;devid&gt;-emu</c>.</summary>
     public static string EmulatedInterfaceName(int domid, int devid) => $"vif{domid}.{devid}-emu";
-}
-
-/// <summary>libxl's script lookup: an absolute <c>script=</c> is used as is, a bare name is looked up in the scripts directory.</summary>
-public static class VifScriptPath
-{
-    /// <summary>Xen's XEN_SCRIPT_DIR on Debian.</summary>
-    public const string XenScriptDirectory = "/etc/xen/scripts";
-
-    public static string Resolve(string script, string scriptDirectory = XenScriptDirectory)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(script);
-        ArgumentException.ThrowIfNullOrEmpty(scriptDirectory);
-        return script[0] == '/' ? script : scriptDirectory.TrimEnd('/') + "/" + script;
-    }
 }

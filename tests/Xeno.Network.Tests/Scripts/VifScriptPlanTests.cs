@@ -1,3 +1,4 @@
+using Xeno.Network.Planning;
 using Xeno.Network.Scripts;
 
 namespace Xeno.Network.Tests.Scripts;
@@ -48,16 +49,34 @@ public sealed class VifScriptPlanTests
         Assert.Throws<ArgumentOutOfRangeException>(() => VifScriptPlan.For(new VifScriptRequest("/s", 1, -2, VifInterfaceType.Vif, null), VifScriptAction.Connect));
     }
 
-    [Theory]
-    [InlineData("vif-bridge", "/etc/xen/scripts/vif-bridge")]
-    [InlineData("/opt/net/my-vif", "/opt/net/my-vif")]
-    [InlineData("sub/x", "/etc/xen/scripts/sub/x")]
-    public void ScriptPathIsResolvedAsLibxlDoes(string script, string expected) =>
-        Assert.Equal(expected, VifScriptPath.Resolve(script));
+    private static VifPlan Plan(string model, VifMode mode = VifMode.CustomScript) => new()
+    {
+        Devid = 1, TapName = "web0", Mac = "00:16:3e:00:00:01", QemuModel = model, Type = "ioemu",
+        Mode = mode, ScriptPath = "/opt/my-vif", Bridge = "xenbr0", GatewayDev = "eth9", VifName = "web0",
+    };
 
     [Fact]
-    public void ScriptDirectoryCanBeXenos() =>
-        Assert.Equal("/p/etc/xeno/scripts/s", VifScriptPath.Resolve("s", "/p/etc/xeno/scripts/"));
+    public void PvNicGetsOneVifCallUnderXensDefaultName()
+    {
+        var calls = VifScriptPlan.CallsFor(Plan(NicModels.Virtio), 5, VifScriptAction.Connect);
+        var call = Assert.Single(calls);
+        Assert.Equal(["/opt/my-vif", "online", "type_if=vif"], call.Arguments);
+        Assert.Equal("vif5.1", call.Environment["vif"]);
+        Assert.Equal("eth9", call.Environment["netdev"]);
+    }
+
+    [Fact]
+    public void EmulatedNicGetsTheTapCallAfterConnectAndBeforeDisconnect()
+    {
+        var up = VifScriptPlan.CallsFor(Plan("e1000"), 5, VifScriptAction.Connect);
+        Assert.Equal([["/opt/my-vif", "online", "type_if=vif"], ["/opt/my-vif", "add", "type_if=tap"]], up.Select(c => c.Arguments));
+        var down = VifScriptPlan.CallsFor(Plan("e1000"), 5, VifScriptAction.Disconnect);
+        Assert.Equal([["/opt/my-vif", "remove", "type_if=tap"], ["/opt/my-vif", "offline", "type_if=vif"]], down.Select(c => c.Arguments));
+    }
+
+    [Fact]
+    public void BuiltInModesHaveNoScriptCall() =>
+        Assert.Throws<ArgumentException>(() => VifScriptPlan.CallsFor(Plan(NicModels.Virtio, VifMode.Bridge), 5, VifScriptAction.Connect));
 }
 
 public sealed class VifScriptOutcomeTests
