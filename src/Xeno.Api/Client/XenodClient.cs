@@ -39,6 +39,9 @@ public sealed partial class XenodClient : IDisposable
     public Task<ConsoleOutput> GetConsoleOutputAsync(string dom, CancellationToken cancel = default) =>
         SendAsync(HttpMethod.Get, DomainPath(dom) + "/console", null, Json.ConsoleOutput, cancel);
 
+    public Task<IReadOnlyList<NicInfo>> ListNicsAsync(string dom, CancellationToken cancel = default) =>
+        SendAsync(HttpMethod.Get, DomainPath(dom) + "/nics", null, Json.IReadOnlyListNicInfo, cancel);
+
     public Task<CreateDomainResponse> CreateDomainAsync(CreateDomainRequest request, CancellationToken cancel = default) =>
         SendAsync(HttpMethod.Post, "domains", Body(request, Json.CreateDomainRequest), Json.CreateDomainResponse, cancel);
 

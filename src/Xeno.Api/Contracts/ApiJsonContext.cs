@@ -45,4 +45,5 @@ namespace Xeno.Api.Contracts;
 [JsonSerializable(typeof(SetDomainSchedRequest))]
 [JsonSerializable(typeof(SchedulerInfo))]
 [JsonSerializable(typeof(SetSchedulerRequest))]
+[JsonSerializable(typeof(IReadOnlyList<NicInfo>))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -72,6 +72,8 @@ public sealed class ApiServer : IAsyncDisposable
             var d = await engine.GetAsync(dom, c);
             return TypedResults.Json(ApiContractMapper.ConsoleOutput(engine.Consoles.Recent(d.Domid, d.Files.ConsoleLog)), Json.ConsoleOutput);
         }));
+        app.MapGet(ApiRoutes.Domain + "/nics", (string dom, CancellationToken c) => Guard(async () =>
+            TypedResults.Json(Network.Hotplug.NicListing.Of(await engine.GetAsync(dom, c)), Json.IReadOnlyListNicInfo)));
         app.MapPost(ApiRoutes.Domains, (HttpRequest request, CancellationToken c) => Guard(async () =>
         {
             var body = await ApiRequestBody.ReadAsync(request, Json.CreateDomainRequest, c);

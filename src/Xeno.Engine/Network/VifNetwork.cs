@@ -10,7 +10,7 @@ namespace Xeno.Engine.Network;
 /// and undoes them. A vif that fails part-way is undone entirely, and so are the vifs before it:
 /// a failed start leaves no interface behind.
 /// </summary>
-internal sealed class VifNetwork(EngineLog log, IHostCommands commands)
+internal sealed class VifNetwork(EngineLog log, IHostCommands commands, Scripts.CustomVifScripts? scripts = null)
 {
     /// <summary>Plans every vif of the domain (pure); refused plans become Invalid engine errors.</summary>
     public static IReadOnlyList<VifPlan> Plans(DomainSpec spec, int domid)
@@ -34,6 +34,14 @@ internal sealed class VifNetwork(EngineLog log, IHostCommands commands)
         {
             foreach (var plan in plans)
             {
+                // An admin's own script= does the host side itself, with Xen's contract (net-hotplug).
+                if (plan.Mode == VifMode.CustomScript && scripts is not null)
+                {
+                    var scriptUndo = scripts.Connect(d, plan);
+                    taps.Add(plan.TapName);
+                    undo.AddRange(scriptUndo);
+                    continue;
+                }
                 IReadOnlyList<HostAction> actions;
                 try
                 {
@@ -72,6 +80,7 @@ internal sealed class VifNetwork(EngineLog log, IHostCommands commands)
     /// <summary>Undoes in reverse; a failing undo is logged and the rest still run (best effort, never throws).</summary>
     public void TearDown(Domain d, HostNetworkEffects effects)
     {
+        scripts?.Disconnect(d);
         for (int i = effects.Undo.Count - 1; i >= 0; i--)
         {
             try

@@ -16,9 +16,12 @@ internal sealed class VifSetUpStep : IPreLaunchStep
         var d = context.Domain;
         if (d.Spec.Vifs.Count == 0)
             return;
-        var network = new VifNetwork(context.Engine.Log, HostCommandRunner.Instance);
+        var network = new VifNetwork(context.Engine.Log, HostCommandRunner.Instance, Scripts(context));
         d.Network = await Task.Run(() => network.SetUp(d));
     }
+
+    private static Scripts.CustomVifScripts Scripts(PreLaunchContext context) =>
+        new(context.Engine.Paths, context.Engine.Log, HostCommandRunner.Instance);
 
     public async Task UndoAsync(PreLaunchContext context)
     {
@@ -26,6 +29,6 @@ internal sealed class VifSetUpStep : IPreLaunchStep
         var effects = d.Network;
         d.Network = HostNetworkEffects.Empty;
         if (!effects.IsEmpty)
-            await Task.Run(() => new VifNetwork(context.Engine.Log, HostCommandRunner.Instance).TearDown(d, effects));
+            await Task.Run(() => new VifNetwork(context.Engine.Log, HostCommandRunner.Instance, Scripts(context)).TearDown(d, effects));
     }
 }

@@ -28,6 +28,19 @@ internal sealed class XenstoreWriter : IDisposable
     public void WriteValue(string path, string value) =>
         Request(XsMessageType.Write, [.. Encoding.UTF8.GetBytes(path), 0, .. Encoding.UTF8.GetBytes(value)]);
 
+    /// <summary>XS_READ of one node; null when it does not exist (a hotplug script's answer is read back this way).</summary>
+    public string? ReadValue(string path)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(Request(XsMessageType.Read, [.. Encoding.UTF8.GetBytes(path), 0]));
+        }
+        catch (IOException e) when (e.Message.Contains(nameof(XsErrno.ENOENT), StringComparison.Ordinal))
+        {
+            return null;
+        }
+    }
+
     /// <summary>Removes a subtree; a missing node is not an error.</summary>
     public void Remove(string path)
     {
@@ -40,7 +53,7 @@ internal sealed class XenstoreWriter : IDisposable
         }
     }
 
-    private void Request(XsMessageType type, byte[] payload)
+    private byte[] Request(XsMessageType type, byte[] payload)
     {
         lock (_gate)
         {
@@ -55,6 +68,7 @@ internal sealed class XenstoreWriter : IDisposable
             _stream.ReadExactly(body);
             if (reply.Type == (uint)XsMessageType.Error)
                 throw new IOException($"xenstored: {Encoding.UTF8.GetString(body).TrimEnd('\0')}");
+            return body;
         }
     }
 
