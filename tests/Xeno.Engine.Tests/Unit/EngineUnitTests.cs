@@ -19,7 +19,8 @@ public sealed class EngineUnitTests
         var m = MachineMapper.Map(Specs.From(Specs.Samples[0]), Files, Accelerator.Tcg, startPaused: true, ovmfVars: null);
         Assert.Equal(GuestKind.Pv, m.Kind);
         Assert.Equal(new DirectBoot("/k", "/r", "console=hvc0"), m.DirectBoot);
-        Assert.Equal([new DiskSpec("/d.img", DiskFormat.Raw, DiskBus.Virtio, DiskMedia.Disk, false)], m.Disks);
+        // Each disk is named by its Xen device number (xvda = 51712), so QMP finds it later (block-detach).
+        Assert.Equal([new DiskSpec("/d.img", DiskFormat.Raw, DiskBus.Virtio, DiskMedia.Disk, false, Id: "vbd51712")], m.Disks);
         Assert.True(m.StartPaused);
         Assert.Equal("/p/run/xeno/d3/qmp", m.Files.QmpSocket);
         Assert.Equal("/p/var/log/xeno/console/x.log", m.Files.ConsoleLog);
@@ -33,9 +34,9 @@ public sealed class EngineUnitTests
         Assert.Equal(GuestKind.Hvm, m.Kind);
         Assert.Equal(
             [
-                new DiskSpec("/a.qcow2", DiskFormat.Qcow2, DiskBus.Ahci, DiskMedia.Disk, false, 0),
-                new DiskSpec("/cd.iso", DiskFormat.Raw, DiskBus.Ahci, DiskMedia.Cdrom, true, 2),
-                new DiskSpec("/x", DiskFormat.Raw, DiskBus.Virtio, DiskMedia.Disk, true),
+                new DiskSpec("/a.qcow2", DiskFormat.Qcow2, DiskBus.Ahci, DiskMedia.Disk, false, 0, "vbd768"),
+                new DiskSpec("/cd.iso", DiskFormat.Raw, DiskBus.Ahci, DiskMedia.Cdrom, true, 2, "vbd5632"),
+                new DiskSpec("/x", DiskFormat.Raw, DiskBus.Virtio, DiskMedia.Disk, true, Id: "vbd51728"),
             ], m.Disks);
         Assert.Equal([BootDevice.Cdrom, BootDevice.Disk], m.BootOrder);
         Assert.Equal(new VncSpec("127.0.0.1", 3, true), m.Vnc);

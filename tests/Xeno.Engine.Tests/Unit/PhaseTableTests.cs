@@ -7,20 +7,20 @@ namespace Xeno.Engine.Tests.Unit;
 public sealed class PhaseTableTests
 {
     // One row per phase; letters in DomainOperation order:
-    // Destroy Pause Unpause Rename Shutdown SetMemoryTarget SetMemoryMax PinVcpu ShutdownAction
-    // SetVcpus Trigger DumpCore.
+    // Destroy Pause Unpause Rename Shutdown SetMemoryTarget SetMemoryMax PinVcpu ChangeDevice SetSched
+    // ShutdownAction SetVcpus Trigger DumpCore.
     // A = allowed, W = wait, C = conflict.
     private static readonly Dictionary<DomainPhase, string> Expected = new()
     {
-        [DomainPhase.Creating] = "WWWWWWWWWWWW",
-        [DomainPhase.Running] = "AAAAAAAAAAAA",
-        [DomainPhase.Shutdown] = "ACCACAAACCCA",
-        [DomainPhase.Dying] = "WCCCCCCCCCCC",
-        [DomainPhase.Saving] = "ACCCCCCCCCCC",
-        [DomainPhase.MigratingOut] = "ACCCCCCCCCCC",
-        [DomainPhase.Incoming] = "ACCCCCCCCCCC",
-        [DomainPhase.DeviceChange] = "AWWWWWWWWWWW",
-        [DomainPhase.CoreDumping] = "ACCCCCCCCCCC",
+        [DomainPhase.Creating] = "WWWWWWWWWWWWWW",
+        [DomainPhase.Running] = "AAAAAAAAAAAAAA",
+        [DomainPhase.Shutdown] = "ACCACAAACACCCA",
+        [DomainPhase.Dying] = "WCCCCCCCCCCCCC",
+        [DomainPhase.Saving] = "ACCCCCCCCCCCCC",
+        [DomainPhase.MigratingOut] = "ACCCCCCCCCCCCC",
+        [DomainPhase.Incoming] = "ACCCCCCCCCCCCC",
+        [DomainPhase.DeviceChange] = "AWWWWWWWWWWWWW",
+        [DomainPhase.CoreDumping] = "ACCCCCCCCCCCCC",
     };
 
     public static TheoryData<DomainPhase, DomainOperation> AllPairs()
