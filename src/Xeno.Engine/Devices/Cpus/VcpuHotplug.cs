@@ -20,14 +20,33 @@ internal sealed class VcpuHotplug(EngineContext context)
     /// <summary>How long a guest may take to release an unplugged CPU (ACPI eject under TCG, on a loaded host).</summary>
     public static readonly TimeSpan EjectTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// vCPU threads each QEMU has started so far. Multi-threaded TCG (QEMU 7.2) gives every vCPU
+    /// thread a translation context of its own, maxcpus of them, and never hands one back when a
+    /// CPU is unplugged: a plug beyond that aborts QEMU (tcg_register_thread's assertion). Counted
+    /// from the vCPUs running when xenod first touches the domain.
+    /// </summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Domain, StrongBox> _threadsStarted = [];
+
+    private sealed class StrongBox(int value)
+    {
+        public int Value { get; set; } = value;
+    }
+
     public async Task SetAsync(Domain d, QemuInstance q, int target, CancellationToken cancel)
     {
         var slots = await ReadSlotsAsync(d, q, cancel);
         var (add, remove) = CpuSlots.Plan(slots, target);
+        var started = _threadsStarted.GetValue(d, x => new StrongBox(x.VcpuThreads.Count));
+        if (context.Accelerator.Accelerator == Xeno.Qemu.Acceleration.Accelerator.Tcg && started.Value + add.Count > slots.Count)
+            throw new EngineException(EngineErrorKind.Failed,
+                $"domain \"{d.Name}\": QEMU's multi-threaded TCG cannot start more than {slots.Count} vCPU threads in one run " +
+                $"({started.Value} started so far; unplugged CPUs do not give theirs back): {target} vCPUs need a restart of the domain");
         foreach (var slot in add)
         {
             int index = slots.ToList().IndexOf(slot);
             await Qmp(d, q, "device_add", slot.DeviceAddArguments(Invariant($"vcpu{index}")), cancel);
+            started.Value++;
         }
         if (remove.Count > 0)
         {
