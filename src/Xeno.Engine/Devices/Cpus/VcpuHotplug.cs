@@ -21,37 +21,30 @@ internal sealed class VcpuHotplug(EngineContext context)
     public static readonly TimeSpan EjectTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// vCPU threads each QEMU has started so far. Multi-threaded TCG (QEMU 7.2) gives every vCPU
-    /// thread a translation context of its own, maxcpus of them, and never hands one back when a
-    /// CPU is unplugged: a plug beyond that aborts QEMU (tcg_register_thread's assertion). Counted
-    /// from the vCPUs running when xenod first touches the domain.
+    /// Domains whose QEMU has had a CPU unplugged in this run. Under multi-threaded TCG, QEMU 7.2
+    /// ended (abort) when a CPU was plugged again after an unplug (seen in Xeno's guest test), so
+    /// such a plug is refused until the domain restarts. Known from the first unplug xenod made.
     /// </summary>
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Domain, StrongBox> _threadsStarted = [];
-
-    private sealed class StrongBox(int value)
-    {
-        public int Value { get; set; } = value;
-    }
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Domain, object> _unplugged = [];
 
     public async Task SetAsync(Domain d, QemuInstance q, int target, CancellationToken cancel)
     {
         var slots = await ReadSlotsAsync(d, q, cancel);
         var (add, remove) = CpuSlots.Plan(slots, target);
-        var started = _threadsStarted.GetValue(d, x => new StrongBox(x.VcpuThreads.Count));
-        if (context.Accelerator.Accelerator == Xeno.Qemu.Acceleration.Accelerator.Tcg && started.Value + add.Count > slots.Count)
+        if (add.Count > 0 && context.Accelerator.Accelerator == Xeno.Qemu.Acceleration.Accelerator.Tcg && _unplugged.TryGetValue(d, out _))
             throw new EngineException(EngineErrorKind.Failed,
-                $"domain \"{d.Name}\": QEMU's multi-threaded TCG cannot start more than {slots.Count} vCPU threads in one run " +
-                $"({started.Value} started so far; unplugged CPUs do not give theirs back): {target} vCPUs need a restart of the domain");
+                $"domain \"{d.Name}\": QEMU's multi-threaded TCG cannot plug a vCPU after one was unplugged in the same run (QEMU 7.2 aborts); " +
+                $"{target} vCPUs need a restart of the domain");
         foreach (var slot in add)
         {
             int index = slots.ToList().IndexOf(slot);
             await Qmp(d, q, "device_add", slot.DeviceAddArguments(Invariant($"vcpu{index}")), cancel);
-            started.Value++;
         }
         if (remove.Count > 0)
         {
             // Offline first through the agent (a clean hand-over); the eject does it otherwise.
             await TellGuestAsync(d, slots, remove, online: false, cancel);
+            _unplugged.AddOrUpdate(d, true);
             foreach (var slot in remove)
                 await Qmp(d, q, "device_del", new JsonObject { ["id"] = slot.QomPath }, cancel);
             await WaitForEjectAsync(d, q, remove, cancel);
