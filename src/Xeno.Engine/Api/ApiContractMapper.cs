@@ -25,7 +25,8 @@ internal static class ApiContractMapper
         MaxmemMib = s.MaxMemKb / 1024,
         TargetKb = s.TargetKb,
         MaxmemKb = s.MaxMemKb,
-        Vcpus = s.Spec.Vcpus,
+        // Online vCPUs (xl list), which vcpu-set changes; the config's count while no QEMU runs.
+        Vcpus = s.Vcpus.Count > 0 ? s.Vcpus.Count : s.Spec.Vcpus,
         Maxvcpus = s.Spec.MaxVcpus,
         CpuTime = s.CpuTime.TotalSeconds,
         StartTime = s.StartTime.ToUnixTimeMilliseconds() / 1000.0,

@@ -57,7 +57,12 @@ public sealed class RuntimeControlTests
             x.Xl("vcpu-set", Name, (host + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Equal("0-1", await GuestCpusAsync(x, console));
 
-        // Down to one: the guest's CPU 1 goes away; vcpu-list shows it offline as Xen does.
+        // Up to three (beyond the host's CPUs, so -i): CPU 2 is plugged and brought online by the agent.
+        Assert.Equal((0, "", ""), x.Xl("vcpu-set", "-i", Name, "3"));
+        await WaitForCpusAsync(x, console, "0-2");
+        Assert.Matches($@"^{Name} +{domid} +2 +\d+ +[r-][b-]- ", x.Xl("vcpu-list", Name).Out.Split('\n')[3]);
+
+        // Down to one: the guest's CPUs 1 and 2 go away; vcpu-list shows them offline as Xen does.
         Assert.Equal((0, "", ""), x.Xl("vcpu-set", Name, "1"));
         Assert.Equal("0", await GuestCpusAsync(x, console));
         var list = x.Xl("vcpu-list", Name).Out.Split('\n');
@@ -65,11 +70,14 @@ public sealed class RuntimeControlTests
         Assert.Matches($@"^{Name} +{domid} +1 +- +--p ", list[2]);
         Assert.Matches($@"^{Name} +{domid} +2 +- +--p ", list[3]);
         Assert.Matches($@"^{Name} +{domid} +\d+ +1 ", x.ListRow(Name));
-
-        // Up to three (beyond the host's CPUs, so -i): CPUs 1 and 2 are plugged and brought online.
-        Assert.Equal((0, "", ""), x.Xl("vcpu-set", "-i", Name, "3"));
-        await WaitForCpusAsync(x, console, "0-2");
-        Assert.Matches($@"^{Name} +{domid} +2 +\d+ +[r-][b-]- ", x.Xl("vcpu-list", Name).Out.Split('\n')[3]);
+        if (x.Host!.Engine.Accelerator.Accelerator == Xeno.Qemu.Acceleration.Accelerator.Tcg)
+        {
+            // Plugging after an unplug ends QEMU 7.2 under multi-threaded TCG: refused, nothing changes.
+            var again = x.Xl("vcpu-set", Name, "2");
+            Assert.Equal(1, again.Exit);
+            Assert.Contains("cannot plug a vCPU after one was unplugged", again.Err, StringComparison.Ordinal);
+            Assert.Equal("0", await GuestCpusAsync(x, console));
+        }
 
         // sysrq: Alt+SysRq+s on the guest's keyboard is the kernel's emergency sync.
         Assert.Equal((0, "", ""), x.Xl("sysrq", Name, "s"));
@@ -91,7 +99,7 @@ public sealed class RuntimeControlTests
         Assert.Equal(1, badCore.Exit);
         Assert.StartsWith($"libxl: error: Domain {domid}:domain \"{Name}\": core dump to /nonexistent/dir/core failed: ", badCore.Err, StringComparison.Ordinal);
         Assert.EndsWith("\ncore dump failed (rc=-3)\n", badCore.Err, StringComparison.Ordinal);
-        Assert.Equal("0-2", await GuestCpusAsync(x, console));
+        Assert.Equal("0", await GuestCpusAsync(x, console));
 
         // trigger: unknown names and QEMU's missing triggers as xl reports them; power = ACPI button.
         Assert.Equal((1, "", "Invalid trigger \"bogus\"\n"), x.Xl("trigger", Name, "bogus"));

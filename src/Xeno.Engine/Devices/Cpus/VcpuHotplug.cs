@@ -20,10 +20,21 @@ internal sealed class VcpuHotplug(EngineContext context)
     /// <summary>How long a guest may take to release an unplugged CPU (ACPI eject under TCG, on a loaded host).</summary>
     public static readonly TimeSpan EjectTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Domains whose QEMU has had a CPU unplugged in this run. Under multi-threaded TCG, QEMU 7.2
+    /// ended (abort) when a CPU was plugged again after an unplug (seen in Xeno's guest test), so
+    /// such a plug is refused until the domain restarts. Known from the first unplug xenod made.
+    /// </summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<Domain, object> _unplugged = [];
+
     public async Task SetAsync(Domain d, QemuInstance q, int target, CancellationToken cancel)
     {
         var slots = await ReadSlotsAsync(d, q, cancel);
         var (add, remove) = CpuSlots.Plan(slots, target);
+        if (add.Count > 0 && context.Accelerator.Accelerator == Xeno.Qemu.Acceleration.Accelerator.Tcg && _unplugged.TryGetValue(d, out _))
+            throw new EngineException(EngineErrorKind.Failed,
+                $"domain \"{d.Name}\": QEMU's multi-threaded TCG cannot plug a vCPU after one was unplugged in the same run (QEMU 7.2 aborts); " +
+                $"{target} vCPUs need a restart of the domain");
         foreach (var slot in add)
         {
             int index = slots.ToList().IndexOf(slot);
@@ -33,6 +44,7 @@ internal sealed class VcpuHotplug(EngineContext context)
         {
             // Offline first through the agent (a clean hand-over); the eject does it otherwise.
             await TellGuestAsync(d, slots, remove, online: false, cancel);
+            _unplugged.AddOrUpdate(d, true);
             foreach (var slot in remove)
                 await Qmp(d, q, "device_del", new JsonObject { ["id"] = slot.QomPath }, cancel);
             await WaitForEjectAsync(d, q, remove, cancel);
