@@ -75,7 +75,7 @@ internal static class Program
                     : Programs.BuildOutput();
                 if (only is null or "fleet")
                 {
-                    var settings = new FleetSettings(guests ?? (quick ? 10 : 50), guestMemory, guestType, listCalls ?? (quick ? 10 : 50),
+                    var settings = new FleetSettings(guests ?? (quick ? 10 : 100), guestMemory, guestType, listCalls ?? (quick ? 10 : 50),
                         staggerMs, reserveMiB, busyXl);
                     sections.Add(await new FleetBench(kit, programs, settings).RunAsync());
                 }

@@ -22,8 +22,9 @@ public sealed class ConsoleHub : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Action<string> _log;
     private readonly ConsoleLogFollower _follower;
-    // Set when QEMU's socket brings output: the log has (or is about to have) new bytes.
-    private readonly AutoResetEvent _wake = new(false);
+    // Released when QEMU's socket brings output: the log has (or is about to have) new bytes.
+    // A semaphore of at most one (an auto-reset event the pump can await without a thread).
+    private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Socket _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
@@ -105,8 +106,9 @@ public sealed class ConsoleHub : IAsyncDisposable
         }
         var hub = new ConsoleHub(name, upstreamPath, socketPath, logPath, options, time, log, listener);
         hub.Ring.Append(hub._follower.StartAtEnd(options.RingBytes));
-        // A thread of its own: the pool may be busy for seconds on a loaded host.
-        hub._pump = Task.Factory.StartNew(hub.Pump, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        // On the thread pool, not a thread of its own: one blocked thread per guest was 100
+        // threads with 100 guests (BENCHMARKS.md); the pump only waits between short reads.
+        hub._pump = Task.Run(hub.PumpAsync);
         hub._upstreamLoop = Task.Run(hub.UpstreamLoopAsync);
         hub._acceptLoop = Task.Run(hub.AcceptLoopAsync);
         return hub;
@@ -135,7 +137,7 @@ public sealed class ConsoleHub : IAsyncDisposable
                 while ((n = await socket.ReceiveAsync(buffer, SocketFlags.None, cancel).ConfigureAwait(false)) > 0)
                 {
                     Interlocked.Add(ref _socketBytes, n);
-                    _wake.Set();
+                    Wake();
                 }
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
@@ -189,7 +191,7 @@ public sealed class ConsoleHub : IAsyncDisposable
     /// socket not connected, or output with no client on QEMU's side). Rotation happens here too,
     /// at the end of what was read.
     /// </summary>
-    private void Pump()
+    private async Task PumpAsync()
     {
         var buffer = new byte[64 * 1024];
         int eager = 0;
@@ -217,11 +219,24 @@ public sealed class ConsoleHub : IAsyncDisposable
             {
                 // QEMU writes its socket just before its log: the bytes are a moment away.
                 eager--;
-                Thread.Sleep(1);
+                await Task.Delay(1, CancellationToken.None).ConfigureAwait(false);
                 continue;
             }
-            if (_wake.WaitOne(IdlePoll))
+            if (await _wake.WaitAsync(IdlePoll, CancellationToken.None).ConfigureAwait(false))
                 eager = 20;
+        }
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            if (_wake.CurrentCount == 0)
+                _wake.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Released by another thread in between: the pump is woken either way.
         }
     }
 
@@ -322,7 +337,7 @@ public sealed class ConsoleHub : IAsyncDisposable
             _clients.Clear();
             clientTasks = [.. _clientTasks];
         }
-        _wake.Set();
+        Wake();
         await Task.WhenAll([_upstreamLoop, _acceptLoop, _pump, .. clientTasks]).ConfigureAwait(false);
         try
         {
