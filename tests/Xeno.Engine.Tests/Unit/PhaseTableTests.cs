@@ -7,19 +7,19 @@ namespace Xeno.Engine.Tests.Unit;
 public sealed class PhaseTableTests
 {
     // One row per phase; letters in DomainOperation order:
-    // Destroy Pause Unpause Rename Shutdown SetMemoryTarget SetMemoryMax PinVcpu ShutdownAction.
+    // Destroy Pause Unpause Rename Shutdown SetMemoryTarget SetMemoryMax PinVcpu SetSched ShutdownAction.
     // A = allowed, W = wait, C = conflict.
     private static readonly Dictionary<DomainPhase, string> Expected = new()
     {
-        [DomainPhase.Creating] = "WWWWWWWWW",
-        [DomainPhase.Running] = "AAAAAAAAA",
-        [DomainPhase.Shutdown] = "ACCACAAAC",
-        [DomainPhase.Dying] = "WCCCCCCCC",
-        [DomainPhase.Saving] = "ACCCCCCCC",
-        [DomainPhase.MigratingOut] = "ACCCCCCCC",
-        [DomainPhase.Incoming] = "ACCCCCCCC",
-        [DomainPhase.DeviceChange] = "AWWWWWWWW",
-        [DomainPhase.CoreDumping] = "ACCCCCCCC",
+        [DomainPhase.Creating] = "WWWWWWWWWW",
+        [DomainPhase.Running] = "AAAAAAAAAA",
+        [DomainPhase.Shutdown] = "ACCACAAAAC",
+        [DomainPhase.Dying] = "WCCCCCCCCC",
+        [DomainPhase.Saving] = "ACCCCCCCCC",
+        [DomainPhase.MigratingOut] = "ACCCCCCCCC",
+        [DomainPhase.Incoming] = "ACCCCCCCCC",
+        [DomainPhase.DeviceChange] = "AWWWWWWWWW",
+        [DomainPhase.CoreDumping] = "ACCCCCCCCC",
     };
 
     public static TheoryData<DomainPhase, DomainOperation> AllPairs()
