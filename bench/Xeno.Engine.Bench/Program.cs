@@ -4,15 +4,18 @@ namespace Xeno.Engine.Bench;
 
 /// <summary>
 /// The domain engine benchmark: boot-to-marker times vs bare QEMU (BootBench) and many guests
-/// against one xenod process (FleetBench), and the toolstack's latency with one hung QEMU among
-/// them (HungBench). Writes the markdown sections to --out.
+/// against one xenod process (FleetBench), the toolstack's latency with one hung QEMU among
+/// them (HungBench), and how exactly cpu_weight and cap are enforced (SchedBench). Writes the markdown sections to --out.
 /// </summary>
 internal static class Program
 {
     private const string Usage =
-        "usage: Xeno.Engine.Bench --out FILE.md [--quick] [--runs N] [--only boot|fleet|hung]\n" +
-        "         [--guests N] [--guest-memory MIB] [--guest-type pv|pvh] [--list-calls N] [--programs DIR]\n" +
-        "         [--stagger-ms N] [--reserve-mib N] [--busy-xl \"top -b -i 1\"]...\n";
+        "usage: Xeno.Engine.Bench --out FILE.md [--quick] [--runs N] [--only boot|fleet|hung|sched]
+" +
+        "         [--guests N] [--guest-memory MIB] [--guest-type pv|pvh] [--list-calls N] [--programs DIR]
+" +
+        "         [--stagger-ms N] [--reserve-mib N] [--busy-xl \"top -b -i 1\"]...
+";
 
     private static async Task<int> Main(string[] args)
     {
@@ -53,7 +56,7 @@ internal static class Program
             Console.Error.Write($"{e.Message}\n{Usage}");
             return 2;
         }
-        if (outFile is null || only is not (null or "boot" or "fleet" or "hung") || guestType is not ("pv" or "pvh"))
+        if (outFile is null || only is not (null or "boot" or "fleet" or "hung" or "sched") || guestType is not ("pv" or "pvh"))
         {
             Console.Error.Write(Usage);
             return 2;
@@ -64,7 +67,7 @@ internal static class Program
         var sections = new List<string>();
         if (only is null or "boot")
             sections.Add(await BootBench.RunAsync(kit, runs, quick));
-        if (only is null or "fleet" or "hung")
+        if (only is null or "fleet" or "hung" or "sched")
         {
             // The full run measures the programs as installed (ReadyToRun); the smoke run skips the publish.
             var published = programsDir is null && !quick ? Directory.CreateTempSubdirectory("xep-").FullName : null;
@@ -81,6 +84,8 @@ internal static class Program
                 }
                 if (only is null or "hung")
                     sections.Add(await new HungBench(kit, programs, new HungSettings(quick ? 3 : 20, guestMemory, runs)).RunAsync());
+                if (only is null or "sched")
+                    sections.Add(await new SchedBench(kit, programs, quick ? 1 : Math.Min(runs, 5)).RunAsync());
             }
             finally
             {

@@ -48,9 +48,9 @@ public sealed class StartStepTests
     }
 
     [Fact]
-    public void TheStartAndAdoptionListsAreOrderedThreadsFirst()
+    public void TheStartAndAdoptionListsPutCpuControlFirstThenThreads()
     {
-        Assert.Equal(["vcpu-threads", "hard-affinity", "vnc-password", "balloon-target"], StartStepLists.ForStart.Select(s => s.Name));
-        Assert.Equal(["vcpu-threads", "read-affinity", "vnc-password"], StartStepLists.ForAdoption.Select(s => s.Name));
+        Assert.Equal(["cpu-control", "vcpu-threads", "hard-affinity", "vnc-password", "balloon-target"], StartStepLists.ForStart.Select(s => s.Name));
+        Assert.Equal(["adopt-cpu-control", "vcpu-threads", "read-affinity", "vnc-password"], StartStepLists.ForAdoption.Select(s => s.Name));
     }
 }
