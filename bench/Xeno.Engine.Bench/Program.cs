@@ -10,12 +10,9 @@ namespace Xeno.Engine.Bench;
 internal static class Program
 {
     private const string Usage =
-        "usage: Xeno.Engine.Bench --out FILE.md [--quick] [--runs N] [--only boot|fleet|hung|sched]
-" +
-        "         [--guests N] [--guest-memory MIB] [--guest-type pv|pvh] [--list-calls N] [--programs DIR]
-" +
-        "         [--stagger-ms N] [--reserve-mib N] [--busy-xl \"top -b -i 1\"]...
-";
+        "usage: Xeno.Engine.Bench --out FILE.md [--quick] [--runs N] [--only boot|fleet|hung|sched]\n" +
+        "         [--guests N] [--guest-memory MIB] [--guest-type pv|pvh] [--list-calls N] [--programs DIR]\n" +
+        "         [--stagger-ms N] [--reserve-mib N] [--busy-xl \"top -b -i 1\"]...\n";
 
     private static async Task<int> Main(string[] args)
     {

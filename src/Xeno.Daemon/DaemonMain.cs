@@ -10,6 +10,7 @@ internal static class DaemonMain
         Modes:
           run         run the domain engine (API on P/run/xeno/xenod.sock)
           xenstored   run the xenstore daemon in the foreground
+          network-setup  create a bridge for guests on a test host (docs/network.md)
           help        show this text
 
         xenod run [--prefix P] [--foreground]
@@ -38,6 +39,7 @@ internal static class DaemonMain
         {
             "run" => await EngineMode.RunAsync(args[1..], stdout, stderr, cancel).ConfigureAwait(false),
             "xenstored" => await XenstoredMode.RunAsync(args[1..], stdout, stderr, cancel).ConfigureAwait(false),
+            "network-setup" => Xeno.Engine.Network.NetworkSetupCommand.Run(args[1..], stdout, stderr),
             _ => await Unknown(args[0], stderr).ConfigureAwait(false),
         };
     }

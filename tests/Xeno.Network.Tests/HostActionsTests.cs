@@ -119,3 +119,48 @@ public sealed class HostActionsTests
     public void ModesBuiltElsewhereAreNamedNotSilentlyIgnored(string script) =>
         Assert.Throws<VifPlanException>(() => VifHostActions.For(Plan(script), Facts(new HostInterface("xenbr0", isBridge: true))));
 }
+
+public sealed class BridgeSetupTests
+{
+    private static string[] Lines(IEnumerable<HostAction> actions) => actions.Select(a => a.ToString()).ToArray();
+
+    [Fact]
+    public void ANewBridgeWithAnUplinkAndAnAddress() =>
+        Assert.Equal(
+        [
+            "ip link add name xenbr0 type bridge stp_state 0 forward_delay 0",
+            "ip link set dev eth1 master xenbr0",
+            "ip link set dev eth1 up",
+            "ip address add 192.168.50.1/24 dev xenbr0",
+            "ip link set dev xenbr0 up",
+        ], Lines(BridgeSetup.For("xenbr0", "eth1", "192.168.50.1/24", new HostNetworkFacts([new HostInterface("eth1")]))));
+
+    [Fact]
+    public void AnExistingBridgeIsOnlyBroughtUp() =>
+        Assert.Equal(["ip link set dev xenbr0 up"],
+            Lines(BridgeSetup.For("xenbr0", null, null, new HostNetworkFacts([new HostInterface("xenbr0", isBridge: true)]))));
+
+    [Fact]
+    public void AnUplinkWithTheHostsAddressIsRefused()
+    {
+        var facts = new HostNetworkFacts([new HostInterface("eth0", false, 1500, [System.Net.IPAddress.Parse("192.0.2.7")])]);
+        var e = Assert.Throws<VifPlanException>(() => BridgeSetup.For("xenbr0", "eth0", null, facts));
+        Assert.Contains("192.0.2.7", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("eth0", null, "not a bridge")]
+    [InlineData("xenbr0", "eth9", "does not exist")]
+    [InlineData("a/b", null, "cannot contain")]
+    public void BadRequestsAreNamed(string bridge, string? uplink, string problem)
+    {
+        var e = Assert.Throws<VifPlanException>(() => BridgeSetup.For(bridge, uplink, null, new HostNetworkFacts([new HostInterface("eth0")])));
+        Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("192.168.50.1")]
+    [InlineData("2001:db8::1/64")]
+    public void TheAddressNeedsIpv4WithAPrefix(string address) =>
+        Assert.Throws<VifPlanException>(() => BridgeSetup.For("xenbr0", null, address, new HostNetworkFacts([])));
+}

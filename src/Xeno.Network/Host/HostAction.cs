@@ -73,3 +73,10 @@ public sealed record AddRoute(string Destination, string Device, string Source, 
     public override IReadOnlyList<string> Command =>
         ["ip", "route", "add", Destination, "dev", Device, "src", Source, "metric", Metric.ToString(CultureInfo.InvariantCulture)];
 }
+
+/// <summary>A Linux bridge without STP or forwarding delay (ports forward at once), as Xen's create_bridge.</summary>
+public sealed record CreateBridge(string Name) : HostAction
+{
+    public override IReadOnlyList<string> Command => ["ip", "link", "add", "name", Name, "type", "bridge", "stp_state", "0", "forward_delay", "0"];
+    public override IReadOnlyList<string>? Undo => ["ip", "link", "del", "dev", Name];
+}
