@@ -12,7 +12,16 @@ internal static class RealXl
 {
     public const string XlPath = "/usr/lib/xen-4.17/bin/xl";
 
-    private static readonly Lazy<string> Dir = new(() => Directory.CreateTempSubdirectory("xeno-cli-real-xl-").FullName);
+    private static readonly Lazy<string> Dir = new(() =>
+    {
+        var dir = Directory.CreateTempSubdirectory("xeno-cli-real-xl-").FullName;
+        // The shim and xl's working folder go when the test run ends.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        };
+        return dir;
+    });
     private static readonly Lazy<string> Shim = new(BuildShim);
 
     public static (int Exit, string Out, string Err) Run(params string[] args)
