@@ -10,7 +10,7 @@ public sealed record AntiSpoof(string Mac, IReadOnlyList<IPAddress> IPv4, IReadO
     public static (AntiSpoof? Value, string? Error) For(string mac, string ip)
     {
         if (!IsMac(mac)) return (null, $"invalid MAC address `{mac}'");
-        var (list, error) = VifAddressList.Parse(ip);
+        var (list, error) = PolicyAddressList.Parse(ip);
         if (error != null) return (null, error);
         var v4 = list!.Where(a => !a.IsIPv6).Select(a => a.Address).ToList();
         var v6 = list!.Where(a => a.IsIPv6).Select(a => a.Address).ToList();
