@@ -51,6 +51,8 @@ internal sealed class Domain
     public long MaxMemKb { get; set; }
     /// <summary>Current hard and soft affinity per vCPU, null entries meaning all host CPUs.</summary>
     public VcpuAffinities Affinity { get; set; } = VcpuAffinities.None;
+    /// <summary>The host side of its vifs (taps, routes; Network/), undone at destroy.</summary>
+    public Network.HostNetworkEffects Network { get; set; } = Xeno.Engine.Network.HostNetworkEffects.Empty;
 
     public DomainSnapshot Snapshot(TimeSpan cpuTime, IReadOnlyList<VcpuInfo> vcpus) => new(
         Domid, Name, Spec, Phase, Paused, Reason, StartTime, Files, Qemu?.Process.Pid, cpuTime, vcpus)

@@ -11,11 +11,11 @@ namespace Xeno.Engine.Domains;
 /// </summary>
 internal static class MachineMapper
 {
-    public static MachineSpec Map(DomainSpec spec, RuntimeFiles files, Accelerator accelerator, bool startPaused, string? ovmfVars)
+    /// <param name="domid">Names the vifs' taps (vif&lt;domid&gt;.&lt;devid&gt;); needed when the spec has vifs.</param>
+    public static MachineSpec Map(DomainSpec spec, RuntimeFiles files, Accelerator accelerator, bool startPaused, string? ovmfVars, int? domid = null)
     {
-        if (spec.Vifs.Count > 0)
-            throw new EngineException(EngineErrorKind.Invalid,
-                $"domain \"{spec.Name}\" has {spec.Vifs.Count} vif(s): networking is not supported by Xeno yet; remove vif= from the config");
+        if (spec.Vifs.Count > 0 && domid is null)
+            throw new ArgumentException("mapping vifs needs the domid (their taps are named after it)", nameof(domid));
         // bootloader=: pv and pvh arrive here with the kernel pygrub extracted (Bootloader/PygrubBoot);
         // hvm ignores it, as libxl does.
 
@@ -51,6 +51,7 @@ internal static class MachineMapper
             Accelerator = accelerator,
             Uuid = spec.Uuid,
             StartPaused = startPaused,
+            Nics = domid is { } id ? Network.NicMapper.Map(spec, id) : [],
         };
         if (spec.Hvm is { } hvm)
         {

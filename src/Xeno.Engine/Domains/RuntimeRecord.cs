@@ -26,6 +26,8 @@ internal sealed record RuntimeRecord(
     public IReadOnlyList<IReadOnlySet<int>?> SoftAffinity { get; init; } = [];
     /// <summary>The VNC password, so a re-adopting xenod can set it again; the file is root-only.</summary>
     public string? VncPassword { get; init; }
+    /// <summary>Taps and routes the domain owns on the host, with their undo commands (Network/).</summary>
+    public Network.HostNetworkEffects Network { get; init; } = Xeno.Engine.Network.HostNetworkEffects.Empty;
 
     public static RuntimeRecord Of(Domain d) => new(d.Domid, d.Name, d.Spec, d.Files, d.StartTime, d.Paused, d.Phase, d.Reason)
     {
@@ -33,6 +35,7 @@ internal sealed record RuntimeRecord(
         MaxMemKb = d.MaxMemKb,
         SoftAffinity = d.Affinity.Soft,
         VncPassword = string.IsNullOrEmpty(d.Spec.Vnc.Password) ? null : d.Spec.Vnc.Password,
+        Network = d.Network,
     };
 
     public string ToJson()
@@ -58,6 +61,7 @@ internal sealed record RuntimeRecord(
             ["maxmem_kb"] = MaxMemKb,
             ["soft_affinity"] = new JsonArray(SoftAffinity.Select(a => (JsonNode?)(a is null ? null : CpuRanges.Format(a))).ToArray()),
             ["vnc_password"] = VncPassword,
+            ["network"] = Network.IsEmpty ? null : Network.ToJson(),
         };
         return o.ToJsonString();
     }
@@ -93,6 +97,7 @@ internal sealed record RuntimeRecord(
                 MaxMemKb = (long?)o["maxmem_kb"],
                 SoftAffinity = o["soft_affinity"] is JsonArray soft ? soft.Select(ReadCpus).ToList() : [],
                 VncPassword = (string?)o["vnc_password"],
+                Network = Xeno.Engine.Network.HostNetworkEffects.FromJson(o["network"]),
             };
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or NullReferenceException

@@ -55,6 +55,8 @@ public static class DomainStoreNodes
             nodes.Add((back + "/bootable", "1"));
             nodes.Add((back + "/state", "4"));
         }
+        foreach (var vif in spec.Vifs)
+            nodes.AddRange(Network.VifStoreNodes.For(domid, vif));
         return nodes;
     }
 
@@ -65,6 +67,7 @@ public static class DomainStoreNodes
         "/vm/" + spec.Uuid.ToString("D"),
         Invariant($"/libxl/{domid}"),
         Invariant($"/local/domain/0/backend/vbd/{domid}"),
+        Network.VifStoreNodes.BackendRoot(domid),
     ];
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

@@ -82,6 +82,8 @@ public sealed record MachineSpec
     public int? MaxVcpus { get; init; }
     public DirectBoot? DirectBoot { get; init; }
     public IReadOnlyList<DiskSpec> Disks { get; init; } = [];
+    /// <summary>Guest NICs, each on a tap the toolstack created (see <see cref="NicSpec"/>).</summary>
+    public IReadOnlyList<NicSpec> Nics { get; init; } = [];
     /// <summary>HVM boot order (Xen default "cd": disk, then CD-ROM).</summary>
     public IReadOnlyList<BootDevice> BootOrder { get; init; } = [BootDevice.Disk, BootDevice.Cdrom];
     public FirmwareKind Firmware { get; init; } = FirmwareKind.SeaBios;

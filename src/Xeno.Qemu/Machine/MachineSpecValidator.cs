@@ -38,6 +38,7 @@ internal static class MachineSpecValidator
         else
             ValidateHvm(spec);
         ValidateDisks(spec);
+        NicArguments.Validate(spec.Nics);
     }
 
     private static void ValidateParavirtual(MachineSpec spec)

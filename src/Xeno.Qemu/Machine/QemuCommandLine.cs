@@ -55,6 +55,8 @@ public static class QemuCommandLine
         if (spec.Balloon)
             Add(args, "-device", BalloonDevice);
         AddDisks(args, spec);
+        foreach (var nic in spec.Nics)
+            args.AddRange(NicArguments.For(nic));
 
         return new QemuInvocation(executable, args);
     }

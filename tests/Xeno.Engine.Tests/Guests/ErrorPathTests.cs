@@ -51,11 +51,15 @@ public sealed class ErrorPathTests : IAsyncLifetime
     }
 
     [Fact]
-    public void VifsAreRefusedUntilNetworkingLands()
+    public void AMissingBridgeIsRefusedInXensWordsAndLeavesNoTap()
     {
-        var r = Create("vif", $"name=\"nv\"\ntype=\"pv\"\nmemory=64\nkernel=\"{_x.Kit.Vmlinuz}\"\nvif=['bridge=xenbr0']\n");
+        // Host-wide interface names: unique to this run (parallel test runs share the host).
+        var tag = Guid.NewGuid().ToString("N")[..6];
+        var r = Create("vif", $"name=\"nv\"\ntype=\"pv\"\nmemory=64\nkernel=\"{_x.Kit.Vmlinuz}\"\nvif=['bridge=xnb{tag},vifname=xnv{tag}']\n");
         Assert.Equal(3, r.Exit);
-        Assert.StartsWith("domain \"nv\" has 1 vif(s): networking is not supported by Xeno yet; remove vif= from the config\n", r.Err, StringComparison.Ordinal);
+        Assert.StartsWith($"domain \"nv\": vif 0 (xnv{tag}): Could not find bridge device xnb{tag}\n", r.Err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists($"/sys/class/net/xnv{tag}"));
+        Assert.Equal(["Domain-0"], _x.ListNames());
     }
 
     [Fact]

@@ -46,11 +46,12 @@ public sealed class EngineUnitTests
     }
 
     [Fact]
-    public void VifsAreRefusedWithTheirNamesAndHvmIgnoresBootloaders()
+    public void VifsMapToNicsOnTapsNamedAfterTheDomidAndHvmIgnoresBootloaders()
     {
-        var e = Assert.Throws<EngineException>(() => MachineMapper.Map(Specs.From(Specs.Samples[2]), Files, Accelerator.Tcg, false, null));
-        Assert.Equal(EngineErrorKind.Invalid, e.Kind);
-        Assert.Equal("domain \"p\" has 1 vif(s): networking is not supported by Xeno yet; remove vif= from the config", e.Message);
+        var m = MachineMapper.Map(Specs.From(Specs.Samples[2]), Files, Accelerator.Tcg, false, null, domid: 3);
+        Assert.Equal([new NicSpec(0, "vif3.0", "00:16:3e:00:00:01", "virtio-net-pci")], m.Nics);
+        // The taps' names need the domid: mapping vifs without one is a programming error.
+        Assert.Throws<ArgumentException>(() => MachineMapper.Map(Specs.From(Specs.Samples[2]), Files, Accelerator.Tcg, false, null));
         // libxl skips the bootloader for hvm (pv and pvh run it before mapping: Bootloader/PygrubBoot).
         var hvm = Specs.From("name=\"h\"\ntype=\"hvm\"\nmemory=64\nbootloader=\"pygrub\"\ndisk=['/d.img,raw,hda,rw']\n");
         Assert.Null(MachineMapper.Map(hvm, Files, Accelerator.Tcg, false, null).DirectBoot);
@@ -152,6 +153,7 @@ public sealed class DomainStoreNodesTests
         Assert.Equal("r", nodes["/local/domain/0/backend/vbd/7/5632/mode"]);
         Assert.Equal("w", nodes["/local/domain/0/backend/vbd/7/768/mode"]);
         Assert.Equal("xvdb", nodes["/local/domain/0/backend/vbd/7/51728/dev"]);
-        Assert.Equal(["/local/domain/7", vm, "/libxl/7", "/local/domain/0/backend/vbd/7"], Xeno.Engine.Store.DomainStoreNodes.Roots(7, spec));
+        Assert.Equal(["/local/domain/7", vm, "/libxl/7", "/local/domain/0/backend/vbd/7", "/local/domain/0/backend/vif/7"],
+            Xeno.Engine.Store.DomainStoreNodes.Roots(7, spec));
     }
 }

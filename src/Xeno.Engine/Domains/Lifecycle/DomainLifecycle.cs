@@ -59,13 +59,20 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
     private async Task StartReservedAsync(DomainSupervisor supervisor, bool paused)
     {
         var d = supervisor.Domain;
+        var preLaunch = new PreLaunchContext(d, context);
+        bool prepared = false;
         QemuInstance instance;
         try
         {
+            // The host side of devices QEMU opens (vif taps) exists before QEMU starts.
+            await StepRunner.RunAsync(PreLaunchStepLists.ForStart, preLaunch, context.Log.Info);
+            prepared = true;
             instance = await _launch.LaunchAsync(d, paused);
         }
         catch (Exception e) when (e is EngineException or QemuStartException or MachineSpecException or IOException or UnauthorizedAccessException)
         {
+            if (prepared)
+                await PreLaunchStepLists.UndoAllAsync(PreLaunchStepLists.ForStart, preLaunch, context.Log.Info);
             Release(supervisor);
             throw e switch
             {
@@ -83,6 +90,7 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
         {
             d.ExpectingExit = true;
             await _stopper.StopAsync(instance, killOnly: !d.Responding);
+            await PreLaunchStepLists.UndoAllAsync(PreLaunchStepLists.ForStart, preLaunch, context.Log.Info);
             Release(supervisor);
             throw;
         }
@@ -150,6 +158,8 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
             await _stopper.StopAsync(q, killOnly);
         d.Qemu = null;
         await context.Consoles.StopAsync(d.Domid);
+        // QEMU is gone, so its taps are free to remove (a tap QEMU holds cannot be deleted).
+        await PreLaunchStepLists.UndoAllAsync(PreLaunchStepLists.ForStart, new PreLaunchContext(d, context), context.Log.Info);
         registry.Remove(supervisor);
         context.Records.Delete(d.Domid);
         CleanRunDir(d.Domid);
@@ -386,6 +396,8 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
             Reason = wasShutdown ? r.Reason : null,
         };
         d.TargetKb = r.TargetKb ?? d.TargetKb;
+        // Its taps and routes stay as they are (the guest's traffic goes on); destroy removes them.
+        d.Network = r.Network;
         d.MaxMemKb = r.MaxMemKb ?? d.MaxMemKb;
         d.Settled.TrySetResult();
         var supervisor = new DomainSupervisor(d, context);

@@ -40,7 +40,7 @@ internal sealed class QemuLaunch(EngineContext context)
             ovmfVars = Path.Combine(paths.DomainRunDir(d.Domid), "vars.fd");
             File.Copy(OvmfPaths.DebianVarsTemplate, ovmfVars, overwrite: true);
         }
-        var machine = MachineMapper.Map(bootSpec, d.Files, AcceleratorOf(spec), paused, ovmfVars);
+        var machine = MachineMapper.Map(bootSpec, d.Files, AcceleratorOf(spec), paused, ovmfVars, d.Domid);
         var invocation = QemuCommandLine.Build(machine, context.Options.QemuExecutable);
         Directory.CreateDirectory(paths.ConsoleLogDir);
         RotateConsoleLog(d.Files.ConsoleLog);

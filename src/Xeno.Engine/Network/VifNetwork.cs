@@ -1,0 +1,87 @@
+using Xeno.Config.Domain;
+using Xeno.Engine.Domains;
+using Xeno.Network.Host;
+using Xeno.Network.Planning;
+
+namespace Xeno.Engine.Network;
+
+/// <summary>
+/// Carries out a domain's vif plans on the host (Xeno.Network decides, this runs the commands),
+/// and undoes them. A vif that fails part-way is undone entirely, and so are the vifs before it:
+/// a failed start leaves no interface behind.
+/// </summary>
+internal sealed class VifNetwork(EngineLog log, IHostCommands commands)
+{
+    /// <summary>Plans every vif of the domain (pure); refused plans become Invalid engine errors.</summary>
+    public static IReadOnlyList<VifPlan> Plans(DomainSpec spec, int domid)
+    {
+        try
+        {
+            return VifPlanner.PlanAll(spec.Vifs, domid, spec.Kind);
+        }
+        catch (VifPlanException e)
+        {
+            throw new EngineException(EngineErrorKind.Invalid, $"domain \"{spec.Name}\": {e.Message}", e);
+        }
+    }
+
+    public HostNetworkEffects SetUp(Domain d)
+    {
+        var plans = Plans(d.Spec, d.Domid);
+        var taps = new List<string>();
+        var undo = new List<IReadOnlyList<string>>();
+        try
+        {
+            foreach (var plan in plans)
+            {
+                IReadOnlyList<HostAction> actions;
+                try
+                {
+                    actions = VifHostActions.For(plan, HostFactsReader.Read());
+                }
+                catch (VifPlanException e)
+                {
+                    throw new EngineException(EngineErrorKind.Invalid, $"domain \"{d.Name}\": vif {plan.Devid} ({plan.TapName}): {e.Message}", e);
+                }
+                foreach (var action in actions)
+                {
+                    try
+                    {
+                        commands.Run(action.Command);
+                    }
+                    catch (HostCommandException e)
+                    {
+                        throw new EngineException(EngineErrorKind.Failed, $"domain \"{d.Name}\": vif {plan.Devid} ({plan.TapName}): {e.Message}", e);
+                    }
+                    if (action is CreateTap)
+                        taps.Add(plan.TapName);
+                    if (action.Undo is { } u)
+                        undo.Add(u);
+                }
+                log.Info($"Domain {d.Domid} ({d.Name}): vif {plan.Devid} {plan.TapName} up ({plan.Mode.ToString().ToLowerInvariant()} mode, {plan.QemuModel}, {plan.Mac})");
+            }
+        }
+        catch (EngineException)
+        {
+            TearDown(d, new HostNetworkEffects(taps, undo));
+            throw;
+        }
+        return new HostNetworkEffects(taps, undo);
+    }
+
+    /// <summary>Undoes in reverse; a failing undo is logged and the rest still run (best effort, never throws).</summary>
+    public void TearDown(Domain d, HostNetworkEffects effects)
+    {
+        for (int i = effects.Undo.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                commands.Run(effects.Undo[i]);
+            }
+            catch (Exception e) when (e is HostCommandException or InvalidDataException)
+            {
+                log.Info($"Domain {d.Domid} ({d.Name}): undoing \"{string.Join(' ', effects.Undo[i])}\" failed: {e.Message}");
+            }
+        }
+    }
+}
