@@ -13,6 +13,7 @@ namespace Xeno.Engine.Tests.Network.Policy;
 /// policy with the backend node's new value changes it while the vif stays filtered.
 /// </summary>
 [Trait("Category", "Host")]
+[Collection(nameof(HostNet))]
 public sealed class RateHostTests
 {
     [Fact]
