@@ -82,7 +82,9 @@ public sealed class HostActionsTests
             "sysctl -q -w net.ipv4.conf.vif3/0.proxy_arp=1",
             "ip route add 192.0.2.50 dev vif3.0 src 192.0.2.10 metric 2",
             "ip route add 198.51.100.0/28 dev vif3.0 src 192.0.2.10 metric 2",
-        ], Lines(VifHostActions.For(pv, facts)));
+        ], Lines(VifHostActions.For(pv, facts).Where(a => a is not Xeno.Network.Filtering.ApplyNftScript)));
+        // ip= turns anti-spoofing on: the vif's netdev table comes last, once the tap exists.
+        Assert.IsType<Xeno.Network.Filtering.ApplyNftScript>(VifHostActions.For(pv, facts)[^1]);
         // An emulated NIC's routes take metric 1, as vif-route's for the -emu tap.
         Assert.Contains("ip route add 192.0.2.5 dev vif3.0 src 192.0.2.10 metric 1",
             Lines(VifHostActions.For(Plan("vif-route", "192.0.2.5", type: "ioemu"), facts)));

@@ -11,6 +11,9 @@ public static class NftNames
 {
     public const string TablePrefix = "xeno_";
 
+    /// <summary>IFNAMSIZ less the NUL.</summary>
+    private const int MaxInterfaceName = 15;
+
     /// <summary>The netdev table holding a vif's guest-transmit filter and rate limit.</summary>
     public static string VifTable(string tap) => TablePrefix + "vif_" + Encode(tap);
 
@@ -42,8 +45,8 @@ public static class NftNames
     private static void CheckInterfaceName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (name.Length is 0 or > VifNaming.MaxInterfaceName)
-            throw new ArgumentException($"interface name `{name}' must be 1..{VifNaming.MaxInterfaceName} characters", nameof(name));
+        if (name.Length is 0 or > MaxInterfaceName)
+            throw new ArgumentException($"interface name `{name}' must be 1..{MaxInterfaceName} characters", nameof(name));
         foreach (char c in name)
             if (c <= ' ' || c > '~' || c is '"' or '\\' or '/' or ':' or '\'')
                 throw new ArgumentException($"interface name `{name}' has a character Xeno does not put in firewall rules", nameof(name));

@@ -41,16 +41,16 @@ public static class VifTransmitScript
             // addresses, other ethertypes, VLAN tags, IPv6 unless ip= lists v6) is dropped.
             string mac = "ether saddr " + spoof.Mac;
             // ARP: Ethernet/IPv4 only, sender MAC and IP the guest's own (0.0.0.0: RFC 5227 probes).
-            var arpIps = spoof.IPv4.Select(a => a.ToString()).Append("0.0.0.0");
+            var arpIps = spoof.IPv4.Any(e => e.StartsWith("0.0.0.0/", StringComparison.Ordinal)) ? spoof.IPv4 : spoof.IPv4.Append("0.0.0.0").Distinct();
             s.Append("\t\t").Append(mac).Append(" arp htype 1 arp ptype ip arp hlen 6 arp plen 4 arp saddr ether ")
              .Append(spoof.Mac).Append(" arp saddr ip ").Append(Set(arpIps)).Append(" accept\n");
             if (spoof.IPv4.Count > 0)
-                s.Append("\t\t").Append(mac).Append(" ip saddr ").Append(Set(spoof.IPv4.Select(a => a.ToString()))).Append(" accept\n");
+                s.Append("\t\t").Append(mac).Append(" ip saddr ").Append(Set(spoof.IPv4)).Append(" accept\n");
             // A DHCP client has no address yet: DISCOVER/REQUEST go from 0.0.0.0 to broadcast.
             s.Append("\t\t").Append(mac).Append(" ip saddr 0.0.0.0 ip daddr 255.255.255.255 udp sport 68 udp dport 67 accept\n");
             if (spoof.IPv6.Count > 0)
             {
-                var v6 = spoof.IPv6.Append(spoof.LinkLocal).Select(Ip6).Distinct();
+                var v6 = spoof.IPv6.Any(e => e.Contains('/', StringComparison.Ordinal) && Covers6(e, spoof.LinkLocal)) ? spoof.IPv6 : spoof.IPv6.Append(spoof.LinkLocal.ToString()).Distinct();
                 s.Append("\t\t").Append(mac).Append(" ip6 saddr ").Append(Set(v6)).Append(" accept\n");
                 // Duplicate address detection and MLD reports go out from :: before an address is usable.
                 s.Append("\t\t").Append(mac).Append(" ip6 saddr :: icmpv6 type { nd-neighbor-solicit, mld2-listener-report } accept\n");
@@ -69,7 +69,21 @@ public static class VifTransmitScript
 
     private static string Set(IEnumerable<string> items) => "{ " + string.Join(", ", items) + " }";
 
-    private static string Ip6(IPAddress a) => a.ToString();
+    /// <summary>Whether an ip= network already holds the link-local address (nft refuses overlaps).</summary>
+    private static bool Covers6(string network, IPAddress a)
+    {
+        var (list, _) = PolicyAddressList.Parse(network);
+        var n = list![0];
+        byte[] x = n.Address.GetAddressBytes(), y = a.GetAddressBytes();
+        int prefix = n.PrefixLength ?? 128;
+        for (int i = 0; i < 16; i++)
+        {
+            int keep = Math.Clamp(prefix - i * 8, 0, 8);
+            byte mask = (byte)(0xff << (8 - keep));
+            if ((x[i] & mask) != (y[i] & mask)) return false;
+        }
+        return true;
+    }
 
     private static string Invariant(FormattableString f) => f.ToString(CultureInfo.InvariantCulture);
 }

@@ -18,13 +18,15 @@ public static class VifHostActions
         ArgumentNullException.ThrowIfNull(facts);
         if (facts.Exists(plan.TapName))
             throw new VifPlanException($"Cannot create interface {plan.TapName}: an interface with that name already exists.");
-        return plan.Mode switch
+        IReadOnlyList<HostAction> mode = plan.Mode switch
         {
             VifMode.Bridge => Bridge(plan, facts),
             VifMode.Route => Route(plan, facts),
             VifMode.Nat => throw new VifPlanException($"vif {plan.Devid}: script={plan.ScriptPath} (NAT mode) is not supported by this xenod yet"),
             _ => throw new VifPlanException($"vif {plan.Devid}: script={plan.ScriptPath}: running an admin's own vif script is not supported by this xenod yet"),
         };
+        // Anti-spoofing (ip=) and rate=, at the tap's ingress: net-policy's part (Filtering).
+        return [.. mode, .. Filtering.VifTransmitActions.For(plan)];
     }
 
     /// <summary>The tap as netback's vif looks: persistent, down, MAC fe:ff:ff:ff:ff:ff, no addresses.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Xeno.Network.Filtering;
 
 namespace Xeno.Network.Nat;
 
@@ -67,7 +68,7 @@ public static class NatAddressing
     {
         foreach (var token in ip.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
-            var addr = VifAddressList.ParseOne(token);
+            var addr = PolicyAddressList.ParseOne(token);
             if (addr.Error != null) return (null, 0, addr.Error);
             if (addr.Address!.AddressFamily != AddressFamily.InterNetwork) continue;
             int prefix = addr.PrefixLength ?? IpOverridePrefixLength;

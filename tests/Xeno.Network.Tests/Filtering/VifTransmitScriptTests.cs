@@ -12,7 +12,7 @@ public sealed class VifTransmitScriptTests
     [Fact]
     public void IpGivesAnAllowListOfTheGuestsMacAndAddressesUnderADropPolicy()
     {
-        var (spoof, error) = AntiSpoof.For("00:16:3E:38:D4:07", "10.0.5.1 10.0.5.9/24");
+        var (spoof, error) = AntiSpoof.For("00:16:3E:38:D4:07", "10.0.5.1 10.0.5.9");
         Assert.Null(error);
         Assert.Equal(Header +
             "\t\ttype filter hook ingress device \"vif5.0\" priority -300; policy drop;\n" +
@@ -99,5 +99,30 @@ public sealed class VifTransmitScriptTests
                 Assert.DoesNotMatch("[\"%;\\\\]|[{}].*[{}].*[{}]", line.Replace("device \"vif1.0\"", "", StringComparison.Ordinal).Replace("policy drop;", "", StringComparison.Ordinal).Replace("priority -300;", "", StringComparison.Ordinal));
             Assert.All(spoof.IPv4.Concat(spoof.IPv6), a => Assert.Contains(a.ToString(), script, StringComparison.Ordinal));
         }
+    }
+}
+
+public sealed class VifTransmitActionsTests
+{
+    [Fact]
+    public void NetworksInIpAllowTheirWholeRangeAsXensIptablesSourceDoes()
+    {
+        var (spoof, _) = AntiSpoof.For("00:16:3e:00:00:01", "198.51.100.7/28 198.51.100.3 10.0.0.5 fd00::1/64 fd00::9");
+        Assert.Equal(["198.51.100.0/28", "10.0.0.5"], spoof!.IPv4);
+        Assert.Equal(["fd00::/64"], spoof.IPv6);
+    }
+
+    [Fact]
+    public void AVifWithIpOrRateGetsItsTableAndItsUndo()
+    {
+        var plan = Xeno.Network.Planning.VifPlanner.Plan(
+            Xeno.Network.Tests.VifPlannerTests.Vif(script: "vif-route", ip: "192.0.2.50"), 3, Xeno.Config.Domain.DomainKind.Pv)
+            with { Rate = new Xeno.Network.Planning.VifRateLimit(62500, 50000) };
+        var action = Assert.IsType<ApplyNftScript>(Assert.Single(VifTransmitActions.For(plan)));
+        Assert.Equal("nft", action.Command[0]);
+        Assert.Contains("limit rate over 1250000 bytes/second burst 131072 bytes drop", action.Command[1]);
+        Assert.Contains("ip saddr { 192.0.2.50 } accept", action.Command[1]);
+        Assert.Equal(["nft", VifTransmitScript.Remove("vif3.0")], action.Undo);
+        Assert.Empty(VifTransmitActions.For(plan with { Rate = null, IpText = null }));
     }
 }

@@ -10,6 +10,7 @@ namespace Xeno.Engine.Tests.Network.Policy;
 /// table, so the test fails if the filter does not hold.
 /// </summary>
 [Trait("Category", "Host")]
+[Collection(nameof(HostNet))]
 public sealed class AntiSpoofHostTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace Xeno.Engine.Tests.Network.Policy;
 /// the uplink cannot reach the guest unsolicited. Down leaves nothing behind.
 /// </summary>
 [Trait("Category", "Host")]
+[Collection(nameof(HostNet))]
 public sealed class NatHostTests
 {
     [Fact]

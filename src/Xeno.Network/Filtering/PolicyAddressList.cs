@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Xeno.Network;
+namespace Xeno.Network.Filtering;
 
 /// <summary>One address of a vif's <c>ip=</c> list, with the /prefix the admin wrote, if any.</summary>
-public sealed record VifAddress(IPAddress Address, int? PrefixLength)
+public sealed record PolicyAddress(IPAddress Address, int? PrefixLength)
 {
     public bool IsIPv6 => Address.AddressFamily == AddressFamily.InterNetworkV6;
 }
@@ -15,17 +15,17 @@ public sealed record VifAddress(IPAddress Address, int? PrefixLength)
 /// /prefix, as Xen's scripts take it. Parsed strictly: it comes from a config file or from the
 /// xenstore backend node, and what it yields ends up in firewall rules.
 /// </summary>
-public static class VifAddressList
+public static class PolicyAddressList
 {
-    public static (IReadOnlyList<VifAddress>? Addresses, string? Error) Parse(string ip)
+    public static (IReadOnlyList<PolicyAddress>? Addresses, string? Error) Parse(string ip)
     {
         ArgumentNullException.ThrowIfNull(ip);
-        var list = new List<VifAddress>();
+        var list = new List<PolicyAddress>();
         foreach (var token in ip.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             var one = ParseOne(token);
             if (one.Error != null) return (null, one.Error);
-            var addr = new VifAddress(one.Address!, one.PrefixLength);
+            var addr = new PolicyAddress(one.Address!, one.PrefixLength);
             if (!list.Contains(addr)) list.Add(addr);
         }
         if (list.Count == 0) return (null, "ip= lists no address");
