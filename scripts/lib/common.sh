@@ -3,18 +3,21 @@
 XENO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export XENO_ROOT
 
-# What running Xeno needs on the host (guests, guest kit, disk tools), and the native
-# toolchain Native AOT links with (clang, zlib; see XENO_AOT).
+# What running Xeno needs on the host (guests, guest kit, disk tools, guest networking: ip,
+# nft, dnsmasq), and the native toolchain Native AOT links with (clang, zlib; see XENO_AOT).
 XENO_RUNTIME_PACKAGES=(
   qemu-system-x86 qemu-utils ovmf seabios
   busybox-static cpio e2fsprogs dosfstools mtools xorriso isolinux syslinux syslinux-common xz-utils
   extlinux gdisk fdisk kmod binutils
   clang zlib1g-dev
+  iproute2 nftables dnsmasq-base
 )
-# What the tests need on top: Debian's real Xen tools as compatibility oracles, and a C
-# compiler for the small oracle programs that link Xen's own libxlutil.
+# What the tests need on top: Debian's real Xen tools as compatibility oracles (xl, xenstore
+# tools, the vif-* hotplug scripts, which call brctl and iptables), a C compiler for the small
+# oracle programs that link Xen's own libxlutil, and iperf3 for the rate tests.
 XENO_TEST_PACKAGES=(
   xen-utils-4.17 xenstore-utils libxen-dev gcc libc6-dev python3
+  bridge-utils iptables iperf3
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
