@@ -6,8 +6,7 @@ namespace Xeno.Engine.Domains;
 
 /// <summary>
 /// Maps a Xen domain onto a QEMU machine (ARCHITECTURE.md's table): pv = direct kernel boot with
-/// virtio only (through the kernel's PVH entry when QemuLaunch found one: KernelBootDecision);
-/// pvh = the same, always through the PVH entry of an ELF kernel; hvm = SeaBIOS/OVMF with
+/// virtio only; pvh = the same through the PVH entry of an ELF kernel; hvm = SeaBIOS/OVMF with
 /// emulated disks, xvdX as virtio (PVHVM). Refuses what Xeno cannot run yet, naming it.
 /// </summary>
 internal static class MachineMapper
