@@ -42,6 +42,27 @@ internal sealed class CgroupHost(CgroupPlan plan)
         return new DomainCgroup(dir, Plan.Version);
     }
 
+    /// <summary>
+    /// Sets this instance's own weight to the sum of its domains' (see
+    /// <see cref="CpuControlMapping.InstanceValue"/>); called whenever a domain's weight, or the set
+    /// of domains, changes.
+    /// </summary>
+    public void Rebalance()
+    {
+        if (!Enforcing || !Directory.Exists(Plan.InstanceDir))
+            return;
+        string file = Plan.Version == CgroupVersion.V2 ? "cpu.weight" : "cpu.shares";
+        var values = new List<long>();
+        foreach (var dir in Directory.EnumerateDirectories(Plan.InstanceDir!))
+        {
+            if (CgroupPlan.DomidOf(Path.GetFileName(dir)) is not null
+                && long.TryParse(ReadOrNull(Path.Join(dir, file))?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long v))
+                values.Add(v);
+        }
+        File.WriteAllText(Path.Join(Plan.InstanceDir!, file),
+            CpuControlMapping.InstanceValue(Plan.Version, values).ToString(CultureInfo.InvariantCulture));
+    }
+
     /// <summary>A domain's cgroup if it exists (re-adoption).</summary>
     public DomainCgroup? Find(int domid)
     {

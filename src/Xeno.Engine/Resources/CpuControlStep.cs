@@ -67,6 +67,7 @@ internal static class CpuControl
             cg?.Apply(p);
             if (create && qemuPid is { } pid)
                 cg?.AddProcess(pid);
+            engine.Cgroups.Rebalance();
             d.Sched = p;
             SchedFile.Save(engine.Paths.DomainRunDir(d.Domid), p);
         }
@@ -82,6 +83,7 @@ internal static class CpuControl
         try
         {
             engine.Cgroups.Remove(domid);
+            engine.Cgroups.Rebalance();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -33,6 +33,26 @@ public static class CpuControlMapping
     /// <summary>Xen's weight back from a v2 cpu.weight (lossy: weights that round alike read back alike).</summary>
     public static int WeightFromV2(long v2) => (int)Math.Clamp((long)Math.Round(v2 * DefaultWeight / 100.0, MidpointRounding.AwayFromZero), MinWeight, MaxWeight);
 
+    /// <summary>
+    /// The weight of a xenod's subtree over its domains (v1 shares or v2 weight): their sum, within
+    /// the kernel's range, and the kernel's default when it has none. Siblings share their parent's
+    /// weight, so a subtree left at the default would squeeze all of one xenod's guests into the CPU
+    /// time of one ordinary process; the sum makes each domain compete with the host's other work
+    /// by its own weight, as each Xen domain does against dom0.
+    /// </summary>
+    public static long InstanceValue(CgroupVersion version, IEnumerable<long> domainValues)
+    {
+        var (min, max, fallback) = version == CgroupVersion.V2 ? (1L, 10_000L, 100L) : (2L, 262_144L, 1024L);
+        long sum = 0;
+        bool any = false;
+        foreach (long v in domainValues)
+        {
+            sum = Math.Min(max, sum + Math.Clamp(v, min, max));
+            any = true;
+        }
+        return any ? Math.Clamp(sum, min, max) : fallback;
+    }
+
     /// <summary>The CFS quota per <see cref="PeriodUs"/> for a cap; null for no cap (0).</summary>
     public static long? QuotaUs(int cap)
     {

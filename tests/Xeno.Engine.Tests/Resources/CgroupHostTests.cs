@@ -42,7 +42,14 @@ public sealed class CgroupHostTests
             // Every thread of the moved process is in it.
             foreach (var task in Directory.GetDirectories($"/proc/{sleeper.Id}/task"))
                 Assert.Contains(File.ReadLines(Path.Join(task, "cgroup")), l => l.EndsWith(":cpu:" + relative, StringComparison.Ordinal));
-            host.Create(9);
+            Assert.Equal("1024", File.ReadAllText(Path.Join(instance, "cpu.shares")).Trim());
+            host.Rebalance();
+            Assert.Equal("262140", File.ReadAllText(Path.Join(instance, "cpu.shares")).Trim());
+            host.Create(9)!.Apply(new SchedParams(256, 0));
+            cg.Apply(new SchedParams(512, 50));
+            host.Rebalance();
+            Assert.Equal((2048 + 1024).ToString(CultureInfo.InvariantCulture), File.ReadAllText(Path.Join(instance, "cpu.shares")).Trim());
+            cg.Apply(new SchedParams(65535, 0));
             Assert.Equal([7, 9], host.Domids());
             Assert.Equal(new SchedParams(65535, 0), host.Find(7)!.Read());
 
@@ -50,6 +57,8 @@ public sealed class CgroupHostTests
             host.Remove(7);
             Assert.False(Directory.Exists(cg.Dir));
             Assert.DoesNotContain(File.ReadLines($"/proc/{sleeper.Id}/cgroup"), l => l.Contains(relative, StringComparison.Ordinal));
+            host.Rebalance();
+            Assert.Equal("1024", File.ReadAllText(Path.Join(instance, "cpu.shares")).Trim());
             host.RemoveInstanceIfEmpty();
             Assert.True(Directory.Exists(instance), "dom-9 is still there");
             host.Remove(9);

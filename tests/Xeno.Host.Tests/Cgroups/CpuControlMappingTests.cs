@@ -62,4 +62,17 @@ public sealed class CpuControlMappingTests
         Assert.Equal([("cpu.weight", "200"), ("cpu.max", "max 100000")], CpuControlFiles.For(CgroupVersion.V2, 512, 0));
         Assert.Empty(CpuControlFiles.For(CgroupVersion.None, 512, 0));
     }
+
+    [Fact]
+    public void TheSubtreeWeighsWhatItsDomainsWeighTogetherWithinTheKernelsRange()
+    {
+        Assert.Equal(1024, CpuControlMapping.InstanceValue(CgroupVersion.V1, []));
+        Assert.Equal(100, CpuControlMapping.InstanceValue(CgroupVersion.V2, []));
+        Assert.Equal(3072, CpuControlMapping.InstanceValue(CgroupVersion.V1, [1024, 2048]));
+        Assert.Equal(300, CpuControlMapping.InstanceValue(CgroupVersion.V2, [100, 200]));
+        Assert.Equal(262_144, CpuControlMapping.InstanceValue(CgroupVersion.V1, [262_140, 262_140, 4]));
+        Assert.Equal(10_000, CpuControlMapping.InstanceValue(CgroupVersion.V2, [9_000, 9_000]));
+        Assert.Equal(2, CpuControlMapping.InstanceValue(CgroupVersion.V1, [0]));
+        Assert.Equal(10_000, CpuControlMapping.InstanceValue(CgroupVersion.V2, Enumerable.Repeat(long.MaxValue, 3)));
+    }
 }
