@@ -84,18 +84,38 @@ internal sealed class CgroupHost(CgroupPlan plan)
     /// <summary>
     /// Removes a domain's cgroup. A process still inside (a QEMU that outlived its domain, which
     /// should not happen) is moved up to the hierarchy's parent first, as rmdir needs it empty.
+    /// A QEMU just killed can look gone (its main thread a zombie) while its other threads are
+    /// still exiting and keep the cgroup busy for some milliseconds: rmdir is retried meanwhile.
     /// </summary>
     public void Remove(int domid)
     {
         if (Find(domid) is not { } cg)
             return;
-        foreach (var pid in cg.Pids())
+        for (int attempt = 1; ; attempt++)
         {
-            try { File.WriteAllText(Path.Join(Plan.Parent!, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture)); }
-            catch (IOException) { } // gone meanwhile
+            foreach (var pid in cg.Pids())
+            {
+                try { File.WriteAllText(Path.Join(Plan.Parent!, "cgroup.procs"), pid.ToString(CultureInfo.InvariantCulture)); }
+                catch (IOException) { } // gone meanwhile
+            }
+            try
+            {
+                Directory.Delete(cg.Dir, recursive: false);
+                return;
+            }
+            catch (DirectoryNotFoundException)
+            {
+                return;
+            }
+            catch (IOException) when (attempt < RemoveAttempts)
+            {
+                Thread.Sleep(RemoveRetryDelay);
+            }
         }
-        Directory.Delete(cg.Dir, recursive: false);
     }
+
+    private const int RemoveAttempts = 250;
+    private static readonly TimeSpan RemoveRetryDelay = TimeSpan.FromMilliseconds(20);
 
     /// <summary>Removes this instance's directory once no domain cgroup is left in it (xenod stopping with no guests).</summary>
     public void RemoveInstanceIfEmpty()

@@ -8,7 +8,7 @@ namespace Xeno.Engine.Tests.Guests;
 /// cpu_weight= and cap= enforced by the host kernel on real guests: two CPU-bound guests
 /// (idle=poll on the kernel command line keeps a vCPU busy even in the idle loop) pinned to one
 /// host CPU share it by their weights; a run-time weight change moves the share; a cap holds one.
-/// CPU time is read from /proc (the vCPU threads for the shares, all of QEMU for the cap). Both guests sit under the same parent cgroup,
+/// CPU time is read from /proc/&lt;qemu pid&gt;/stat. Both guests sit under the same parent cgroup,
 /// so outside load takes time from the pair but not from one more than the other: the ratio
 /// holds, and each measurement runs until enough CPU time was spent to tell (not a fixed time).
 /// </summary>
@@ -19,32 +19,37 @@ public sealed class SchedulerTests
 
     private static string Row(string name, int domid, int weight, int cap) => $"{name,-33} {domid,4} {weight,6} {cap,4}\n";
 
-    /// <summary>utime + stime of a process or thread (a /proc/&lt;pid&gt; or /proc/&lt;pid&gt;/task/&lt;tid&gt; folder), in clock ticks.</summary>
-    private static long CpuTicks(string procDir)
+    /// <summary>utime + stime of a whole process, in clock ticks.</summary>
+    private static long CpuTicks(int pid)
     {
-        var stat = File.ReadAllText(Path.Join(procDir, "stat"));
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
     }
 
-    private static string ProcessDir(int pid) => $"/proc/{pid}";
-
-    /// <summary>The thread of QEMU's vCPU ("CPU 0/TCG", named because xenod starts QEMU with debug-threads=on):
-    /// the only thread cpus= pins to the shared CPU. QEMU's other threads run on any CPU, so counting
-    /// them would add time the weights never shared out and pull the ratio towards 1.</summary>
-    private static string VcpuThread(int pid) =>
-        Directory.GetDirectories($"/proc/{pid}/task").Single(t => File.ReadAllText(Path.Join(t, "comm")).StartsWith("CPU 0/", StringComparison.Ordinal));
-
-    /// <summary>CPU ticks each process or thread used until together they used <paramref name="total"/> (or 90 s passed), and the wall time.</summary>
-    private static async Task<(long[] Ticks, TimeSpan Wall)> MeasureAsync(string[] procDirs, long total)
+    /// <summary>
+    /// Every thread of QEMU onto the guests' CPU. cpus= pins only the vCPU thread; QEMU's other
+    /// threads then run on any CPU, and the kernel splits a group's weight across the CPUs where it
+    /// has work, so a busy main thread elsewhere would shift the shares on the pinned CPU. With all
+    /// of both groups on one CPU, their time there is exactly what the weights divide (threads QEMU
+    /// starts later inherit the mask).
+    /// </summary>
+    private static void PinWholeProcess(int pid, int cpu)
     {
-        var start = procDirs.Select(CpuTicks).ToArray();
+        foreach (var task in Directory.GetDirectories($"/proc/{pid}/task"))
+            Xeno.Qemu.Interop.CpuAffinity.Set(int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture), new SortedSet<int> { cpu });
+    }
+
+    /// <summary>CPU ticks each process used until together they used <paramref name="total"/> (or 90 s passed), and the wall time.</summary>
+    private static async Task<(long[] Ticks, TimeSpan Wall)> MeasureAsync(int[] pids, long total)
+    {
+        var start = pids.Select(CpuTicks).ToArray();
         var sw = Stopwatch.StartNew();
         long[] used;
         do
         {
             await Task.Delay(500);
-            used = [.. procDirs.Select((p, i) => CpuTicks(p) - start[i])];
+            used = [.. pids.Select((p, i) => CpuTicks(p) - start[i])];
         }
         while (used.Sum() < total && sw.Elapsed < TimeSpan.FromSeconds(90));
         return (used, sw.Elapsed);
@@ -79,15 +84,16 @@ public sealed class SchedulerTests
         Assert.Equal((0, Pool + Header + Row("Domain-0", 0, 256, 0) + Row("busy-a", a, 256, 0) + Row("busy-b", b, 512, 0), ""), x.Xl("sched-credit"));
         Assert.Equal((0, Header + Row("busy-b", b, 512, 0), ""), x.Xl("sched-credit", "-d", "busy-b"));
 
-        string[] vcpus = [VcpuThread(pa), VcpuThread(pb)];
-        var (t, _) = await MeasureAsync(vcpus, total: 800);
+        PinWholeProcess(pa, cpu);
+        PinWholeProcess(pb, cpu);
+        var (t, _) = await MeasureAsync([pa, pb], total: 800);
         double ratio = (double)t[1] / t[0];
         Assert.True(ratio is >= 2 * 0.85 and <= 2 * 1.15, $"weights 256:512 gave CPU ticks {t[0]}:{t[1]} (ratio {ratio:F2}, want 2 ± 15 %)");
 
         // At run time: 1024 against 512 turns the share around.
         Assert.Equal((0, "", ""), x.Xl("sched-credit", "-d", "busy-a", "-w", "1024"));
         Assert.Equal("4096", File.ReadAllText(Path.Join(dirA, "cpu.shares")).Trim());
-        (t, _) = await MeasureAsync(vcpus, total: 800);
+        (t, _) = await MeasureAsync([pa, pb], total: 800);
         ratio = (double)t[0] / t[1];
         Assert.True(ratio is >= 2 * 0.85 and <= 2 * 1.15, $"weights 1024:512 gave CPU ticks {t[0]}:{t[1]} (ratio {ratio:F2}, want 2 ± 15 %)");
 
@@ -111,7 +117,7 @@ public sealed class SchedulerTests
         Assert.False(Directory.Exists(Path.Join(cgroups.Plan.InstanceDir, $"dom-{b}")));
         Assert.Equal((0, "", ""), x.Xl("sched-credit", "-d", "busy-a", "-c", "50"));
         Assert.Equal("50000", File.ReadAllText(Path.Join(dirA, "cpu.cfs_quota_us")).Trim());
-        var (capped, wall) = await MeasureAsync([ProcessDir(pa)], total: 400);
+        var (capped, wall) = await MeasureAsync([pa], total: 400);
         double share = capped[0] / (wall.TotalSeconds * 100.0);
         Assert.True(share <= 0.55, $"cap=50 let the guest use {share:P0} of one CPU ({capped[0]} ticks in {wall.TotalSeconds:F1} s)");
 

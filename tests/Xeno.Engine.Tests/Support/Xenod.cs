@@ -173,7 +173,11 @@ internal sealed class Xenod : IAsyncDisposable
                     catch (EngineException) { }
                 }
             }
+            string? cgroups = Host.Engine.Cgroups.Plan.InstanceDir;
             await StopHostAsync();
+            // Every host side effect goes with its domain: no guest left, so no cgroup either.
+            if (cgroups is not null && Directory.Exists(cgroups))
+                throw new InvalidOperationException($"xenod left its cgroup subtree behind: {cgroups} ({string.Join(' ', Directory.EnumerateDirectories(cgroups).Select(Path.GetFileName))})");
         }
         try { Directory.Delete(Root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
