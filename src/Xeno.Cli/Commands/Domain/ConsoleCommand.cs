@@ -94,7 +94,10 @@ public static class ConsoleCommand
         var (input, output, isTerminal) = Io();
         using var raw = isTerminal ? TerminalMode.Raw(0) : null;
         using var stream = new NetworkStream(socket, ownsSocket: false);
-        var fromGuest = Task.Run(() =>
+        // Both pumps block in read(2), each on a thread of its own (LongRunning): on thread-pool
+        // threads they took all of them on a 2-CPU host, and .NET runs SIGHUP's handler (the one
+        // that restores the terminal) on the thread pool, where it then waited for the pool to grow.
+        var fromGuest = Task.Factory.StartNew(() =>
         {
             var buffer = new byte[4096];
             try
@@ -109,9 +112,9 @@ public static class ConsoleCommand
             catch (Exception e) when (e is IOException or ObjectDisposedException or SocketException)
             {
             }
-        });
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         // True when the user typed the escape character; false when input simply ended.
-        var toGuest = Task.Run(() =>
+        var toGuest = Task.Factory.StartNew(() =>
         {
             var buffer = new byte[1024];
             try
@@ -129,7 +132,7 @@ public static class ConsoleCommand
             {
             }
             return false;
-        });
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         // Detach on the escape character; end when the guest side closes (domain destroyed).
         // Input that ends without the escape (a script, /dev/null) leaves the guest's output
         // flowing until the domain goes away, so `xl create -c` works unattended too.

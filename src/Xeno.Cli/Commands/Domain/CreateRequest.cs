@@ -54,7 +54,9 @@ public static class CreateRequest
         }
         ctx.Err.Write(SoftAffinityWarnings.AtCreate(domid, spec.MaxVcpus, spec.CpuAffinity, spec.CpuSoftAffinity, Hosting.XenoHost.ReadCpuTopology().CpuCount));
         // With -c too, xl's monitor prints while the console is attached, as Xen's does.
-        var following = monitor is null ? null : Task.Run(() => monitor.Follow(spec.Name, domid));
+        // A thread of its own: it blocks on the event stream beside the console's pumps (see ConsoleCommand.Attach).
+        var following = monitor is null ? null
+            : Task.Factory.StartNew(() => monitor.Follow(spec.Name, domid), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         if (console)
         {
             try
