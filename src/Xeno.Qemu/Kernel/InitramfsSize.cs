@@ -10,8 +10,9 @@ public sealed record InitramfsSizeResult(string Format, long? UnpackedBytes, str
 /// How many bytes a guest's initramfs unpacks to, the memory its kernel fills before /init runs
 /// (a 16 MB initramfs needs 16 MB of the guest's RAM on top of the compressed file). gzip (also
 /// several members), xz and plain cpio are measured; other compressions (zstd, lz4, ...) give
-/// null, named. Pure: reads only the stream; output is counted, never kept (xz excepted, whose
-/// decoder returns its output).
+/// null, named. A plain cpio counts as its file size, also when a compressed archive follows
+/// it (Debian's early microcode + zstd layout): an underestimate, so at worst no warning. Pure:
+/// reads only the stream; output is counted, never kept (xz excepted, whose decoder returns it).
 /// </summary>
 public static class InitramfsSize
 {
