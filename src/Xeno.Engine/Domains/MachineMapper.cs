@@ -6,7 +6,8 @@ namespace Xeno.Engine.Domains;
 
 /// <summary>
 /// Maps a Xen domain onto a QEMU machine (ARCHITECTURE.md's table): pv = direct kernel boot with
-/// virtio only; pvh = the same through the PVH entry of an ELF kernel; hvm = SeaBIOS/OVMF with
+/// virtio only (through the kernel's PVH entry when QemuLaunch found one: KernelBootDecision);
+/// pvh = the same, always through the PVH entry of an ELF kernel; hvm = SeaBIOS/OVMF with
 /// emulated disks, xvdX as virtio (PVHVM). Refuses what Xeno cannot run yet, naming it.
 /// </summary>
 internal static class MachineMapper
@@ -27,7 +28,7 @@ internal static class MachineMapper
         };
         DirectBoot? boot = null;
         if (spec.Kernel is { } kernel)
-            boot = new DirectBoot(kernel, spec.Ramdisk, spec.Cmdline ?? "");
+            boot = new DirectBoot(kernel, spec.Ramdisk, EmulatedTimerArgs.For(spec.Cmdline ?? "", kind, accelerator));
         else if (kind != GuestKind.Hvm)
             throw new EngineException(EngineErrorKind.Invalid, $"domain \"{spec.Name}\": a {spec.Kind.ToXenName()} guest needs kernel=");
 

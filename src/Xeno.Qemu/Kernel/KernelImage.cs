@@ -22,12 +22,18 @@ public enum PayloadCompression
 }
 
 /// <summary>What <see cref="KernelImageProbe"/> found out about a kernel file.</summary>
+/// <param name="MemoryEnd">
+/// The highest guest-physical byte the kernel occupies while it boots, or null when the file
+/// does not say: for an ELF the end of its last PT_LOAD segment (memsz, so .bss and .brk count),
+/// for a bzImage its preferred load address plus init_size (the room it decompresses into).
+/// </param>
 public sealed record KernelImageInfo(
     KernelImageFormat Format,
     PayloadCompression Compression = PayloadCompression.Unknown,
     long PayloadOffset = 0,
     long PayloadLength = 0,
-    bool HasPvhEntry = false);
+    bool HasPvhEntry = false,
+    long? MemoryEnd = null);
 
 /// <summary>A file that is not a kernel we can boot, or one whose structures are damaged.</summary>
 public sealed class KernelImageException(string message) : Exception(message);

@@ -10,8 +10,10 @@ namespace Xeno.Qemu.Kernel;
 public static class KernelImageProbe
 {
     private const int XenElfNotePhys32Entry = 18;
+    private const uint ProgramHeaderLoad = 1;
     private const uint ProgramHeaderNote = 4;
     private const int MaxNoteBytes = 1 << 20;
+    private const ulong MaxPhysical = 1UL << 52; // x86-64's physical address width
 
     public static KernelImageInfo Probe(Stream image)
     {
@@ -38,7 +40,16 @@ public static class KernelImageProbe
         if (payloadLength == 0 || offset + payloadLength > length)
             throw new KernelImageException($"bzImage payload (offset {offset}, length {payloadLength}) lies outside the {length}-byte file");
         var magic = Read(image, offset, 6);
-        return new KernelImageInfo(KernelImageFormat.BzImage, Compression(magic), offset, payloadLength);
+        // pref_address and init_size exist from boot protocol 2.10 on.
+        long? end = null;
+        if (protocol >= 0x20a && head.Length >= 0x264)
+        {
+            ulong preferred = BinaryPrimitives.ReadUInt64LittleEndian(head.AsSpan(0x258));
+            uint initSize = BinaryPrimitives.ReadUInt32LittleEndian(head.AsSpan(0x260));
+            if (preferred < MaxPhysical)
+                end = (long)preferred + initSize;
+        }
+        return new KernelImageInfo(KernelImageFormat.BzImage, Compression(magic), offset, payloadLength, MemoryEnd: end);
     }
 
     internal static PayloadCompression Compression(ReadOnlySpan<byte> m) => m switch
@@ -64,10 +75,20 @@ public static class KernelImageProbe
             throw new KernelImageException($"ELF program headers ({phnum} x {phentsize} bytes at {phoff}) lie outside the {length}-byte file");
         var headers = Read(image, phoff, phentsize * phnum);
         bool pvh = false;
-        for (int i = 0; i < phnum && !pvh; i++)
+        long? end = null;
+        for (int i = 0; i < phnum; i++)
         {
             var ph = headers.AsSpan(i * phentsize, phentsize);
-            if (BinaryPrimitives.ReadUInt32LittleEndian(ph) != ProgramHeaderNote)
+            uint kind = BinaryPrimitives.ReadUInt32LittleEndian(ph);
+            if (kind == ProgramHeaderLoad)
+            {
+                ulong paddr = BinaryPrimitives.ReadUInt64LittleEndian(ph[24..]);
+                ulong memsz = BinaryPrimitives.ReadUInt64LittleEndian(ph[40..]);
+                if (paddr >= MaxPhysical || memsz >= MaxPhysical)
+                    throw new KernelImageException($"ELF load segment {i} (physical address {paddr:x}, size {memsz}) lies beyond any guest's memory");
+                end = Math.Max(end ?? 0, (long)(paddr + memsz));
+            }
+            if (kind != ProgramHeaderNote || pvh)
                 continue;
             ulong offset = BinaryPrimitives.ReadUInt64LittleEndian(ph[8..]);
             ulong size = BinaryPrimitives.ReadUInt64LittleEndian(ph[32..]);
@@ -75,7 +96,7 @@ public static class KernelImageProbe
                 throw new KernelImageException($"ELF note segment {i} (offset {offset}, size {size}) lies outside the file or is too large");
             pvh = HasPvhNote(Read(image, (long)offset, (int)size));
         }
-        return new KernelImageInfo(KernelImageFormat.Elf, HasPvhEntry: pvh);
+        return new KernelImageInfo(KernelImageFormat.Elf, HasPvhEntry: pvh, MemoryEnd: end);
     }
 
     /// <summary>Walks the notes (namesz, descsz, type, name, desc; 4-byte aligned).</summary>

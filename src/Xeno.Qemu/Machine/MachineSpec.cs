@@ -5,7 +5,7 @@ namespace Xeno.Qemu.Machine;
 /// <summary>Xen guest types as QEMU runs them (see docs/qemu.md for the mapping).</summary>
 public enum GuestKind
 {
-    /// <summary>Direct kernel boot (bzImage), paravirtual devices only, console hvc0.</summary>
+    /// <summary>Direct kernel boot (a bzImage, or its PVH ELF when it has one: the toolstack decides), paravirtual devices only, console hvc0.</summary>
     Pv,
     /// <summary>Direct boot through the PVH entry of an uncompressed ELF kernel, paravirtual devices only.</summary>
     Pvh,

@@ -68,6 +68,12 @@ public sealed class PygrubGuestTests : IAsyncLifetime
         Assert.Contains($"Domain 1: pygrub on {raw}: entry 0 \"Xeno test guest\" of /boot/grub/grub.cfg: kernel /boot/vmlinuz, ramdisk /boot/initrd.img, args \"console=hvc0 xeno.action=shell\"", Log, StringComparison.Ordinal);
         Assert.Contains($"Domain 2: pygrub on {overlay}: entry 0 \"Xeno test guest\" of /boot/grub/grub.cfg: kernel /boot/vmlinuz, ramdisk /boot/initrd.img, args \"console=hvc0\"", Log, StringComparison.Ordinal);
         Assert.Contains($"Domain 3: pygrub on {entry1}: entry 1 \"Xeno test guest (power off at once)\" of /boot/grub/grub.cfg: kernel /boot/vmlinuz, ramdisk /boot/initrd.img, args \"console=hvc0 xeno.action=poweroff\"", Log, StringComparison.Ordinal);
+        // Fast PV boot from the guest's own disk: the extracted bzImage goes through the kernel
+        // cache (keyed by content, so the same kernel from two disks is one cached ELF).
+        var cached = Directory.GetFiles(Path.Combine(_x.Prefix, "var/lib/xeno/kernels"), "*.elf");
+        Assert.Single(cached);
+        Assert.Contains($"domain pv-pygrub (1): pv kernel {_x.Prefix}/run/xeno/d1/boot/kernel boots through its PVH entry from {cached[0]}:", Log, StringComparison.Ordinal);
+        Assert.Contains($"domain pg-qcow (2): pv kernel {_x.Prefix}/run/xeno/d2/boot/kernel boots through its PVH entry from {cached[0]}:", Log, StringComparison.Ordinal);
         // The domain keeps its config: bootloader= is still what xl list -l shows.
         Assert.Contains("\"bootloader\": \"pygrub\"", _x.Xl("list", "-l", "pv-pygrub").Out, StringComparison.Ordinal);
         // Destroy removes the copies with the run folder.

@@ -18,7 +18,8 @@ public sealed class EngineUnitTests
     {
         var m = MachineMapper.Map(Specs.From(Specs.Samples[0]), Files, Accelerator.Tcg, startPaused: true, ovmfVars: null);
         Assert.Equal(GuestKind.Pv, m.Kind);
-        Assert.Equal(new DirectBoot("/k", "/r", "console=hvc0"), m.DirectBoot);
+        // Under TCG the kernel skips its 8254 probe (EmulatedTimerArgs); the domain keeps its own cmdline.
+        Assert.Equal(new DirectBoot("/k", "/r", "console=hvc0 no_timer_check"), m.DirectBoot);
         // Each disk is named by its Xen device number (xvda = 51712), so QMP finds it later (block-detach).
         Assert.Equal([new DiskSpec("/d.img", DiskFormat.Raw, DiskBus.Virtio, DiskMedia.Disk, false, Id: "vbd51712")], m.Disks);
         Assert.True(m.StartPaused);

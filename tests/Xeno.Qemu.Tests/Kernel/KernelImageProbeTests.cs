@@ -17,6 +17,8 @@ public class KernelImageProbeTests
         Assert.Equal(PayloadCompression.Xz, info.Compression);
         Assert.True(info.PayloadOffset > 512 && info.PayloadOffset + info.PayloadLength <= file.Length);
         Assert.False(info.HasPvhEntry);
+        // pref_address 16 MiB + init_size 63.6 MiB: the room it decompresses into, 79.6 MiB.
+        Assert.Equal(0x1000000L + 0x3f98000, info.MemoryEnd);
     }
 
     [Fact]
@@ -24,7 +26,35 @@ public class KernelImageProbeTests
     {
         var kit = await GuestKit.GetAsync();
         using var file = File.OpenRead(kit.Vmlinux);
-        Assert.Equal(new KernelImageInfo(KernelImageFormat.Elf, HasPvhEntry: true), KernelImageProbe.Probe(file));
+        // Its last load segment (.init, .bss, .brk) ends at 74 MiB: all of it is reserved at boot.
+        Assert.Equal(new KernelImageInfo(KernelImageFormat.Elf, HasPvhEntry: true, MemoryEnd: 0x4a00000), KernelImageProbe.Probe(file));
+    }
+
+    [Fact]
+    public void MemoryEndIsTheHighestLoadSegmentEnd()
+    {
+        var elf = Elf(pvhNote: true, loads: [(0x1000000, 0x200000), (0x3000000, 0x1a00000), (0x2a00000, 0x10)]);
+        Assert.Equal(0x4a00000L, KernelImageProbe.Probe(new MemoryStream(elf)).MemoryEnd);
+        Assert.Null(KernelImageProbe.Probe(new MemoryStream(Elf(pvhNote: true))).MemoryEnd);
+    }
+
+    [Fact]
+    public void ALoadSegmentBeyondPhysicalMemoryIsRefused()
+    {
+        var elf = Elf(pvhNote: false, loads: [(1UL << 60, 0x1000)]);
+        var error = Assert.Throws<KernelImageException>(() => KernelImageProbe.Probe(new MemoryStream(elf)));
+        Assert.Equal("ELF load segment 1 (physical address 1000000000000000, size 4096) lies beyond any guest's memory", error.Message);
+    }
+
+    [Fact]
+    public void BzImageMemoryEndNeedsProtocol210()
+    {
+        var image = BzImage();
+        BinaryPrimitives.WriteUInt64LittleEndian(image.AsSpan(0x258), 0x1000000);
+        BinaryPrimitives.WriteUInt32LittleEndian(image.AsSpan(0x260), 0x3f98000);
+        Assert.Equal(0x4f98000L, KernelImageProbe.Probe(new MemoryStream(image)).MemoryEnd);
+        BinaryPrimitives.WriteUInt16LittleEndian(image.AsSpan(0x206), 0x209);
+        Assert.Null(KernelImageProbe.Probe(new MemoryStream(image)).MemoryEnd);
     }
 
     [Fact]
@@ -69,7 +99,7 @@ public class KernelImageProbeTests
     {
         var random = new Random(12);
         var watch = Stopwatch.StartNew();
-        byte[][] seeds = [Elf(true), BzImage()];
+        byte[][] seeds = [Elf(true, [(0x1000000, 0x3a00000)]), BzImage()];
         int ok = 0, refused = 0;
         for (int i = 0; i < 10_000; i++)
         {
@@ -97,16 +127,17 @@ public class KernelImageProbeTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30));
     }
 
-    /// <summary>A minimal ELF64: header, one PT_NOTE program header, a note area.</summary>
-    private static byte[] Elf(bool pvhNote)
+    /// <summary>A minimal ELF64: header, one PT_NOTE program header, a note area, then PT_LOADs (physical address, memsz).</summary>
+    private static byte[] Elf(bool pvhNote, (ulong Paddr, ulong Memsz)[]? loads = null)
     {
-        var bytes = new byte[512];
+        loads ??= [];
+        var bytes = new byte[512 + 56 * (loads.Length + 1)];
         "\u007fELF"u8.CopyTo(bytes);
         bytes[4] = 2; // 64-bit
         bytes[5] = 1; // little-endian
         BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(0x20), 64);   // phoff
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(0x36), 56);   // phentsize
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(0x38), 1);    // phnum
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(0x38), (ushort)(1 + loads.Length)); // phnum
         var ph = bytes.AsSpan(64);
         BinaryPrimitives.WriteUInt32LittleEndian(ph, 4);                     // PT_NOTE
         BinaryPrimitives.WriteUInt64LittleEndian(ph[8..], 200);             // offset
@@ -122,6 +153,20 @@ public class KernelImageProbeTests
         BinaryPrimitives.WriteUInt32LittleEndian(notes[28..], pvhNote ? 18u : 17u);
         "Xen\0"u8.CopyTo(notes[32..]);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(236), 0x1000000);
+        if (loads.Length > 0)
+        {
+            // the program headers move past the note area
+            BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(0x20), 512);
+            var note = bytes.AsSpan(64, 56).ToArray();
+            note.CopyTo(bytes, 512);
+            for (int i = 0; i < loads.Length; i++)
+            {
+                var load = bytes.AsSpan(512 + 56 * (i + 1));
+                BinaryPrimitives.WriteUInt32LittleEndian(load, 1);              // PT_LOAD
+                BinaryPrimitives.WriteUInt64LittleEndian(load[24..], loads[i].Paddr);
+                BinaryPrimitives.WriteUInt64LittleEndian(load[40..], loads[i].Memsz);
+            }
+        }
         return bytes;
     }
 

@@ -16,6 +16,8 @@ internal sealed class QemuLaunch(EngineContext context)
     private readonly QemuLauncher _launcher = new(context.Time, context.Proc);
     private readonly PvhKernelCache _pvhKernels = new(context.Paths.KernelCacheDir);
     private readonly PygrubBoot _bootloader = new(context.Paths.LogDir, context.Log);
+    private readonly PvKernelRouteLog _pvRoutes = new(context.Log);
+    private readonly BootMemoryCheck _bootMemory = new(context.Log);
 
     public QemuLauncher Launcher => _launcher;
 
@@ -29,10 +31,20 @@ internal sealed class QemuLaunch(EngineContext context)
         // pygrub runs on every start, so a guest that updated its kernel boots the new one; the
         // domain keeps its spec (kernel/ramdisk/cmdline come from the guest's disk).
         var loaded = await Task.Run(() => _bootloader.Prepare(spec, d.Domid, paths.DomainRunDir(d.Domid)));
-        // The machine boots the PVH-capable ELF; the domain keeps the kernel= it was given.
-        var bootSpec = loaded.Kind == DomainKind.Pvh && loaded.Kernel is { } pvhKernel
-            ? loaded with { Kernel = await Task.Run(() => _pvhKernels.Resolve(pvhKernel)) }
-            : loaded;
+        // The machine boots the PVH-capable ELF; the domain keeps the kernel= it was given. pv
+        // takes the same fast route when its kernel has the PVH note (its devices and console
+        // stay pv's), else QEMU decompresses the bzImage in the guest as before.
+        var bootSpec = loaded;
+        if (loaded.Kind == DomainKind.Pvh && loaded.Kernel is { } pvhKernel)
+            bootSpec = loaded with { Kernel = await Task.Run(() => _pvhKernels.Resolve(pvhKernel)) };
+        else if (loaded.Kind == DomainKind.Pv && loaded.Kernel is { } pvKernel)
+        {
+            var choice = await Task.Run(() => _pvhKernels.Inspect(pvKernel));
+            _pvRoutes.Note(d, pvKernel, choice);
+            bootSpec = loaded with { Kernel = choice.Kernel };
+        }
+        // Too little RAM for the kernel and its initramfs hangs the guest before it has a console.
+        await Task.Run(() => _bootMemory.Apply(d, bootSpec));
         string? ovmfVars = null;
         if (spec.Hvm?.Bios == "ovmf")
         {
