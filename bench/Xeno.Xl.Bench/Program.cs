@@ -21,7 +21,7 @@ internal static class Program
     {
         string? outFile = null, programsDir = null;
         bool quick = false;
-        int runs = 40, guests = 3, fleet = 0, memory = 96;
+        int runs = 40, guests = 3, fleet = 0, memory = 112;
         try
         {
             for (int i = 0; i < args.Length; i++)

@@ -24,7 +24,7 @@ internal sealed class XlReport(XlBuilds builds, List<RaceResult> results, int ru
         md.Append("and one bare `GET /v1/domains` from the bench process (fresh connection, HTTP/1.0, read to the close): xenod's share of a list. ");
         md.Append("Times are wall-clock from process start to exit as seen by the parent, and CPU time (user + system of the reaped child, getrusage), which on a crowded host shows the work apart from the wait for a core; every run's output is checked (header, ");
         md.Append("Domain-0, one row per domain). One untimed run of each build first (binaries in the page cache, as on a host in use). ");
-        md.Append("Guests are the guest kit's kernel and initramfs (PVH, 96 MiB, 1 vCPU, TCG) and are listed only once their init is up.\n\n");
+        md.Append("Guests are the guest kit's kernel and initramfs (PVH, 112 MiB by default, 1 vCPU, TCG) and are listed only once their init is up.\n\n");
         if (builds.AotMissing is not null)
             md.Append($"**No Native AOT build in this run** ({builds.AotMissing}): only the ReadyToRun fallback is measured.\n\n");
         md.Append(F($"Host load (1-minute average) {loadBefore} at the start, {loadAfter} at the end, on {Environment.ProcessorCount} cores.\n\n"));

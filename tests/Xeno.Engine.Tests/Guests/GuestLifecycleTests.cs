@@ -19,7 +19,7 @@ public sealed class GuestLifecycleTests
             x.PvConfig("lc-off", "poweroff", "on_poweroff=\"destroy\"\n"),
             x.PvConfig("lc-crash", "crash", "on_crash=\"preserve\"\n"),
             x.PvConfig("lc-reboot", "reboot", "on_reboot=\"restart\"\n"),
-            x.PvConfig("lc-dump", "crash", "on_crash=\"coredump-destroy\"\n", memory: 96),
+            x.PvConfig("lc-dump", "crash", "on_crash=\"coredump-destroy\"\n", memory: 112),
             // pvh from the bzImage: its payload is unpacked once, cached, and entered through PVH.
             x.WriteConfig("lc-pvh.cfg", $"name=\"lc-pvh\"\ntype=\"pvh\"\nmemory=128\nkernel=\"{x.Kit.Vmlinuz}\"\n" +
                 $"ramdisk=\"{x.Kit.Initrd}\"\nextra=\"console=hvc0 xeno.action=poweroff\"\non_poweroff=\"destroy\"\n"),

@@ -19,9 +19,9 @@ public sealed class ScenarioAgentTests
         var cancel = TestContext.Current.CancellationToken;
         // The agent answers guest-sync within milliseconds, but the machine is loaded and TCG slow.
         await using var x = await Xenod.StartAsync(agentTimeout: TimeSpan.FromSeconds(60));
-        Assert.Equal(0, x.Xl("create", "-q", x.PvConfig("ag-off", agent: true, memory: 96,
+        Assert.Equal(0, x.Xl("create", "-q", x.PvConfig("ag-off", agent: true, memory: 112,
             extra: "on_poweroff=\"rename-restart\"\n")).Exit);
-        Assert.Equal(0, x.Xl("create", "-q", x.PvConfig("ag-reboot", agent: true, memory: 96,
+        Assert.Equal(0, x.Xl("create", "-q", x.PvConfig("ag-reboot", agent: true, memory: 112,
             extra: "on_reboot=\"restart\"\non_poweroff=\"destroy\"\n")).Exit);
         Assert.Equal(1, x.Domid("ag-off"));
         Assert.Equal(2, x.Domid("ag-reboot"));
@@ -52,7 +52,7 @@ public sealed class ScenarioAgentTests
         Assert.Equal(1, x.ConsoleCount("ag-off", "xeno-guest: shutdown -h -P +0 hypervisor initiated shutdown -> poweroff -f"));
         var renamed = await KeptNameAsync(x, "1", "ag-off");
         AssertPreservedName("ag-off", renamed, before, DateTime.UtcNow);
-        Xenod.AssertRow($"^{Regex.Escape(renamed)} +1 +96 +1 +---s-- ", x.ListRow(renamed));
+        Xenod.AssertRow($"^{Regex.Escape(renamed)} +1 +112 +1 +---s-- ", x.ListRow(renamed));
         await Xenod.WaitForAsync(() => x.Domid("ag-off") == 4, "a new ag-off as domain 4", 300);
         await Xenod.WaitForAsync(() => x.MarkerCount("ag-off") == 2, "the new ag-off's marker", 300);
         Assert.Equal((0, renamed + "\n"), XenstoreTool.Run(x.Prefix, "xenstore-read", "/local/domain/1/name"));

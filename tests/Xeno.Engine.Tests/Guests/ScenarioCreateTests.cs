@@ -14,7 +14,7 @@ public sealed class ScenarioCreateTests
     public async Task CreateCShowsTheConsoleUntilTheGuestPowersOff()
     {
         await using var x = await Xenod.StartAsync();
-        var cfg = x.PvConfig("cc", action: "poweroff", memory: 96, extra: "on_poweroff=\"destroy\"\n");
+        var cfg = x.PvConfig("cc", action: "poweroff", memory: 112, extra: "on_poweroff=\"destroy\"\n");
         using var xl = XlProcess.Start(x.Prefix, "create", "-c", cfg);
         // Input stays open and empty: the console keeps flowing until the domain goes away.
         var (exit, stdout, stderr) = await xl.WaitAsync(TimeSpan.FromMinutes(10));
@@ -28,7 +28,7 @@ public sealed class ScenarioCreateTests
     public async Task CreateCFShowsTheConsoleAndPrintsXlsMonitorLines()
     {
         await using var x = await Xenod.StartAsync();
-        var cfg = x.PvConfig("cf", action: "poweroff", memory: 96, extra: "on_poweroff=\"destroy\"\n");
+        var cfg = x.PvConfig("cf", action: "poweroff", memory: 112, extra: "on_poweroff=\"destroy\"\n");
         using var xl = XlProcess.Start(x.Prefix, "create", "-c", "-F", cfg);
         var (exit, stdout, stderr) = await xl.WaitAsync(TimeSpan.FromMinutes(10));
         Assert.True(exit == 0, $"xl create -c -F exited {exit}: {stderr}");
@@ -48,7 +48,7 @@ public sealed class ScenarioCreateTests
     public async Task CreateFStaysUntilTheDomainIsGoneThroughAReboot()
     {
         await using var x = await Xenod.StartAsync(agentTimeout: TimeSpan.FromSeconds(60));
-        var cfg = x.PvConfig("fg", agent: true, memory: 96, extra: "on_reboot=\"restart\"\non_poweroff=\"destroy\"\n");
+        var cfg = x.PvConfig("fg", agent: true, memory: 112, extra: "on_reboot=\"restart\"\non_poweroff=\"destroy\"\n");
         using var xl = XlProcess.Start(x.Prefix, "create", "-F", cfg);
         await x.WaitForMarkerAsync("fg");
         await Xenod.WaitForAsync(() => x.ConsoleLog("fg").Contains("guest agent on /dev/vport", StringComparison.Ordinal), "fg's guest agent");

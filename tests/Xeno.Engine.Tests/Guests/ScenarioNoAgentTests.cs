@@ -17,7 +17,7 @@ public sealed class ScenarioNoAgentTests
     {
         var cancel = TestContext.Current.CancellationToken;
         await using var x = await Xenod.StartAsync();
-        Assert.Equal(0, x.Xl("create", "-q", x.PvConfig("na", agent: false, memory: 96,
+        Assert.Equal(0, x.Xl("create", "-q", x.PvConfig("na", agent: false, memory: 112,
             extra: "on_reboot=\"rename-restart\"\non_poweroff=\"destroy\"\n")).Exit);
         await x.WaitForMarkerAsync("na");
         // The init prints this line after the marker, in a separate write: wait for it, as the agent tests do.
