@@ -33,6 +33,8 @@ internal sealed class QemuLaunch(EngineContext context)
         var bootSpec = loaded.Kind == DomainKind.Pvh && loaded.Kernel is { } pvhKernel
             ? loaded with { Kernel = await Task.Run(() => _pvhKernels.Resolve(pvhKernel)) }
             : loaded;
+        // root=/dev/xvda1 from a Xen config names the disk the guest will see (vda1).
+        bootSpec = Devices.Block.GuestRootDevice.Apply(bootSpec, d.Domid, context.Log);
         string? ovmfVars = null;
         if (spec.Hvm?.Bios == "ovmf")
         {
