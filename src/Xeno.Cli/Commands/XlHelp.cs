@@ -69,6 +69,14 @@ public static class CommandTable
         Runtime.ControlCommands.DumpCore,
         Runtime.ControlCommands.DebugKeys,
         Top.TopCommand.Definition,
+        Scheduling.CpupoolCommands.Create,
+        Scheduling.CpupoolCommands.List,
+        Scheduling.CpupoolCommands.Destroy,
+        Scheduling.CpupoolCommands.Rename,
+        Scheduling.CpupoolCommands.CpuAdd,
+        Scheduling.CpupoolCommands.CpuRemove,
+        Scheduling.CpupoolCommands.Migrate,
+        Scheduling.CpupoolCommands.NumaSplit,
     ];
 
     /// <summary>An exact name wins; otherwise a prefix that matches exactly one command.</summary>

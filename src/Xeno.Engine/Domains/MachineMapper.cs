@@ -33,7 +33,8 @@ internal static class MachineMapper
             throw new EngineException(EngineErrorKind.Invalid, $"domain \"{spec.Name}\": a {spec.Kind.ToXenName()} guest needs kernel=");
 
         var disks = new List<DiskSpec>();
-        foreach (var d in spec.Disks)
+        // In vdev order, so the guest meets xvda before xvdb whatever the config's order.
+        foreach (var d in Devices.Block.GuestDiskOrder.Sort(spec.Disks))
             disks.Add(MapDisk(spec, d) with { Id = HotplugDisk.DriveId(d.Devid) });
 
         var machine = new MachineSpec

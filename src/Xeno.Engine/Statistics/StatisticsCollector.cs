@@ -52,8 +52,8 @@ internal sealed class StatisticsCollector(EngineContext context, DomainRegistry 
         {
             blocks = [.. disks.Select(BlockStatsReply.Unavailable)];
         }
-        // Vifs: none exist yet; each tap named here is read as soon as networking names them.
-        var networks = TapNames(snap).Select(_taps.Read).OfType<NetworkStatistics>().ToList();
+        // The taps the domain's vifs made (hot-plugged ones included); a tap gone is left out.
+        var networks = d.Network.Taps.Select(_taps.Read).OfType<NetworkStatistics>().ToList();
         return new DomainStatistics
         {
             Domid = snap.Domid,
@@ -69,7 +69,4 @@ internal sealed class StatisticsCollector(EngineContext context, DomainRegistry 
             Responding = responding,
         };
     }
-
-    /// <summary>The host taps of the domain's vifs (none until networking creates them).</summary>
-    private static IEnumerable<string> TapNames(DomainSnapshot snap) => [];
 }

@@ -14,6 +14,8 @@ public interface IDomainStore
     void PutDisk(int domid, DomainDisk disk);
     /// <summary>xl block-detach: removes one disk's frontend and backend directories.</summary>
     void RemoveDisk(int domid, int devid);
+    /// <summary>xl vcpu-set: cpu/N/availability, the first <paramref name="online"/> of <paramref name="max"/> online.</summary>
+    void SetVcpus(int domid, int online, int max);
 
     public static IDomainStore None { get; } = new NoStore();
 
@@ -25,6 +27,7 @@ public interface IDomainStore
         public void SetMemory(int domid, long targetKb, long staticMaxKb) { }
         public void PutDisk(int domid, DomainDisk disk) { }
         public void RemoveDisk(int domid, int devid) { }
+        public void SetVcpus(int domid, int online, int max) { }
     }
 }
 
@@ -65,5 +68,11 @@ internal sealed class XenstoreDomainStore(XenstoreWriter writer) : IDomainStore
     {
         writer.Remove(DomainStoreNodes.FrontendPath(domid, devid));
         writer.Remove(DomainStoreNodes.BackendPath(domid, devid));
+    }
+
+    public void SetVcpus(int domid, int online, int max)
+    {
+        foreach (var (path, value) in Devices.Cpus.VcpuStoreNodes.For(domid, online, max))
+            writer.WriteValue(path, value);
     }
 }

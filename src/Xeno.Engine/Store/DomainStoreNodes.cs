@@ -31,8 +31,7 @@ public static class DomainStoreNodes
             (d + "/control/platform-feature-xs_reset_watches", "1"),
             (Invariant($"/libxl/{domid}/type"), spec.Kind.ToXenName()),
         };
-        for (int i = 0; i < spec.MaxVcpus; i++)
-            nodes.Add((Invariant($"{d}/cpu/{i}/availability"), i < spec.Vcpus ? "online" : "offline"));
+        nodes.AddRange(Devices.Cpus.VcpuStoreNodes.For(domid, spec.Vcpus, spec.MaxVcpus));
         foreach (var disk in spec.Disks)
             nodes.AddRange(DiskNodes(domid, disk));
         foreach (var vif in spec.Vifs)

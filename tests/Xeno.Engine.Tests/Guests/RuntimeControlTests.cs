@@ -28,6 +28,8 @@ public sealed class RuntimeControlTests
         await Xenod.WaitForAsync(() => x.ConsoleLog(Name).Contains("xeno-guest: guest agent on", StringComparison.Ordinal), "the guest agent");
         using var console = GuestConsole.Open(x, domid);
         Assert.Equal("0-1", await GuestCpusAsync(x, console));
+        // xenstore's cpu/N/availability, as libxl writes it, follows every change below.
+        Assert.Equal("online online offline", Availability(x, domid, 3));
 
         // xl top -b -i 2: two iterations, each a header and one row per domain, Domain-0 and the guest.
         var top = x.Xl("top", "-b", "-i", "2", "-d", "1");
@@ -60,11 +62,13 @@ public sealed class RuntimeControlTests
         // Up to three (beyond the host's CPUs, so -i): CPU 2 is plugged and brought online by the agent.
         Assert.Equal((0, "", ""), x.Xl("vcpu-set", "-i", Name, "3"));
         await WaitForCpusAsync(x, console, "0-2");
+        Assert.Equal("online online online", Availability(x, domid, 3));
         Assert.Matches($@"^{Name} +{domid} +2 +\d+ +[r-][b-]- ", x.Xl("vcpu-list", Name).Out.Split('\n')[3]);
 
         // Down to one: the guest's CPUs 1 and 2 go away; vcpu-list shows them offline as Xen does.
         Assert.Equal((0, "", ""), x.Xl("vcpu-set", Name, "1"));
         Assert.Equal("0", await GuestCpusAsync(x, console));
+        Assert.Equal("online offline offline", Availability(x, domid, 3));
         var list = x.Xl("vcpu-list", Name).Out.Split('\n');
         Assert.Matches($@"^{Name} +{domid} +0 +\d+ +[r-][b-]- ", list[1]);
         Assert.Matches($@"^{Name} +{domid} +1 +- +--p ", list[2]);
@@ -77,6 +81,7 @@ public sealed class RuntimeControlTests
             Assert.Equal(1, again.Exit);
             Assert.Contains("cannot plug a vCPU after one was unplugged", again.Err, StringComparison.Ordinal);
             Assert.Equal("0", await GuestCpusAsync(x, console));
+            Assert.Equal("online offline offline", Availability(x, domid, 3));
         }
 
         // sysrq: Alt+SysRq+s on the guest's keyboard is the kernel's emergency sync.
@@ -110,6 +115,15 @@ public sealed class RuntimeControlTests
     }
 
     private static int _query;
+
+    /// <summary>cpu/0..max-1/availability read with Xen's xenstore-read, space-separated.</summary>
+    private static string Availability(Xenod x, int domid, int max) =>
+        string.Join(' ', Enumerable.Range(0, max).Select(n =>
+        {
+            var (exit, value) = XenstoreTool.Run(x.Prefix, "xenstore-read", $"/local/domain/{domid}/cpu/{n}/availability");
+            Assert.Equal(0, exit);
+            return value.TrimEnd('\n');
+        }));
 
     /// <summary>What the guest's /sys/devices/system/cpu/online says now (asked on its console shell).</summary>
     private static async Task<string> GuestCpusAsync(Xenod x, GuestConsole console)

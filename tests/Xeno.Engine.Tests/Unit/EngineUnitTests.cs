@@ -35,9 +35,10 @@ public sealed class EngineUnitTests
         Assert.Equal(GuestKind.Hvm, m.Kind);
         Assert.Equal(
             [
+                // In vdev order (hda, xvdb, hdc: disk index 0, 1, 2), as GuestDiskOrder sorts them.
                 new DiskSpec("/a.qcow2", DiskFormat.Qcow2, DiskBus.Ahci, DiskMedia.Disk, false, 0, "vbd768"),
-                new DiskSpec("/cd.iso", DiskFormat.Raw, DiskBus.Ahci, DiskMedia.Cdrom, true, 2, "vbd5632"),
                 new DiskSpec("/x", DiskFormat.Raw, DiskBus.Virtio, DiskMedia.Disk, true, Id: "vbd51728"),
+                new DiskSpec("/cd.iso", DiskFormat.Raw, DiskBus.Ahci, DiskMedia.Cdrom, true, 2, "vbd5632"),
             ], m.Disks);
         Assert.Equal([BootDevice.Cdrom, BootDevice.Disk], m.BootOrder);
         Assert.Equal(new VncSpec("127.0.0.1", 3, true), m.Vnc);

@@ -32,6 +32,7 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
         if (DomainName.Problem(spec.Name) is { } badName)
             throw new EngineException(EngineErrorKind.Invalid, badName);
         HostFiles.CheckBootFiles(spec);
+        Resources.CpupoolCheck.Check(spec);
         var supervisor = Reserve(spec, spec.Name);
         await StartReservedAsync(supervisor, paused);
         return supervisor.Domain.Domid;

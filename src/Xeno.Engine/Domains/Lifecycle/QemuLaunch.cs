@@ -45,6 +45,8 @@ internal sealed class QemuLaunch(EngineContext context)
         }
         // Too little RAM for the kernel and its initramfs hangs the guest before it has a console.
         await Task.Run(() => _bootMemory.Apply(d, bootSpec));
+        // root=/dev/xvda1 from a Xen config names the disk the guest will see (vda1).
+        bootSpec = Devices.Block.GuestRootDevice.Apply(bootSpec, d.Domid, context.Log);
         string? ovmfVars = null;
         if (spec.Hvm?.Bios == "ovmf")
         {

@@ -39,6 +39,7 @@ internal sealed class RuntimeControlRequests(EngineContext context, DomainRegist
             if (count == d.VcpuThreads.Count)
                 return true;
             await _hotplug.SetAsync(d, q, count, token);
+            context.Publish(st => st.SetVcpus(d.Domid, count, d.Spec.MaxVcpus));
             context.Records.Save(d);
             return true;
         }, cancel);
