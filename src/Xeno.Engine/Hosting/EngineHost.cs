@@ -109,7 +109,16 @@ public sealed class EngineHost : IAsyncDisposable
         await engine.RecoverAsync(cancel);
         // Run-time rate= changes, as netback watches the backend's rate node (docs/network.md).
         var rateWatch = store is null ? null : Network.Rate.VifRateWatch.Start(paths.XenstoreSocket, engine.FindByDomid, log);
-        var api = await ApiServer.StartAsync(paths.Socket, engine, time.GetUtcNow(), cancel, events);
+        ApiServer api;
+        try
+        {
+            api = await ApiServer.StartAsync(paths.Socket, engine, time.GetUtcNow(), cancel, events);
+        }
+        catch
+        {
+            rateWatch?.Dispose();
+            throw;
+        }
         return new EngineHost(engine, api, paths, store, writer, events, prefixLock) { _rateWatch = rateWatch };
     }
 

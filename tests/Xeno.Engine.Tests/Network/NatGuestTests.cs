@@ -74,6 +74,61 @@ public sealed class NatGuestTests
         Assert.Equal(before, net.HostState());
     }
 
+    /// <summary>
+    /// kill -9 of xenod with a NAT guest: the next xenod takes its dnsmasq and NAT table over as
+    /// they are (same process, nothing made twice); killed again while the guest's QEMU dies, the
+    /// next xenod removes them with the domain. The guest need not boot for this.
+    /// </summary>
+    [Fact]
+    public async Task ARestartedXenodReadoptsANatVifAndRemovesItWhenTheGuestDiedMeanwhile()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        using var net = new TestNet();
+        string tap = net.Name("xnnk");
+        var before = net.HostState();
+        await using var x = Xenod.Without();
+        var daemon = XenodProcess.Start(x.Prefix);
+        try
+        {
+            await Xenod.WaitForAsync(() => File.Exists(Path.Combine(x.Prefix, "run/xeno/xenod.sock")), "xenod's socket", 60);
+            var created = x.Xl("create", "-q", x.PvConfig("natk", extra: $"vif=['script=vif-nat,ip={net.Subnet}.10,vifname={tap}']\n"));
+            Assert.True(created.Exit == 0, created.Err);
+            int dnsmasq = Assert.Single(Dnsmasqs(x.Prefix));
+            var running = net.HostState();
+            Assert.Contains(running, l => l.Contains(NftNames.NatTable(tap), StringComparison.Ordinal));
+
+            daemon.Kill();
+            await daemon.WaitForExitAsync(cancel);
+            daemon = XenodProcess.Start(x.Prefix);
+            await Xenod.WaitForAsync(() => x.Xl("list").Exit == 0, "the new xenod to answer", 90);
+            Assert.Contains("natk", x.ListNames());
+            Assert.Equal([dnsmasq], Dnsmasqs(x.Prefix)); // the same dnsmasq, no second one
+            Assert.Equal(running, net.HostState());
+
+            int qemu = int.Parse(File.ReadAllText(Path.Combine(x.Prefix, "run/xeno/d1/qemu.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            daemon.Kill();
+            await daemon.WaitForExitAsync(cancel);
+            System.Diagnostics.Process.GetProcessById(qemu).Kill();
+            await Xenod.WaitForAsync(() => !Directory.Exists($"/proc/{qemu}") || File.ReadAllText($"/proc/{qemu}/stat").Contains(") Z", StringComparison.Ordinal),
+                "the guest's QEMU to exit", 30);
+            daemon = XenodProcess.Start(x.Prefix);
+            await Xenod.WaitForAsync(() => x.Xl("list").Exit == 0 && !x.ListNames().Contains("natk"), "the new xenod to clean up natk", 90);
+            Assert.Empty(Dnsmasqs(x.Prefix));
+            Assert.False(Directory.Exists(Path.Combine(x.Prefix, "run/xeno/d1")));
+            Assert.Equal(before, net.HostState());
+        }
+        finally
+        {
+            if (!daemon.HasExited)
+            {
+                foreach (var name in x.ListNames().Where(n => n != "Domain-0"))
+                    x.Xl("destroy", name);
+                daemon.Kill();
+            }
+            daemon.Dispose();
+        }
+    }
+
     /// <summary>dnsmasq processes started for this xenod (their config lives under its prefix).</summary>
     private static List<int> Dnsmasqs(string prefix)
     {
