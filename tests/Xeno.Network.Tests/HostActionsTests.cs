@@ -115,11 +115,17 @@ public sealed class HostActionsTests
         Assert.Throws<VifPlanException>(() => VifHostActions.For(Plan("vif-route", "2001:db8::1"), facts));
     }
 
-    [Theory]
-    [InlineData("vif-nat")]
-    [InlineData("/usr/local/bin/my-script")]
-    public void ModesBuiltElsewhereAreNamedNotSilentlyIgnored(string script) =>
-        Assert.Throws<VifPlanException>(() => VifHostActions.For(Plan(script), Facts(new HostInterface("xenbr0", isBridge: true))));
+    [Fact]
+    public void AnAdminsOwnScriptIsNamedNotSilentlyIgnored() =>
+        Assert.Throws<VifPlanException>(() => VifHostActions.For(Plan("/usr/local/bin/my-script"), Facts(new HostInterface("xenbr0", isBridge: true))));
+
+    [Fact]
+    public void NatModeMakesOnlyTheTapHereTheRestIsXenodsNatVif()
+    {
+        var lines = VifHostActions.For(Plan("vif-nat"), Facts()).Select(a => a.ToString()).ToArray();
+        Assert.Equal(VifHostActions.Tap(Plan("vif-nat")).Select(a => a.ToString()), lines);
+        Assert.StartsWith("ip tuntap add dev", lines[0]);
+    }
 }
 
 public sealed class BridgeSetupTests

@@ -82,6 +82,9 @@ public sealed class DomainEngine : IAsyncDisposable
 
     // ---- queries: never wait on a domain's operations ------------------------------------
 
+    /// <summary>The domain with this domid, or null (for xenstore watches, which name domains by domid).</summary>
+    internal Domain? FindByDomid(int domid) => _registry.All().FirstOrDefault(s => s.Domain.Domid == domid)?.Domain;
+
     public Task<IReadOnlyList<DomainSnapshot>> ListAsync(CancellationToken cancel = default) =>
         Task.FromResult<IReadOnlyList<DomainSnapshot>>(
             _registry.All().Select(s => DomainSnapshots.Of(s.Domain, _context.Proc)).ToList());

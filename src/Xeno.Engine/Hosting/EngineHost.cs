@@ -28,6 +28,7 @@ public sealed class EngineHost : IAsyncDisposable
     private readonly XenStoreServer? _store;
     private readonly FileStream _prefixLock;
     private readonly Store.XenstoreWriter? _writer;
+    private Network.Rate.VifRateWatch? _rateWatch;
 
     public DomainEngine Engine { get; }
     /// <summary>The event log behind GET /v1/events (the engine publishes into it).</summary>
@@ -106,13 +107,25 @@ public sealed class EngineHost : IAsyncDisposable
             log.Info($"xenstore on {paths.XenstoreSocket}");
         }
         await engine.RecoverAsync(cancel);
-        var api = await ApiServer.StartAsync(paths.Socket, engine, time.GetUtcNow(), cancel, events);
-        return new EngineHost(engine, api, paths, store, writer, events, prefixLock);
+        // Run-time rate= changes, as netback watches the backend's rate node (docs/network.md).
+        var rateWatch = store is null ? null : Network.Rate.VifRateWatch.Start(paths.XenstoreSocket, engine.FindByDomid, log);
+        ApiServer api;
+        try
+        {
+            api = await ApiServer.StartAsync(paths.Socket, engine, time.GetUtcNow(), cancel, events);
+        }
+        catch
+        {
+            rateWatch?.Dispose();
+            throw;
+        }
+        return new EngineHost(engine, api, paths, store, writer, events, prefixLock) { _rateWatch = rateWatch };
     }
 
     public async ValueTask DisposeAsync()
     {
         await Api.DisposeAsync();
+        _rateWatch?.Dispose();
         await Engine.DisposeAsync();
         Events.Dispose();
         _writer?.Dispose();

@@ -10,7 +10,7 @@ namespace Xeno.Engine.Network;
 /// and undoes them. A vif that fails part-way is undone entirely, and so are the vifs before it:
 /// a failed start leaves no interface behind.
 /// </summary>
-internal sealed class VifNetwork(EngineLog log, IHostCommands commands, Scripts.CustomVifScripts? scripts = null)
+internal sealed class VifNetwork(EngineLog log, IHostCommands commands, Scripts.CustomVifScripts? scripts = null, Nat.NatVifs? nat = null)
 {
     /// <summary>Plans every vif of the domain (pure); refused plans become Invalid engine errors.</summary>
     public static IReadOnlyList<VifPlan> Plans(DomainSpec spec, int domid)
@@ -43,6 +43,9 @@ internal sealed class VifNetwork(EngineLog log, IHostCommands commands, Scripts.
                     continue;
                 }
                 IReadOnlyList<HostAction> actions;
+                var natPlan = plan.Mode == VifMode.Nat
+                    ? (nat ?? throw new EngineException(EngineErrorKind.Invalid, $"domain \"{d.Name}\": vif {plan.Devid}: NAT mode (script={plan.ScriptPath}) needs xenod's run folder")).Plan(d, plan)
+                    : null;
                 try
                 {
                     actions = VifHostActions.For(plan, HostFactsReader.Read());
@@ -66,6 +69,8 @@ internal sealed class VifNetwork(EngineLog log, IHostCommands commands, Scripts.
                     if (action.Undo is { } u)
                         undo.Add(u);
                 }
+                if (natPlan is not null)
+                    nat!.Connect(d, natPlan);
                 log.Info($"Domain {d.Domid} ({d.Name}): vif {plan.Devid} {plan.TapName} up ({plan.Mode.ToString().ToLowerInvariant()} mode, {plan.QemuModel}, {plan.Mac})");
             }
         }
@@ -81,6 +86,7 @@ internal sealed class VifNetwork(EngineLog log, IHostCommands commands, Scripts.
     public void TearDown(Domain d, HostNetworkEffects effects)
     {
         scripts?.Disconnect(d);
+        nat?.Disconnect(d, effects.Taps);
         for (int i = effects.Undo.Count - 1; i >= 0; i--)
         {
             try
@@ -90,6 +96,19 @@ internal sealed class VifNetwork(EngineLog log, IHostCommands commands, Scripts.
             catch (Exception e) when (e is HostCommandException or InvalidDataException)
             {
                 log.Info($"Domain {d.Domid} ({d.Name}): undoing \"{string.Join(' ', effects.Undo[i])}\" failed: {e.Message}");
+            }
+        }
+        // A table a run-time rate change made (Rate/VifRateWatch) has no undo entry; its tap is gone
+        // now, so no late rate event can make it again.
+        foreach (var tap in effects.Taps)
+        {
+            try
+            {
+                commands.Run(["nft", Xeno.Network.Filtering.VifTransmitScript.Remove(tap)]);
+            }
+            catch (HostCommandException e)
+            {
+                log.Info($"Domain {d.Domid} ({d.Name}): removing {tap}'s transmit table failed: {e.Message}");
             }
         }
     }

@@ -16,12 +16,14 @@ internal sealed class VifSetUpStep : IPreLaunchStep
         var d = context.Domain;
         if (d.Spec.Vifs.Count == 0)
             return;
-        var network = new VifNetwork(context.Engine.Log, HostCommandRunner.Instance, Scripts(context));
+        var network = Network(context);
         d.Network = await Task.Run(() => network.SetUp(d));
     }
 
-    private static Scripts.CustomVifScripts Scripts(PreLaunchContext context) =>
-        new(context.Engine.Paths, context.Engine.Log, HostCommandRunner.Instance);
+    private static VifNetwork Network(PreLaunchContext context) =>
+        new(context.Engine.Log, HostCommandRunner.Instance,
+            new Scripts.CustomVifScripts(context.Engine.Paths, context.Engine.Log, HostCommandRunner.Instance),
+            new Nat.NatVifs(context.Engine.Paths, context.Engine.Log));
 
     public async Task UndoAsync(PreLaunchContext context)
     {
@@ -29,6 +31,6 @@ internal sealed class VifSetUpStep : IPreLaunchStep
         var effects = d.Network;
         d.Network = HostNetworkEffects.Empty;
         if (!effects.IsEmpty)
-            await Task.Run(() => new VifNetwork(context.Engine.Log, HostCommandRunner.Instance, Scripts(context)).TearDown(d, effects));
+            await Task.Run(() => Network(context).TearDown(d, effects));
     }
 }

@@ -22,7 +22,8 @@ public static class VifHostActions
         {
             VifMode.Bridge => Bridge(plan, facts),
             VifMode.Route => Route(plan, facts),
-            VifMode.Nat => throw new VifPlanException($"vif {plan.Devid}: script={plan.ScriptPath} (NAT mode) is not supported by this xenod yet"),
+            // vif-nat's addresses, DHCP server and masquerade are xenod's Nat/NatVifs (not argument vectors: dnsmasq is a daemon).
+            VifMode.Nat => NatTap(plan),
             _ => throw new VifPlanException($"vif {plan.Devid}: script={plan.ScriptPath}: running an admin's own vif script is not supported by this xenod yet"),
         };
         // Anti-spoofing (ip=) and rate=, at the tap's ingress: net-policy's part (Filtering).
@@ -37,6 +38,10 @@ public static class VifHostActions
         new SetLinkAddress(plan.TapName, SetLinkAddress.BackendMac),
         new FlushAddresses(plan.TapName),
     ];
+
+    /// <summary>A NAT vif's tap (MTU when mtu= is given); the rest of vif-nat online comes after, from xenod.</summary>
+    public static IReadOnlyList<HostAction> NatTap(VifPlan plan) =>
+        plan.Mtu is { } mtu ? [.. Tap(plan), new SetMtu(plan.TapName, mtu)] : Tap(plan);
 
     /// <summary>vif-bridge online: MTU (mtu= or the bridge's), enslave, up.</summary>
     public static IReadOnlyList<HostAction> Bridge(VifPlan plan, HostNetworkFacts facts)
