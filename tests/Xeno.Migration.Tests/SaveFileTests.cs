@@ -13,7 +13,7 @@ public class SaveFileTests
     private static readonly DomainStateRecord State = new("web", Guid.Parse("11111111-2222-3333-4444-555555555555"),
         """{"name":"web"}""", Paused: false, TargetKb: 131072, MaxMemKb: 262144)
     {
-        StartTimeMs = 1_700_000_000_123, SoftAffinity = [null, "0-1"], VncPassword = "pw",
+        SoftAffinity = [null, "0-1"], VncPassword = "pw",
     };
 
     /// <summary>A whole file as the engine writes it: prefix, QEMU's bytes appended, length patched, trailer.</summary>

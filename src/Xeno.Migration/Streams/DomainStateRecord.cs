@@ -13,8 +13,6 @@ public sealed record DomainStateRecord(string Name, Guid Uuid, string SpecJson, 
 {
     public IReadOnlyList<string?> SoftAffinity { get; init; } = [];
     public string? VncPassword { get; init; }
-    /// <summary>When the guest was first started (xl uptime keeps counting from it).</summary>
-    public long StartTimeMs { get; init; }
 
     public string ToJson() => new JsonObject
     {
@@ -23,7 +21,6 @@ public sealed record DomainStateRecord(string Name, Guid Uuid, string SpecJson, 
         ["paused"] = Paused,
         ["target_kb"] = TargetKb,
         ["maxmem_kb"] = MaxMemKb,
-        ["start_time"] = StartTimeMs,
         ["soft_affinity"] = new JsonArray(SoftAffinity.Select(a => (JsonNode?)a).ToArray()),
         ["vnc_password"] = VncPassword,
         ["spec"] = JsonNode.Parse(SpecJson),
@@ -42,7 +39,6 @@ public sealed record DomainStateRecord(string Name, Guid Uuid, string SpecJson, 
             return new DomainStateRecord(name, uuid, spec.ToJsonString(), Field<bool>(o, "paused"),
                 Field<long>(o, "target_kb"), Field<long>(o, "maxmem_kb"))
             {
-                StartTimeMs = Field<long>(o, "start_time"),
                 SoftAffinity = o["soft_affinity"] is JsonArray soft ? soft.Select(n => n is null ? null : (string?)n).ToList() : [],
                 VncPassword = (string?)o["vnc_password"],
             };
