@@ -23,13 +23,14 @@ public static class SaveFileReader
 
         long remaining = file.Length - XlSaveHeader.Size;
         if (header.OptionalDataLength > remaining)
-            throw new SaveFileException($"libxl: error: libxl_read_exactly: file/stream truncated reading optdata from {source}",
+            throw SaveFileException.Xen($"libxl: error: libxl_read_exactly: file/stream truncated reading optdata from {source}",
                 $"header announces {header.OptionalDataLength} bytes of optional data, the file has {remaining} after the header");
         var optional = new byte[header.OptionalDataLength];
         file.ReadExactly(optional);
+        // xl says so as soon as there is optional data, before it reads the config's length.
+        if (optional.Length > 0)
+            say(" Savefile contains xl domain config" + ((header.MandatoryFlags & XlSaveHeader.FlagJson) != 0 ? " in JSON format" : ""));
         var config = XlSaveHeader.ParseConfig(optional);
-        if (config is not null)
-            say(" Savefile contains xl domain config in JSON format");
 
         return ReadXenoStream(file, header, config);
     }
@@ -108,7 +109,7 @@ public static class SaveFileReader
         }
     }
 
-    private static SaveFileException Truncated(string detail) => new("Savefile truncated.", detail);
+    private static SaveFileException Truncated(string detail) => SaveFileException.Xen("Savefile truncated.", detail);
 
     private static SaveFileException Corrupt(string detail) => new("Savefile is corrupt", detail);
 

@@ -60,14 +60,14 @@ public sealed record XlSaveHeader(uint MandatoryFlags, uint OptionalFlags, uint 
     public static XlSaveHeader Parse(ReadOnlySpan<byte> bytes, string source)
     {
         if (bytes.Length < Size)
-            throw new SaveFileException($"libxl: error: libxl_read_exactly: file/stream truncated reading header from {source}",
+            throw SaveFileException.Xen($"libxl: error: libxl_read_exactly: file/stream truncated reading header from {source}",
                 $"the file has {bytes.Length} bytes, an xl save-file header needs {Size}");
         if (!bytes[..MagicLength].SequenceEqual(Magic))
-            throw new SaveFileException("File has wrong magic number - corrupt or for a different tool?");
+            throw SaveFileException.Xen("File has wrong magic number - corrupt or for a different tool?");
+        // Xen's text says it all: the marker at offset 32 is not 0x01020304 in this host's order.
         uint order = BinaryPrimitives.ReadUInt32LittleEndian(bytes[32..]);
         if (order != ByteOrderMarker)
-            throw new SaveFileException("File has wrong byte order",
-                $"byte-order marker at offset 32 is 0x{order:x8}, expected 0x{ByteOrderMarker:x8}");
+            throw SaveFileException.Xen("File has wrong byte order");
         return new XlSaveHeader(
             BinaryPrimitives.ReadUInt32LittleEndian(bytes[36..]),
             BinaryPrimitives.ReadUInt32LittleEndian(bytes[40..]),
@@ -79,7 +79,7 @@ public sealed record XlSaveHeader(uint MandatoryFlags, uint OptionalFlags, uint 
     {
         uint bad = MandatoryFlags & ~KnownMandatoryFlags;
         if (bad != 0)
-            throw new SaveFileException($"Savefile has mandatory flag(s) 0x{bad:x} which are not supported; need newer xl");
+            throw SaveFileException.Xen($"Savefile has mandatory flag(s) 0x{bad:x} which are not supported; need newer xl");
         if ((MandatoryFlags & FlagXenoStream) == 0)
             throw new SaveFileException("Savefile holds Xen's libxl domain stream, not Xeno's: Xeno restores only files saved by Xeno",
                 $"mandatory flags 0x{MandatoryFlags:x} lack the Xeno stream flag 0x{FlagXenoStream:x}");
@@ -94,10 +94,10 @@ public sealed record XlSaveHeader(uint MandatoryFlags, uint OptionalFlags, uint 
         if (optional.Length == 0)
             return null;
         if (optional.Length < 4)
-            throw new SaveFileException("Savefile truncated.", $"optional data is {optional.Length} bytes, too short for the config length (4)");
+            throw SaveFileException.Xen("Savefile truncated.", $"optional data is {optional.Length} bytes, too short for the config length (4)");
         uint length = BinaryPrimitives.ReadUInt32LittleEndian(optional);
         if (length > (uint)(optional.Length - 4))
-            throw new SaveFileException("Savefile truncated.",
+            throw SaveFileException.Xen("Savefile truncated.",
                 $"config length {length} at offset {Size} exceeds the {optional.Length - 4} bytes of optional data left");
         if (length == 0)
             return null;
