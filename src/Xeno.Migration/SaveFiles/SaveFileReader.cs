@@ -31,6 +31,7 @@ public static class SaveFileReader
         if (optional.Length > 0)
             say(" Savefile contains xl domain config" + ((header.MandatoryFlags & XlSaveHeader.FlagJson) != 0 ? " in JSON format" : ""));
         var config = XlSaveHeader.ParseConfig(optional);
+        header.CheckXenoStream();
 
         return ReadXenoStream(file, header, config);
     }

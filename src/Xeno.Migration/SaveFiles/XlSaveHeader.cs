@@ -80,6 +80,11 @@ public sealed record XlSaveHeader(uint MandatoryFlags, uint OptionalFlags, uint 
         uint bad = MandatoryFlags & ~KnownMandatoryFlags;
         if (bad != 0)
             throw SaveFileException.Xen($"Savefile has mandatory flag(s) 0x{bad:x} which are not supported; need newer xl");
+    }
+
+    /// <summary>After the config (where xl would start libxl's stream): only Xeno's stream can be restored.</summary>
+    public void CheckXenoStream()
+    {
         if ((MandatoryFlags & FlagXenoStream) == 0)
             throw new SaveFileException("Savefile holds Xen's libxl domain stream, not Xeno's: Xeno restores only files saved by Xeno",
                 $"mandatory flags 0x{MandatoryFlags:x} lack the Xeno stream flag 0x{FlagXenoStream:x}");
