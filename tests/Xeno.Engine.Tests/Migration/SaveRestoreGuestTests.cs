@@ -70,6 +70,14 @@ public sealed class SaveRestoreGuestTests
             Assert.Equal(0, x.Xl("unpause", name).Exit);
             Assert.True(await shell.RunAsync("true"), "the guest answers after save -p and unpause");
 
+            // A save that cannot write its file fails with Xen's words and leaves the guest running.
+            var (fexit, _, ferr) = x.Xl("save", name, Path.Combine(x.Root, "no-such-dir", "f.sav"));
+            Assert.Equal(1, fexit);
+            Assert.EndsWith("Failed to save domain, resuming domain\n", ferr);
+            Assert.Equal(first, x.Domid(name));
+            Xenod.AssertRow(@" (r-----|-b----) ", x.ListRow(name));
+            Assert.True(await shell.RunAsync("kill -0 $(cat /tmp/pid)"), "the guest answers after a failed save");
+
             Assert.True(await WaitTrueAsync(shell, "test $(cat /tmp/c) -ge 5"));
             Assert.True(await shell.RunAsync("cut -d. -f1 /proc/uptime > /tmp/up0; cp /tmp/c /tmp/c0"));
         }
