@@ -46,6 +46,8 @@ public static class ApiRoutes
         new("POST", Domain + "/trigger", "Send a platform event: nmi, reset, power, sleep, s3resume (xl trigger)", typeof(TriggerRequest), typeof(EmptyResponse)),
         new("POST", Domain + "/sysrq", "Send a magic SysRq key (xl sysrq)", typeof(SysrqRequest), typeof(EmptyResponse)),
         new("POST", Domain + "/dump-core", "Write an ELF core of guest memory (xl dump-core)", typeof(DumpCoreRequest), typeof(EmptyResponse)),
+        new("POST", Domain + "/save", "Save the domain's state to a file; destroyed after unless checkpoint or leave_paused (xl save)", typeof(SaveDomainRequest), typeof(SaveDomainResponse)),
+        new("POST", Domains + "/restore", "Restore a domain from a save file: new domid, same name and UUID (xl restore)", typeof(RestoreDomainRequest), typeof(CreateDomainResponse), 201),
         new("GET", "/v1/host/scheduler", "The scheduler, Pool-0's parameters and their enforcement (xl sched-credit -s)", null, typeof(SchedulerInfo)),
         new("POST", "/v1/host/scheduler", "Set Pool-0's parameters (xl sched-credit -s -t/-r/-m)", typeof(SetSchedulerRequest), typeof(SchedulerInfo)),
         new("GET", Domain + "/sched", "The domain's weight and cap (xl sched-credit -d)", null, typeof(DomainSchedParams)),

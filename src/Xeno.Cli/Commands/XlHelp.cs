@@ -68,6 +68,8 @@ public static class CommandTable
         Runtime.ControlCommands.Sysrq,
         Runtime.ControlCommands.DumpCore,
         Runtime.ControlCommands.DebugKeys,
+        Migration.SaveRestoreCommands.Save,
+        Migration.SaveRestoreCommands.Restore,
         Top.TopCommand.Definition,
         Scheduling.CpupoolCommands.Create,
         Scheduling.CpupoolCommands.List,

@@ -35,6 +35,7 @@ public sealed class DomainEngine : IAsyncDisposable
     private readonly Requests.RuntimeControlRequests _control;
     private readonly Statistics.StatisticsCollector _statistics;
     private readonly Resources.SchedRequests _sched;
+    private readonly Migration.SaveRestoreRequests _saveRestore;
 
     public DomainEngine(EnginePaths paths, EngineLog log, TimeProvider time, AcceleratorChoice accelerator,
         EngineOptions? options = null, ProcFs? proc = null)
@@ -63,6 +64,7 @@ public sealed class DomainEngine : IAsyncDisposable
         _control = new Requests.RuntimeControlRequests(_context, _registry);
         _statistics = new Statistics.StatisticsCollector(_context, _registry);
         _sched = new Resources.SchedRequests(_context, _registry);
+        _saveRestore = new Migration.SaveRestoreRequests(_context, _registry, _lifecycle);
     }
 
     /// <summary>The console hubs of running domains (xl console's socket, recent output).</summary>
@@ -168,6 +170,16 @@ public sealed class DomainEngine : IAsyncDisposable
     /// <summary>xl dump-core: an ELF core of guest memory at an absolute host path.</summary>
     public Task DumpCoreAsync(string idOrName, string path, CancellationToken cancel = default) =>
         _control.DumpCoreAsync(idOrName, path, cancel);
+
+    // ---- save / restore (Migration/, docs/migration.md) ----------------------------------
+
+    /// <summary>xl save: the domain's state to an absolute path; destroyed after unless <paramref name="checkpoint"/> or <paramref name="leavePaused"/>. Returns the xl header's info.</summary>
+    public Task<string> SaveAsync(string idOrName, string path, bool checkpoint, bool leavePaused, DomainSpec? config = null, CancellationToken cancel = default) =>
+        _saveRestore.SaveAsync(idOrName, path, checkpoint, leavePaused, config, cancel);
+
+    /// <summary>xl restore: a new domain (new domid, same name and UUID) continuing from the file. Returns its domid.</summary>
+    public Task<int> RestoreAsync(string path, bool paused, DomainSpec? config = null, CancellationToken cancel = default) =>
+        _saveRestore.RestoreAsync(path, paused, config, cancel);
 
     /// <summary>xentop's figures; never waits on a domain's operations, each QEMU asked under a short deadline.</summary>
     public Task<IReadOnlyList<Xeno.Api.Contracts.DomainStatistics>> StatisticsAsync(CancellationToken cancel = default) =>

@@ -19,6 +19,8 @@ public sealed record EngineOptions
     public TimeSpan QmpTimeout { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>The deadline of dump-guest-memory (on_crash="coredump-*"), which answers only when the dump is written.</summary>
     public TimeSpan CoreDumpTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>How long QEMU may take to write or read a domain's state (xl save / restore).</summary>
+    public TimeSpan MigrationTimeout { get; init; } = TimeSpan.FromMinutes(10);
     /// <summary>How many rotated console logs to keep (name.log.1 ... .N), as xl does with 10.</summary>
     public int ConsoleLogGenerations { get; init; } = 10;
     /// <summary>Run the xenstore server inside xenod (socket &lt;prefix&gt;/run/xenstored/socket) and publish domains there.</summary>

@@ -100,4 +100,6 @@ public sealed record MachineSpec
     public Guid? Uuid { get; init; }
     /// <summary>Start with vCPUs stopped (xl create -p); "cont" over QMP runs them.</summary>
     public bool StartPaused { get; init; }
+    /// <summary>Wait for a migration stream (xl restore): -incoming defer, then QMP migrate-incoming.</summary>
+    public bool IncomingDeferred { get; init; }
 }

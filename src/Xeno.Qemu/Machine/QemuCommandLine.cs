@@ -42,6 +42,8 @@ public static class QemuCommandLine
         Add(args, "-action", "reboot=shutdown,shutdown=pause,panic=pause");
         if (spec.StartPaused)
             args.Add("-S");
+        if (spec.IncomingDeferred)
+            Add(args, "-incoming", "defer");
         args.Add("-daemonize");
         Add(args, "-pidfile", spec.Files.PidFile);
 

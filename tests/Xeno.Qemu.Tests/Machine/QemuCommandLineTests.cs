@@ -118,6 +118,16 @@ public class QemuCommandLineTests
     }
 
     [Fact]
+    public void RestoreWaitsPausedForTheIncomingStream()
+    {
+        var args = QemuCommandLine.Build(Pv() with { StartPaused = true, IncomingDeferred = true }).Arguments.ToList();
+        int s = args.IndexOf("-S");
+        Assert.True(s > 0);
+        Assert.Equal(["-incoming", "defer"], args.Skip(s + 1).Take(2));
+        Assert.DoesNotContain("-incoming", QemuCommandLine.Build(Pv()).Arguments);
+    }
+
+    [Fact]
     public void HvmArgumentVector()
     {
         string[] expected =

@@ -38,17 +38,36 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
         return supervisor.Domain.Domid;
     }
 
+    /// <summary>
+    /// xl restore (and later a migration's receiving end): a new domid, the domain in phase
+    /// Incoming (requests other than destroy are refused, naming the phase); QEMU starts paused
+    /// and waiting, <paramref name="receive"/> feeds it the stream, then the guest runs on unless
+    /// <paramref name="paused"/>. Any failure undoes everything, as a failed create does.
+    /// </summary>
+    public async Task<int> CreateIncomingAsync(DomainSpec spec, Action<Domain> prepare,
+        Func<Domain, QemuInstance, CancellationToken, Task> receive, bool paused)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (DomainName.Problem(spec.Name) is { } badName)
+            throw new EngineException(EngineErrorKind.Invalid, badName);
+        HostFiles.CheckBootFiles(spec);
+        var supervisor = Reserve(spec, spec.Name, DomainPhase.Incoming);
+        prepare(supervisor.Domain);
+        await StartReservedAsync(supervisor, paused, receive);
+        return supervisor.Domain.Domid;
+    }
+
     /// <summary>Name and domid taken, listed in phase Creating ("--p---", as Xen lists a domain being built).</summary>
-    private DomainSupervisor Reserve(DomainSpec spec, string name)
+    private DomainSupervisor Reserve(DomainSpec spec, string name, DomainPhase phase = DomainPhase.Creating)
     {
         var supervisor = registry.Reserve(spec, name, domid => new DomainSupervisor(
             new Domain(domid, spec, context.Paths.FilesFor(domid, name), context.Time.GetUtcNow())
             {
                 Name = name,
-                Phase = DomainPhase.Creating,
+                Phase = phase,
                 Affinity = VcpuAffinities.FromSpec(spec),
             }, context));
-        context.Emit(DomainEventKind.Created, supervisor.Domain, e => e with { Phase = DomainPhase.Creating.Name() });
+        context.Emit(DomainEventKind.Created, supervisor.Domain, e => e with { Phase = phase.Name() });
         return supervisor;
     }
 
@@ -57,7 +76,8 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
     /// waits meanwhile), then registers it. Any failure undoes the steps, stops QEMU and releases
     /// the reservation.
     /// </summary>
-    private async Task StartReservedAsync(DomainSupervisor supervisor, bool paused)
+    private async Task StartReservedAsync(DomainSupervisor supervisor, bool paused,
+        Func<Domain, QemuInstance, CancellationToken, Task>? receive = null)
     {
         var d = supervisor.Domain;
         var preLaunch = new PreLaunchContext(d, context);
@@ -68,7 +88,7 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
             // The host side of devices QEMU opens (vif taps) exists before QEMU starts.
             await StepRunner.RunAsync(PreLaunchStepLists.ForStart, preLaunch, context.Log.Info);
             prepared = true;
-            instance = await _launch.LaunchAsync(d, paused);
+            instance = await _launch.LaunchAsync(d, paused || receive is not null, incoming: receive is not null);
         }
         catch (Exception e) when (e is EngineException or QemuStartException or MachineSpecException or IOException or UnauthorizedAccessException)
         {
@@ -86,14 +106,22 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
         try
         {
             await StepRunner.RunAsync(StartStepLists.ForStart, new StartContext(d, instance, context), context.Log.Info);
+            if (receive is not null)
+            {
+                await receive(d, instance, CancellationToken.None);
+                if (!paused)
+                    await QmpCall.RunAsync(d, instance, (q, t) => q.ContinueAsync(t), CancellationToken.None);
+            }
         }
-        catch (EngineException)
+        catch (Exception e) when (e is EngineException || (receive is not null && e is QmpException or IOException))
         {
             d.ExpectingExit = true;
             await _stopper.StopAsync(instance, killOnly: !d.Responding);
             await PreLaunchStepLists.UndoAllAsync(PreLaunchStepLists.ForStart, preLaunch, context.Log.Info);
             Release(supervisor);
-            throw;
+            if (e is EngineException)
+                throw;
+            throw new EngineException(EngineErrorKind.Failed, $"domain \"{d.Name}\": {e.Message}", e);
         }
 
         await supervisor.SettleAsync(async () =>
@@ -149,8 +177,8 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
             return true;
         }, cancel);
 
-    /// <summary>Destroys a domain whose gate the caller holds.</summary>
-    private async Task DestroyHeldAsync(DomainSupervisor supervisor, bool killOnly)
+    /// <summary>Destroys a domain whose gate the caller holds (also xl save, once the state is written).</summary>
+    internal async Task DestroyHeldAsync(DomainSupervisor supervisor, bool killOnly)
     {
         var d = supervisor.Domain;
         supervisor.MoveTo(DomainPhase.Dying);

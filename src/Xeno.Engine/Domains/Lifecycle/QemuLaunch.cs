@@ -24,7 +24,8 @@ internal sealed class QemuLaunch(EngineContext context)
     public Accelerator AcceleratorOf(DomainSpec spec) =>
         spec.Accel != AccelNames.Auto && AcceleratorSelector.TryParse(spec.Accel, out var forced) ? forced : context.Accelerator.Accelerator;
 
-    public async Task<QemuInstance> LaunchAsync(Domain d, bool paused)
+    /// <param name="incoming">Restore: QEMU waits (paused) for a migration stream instead of booting.</param>
+    public async Task<QemuInstance> LaunchAsync(Domain d, bool paused, bool incoming = false)
     {
         var spec = d.Spec;
         var paths = context.Paths;
@@ -54,7 +55,7 @@ internal sealed class QemuLaunch(EngineContext context)
             ovmfVars = Path.Combine(paths.DomainRunDir(d.Domid), "vars.fd");
             File.Copy(OvmfPaths.DebianVarsTemplate, ovmfVars, overwrite: true);
         }
-        var machine = MachineMapper.Map(bootSpec, d.Files, AcceleratorOf(spec), paused, ovmfVars, d.Domid);
+        var machine = MachineMapper.Map(bootSpec, d.Files, AcceleratorOf(spec), paused, ovmfVars, d.Domid) with { IncomingDeferred = incoming };
         var invocation = QemuCommandLine.Build(machine, context.Options.QemuExecutable);
         Directory.CreateDirectory(paths.ConsoleLogDir);
         RotateConsoleLog(d.Files.ConsoleLog);

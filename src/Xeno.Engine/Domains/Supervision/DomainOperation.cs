@@ -27,4 +27,6 @@ public enum DomainOperation
     Trigger,
     /// <summary>xl dump-core.</summary>
     DumpCore,
+    /// <summary>xl save (phase Saving while it runs).</summary>
+    Save,
 }

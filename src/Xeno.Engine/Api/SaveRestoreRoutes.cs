@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Xeno.Api.Contracts;
+using Xeno.Engine.Domains;
+
+namespace Xeno.Engine.Api;
+
+/// <summary>The routes of xl save and xl restore (docs/migration.md).</summary>
+internal static class SaveRestoreRoutes
+{
+    private static readonly ApiJsonContext Json = ApiJsonContext.Default;
+
+    public static void Map(WebApplication app, DomainEngine engine)
+    {
+        // Neither may be cancelled halfway (a client that went away must not leave a stopped guest).
+        app.MapPost(ApiRoutes.Domain + "/save", (string dom, HttpRequest request, CancellationToken c) => ApiServer.Guard(async () =>
+        {
+            var body = await ApiRequestBody.ReadAsync(request, Json.SaveDomainRequest, c);
+            var info = await engine.SaveAsync(dom, body.Path, body.Checkpoint, body.LeavePaused, null, CancellationToken.None);
+            return TypedResults.Json(new SaveDomainResponse { Info = info }, Json.SaveDomainResponse);
+        }));
+        app.MapPost(ApiRoutes.Domains + "/restore", (HttpRequest request, CancellationToken c) => ApiServer.Guard(async () =>
+        {
+            var body = await ApiRequestBody.ReadAsync(request, Json.RestoreDomainRequest, c);
+            int domid = await engine.RestoreAsync(body.Path, body.Paused, null, CancellationToken.None);
+            return TypedResults.Json(new CreateDomainResponse { Domid = domid }, Json.CreateDomainResponse, statusCode: 201);
+        }));
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Xeno.Engine.Domains;
+using Xeno.Engine.Domains.Supervision;
+using Xeno.Qemu.Processes;
+using Xeno.Qemu.Qmp;
+
+namespace Xeno.Engine.Migration;
+
+/// <summary>
+/// QEMU 7.2's migration over QMP, the part save, restore and (later) migrate share: send the
+/// state to a URI (migrate) or take it from one (migrate-incoming on a QEMU started with
+/// -incoming defer), then follow query-migrate until it completed or failed, under a deadline;
+/// a cancelled or late send is stopped with migrate_cancel.
+/// </summary>
+internal static class QemuMigration
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>QEMU runs exec: URIs with /bin/sh -c: a path in single quotes, its own quotes escaped.</summary>
+    public static string ShellQuote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    /// <summary>QEMU 7.2 has no file: URI (8.2 has): the stream is appended to the file by cat.</summary>
+    public static string AppendToFileUri(string path) => "exec:cat >> " + ShellQuote(path);
+
+    /// <summary>The QEMU record of a save file: exactly its bytes, from its offset.</summary>
+    public static string ReadRangeUri(string path, long offset, long length) =>
+        FormattableString.Invariant($"exec:dd if={ShellQuote(path)} bs=1M iflag=skip_bytes,count_bytes skip={offset} count={length} status=none");
+
+    public static async Task SendAsync(Domain d, QemuInstance q, string uri, TimeSpan timeout, CancellationToken cancel)
+    {
+        await QmpCall.RunAsync(d, q, (c, t) => c.ExecuteAsync("migrate", new JsonObject { ["uri"] = uri }, t), cancel);
+        try
+        {
+            await WaitAsync(d, q, timeout, cancel);
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+        {
+            try
+            {
+                await QmpCall.RunAsync(d, q, (c, t) => c.ExecuteAsync("migrate_cancel", null, t), CancellationToken.None);
+            }
+            catch (Exception ce) when (ce is QmpException or EngineException)
+            {
+            }
+            throw;
+        }
+    }
+
+    public static async Task ReceiveAsync(Domain d, QemuInstance q, string uri, TimeSpan timeout, CancellationToken cancel)
+    {
+        await QmpCall.RunAsync(d, q, (c, t) => c.ExecuteAsync("migrate-incoming", new JsonObject { ["uri"] = uri }, t), cancel);
+        await WaitAsync(d, q, timeout, cancel);
+    }
+
+    /// <summary>Follows query-migrate to "completed"; "failed" or "cancelled" become an EngineException with QEMU's reason.</summary>
+    private static async Task WaitAsync(Domain d, QemuInstance q, TimeSpan timeout, CancellationToken cancel)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, deadline.Token);
+        while (true)
+        {
+            var reply = await QmpCall.RunAsync(d, q, (c, t) => c.ExecuteAsync("query-migrate", null, t), cancel);
+            var (status, error) = Status(reply);
+            switch (status)
+            {
+                case "completed":
+                    return;
+                case "failed" or "cancelled":
+                    throw new EngineException(EngineErrorKind.Failed,
+                        $"QEMU's migration stream {status}{(error is null ? "" : ": " + error)}");
+            }
+            try
+            {
+                await Task.Delay(PollInterval, linked.Token);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancel.IsCancellationRequested)
+            {
+                throw new TimeoutException($"QEMU's migration stream did not finish within {timeout.TotalSeconds:0} s (status {status})");
+            }
+        }
+    }
+
+    internal static (string Status, string? Error) Status(JsonElement reply)
+    {
+        string status = reply.ValueKind == JsonValueKind.Object && reply.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String
+            ? s.GetString()!
+            : "none";
+        string? error = reply.ValueKind == JsonValueKind.Object && reply.TryGetProperty("error-desc", out var e) && e.ValueKind == JsonValueKind.String
+            ? e.GetString()
+            : null;
+        return (status, error);
+    }
+}

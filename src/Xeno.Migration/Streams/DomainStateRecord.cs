@@ -1,0 +1,54 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Xeno.Migration.Streams;
+
+/// <summary>
+/// What a domain needs besides QEMU's state to continue on a new QEMU: its identity, the
+/// config it runs with (Xeno's domain JSON), and what changed at run time (balloon target,
+/// memory maximum, soft affinity, VNC password, paused). Devices come from the config, so
+/// the new QEMU has the same NICs (same MACs) and disks (same paths) in the same slots.
+/// </summary>
+public sealed record DomainStateRecord(string Name, Guid Uuid, string SpecJson, bool Paused, long TargetKb, long MaxMemKb)
+{
+    public IReadOnlyList<string?> SoftAffinity { get; init; } = [];
+    public string? VncPassword { get; init; }
+
+    public string ToJson() => new JsonObject
+    {
+        ["name"] = Name,
+        ["uuid"] = Uuid.ToString("D"),
+        ["paused"] = Paused,
+        ["target_kb"] = TargetKb,
+        ["maxmem_kb"] = MaxMemKb,
+        ["soft_affinity"] = new JsonArray(SoftAffinity.Select(a => (JsonNode?)a).ToArray()),
+        ["vnc_password"] = VncPassword,
+        ["spec"] = JsonNode.Parse(SpecJson),
+    }.ToJsonString();
+
+    /// <summary>Reads the record; anything missing or mistyped is a <see cref="Xeno.Migration.SaveFiles.SaveFileException"/> naming the field.</summary>
+    public static DomainStateRecord FromJson(string json)
+    {
+        try
+        {
+            var o = JsonNode.Parse(json)?.AsObject() ?? throw new FormatException("it is null");
+            string name = Field<string>(o, "name");
+            if (!Guid.TryParse(Field<string>(o, "uuid"), out var uuid))
+                throw new FormatException("uuid is not a UUID");
+            var spec = o["spec"] as JsonObject ?? throw new FormatException("spec is missing");
+            return new DomainStateRecord(name, uuid, spec.ToJsonString(), Field<bool>(o, "paused"),
+                Field<long>(o, "target_kb"), Field<long>(o, "maxmem_kb"))
+            {
+                SoftAffinity = o["soft_affinity"] is JsonArray soft ? soft.Select(n => n is null ? null : (string?)n).ToList() : [],
+                VncPassword = (string?)o["vnc_password"],
+            };
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
+        {
+            throw new Xeno.Migration.SaveFiles.SaveFileException("Savefile is corrupt", $"domain state record: {e.Message}");
+        }
+    }
+
+    private static T Field<T>(JsonObject o, string name) =>
+        o[name] is { } n ? n.GetValue<T>() : throw new FormatException($"{name} is missing");
+}
