@@ -38,19 +38,19 @@ public sealed class DebianGuestTests
             "name=\"deb-pv\"\ntype=\"pv\"\nmemory=512\nbootloader=\"pygrub\"\nextra=\"console=hvc0\"\n" +
             $"disk=['{pvDisk},qcow2,xvda,rw']\n")));
 
-        // pygrub took Debian's generated entry: the versioned kernel, root by UUID, extra= last.
-        var xenodLog = File.ReadAllText(Path.Combine(x.Prefix, "var/log/xeno/xenod.log"));
-        Assert.Matches(
-            $"Domain 2: pygrub on {System.Text.RegularExpressions.Regex.Escape(pvDisk)}: entry 0 \"Debian GNU/Linux\" of /boot/grub/grub.cfg: " +
-            $"kernel /boot/vmlinuz-{image.KernelVersion}, ramdisk /boot/initrd.img-{image.KernelVersion}, " +
-            "args \"root=UUID=[0-9a-f-]{36} ro console=tty0 console=ttyS0,115200n8 quiet console=hvc0\"",
-            xenodLog);
-
         var sessions = await Task.WhenAll(
             LogInAsync(x, "deb-hvm", "ttyS0", image, cancel),
             LogInAsync(x, "deb-pv", "hvc0", image, cancel));
         try
         {
+            // pygrub took Debian's generated entry: the versioned kernel, root by UUID, extra= last.
+            var xenodLog = File.ReadAllText(Path.Combine(x.Prefix, "var/log/xeno/xenod.log"));
+            Assert.Matches(
+                $"Domain 2: pygrub on {System.Text.RegularExpressions.Regex.Escape(pvDisk)}: entry 0 \"Debian GNU/Linux\" of /boot/grub/grub.cfg: " +
+                $"kernel /boot/vmlinuz-{image.KernelVersion}, ramdisk /boot/initrd.img-{image.KernelVersion}, " +
+                "args \"root=UUID=[0-9a-f-]{36} ro console=tty0 console=ttyS0,115200n8 quiet console=hvc0\"",
+                xenodLog);
+
             // Both through the agent (qemu-ga runs `shutdown -h -P +0`, systemd powers off).
             var shutdowns = await Task.WhenAll(
                 Task.Run(() => x.Xl("shutdown", "-w", "deb-hvm"), cancel).WaitAsync(XlWait, cancel),
