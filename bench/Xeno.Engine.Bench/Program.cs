@@ -65,9 +65,6 @@ internal static class Program
         var sections = new List<string>();
         if (only is null or "boot")
             sections.Add(await BootBench.RunAsync(kit, runs, quick));
-        // The real Debian image: a few minutes per boot under TCG, so at most 3 pairs (quick: 1).
-        if (only is null or "debian")
-            sections.Add(await DebianBootBench.RunAsync(Math.Min(runs, 3)));
         if (only is null or "fleet" or "hung" or "sched")
         {
             // The full run measures the programs as installed (ReadyToRun); the smoke run skips the publish.
@@ -94,6 +91,9 @@ internal static class Program
                     Directory.Delete(published, recursive: true);
             }
         }
+        // The real Debian image: a few minutes per boot under TCG, so at most 3 pairs (quick: 1).
+        if (only is null or "debian")
+            sections.Add(await DebianBootBench.RunAsync(Math.Min(runs, 3)));
         var md = string.Join('\n', sections);
         await File.WriteAllTextAsync(outFile, md);
         Console.Write(md);
