@@ -14,10 +14,11 @@ XENO_RUNTIME_PACKAGES=(
 )
 # What the tests need on top: Debian's real Xen tools as compatibility oracles (xl, xenstore
 # tools, the vif-* hotplug scripts, which call brctl and iptables), a C compiler for the small
-# oracle programs that link Xen's own libxlutil, and iperf3 for the rate tests.
+# oracle programs that link Xen's own libxlutil, iperf3 for the rate tests, and mmdebstrap for
+# the real Debian guest image (scripts/debian-image/build).
 XENO_TEST_PACKAGES=(
   xen-utils-4.17 xenstore-utils libxen-dev gcc libc6-dev python3
-  bridge-utils iptables iperf3
+  bridge-utils iptables iperf3 mmdebstrap
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
