@@ -1,5 +1,6 @@
 using Xeno.Api.Contracts;
 using Xeno.Cli.Commands.Network;
+using Xeno.Cli.Tests.Support;
 using Xeno.Config.Specs;
 
 namespace Xeno.Cli.Tests.Network;

@@ -1,5 +1,5 @@
 using Xeno.Cli.Commands.Scheduling;
-using Xeno.Cli.Tests.Network;
+using Xeno.Cli.Tests.Support;
 
 namespace Xeno.Cli.Tests.Scheduling;
 

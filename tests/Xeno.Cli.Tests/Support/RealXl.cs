@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
-namespace Xeno.Cli.Tests.Network;
+namespace Xeno.Cli.Tests.Support;
 
 /// <summary>
 /// Debian's real xl (Xen 4.17) under tools/xl-spec-oracle/xl-shim.c (which stands in for the
 /// hypervisor calls and resolves any domain), for what xl decides before it needs a hypervisor:
-/// usage texts, argument errors, `-N network-attach`'s JSON.
+/// usage texts, argument errors, save-file header checks, `-N network-attach`'s JSON.
 /// </summary>
 internal static class RealXl
 {
