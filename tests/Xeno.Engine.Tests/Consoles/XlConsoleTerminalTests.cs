@@ -63,10 +63,14 @@ public sealed class XlConsoleTerminalTests
         }
     }
 
-    /// <summary>`xl console tty` on a new pty, between two `stty -a` snapshots; xl's pid and exit status are printed.</summary>
+    /// <summary>
+    /// `xl console tty` on a new pty, between two `stty -a` snapshots; xl's pid and exit status are
+    /// printed. xl starts with SIGHUP's default action, as from a login shell: a test run started
+    /// under nohup passes SIGHUP on ignored, and .NET then keeps it ignored after xl's handler ran.
+    /// </summary>
     private static PtySession Attach(Xenod x, string name) =>
         PtySession.Start(
-            $"stty -a > '{x.Root}/{name}.before'; sh -c 'echo XLPID=$$; exec \"$0\" console tty' '{Xl}'; " +
+            $"stty -a > '{x.Root}/{name}.before'; sh -c 'echo XLPID=$$; exec env --default-signal=HUP \"$0\" console tty' '{Xl}'; " +
             $"echo XL-EXIT=$?; stty -a > '{x.Root}/{name}.after'",
             new Dictionary<string, string> { ["XENO_PREFIX"] = x.Prefix });
 

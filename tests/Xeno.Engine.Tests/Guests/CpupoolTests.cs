@@ -16,10 +16,10 @@ public sealed class CpupoolTests
     {
         await using var x = await Xenod.StartAsync();
         // pool= names Pool-0 or is refused with libxl's words before anything starts.
-        var bad = x.Xl("create", "-q", x.PvConfig("badpool", memory: 64, extra: "pool=\"p1\"\n"));
+        var bad = x.Xl("create", "-q", x.PvConfig("badpool", memory: 128, extra: "pool=\"p1\"\n"));
         Assert.Equal(3, bad.Exit);
         Assert.StartsWith("libxl: error: Illegal pool specified: p1\n", bad.Err, StringComparison.Ordinal);
-        Assert.Equal((0, "", ""), x.Xl("create", "-q", "-p", x.PvConfig("pooled", memory: 64, extra: "pool=\"Pool-0\"\n")));
+        Assert.Equal((0, "", ""), x.Xl("create", "-q", "-p", x.PvConfig("pooled", memory: 128, extra: "pool=\"Pool-0\"\n")));
         // The host's CPUs and scheduler as xl info shows them (cpu_topology rows "  N:    core …").
         string scheduler = x.Xl("info", "xen_scheduler").Out.Trim();
         var cpus = x.Xl("info", "-n").Out.Split('\n')

@@ -14,9 +14,9 @@ public sealed class NameGuestTests : IAsyncLifetime
     [Fact]
     public void EscapingNamesAreRefusedAtCreateAndRename()
     {
-        var evil = _x.WriteConfig("evil.cfg", $"name=\"../../../tmp/evilx\"\ntype=\"pv\"\nmemory=64\nkernel=\"{_x.Kit.Vmlinuz}\"\n");
+        var evil = _x.WriteConfig("evil.cfg", $"name=\"../../../tmp/evilx\"\ntype=\"pv\"\nmemory=128\nkernel=\"{_x.Kit.Vmlinuz}\"\n");
         Assert.Equal((1, "", "Invalid domain name \"../../../tmp/evilx\": it contains '/', which would make it a path.\n"), _x.Xl("create", "-q", evil));
-        var dom0 = _x.WriteConfig("dom0.cfg", $"name=\"Domain-0\"\ntype=\"pv\"\nmemory=64\nkernel=\"{_x.Kit.Vmlinuz}\"\n");
+        var dom0 = _x.WriteConfig("dom0.cfg", $"name=\"Domain-0\"\ntype=\"pv\"\nmemory=128\nkernel=\"{_x.Kit.Vmlinuz}\"\n");
         Assert.Equal((1, "", "Domain with name \"Domain-0\" already exists.\n"), _x.Xl("create", "-q", dom0));
 
         Assert.Equal(0, _x.Xl("create", "-q", _x.PvConfig("named")).Exit);

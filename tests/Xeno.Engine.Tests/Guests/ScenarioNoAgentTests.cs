@@ -34,7 +34,7 @@ public sealed class ScenarioNoAgentTests
                              "Use \"-F\" to fallback to ACPI reset event.\n" +
                              "reboot failed (rc=-10)\n"), x.Xl("reboot", "-w", "na"));
         // Nothing happened to the guest.
-        Xenod.AssertRow(@"^na +1 +96 +1 +[r-][b-]---- ", x.ListRow("na"));
+        Xenod.AssertRow(@"^na +1 +112 +1 +[r-][b-]---- ", x.ListRow("na"));
 
         // reboot -F: the ACPI reset; on_reboot=rename-restart keeps domain 1 as na-<time>.
         var before = DateTime.UtcNow;
@@ -44,7 +44,7 @@ public sealed class ScenarioNoAgentTests
         var renamed = await ScenarioAgentTests.KeptNameAsync(x, "1", "na");
         ScenarioAgentTests.AssertPreservedName("na", renamed, before, DateTime.UtcNow);
         // Shut down ('s') for reboot ('r', the reason letter), kept under its new name.
-        Xenod.AssertRow($"^{Regex.Escape(renamed)} +1 +96 +1 +---sr- ", x.ListRow(renamed));
+        Xenod.AssertRow($"^{Regex.Escape(renamed)} +1 +112 +1 +---sr- ", x.ListRow(renamed));
         await Xenod.WaitForAsync(() => x.Domid("na") == 2, "a new na as domain 2", 300);
         await Xenod.WaitForAsync(() => x.MarkerCount("na") == 2, "the new na's marker", 300);
         var dmesg = x.Xl("dmesg").Out;

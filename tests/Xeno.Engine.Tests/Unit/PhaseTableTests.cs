@@ -8,19 +8,19 @@ public sealed class PhaseTableTests
 {
     // One row per phase; letters in DomainOperation order:
     // Destroy Pause Unpause Rename Shutdown SetMemoryTarget SetMemoryMax PinVcpu ChangeDevice SetSched
-    // ShutdownAction SetVcpus Trigger DumpCore.
+    // ShutdownAction SetVcpus Trigger DumpCore Save.
     // A = allowed, W = wait, C = conflict.
     private static readonly Dictionary<DomainPhase, string> Expected = new()
     {
-        [DomainPhase.Creating] = "WWWWWWWWWWWWWW",
-        [DomainPhase.Running] = "AAAAAAAAAAAAAA",
-        [DomainPhase.Shutdown] = "ACCACAAACACCCA",
-        [DomainPhase.Dying] = "WCCCCCCCCCCCCC",
-        [DomainPhase.Saving] = "ACCCCCCCCCCCCC",
-        [DomainPhase.MigratingOut] = "ACCCCCCCCCCCCC",
-        [DomainPhase.Incoming] = "ACCCCCCCCCCCCC",
-        [DomainPhase.DeviceChange] = "AWWWWWWWWWWWWW",
-        [DomainPhase.CoreDumping] = "ACCCCCCCCCCCCC",
+        [DomainPhase.Creating] = "WWWWWWWWWWWWWWW",
+        [DomainPhase.Running] = "AAAAAAAAAAAAAAA",
+        [DomainPhase.Shutdown] = "ACCACAAACACCCAC",
+        [DomainPhase.Dying] = "WCCCCCCCCCCCCCC",
+        [DomainPhase.Saving] = "ACCCCCCCCCCCCCC",
+        [DomainPhase.MigratingOut] = "ACCCCCCCCCCCCCC",
+        [DomainPhase.Incoming] = "ACCCCCCCCCCCCCC",
+        [DomainPhase.DeviceChange] = "AWWWWWWWWWWWWWW",
+        [DomainPhase.CoreDumping] = "ACCCCCCCCCCCCCC",
     };
 
     public static TheoryData<DomainPhase, DomainOperation> AllPairs()

@@ -105,13 +105,8 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
 
         try
         {
-            await StepRunner.RunAsync(StartStepLists.ForStart, new StartContext(d, instance, context), context.Log.Info);
-            if (receive is not null)
-            {
-                await receive(d, instance, CancellationToken.None);
-                if (!paused)
-                    await QmpCall.RunAsync(d, instance, (q, t) => q.ContinueAsync(t), CancellationToken.None);
-            }
+            var steps = receive is null ? StartStepLists.ForStart : [.. StartStepLists.ForStart, new ReceiveStreamStep(receive, paused)];
+            await StepRunner.RunAsync(steps, new StartContext(d, instance, context), context.Log.Info);
         }
         catch (Exception e) when (e is EngineException || (receive is not null && e is QmpException or IOException))
         {
