@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Xeno.Engine.Tests.Support;
 
 /// <summary>
@@ -33,20 +31,6 @@ internal sealed class DebianImage
 
     public static DebianImage Get() => Shared.Value;
 
-    private static DebianImage Build()
-    {
-        var script = Path.Combine(GuestKit.RepoRoot(), "scripts", "debian-image", "build");
-        var info = new ProcessStartInfo(script) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add("--admin-password-file");
-        info.ArgumentList.Add(PasswordFile);
-        using var p = Process.Start(info) ?? throw new InvalidOperationException($"cannot run {script}");
-        var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0)
-            throw new InvalidOperationException($"{script} failed ({p.ExitCode}): {stderr.Result}");
-        var outputs = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => l.Split('=', 2)).Where(kv => kv.Length == 2).ToDictionary(kv => kv[0], kv => kv[1]);
-        return new DebianImage(outputs);
-    }
+    private static DebianImage Build() =>
+        new(RepoScript.Outputs(Path.Combine("scripts", "debian-image", "build"), "--admin-password-file", PasswordFile));
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
 namespace Xeno.Engine.Tests.Support;
@@ -39,18 +38,5 @@ internal sealed class GuestKit
     public static string RepoRoot([CallerFilePath] string source = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(source)!, "..", "..", ".."));
 
-    private static GuestKit Build()
-    {
-        var script = Path.Combine(RepoRoot(), "scripts", "guest-kit", "build");
-        var info = new ProcessStartInfo(script) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        using var p = Process.Start(info) ?? throw new InvalidOperationException($"cannot run {script}");
-        var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0)
-            throw new InvalidOperationException($"{script} failed ({p.ExitCode}): {stderr.Result}");
-        var outputs = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => l.Split('=', 2)).Where(kv => kv.Length == 2).ToDictionary(kv => kv[0], kv => kv[1]);
-        return new GuestKit(outputs);
-    }
+    private static GuestKit Build() => new(RepoScript.Outputs(Path.Combine("scripts", "guest-kit", "build")));
 }
