@@ -9,11 +9,9 @@ namespace Xeno.Engine.Resources;
 /// </summary>
 internal static class CpupoolCheck
 {
-    public const string Pool0 = "Pool-0";
-
     public static void Check(DomainSpec spec)
     {
-        if (spec.Pool is not { } pool || pool == Pool0 || (pool.Length > 0 && pool.All(char.IsAsciiDigit) && pool.TrimStart('0').Length == 0))
+        if (spec.Pool is not { } pool || pool == HostScheduler.PoolName || (pool.Length > 0 && pool.All(char.IsAsciiDigit) && pool.TrimStart('0').Length == 0))
             return;
         throw new EngineException(EngineErrorKind.Invalid, $"libxl: error: Illegal pool specified: {pool}");
     }

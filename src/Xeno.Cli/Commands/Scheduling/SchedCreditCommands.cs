@@ -36,7 +36,7 @@ public static class SchedCreditCommands
         "-r RLIMIT, --ratelimit_us=RLIMIT Set the scheduling rate limit, in microseconds\n" +
         "-p CPUPOOL, --cpupool=CPUPOOL  Restrict output to CPUPOOL");
 
-    private const string Pool0 = "Pool-0";
+    private const string Pool0 = CpupoolText.Pool0;
 
     private static int Run(XlContext ctx, IReadOnlyList<string> args, bool credit2)
     {
