@@ -15,7 +15,7 @@ public sealed class RestartSafetyTests
     {
         var cancel = TestContext.Current.CancellationToken;
         await using var x = Xenod.Without();
-        var daemon = StartXenod(x.Prefix);
+        var daemon = XenodProcess.Start(x.Prefix);
         try
         {
             await Xenod.WaitForAsync(() => File.Exists(Path.Combine(x.Prefix, "run/xeno/xenod.sock")), "xenod's socket", 60);
@@ -33,7 +33,7 @@ public sealed class RestartSafetyTests
             Assert.Equal(1, stale.Exit);
             Assert.Contains($"no xenod is running for prefix {x.Prefix}", stale.Err, StringComparison.Ordinal);
 
-            daemon = StartXenod(x.Prefix);
+            daemon = XenodProcess.Start(x.Prefix);
             await Xenod.WaitForAsync(() => x.Xl("list").Exit == 0, "the new xenod to answer", 60);
             var list = x.Xl("list").Out;
             Assert.Contains("\nkeep                                         1   128     1     ", list, StringComparison.Ordinal);
@@ -46,6 +46,8 @@ public sealed class RestartSafetyTests
             Assert.Equal((0, "", ""), x.Xl("destroy", "lost"));
             await Xenod.WaitForAsync(() => !Alive(keepPid), "the re-adopted QEMU to be destroyed", 30);
             Assert.Equal(["Domain-0"], x.ListNames());
+            XenodProcess.Stop(daemon);
+            XenodProcess.AssertNoCgroupLeft(x.Prefix);
         }
         finally
         {
@@ -53,27 +55,10 @@ public sealed class RestartSafetyTests
             {
                 foreach (var name in x.ListNames().Where(n => n != "Domain-0"))
                     x.Xl("destroy", name);
-                daemon.Kill();
             }
+            XenodProcess.Stop(daemon);
             daemon.Dispose();
         }
-    }
-
-    private static Process StartXenod(string prefix)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "xenod.dll");
-        var info = new ProcessStartInfo("dotnet", [dll, "run", "--prefix", prefix])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var p = Process.Start(info) ?? throw new InvalidOperationException("cannot start xenod");
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return p;
     }
 
     private static int QemuPid(Xenod x, int domid)

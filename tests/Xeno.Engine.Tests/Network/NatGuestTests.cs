@@ -116,6 +116,8 @@ public sealed class NatGuestTests
             Assert.Empty(Dnsmasqs(x.Prefix));
             Assert.False(Directory.Exists(Path.Combine(x.Prefix, "run/xeno/d1")));
             Assert.Equal(before, net.HostState());
+            XenodProcess.Stop(daemon);
+            XenodProcess.AssertNoCgroupLeft(x.Prefix);
         }
         finally
         {
@@ -123,8 +125,8 @@ public sealed class NatGuestTests
             {
                 foreach (var name in x.ListNames().Where(n => n != "Domain-0"))
                     x.Xl("destroy", name);
-                daemon.Kill();
             }
+            XenodProcess.Stop(daemon);
             daemon.Dispose();
         }
     }

@@ -71,6 +71,8 @@ public sealed class NetworkGuestTests
 
             Assert.Equal((0, "", ""), x.Xl("destroy", "neta"));
             Assert.Equal(before, net.HostState());
+            XenodProcess.Stop(daemon);
+            XenodProcess.AssertNoCgroupLeft(x.Prefix);
         }
         finally
         {
@@ -78,8 +80,8 @@ public sealed class NetworkGuestTests
             {
                 foreach (var name in x.ListNames().Where(n => n != "Domain-0"))
                     x.Xl("destroy", name);
-                daemon.Kill();
             }
+            XenodProcess.Stop(daemon);
             daemon.Dispose();
         }
     }
@@ -124,23 +126,4 @@ public sealed class NetworkGuestTests
 
     private static int QemuPid(Xenod x, int domid) =>
         int.Parse(File.ReadAllText(Path.Combine(x.Prefix, $"run/xeno/d{domid}/qemu.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
-}
-
-/// <summary>A real xenod process (for kill -9).</summary>
-internal static class XenodProcess
-{
-    public static Process Start(string prefix)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "xenod.dll");
-        var info = new ProcessStartInfo("dotnet", [dll, "run", "--prefix", prefix])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        var p = Process.Start(info) ?? throw new InvalidOperationException("cannot start xenod");
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return p;
-    }
 }

@@ -408,6 +408,8 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
         foreach (var r in records)
             await AdoptAsync(r, cancel);
         Resources.CpuControl.RemoveOrphans(context, registry.All().Select(s => s.Domain.Domid).ToHashSet());
+        // A xenod killed after its last guest went leaves its subtree empty: nothing to keep it for.
+        context.Cgroups.RemoveInstanceIfEmpty();
     }
 
     private async Task AdoptAsync(RuntimeRecord r, CancellationToken cancel)
