@@ -7,7 +7,8 @@ namespace Xeno.Engine.Tests.Network.Hotplug;
 /// bridged vif with ip= (so it has its anti-spoofing nft table) hot-plugged, seen by the guest
 /// with its MAC and used to reach a namespace on the bridge, listed in Xen's table and in
 /// xenstore; then detached with the guest's cooperation, gone from the guest, the host
-/// (interfaces, nft tables, routes) and xenstore. Host state is compared before and after.
+/// (interfaces, nft tables, routes) and xenstore; a guest that does not release a NIC (paused)
+/// gets the timeout error and a later detach finishes. Host state is compared before and after.
 /// </summary>
 public sealed class NicHotplugGuestTests
 {
@@ -71,6 +72,23 @@ public sealed class NicHotplugGuestTests
         Assert.Equal(1, XenstoreTool.Run(x.Prefix, "xenstore-read", $"/libxl/{domid}/device/vif/0/mac").Exit);
         Assert.Equal(before, net.HostState());
         Assert.DoesNotContain($"\"mac\": \"{mac}\"", x.Xl("list", "-l", "nhp").Out, StringComparison.Ordinal);
+
+        // A guest that does not release the NIC (paused: nothing answers the unplug request) gets
+        // the timeout error and keeps it; once it runs again, network-detach finishes the job.
+        string tap2 = net.Name("xhu");
+        Assert.Equal((0, "", ""), x.Xl("network-attach", "nhp", $"bridge={br}", $"vifname={tap2}"));
+        Assert.True(Directory.Exists($"/sys/class/net/{br}/brif/{tap2}"));
+        Assert.Equal(0, x.Xl("pause", "nhp").Exit);
+        Assert.Equal((1, "",
+            $"libxl: error: Domain {domid}:unable to remove device with path /local/domain/0/backend/vif/{domid}/0" +
+            " (the guest did not release vif 0 within 10 s; it stays attached, and QEMU removes it when the guest lets go)\n" +
+            "libxl_device_nic_del failed.\n"), x.Xl("network-detach", "nhp", "0"));
+        Assert.True(Directory.Exists($"/sys/class/net/{tap2}"));
+        Assert.StartsWith(Header + "0 ", x.Xl("network-list", "nhp").Out, StringComparison.Ordinal);
+        Assert.Equal(0, x.Xl("unpause", "nhp").Exit);
+        Assert.Equal((0, "", ""), x.Xl("network-detach", "nhp", "0"));
+        Assert.Equal((0, Header, ""), x.Xl("network-list", "nhp"));
+        Assert.Equal(before, net.HostState());
 
         Assert.Equal((0, "", ""), x.Xl("destroy", "nhp"));
         Assert.Equal(before, net.HostState());
