@@ -42,6 +42,12 @@ public sealed partial class XenodClient : IDisposable
     public Task<IReadOnlyList<NicInfo>> ListNicsAsync(string dom, CancellationToken cancel = default) =>
         SendAsync(HttpMethod.Get, DomainPath(dom) + "/nics", null, Json.IReadOnlyListNicInfo, cancel);
 
+    public Task AttachNicAsync(string dom, NicAttachRequest request, CancellationToken cancel = default) =>
+        PostAsync(dom, "nics", Body(request, Json.NicAttachRequest), cancel);
+
+    public Task DetachNicAsync(string dom, NicDetachRequest request, CancellationToken cancel = default) =>
+        PostAsync(dom, "nics/detach", Body(request, Json.NicDetachRequest), cancel);
+
     public Task<CreateDomainResponse> CreateDomainAsync(CreateDomainRequest request, CancellationToken cancel = default) =>
         SendAsync(HttpMethod.Post, "domains", Body(request, Json.CreateDomainRequest), Json.CreateDomainResponse, cancel);
 

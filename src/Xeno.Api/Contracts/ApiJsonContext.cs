@@ -49,4 +49,6 @@ namespace Xeno.Api.Contracts;
 [JsonSerializable(typeof(SchedulerInfo))]
 [JsonSerializable(typeof(SetSchedulerRequest))]
 [JsonSerializable(typeof(IReadOnlyList<NicInfo>))]
+[JsonSerializable(typeof(NicAttachRequest))]
+[JsonSerializable(typeof(NicDetachRequest))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -35,6 +35,8 @@ public static class ApiRoutes
         new("POST", Domain + "/memory/target", "Set the balloon target (xl mem-set)", typeof(MemoryTargetRequest), typeof(EmptyResponse)),
         new("POST", Domain + "/memory/max", "Set the maximum memory (xl mem-max)", typeof(MemoryMaxRequest), typeof(EmptyResponse)),
         new("GET", Domain + "/nics", "The domain's NICs (xl network-list)", null, typeof(IReadOnlyList<NicInfo>)),
+        new("POST", Domain + "/nics", "Hot-plug a NIC (xl network-attach)", typeof(NicAttachRequest), typeof(EmptyResponse)),
+        new("POST", Domain + "/nics/detach", "Hot-unplug a NIC with the guest's cooperation (xl network-detach)", typeof(NicDetachRequest), typeof(EmptyResponse)),
         new("POST", Domain + "/vcpus/pin", "Set vCPU affinities (xl vcpu-pin)", typeof(VcpuPinRequest), typeof(EmptyResponse)),
         new("GET", Domain + "/disks", "The domain's virtual block devices (xl block-list)", null, typeof(BlockDeviceList)),
         new("POST", Domain + "/disks", "Hot-plug a disk (xl block-attach)", typeof(BlockAttachRequest), typeof(EmptyResponse)),

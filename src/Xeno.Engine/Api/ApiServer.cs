@@ -122,6 +122,7 @@ public sealed class ApiServer : IAsyncDisposable
             return Ok();
         }));
         Devices.Block.BlockRoutes.Map(app, engine);
+        Network.Hotplug.NicRoutes.Map(app, engine);
         SchedulingRoutes.Map(app, engine);
         foreach (var (route, reboot) in new[] { ("shutdown", false), ("reboot", true) })
         {

@@ -55,6 +55,8 @@ internal sealed class Domain
     public Resources.SchedParams Sched { get; set; } = Resources.SchedParams.Default;
     /// <summary>The host side of its vifs (taps, routes; Network/), undone at destroy.</summary>
     public Network.HostNetworkEffects Network { get; set; } = Xeno.Engine.Network.HostNetworkEffects.Empty;
+    /// <summary>QMP events device changes wait for (DEVICE_DELETED), fed by the QMP monitor.</summary>
+    public Devices.DeviceEvents DeviceEvents { get; } = new();
 
     public DomainSnapshot Snapshot(TimeSpan cpuTime, IReadOnlyList<VcpuInfo> vcpus) => new(
         Domid, Name, Spec, Phase, Paused, Reason, StartTime, Files, Qemu?.Process.Pid, cpuTime, vcpus)

@@ -32,6 +32,7 @@ public sealed class DomainEngine : IAsyncDisposable
     private readonly DomainLifecycle _lifecycle;
     private readonly DomainRequests _requests;
     private readonly Devices.Block.BlockDevices _blocks;
+    private readonly Network.Hotplug.NicHotplug _nics;
     private readonly Requests.RuntimeControlRequests _control;
     private readonly Statistics.StatisticsCollector _statistics;
     private readonly Resources.SchedRequests _sched;
@@ -61,6 +62,7 @@ public sealed class DomainEngine : IAsyncDisposable
         _lifecycle = new DomainLifecycle(_context, _registry);
         _requests = new DomainRequests(_context, _registry);
         _blocks = new Devices.Block.BlockDevices(_context, _registry);
+        _nics = new Network.Hotplug.NicHotplug(_context, _registry);
         _control = new Requests.RuntimeControlRequests(_context, _registry);
         _statistics = new Statistics.StatisticsCollector(_context, _registry);
         _sched = new Resources.SchedRequests(_context, _registry);
@@ -152,6 +154,16 @@ public sealed class DomainEngine : IAsyncDisposable
     /// <summary>xl cd-insert (a path) and cd-eject (null).</summary>
     public Task ChangeCdAsync(string idOrName, string vdev, string? path, string format, CancellationToken cancel = default) =>
         _blocks.ChangeMediumAsync(idOrName, vdev, path, format, cancel);
+
+    // ---- NICs (Network/Hotplug) -----------------------------------------------------------
+
+    /// <summary>xl network-attach.</summary>
+    public Task AttachNicAsync(string idOrName, Xeno.Api.Contracts.NicAttachRequest request, CancellationToken cancel = default) =>
+        _nics.AttachAsync(idOrName, request, cancel);
+
+    /// <summary>xl network-detach.</summary>
+    public Task DetachNicAsync(string idOrName, Xeno.Api.Contracts.NicDetachRequest request, CancellationToken cancel = default) =>
+        _nics.DetachAsync(idOrName, request, cancel);
 
     // ---- run-time control (Domains/Requests/RuntimeControlRequests.cs) and xentop -------
 

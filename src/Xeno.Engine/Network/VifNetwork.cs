@@ -25,9 +25,11 @@ internal sealed class VifNetwork(EngineLog log, IHostCommands commands, Scripts.
         }
     }
 
-    public HostNetworkEffects SetUp(Domain d)
+    public HostNetworkEffects SetUp(Domain d) => SetUp(d, Plans(d.Spec, d.Domid));
+
+    /// <summary>Sets up <paramref name="plans"/> only (xl network-attach: the one new vif, already in the domain's spec).</summary>
+    public HostNetworkEffects SetUp(Domain d, IReadOnlyList<VifPlan> plans)
     {
-        var plans = Plans(d.Spec, d.Domid);
         var taps = new List<string>();
         var undo = new List<IReadOnlyList<string>>();
         try
@@ -76,16 +78,19 @@ internal sealed class VifNetwork(EngineLog log, IHostCommands commands, Scripts.
         }
         catch (EngineException)
         {
-            TearDown(d, new HostNetworkEffects(taps, undo));
+            TearDown(d, new HostNetworkEffects(taps, undo), plans.Count == 1 ? plans[0].Devid : null);
             throw;
         }
         return new HostNetworkEffects(taps, undo);
     }
 
-    /// <summary>Undoes in reverse; a failing undo is logged and the rest still run (best effort, never throws).</summary>
-    public void TearDown(Domain d, HostNetworkEffects effects)
+    /// <summary>
+    /// Undoes in reverse; a failing undo is logged and the rest still run (best effort, never throws).
+    /// <paramref name="onlyDevid"/>: the effects are that one vif's (xl network-detach), so only its script runs.
+    /// </summary>
+    public void TearDown(Domain d, HostNetworkEffects effects, int? onlyDevid = null)
     {
-        scripts?.Disconnect(d);
+        scripts?.Disconnect(d, onlyDevid);
         nat?.Disconnect(d, effects.Taps);
         for (int i = effects.Undo.Count - 1; i >= 0; i--)
         {

@@ -14,6 +14,14 @@ public static class VifStoreNodes
 {
     public static string BackendRoot(int domid) => Invariant($"/local/domain/0/backend/vif/{domid}");
 
+    /// <summary>The three directories of one vif: frontend, backend, libxl's copy (xl network-detach removes them).</summary>
+    public static IReadOnlyList<string> Directories(int domid, int devid) =>
+    [
+        Invariant($"/local/domain/{domid}/device/vif/{devid}"),
+        Invariant($"{BackendRoot(domid)}/{devid}"),
+        Invariant($"/libxl/{domid}/device/vif/{devid}"),
+    ];
+
     public static IReadOnlyList<(string Path, string Value)> For(int domid, DomainVif vif)
     {
         ArgumentNullException.ThrowIfNull(vif);

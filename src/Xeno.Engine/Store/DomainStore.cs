@@ -14,6 +14,10 @@ public interface IDomainStore
     void PutDisk(int domid, DomainDisk disk);
     /// <summary>xl block-detach: removes one disk's frontend and backend directories.</summary>
     void RemoveDisk(int domid, int devid);
+    /// <summary>xl network-attach: one vif's backend, frontend and libxl nodes (Network/VifStoreNodes).</summary>
+    void PutVif(int domid, DomainVif vif);
+    /// <summary>xl network-detach: removes one vif's frontend, backend and libxl directories.</summary>
+    void RemoveVif(int domid, int devid);
     /// <summary>xl vcpu-set: cpu/N/availability, the first <paramref name="online"/> of <paramref name="max"/> online.</summary>
     void SetVcpus(int domid, int online, int max);
 
@@ -27,6 +31,8 @@ public interface IDomainStore
         public void SetMemory(int domid, long targetKb, long staticMaxKb) { }
         public void PutDisk(int domid, DomainDisk disk) { }
         public void RemoveDisk(int domid, int devid) { }
+        public void PutVif(int domid, DomainVif vif) { }
+        public void RemoveVif(int domid, int devid) { }
         public void SetVcpus(int domid, int online, int max) { }
     }
 }
@@ -68,6 +74,18 @@ internal sealed class XenstoreDomainStore(XenstoreWriter writer) : IDomainStore
     {
         writer.Remove(DomainStoreNodes.FrontendPath(domid, devid));
         writer.Remove(DomainStoreNodes.BackendPath(domid, devid));
+    }
+
+    public void PutVif(int domid, DomainVif vif)
+    {
+        foreach (var (path, value) in Network.VifStoreNodes.For(domid, vif))
+            writer.WriteValue(path, value);
+    }
+
+    public void RemoveVif(int domid, int devid)
+    {
+        foreach (var path in Network.VifStoreNodes.Directories(domid, devid))
+            writer.Remove(path);
     }
 
     public void SetVcpus(int domid, int online, int max)

@@ -1,3 +1,5 @@
+using Xeno.Api.Client;
+using Xeno.Api.Contracts;
 using Xeno.Cli.Commands.Domain;
 using Xeno.Config.Specs;
 
@@ -37,11 +39,23 @@ public static class NetworkAttachCommand
                 ctx.Out.Write("vif: " + NicJson.Of(nic, bridge, script) + "\n");
                 return 0;
             }
-            // Hot-plugging through xenod (QMP netdev_add/device_add) is not wired yet: say so
-            // plainly, then xl's own failure line.
-            ctx.Err.Write("xenod: hot-plugging a NIC is not available in this version of Xeno\n");
-            ctx.Err.Write("libxl_device_nic_add failed.\n");
-            return 1;
+            try
+            {
+                client.AttachNicAsync(p.Operands[0], new NicAttachRequest
+                {
+                    Settings = [.. p.Operands.Skip(1)],
+                    DefaultBridge = ctx.Global.VifBridge,
+                    DefaultScript = ctx.Global.VifScript,
+                    DefaultGatewayDev = ctx.Global.VifGatewayDev,
+                    DefaultBackend = ctx.Global.VifBackend,
+                }).Sync();
+                return 0;
+            }
+            catch (XenodException e) when (e.Kind != ApiErrorKind.Unreachable)
+            {
+                ctx.Err.Write(e.Message + "\nlibxl_device_nic_add failed.\n");
+                return 1;
+            }
         });
     }
 }

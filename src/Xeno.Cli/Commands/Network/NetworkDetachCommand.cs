@@ -1,3 +1,4 @@
+using Xeno.Api.Client;
 using Xeno.Api.Contracts;
 using Xeno.Cli.Commands.Domain;
 
@@ -18,15 +19,21 @@ public static class NetworkDetachCommand
         return DomainArgs.Guard(ctx, client =>
         {
             var nics = client.ListNicsAsync(p.Operands[0]).Sync();
-            if (Find(nics, which) is null)
+            if (Find(nics, which) is not { } nic)
             {
                 ctx.Err.Write($"Unknown device {which}.\n");
                 return 1;
             }
-            // Unplugging through xenod (device_del with the guest's cooperation) is not wired yet.
-            ctx.Err.Write("xenod: hot-unplugging a NIC is not available in this version of Xeno\n");
-            ctx.Err.Write("libxl_device_nic_del failed.\n");
-            return 1;
+            try
+            {
+                client.DetachNicAsync(p.Operands[0], new NicDetachRequest { Devid = nic.Devid }).Sync();
+                return 0;
+            }
+            catch (XenodException e) when (e.Kind != ApiErrorKind.Unreachable)
+            {
+                ctx.Err.Write(e.Message + "\nlibxl_device_nic_del failed.\n");
+                return 1;
+            }
         });
     }
 

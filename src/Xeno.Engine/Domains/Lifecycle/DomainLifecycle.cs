@@ -213,6 +213,7 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
         {
             await foreach (var ev in q.Qmp.Events.ReadAllAsync())
             {
+                supervisor.Domain.DeviceEvents.Observe(ev);
                 ShutdownReason? reason = ev.Name switch
                 {
                     "SHUTDOWN" => ReasonOf(ev),

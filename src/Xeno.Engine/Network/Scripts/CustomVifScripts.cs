@@ -46,11 +46,12 @@ internal sealed class CustomVifScripts(EnginePaths paths, EngineLog log, IHostCo
         return [new CreateTap(plan.TapName).Undo!];
     }
 
-    /// <summary>Runs the script's offline/remove calls for every scripted vif of the domain; failures are logged (teardown never stops).</summary>
-    public void Disconnect(Domain d)
+    /// <summary>Runs the script's offline/remove calls for every scripted vif of the domain (or vif <paramref name="onlyDevid"/>); failures are logged (teardown never stops).</summary>
+    public void Disconnect(Domain d, int? onlyDevid = null)
     {
         foreach (var vif in d.Spec.Vifs)
         {
+            if (onlyDevid is { } only && vif.Devid != only) continue;
             VifPlan plan;
             try
             {
