@@ -68,6 +68,7 @@ public sealed class MigrateGuestTests
         }
 
         var (exit, _, err) = x.Xl("migrate", "-s", Receiver(x), name, "localhost");
+        TestContext.Current.TestOutputHelper?.WriteLine(err);
         Assert.True(exit == 0, err);
         string[] inOrder =
         [
@@ -105,5 +106,43 @@ public sealed class MigrateGuestTests
         }
         Assert.Equal(0, x.Xl("destroy", name).Exit);
         Assert.Empty(RunFolders(x));
+    }
+
+    /// <summary>
+    /// Two xenods on two prefixes stand for two hosts; -p leaves the guest paused at the target
+    /// (Xen's migrate-receive -p), xl unpause there lets it go on; the source host keeps nothing.
+    /// </summary>
+    [Fact]
+    public async Task MigrationBetweenTwoXenodsMovesTheGuestAndMinusPLeavesItPaused()
+    {
+        string name = "m2-" + Guid.NewGuid().ToString("N")[..6];
+        await using var a = await Xenod.StartAsync();
+        await using var b = await Xenod.StartAsync();
+        Assert.Equal(0, a.Xl("create", "-q", a.PvConfig(name)).Exit);
+        await a.WaitForMarkerAsync(name);
+        using (var shell = await GuestShell.AttachAsync(a.Prefix, a.Domid(name)))
+        {
+            Assert.True(await shell.RunAsync("(sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/c; sleep 1; done' </dev/null >/dev/null 2>&1 & echo $! > /tmp/pid)"));
+            Assert.True(await WaitTrueAsync(shell, "test $(cat /tmp/c) -ge 3"), "the counter counts");
+            Assert.True(await shell.RunAsync("cp /tmp/c /tmp/c0"));
+        }
+
+        var (exit, _, err) = a.Xl("migrate", "-p", "-s", Receiver(b), name, "host-b");
+        TestContext.Current.TestOutputHelper?.WriteLine(err);
+        Assert.True(exit == 0, err);
+        Assert.EndsWith("Migration successful.\n", err);
+        Assert.Equal(["Domain-0"], a.ListNames());
+        Assert.Empty(RunFolders(a));
+        Assert.Equal(["Domain-0", name], b.ListNames());
+        Xenod.AssertRow(@" --p--- ", b.ListRow(name));
+
+        Assert.Equal(0, b.Xl("unpause", name).Exit);
+        using (var shell = await GuestShell.AttachAsync(b.Prefix, b.Domid(name)))
+        {
+            Assert.True(await shell.RunAsync("kill -0 $(cat /tmp/pid)"), "the counter process lives on at the target");
+            Assert.True(await WaitTrueAsync(shell, "test $(cat /tmp/c) -gt $(( $(cat /tmp/c0) + 1 ))"), "the counter counts on");
+        }
+        Assert.Equal(0, b.Xl("destroy", name).Exit);
+        Assert.Empty(RunFolders(b));
     }
 }
