@@ -38,11 +38,7 @@ public static class MigrateCommand
         var p = DomainArgs.Parse(ctx, Migrate, "s:C:epD",
             [new LongOption("debug", false, 'd'), new LongOption("live", false, 'l')], args, 2, out var exit);
         if (p is null) return exit;
-        if (p.Operands.Count != 2)
-        {
-            XlHelp.PrintCommandHelp(ctx, Migrate);
-            return 2;
-        }
+        // Operands past <host> are ignored, as Xen's xl ignores them.
         if (p.Options.Any(o => o.Option == 'C'))
         {
             ctx.Err.Write("xl: migrate -C is not supported by Xeno yet: the domain's own config is sent\n");

@@ -17,11 +17,8 @@ public static class MigrateReceiveCommand
 {
     public static readonly XlCommand MigrateReceive = new(
         "migrate-receive", Run, Modifies: true, CanDryRun: false, "Restore a domain from a saved state",
-        "[options]",
-        "-h  Print this help.\n" +
-        "-e  Do not wait in the background for the death of the domain.\n" +
-        "-d  Enable debug messages.\n" +
-        "-p  Do not unpause domain after migrating it.");
+        // Xen's usage and help: internal, no options listed (it takes -e, -d, -p from the sender's rune).
+        "- for internal use only", null);
 
     private static readonly TimeSpan SocketWait = TimeSpan.FromSeconds(60);
 
