@@ -8,6 +8,9 @@ public sealed partial class XenodClient
     public Task<MigrationDescription> DescribeMigrationAsync(string dom, CancellationToken cancel = default) =>
         SendAsync(HttpMethod.Post, DomainPath(dom) + "/migrate/describe", null, Json.MigrationDescription, cancel);
 
+    public Task<MigrationProgress> MigrationProgressAsync(string dom, CancellationToken cancel = default) =>
+        SendAsync(HttpMethod.Get, DomainPath(dom) + "/migrate/progress", null, Json.MigrationProgress, cancel);
+
     public Task<MigrationSendResponse> SendMigrationAsync(string dom, MigrationSendRequest request, CancellationToken cancel = default) =>
         SendAsync(HttpMethod.Post, DomainPath(dom) + "/migrate/send", Body(request, Json.MigrationSendRequest), Json.MigrationSendResponse, cancel);
 

@@ -48,6 +48,7 @@ namespace Xeno.Api.Contracts;
 [JsonSerializable(typeof(MigrationSendRequest))]
 [JsonSerializable(typeof(MigrationSendResponse))]
 [JsonSerializable(typeof(MigrationReceiveRequest))]
+[JsonSerializable(typeof(MigrationProgress))]
 [JsonSerializable(typeof(DomainSchedParams))]
 [JsonSerializable(typeof(SetDomainSchedRequest))]
 [JsonSerializable(typeof(SchedulerInfo))]

@@ -39,3 +39,19 @@ public sealed record MigrationReceiveRequest
     /// <summary>Absolute path where QEMU listens (migrate-incoming unix:); xl connects to it.</summary>
     public required string SocketPath { get; init; }
 }
+
+/// <summary>GET /v1/domains/{dom}/migrate/progress: QEMU's query-migrate while it sends (xl's progress line).</summary>
+public sealed record MigrationProgress
+{
+    /// <summary>QEMU's status: "none", "setup", "active", "device", "completed", "failed", …</summary>
+    public required string Status { get; init; }
+    public long TransferredBytes { get; init; }
+    public long RemainingBytes { get; init; }
+    public long TotalBytes { get; init; }
+    /// <summary>Pages the guest dirties per second (measured by QEMU each pass).</summary>
+    public long DirtyPagesRate { get; init; }
+    public double Mbps { get; init; }
+    /// <summary>Dirty-bitmap syncs so far: the pre-copy pass QEMU is in.</summary>
+    public long Iteration { get; init; }
+    public long ExpectedDowntimeMs { get; init; }
+}

@@ -14,6 +14,8 @@ internal static class LiveMigrationRoutes
     {
         app.MapPost(ApiRoutes.Domain + "/migrate/describe", (string dom, CancellationToken c) => ApiServer.Guard(async () =>
             TypedResults.Json(await engine.LiveMigration.DescribeAsync(dom, c), Json.MigrationDescription)));
+        app.MapGet(ApiRoutes.Domain + "/migrate/progress", (string dom, CancellationToken c) => ApiServer.Guard(async () =>
+            TypedResults.Json(await engine.LiveMigration.ProgressAsync(dom, c), Json.MigrationProgress)));
         // The send and the receive run to their end even if xl went away: QEMU's outcome decides
         // the guest's state (stopped after a completed send, running after a failed one).
         app.MapPost(ApiRoutes.Domain + "/migrate/send", (string dom, HttpRequest request, CancellationToken c) => ApiServer.Guard(async () =>

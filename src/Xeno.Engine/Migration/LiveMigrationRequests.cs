@@ -76,6 +76,28 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
         }, cancel);
     }
 
+    /// <summary>
+    /// QEMU's figures while it sends, asked directly under a short deadline: the send holds the
+    /// domain's operations, and a progress line must not wait for it to end.
+    /// </summary>
+    public async Task<MigrationProgress> ProgressAsync(string idOrName, CancellationToken cancel)
+    {
+        var d = registry.Find(idOrName).Domain;
+        if (d.Qemu is not { } q)
+            throw new EngineException(EngineErrorKind.Conflict, $"Domain {d.Domid} is not running");
+        try
+        {
+            return MigrationProgressReply.Read(await q.Qmp.ExecuteAsync("query-migrate", null, ProgressDeadline, cancel));
+        }
+        catch (Exception e) when (e is QmpException or ObjectDisposedException)
+        {
+            // Not marked not-responding: a QEMU busy sending may answer a progress poll late.
+            throw new EngineException(EngineErrorKind.Failed, $"Domain {d.Domid}: no migration figures from QEMU: {e.Message}", e);
+        }
+    }
+
+    private static readonly TimeSpan ProgressDeadline = TimeSpan.FromSeconds(2);
+
     /// <summary>Returns the domid of "&lt;name&gt;--incoming", paused, its state received.</summary>
     public async Task<int> ReceiveAsync(string stateJson, string socketPath, CancellationToken cancel)
     {

@@ -31,8 +31,6 @@ public static class MigrateCommand
         "-p              Do not unpause domain after migrating it.\n" +
         "-D              Preserve the domain id");
 
-    private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(1);
-
     private static int Run(XlContext ctx, IReadOnlyList<string> args)
     {
         var p = DomainArgs.Parse(ctx, Migrate, "s:C:epD",
@@ -180,19 +178,16 @@ public static class MigrateCommand
                     throw new MigrationWireException("QEMU never connected");
                 }
                 using var qemu = new NetworkStream(accept.Sync(), ownsSocket: true);
-                var last = Stopwatch.StartNew();
+                long forwarded = 0;
+                using var progress = new ProgressPrinter(ctx, client, _dom, () => Interlocked.Read(ref forwarded));
                 try
                 {
-                    MigrationWire.SendChunksAsync(qemu, channel.ToReceiver, total =>
-                    {
-                        if (last.Elapsed < ProgressEvery)
-                            return;
-                        last.Restart();
-                        Say($"migration sender: {Mib(total)} MiB sent");
-                    }, CancellationToken.None).Sync();
+                    MigrationWire.SendChunksAsync(qemu, channel.ToReceiver, total => Interlocked.Exchange(ref forwarded, total),
+                        CancellationToken.None).Sync();
                 }
                 catch (Exception e) when (e is IOException or MigrationWireException)
                 {
+                    progress.Dispose();
                     // The channel broke: closing QEMU's connection fails its migration, which resumes the guest.
                     qemu.Close();
                     try
@@ -204,6 +199,7 @@ public static class MigrateCommand
                     }
                     throw;
                 }
+                progress.Dispose();
                 return send.Sync();
             }
             finally
@@ -238,5 +234,64 @@ public static class MigrateCommand
         }
 
         private static string Mib(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Once a second while QEMU sends: QEMU's figures from xenod (best effort), else the bytes forwarded.</summary>
+    private sealed class ProgressPrinter : IDisposable
+    {
+        private static readonly TimeSpan Every = TimeSpan.FromSeconds(1);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+        private readonly XlContext _ctx;
+        private readonly bool _terminal = Interop.TerminalMode.IsTerminal(2);
+        private bool _printed, _disposed;
+
+        public ProgressPrinter(XlContext ctx, XenodClient client, string dom, Func<long> forwarded)
+        {
+            _ctx = ctx;
+            _loop = Task.Run(async () =>
+            {
+                while (true)
+                {
+                    try
+                    {
+                        await Task.Delay(Every, _stop.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                    MigrationProgress? figures = null;
+                    try
+                    {
+                        figures = await client.MigrationProgressAsync(dom, _stop.Token);
+                    }
+                    catch (Exception)
+                    {
+                        // Only a progress line: whatever went wrong, the bytes forwarded still tell.
+                    }
+                    lock (ctx.Err)
+                    {
+                        if (_stop.IsCancellationRequested)
+                            return;
+                        ctx.Err.Write(MigrationProgressLine.Render(MigrationProgressLine.Text(figures, forwarded()), _terminal));
+                        _printed = true;
+                    }
+                }
+            });
+        }
+
+        public void Dispose()
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+            lock (_ctx.Err)
+                _stop.Cancel();
+            _loop.GetAwaiter().GetResult();
+            if (_terminal && _printed)
+                _ctx.Err.Write("\n");
+            _stop.Dispose();
+        }
     }
 }
