@@ -48,4 +48,53 @@ public sealed class MigratePausedDomainTests
         Assert.Equal(0, x.Xl("destroy", name).Exit);
         Assert.Empty(RunFolders(x));
     }
+
+    /// <summary>
+    /// Ganeti's form: the target runs socat listening on TCP with SYSTEM:'xl migrate-receive', the
+    /// source runs xl migrate -s "socat - TCP:&lt;ip&gt;:&lt;port&gt; #" (the "#" comments out the rune's tail).
+    /// </summary>
+    [Fact]
+    public async Task GanetisSocatFormMovesADomain()
+    {
+        string name = "ms-" + Guid.NewGuid().ToString("N")[..6];
+        await using var x = await Xenod.StartAsync();
+        Assert.Equal(0, x.Xl("create", "-q", "-p", x.PvConfig(name)).Exit);
+        int first = x.Domid(name);
+
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        var info = new System.Diagnostics.ProcessStartInfo("socat")
+        {
+            UseShellExecute = false, RedirectStandardError = true,
+        };
+        info.ArgumentList.Add("-b524288");
+        info.ArgumentList.Add($"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr");
+        info.ArgumentList.Add($"SYSTEM:'XENO_PREFIX={x.Prefix} exec {XlPath} migrate-receive -p'");
+        using var socat = System.Diagnostics.Process.Start(info)!;
+        var socatErr = socat.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            await Xenod.WaitForAsync(() => Network.TestNet.TryRun("ss", "-Hltn", $"sport = :{port}").Out.Contains($":{port}", StringComparison.Ordinal),
+                "socat listening", 30);
+            var (exit, _, err) = x.Xl("migrate", "-p", "-s", $"socat -b524288 - TCP:127.0.0.1:{port} #", name, "127.0.0.1");
+            Assert.True(exit == 0, err + "\nreceiver: " + (socat.HasExited ? await socatErr : ""));
+            Assert.EndsWith("migration sender: Target reports successful startup.\n", err[..err.IndexOf("migration sender: downtime", StringComparison.Ordinal)]);
+            Assert.EndsWith("Migration successful.\n", err);
+            Assert.True(socat.WaitForExit(30_000), "socat ends with its one connection");
+            Assert.Contains("migration target: Domain started successsfully.\n", await socatErr);
+            Assert.Equal(["Domain-0", name], x.ListNames());
+            Assert.True(x.Domid(name) > first);
+            Assert.Equal(0, x.Xl("destroy", name).Exit);
+            Assert.Empty(RunFolders(x));
+        }
+        finally
+        {
+            if (!socat.HasExited)
+                socat.Kill();
+        }
+    }
 }
