@@ -219,7 +219,14 @@ public static class MigrateCommand
         {
             try
             {
+                // A send xl stopped waiting for (its request timed out) may still be ending: its
+                // outcome decides whether the guest is stopped, so wait for it first.
                 var now = client.GetDomainAsync(_dom).Sync();
+                for (var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1); now.Phase == "migrating_out" && DateTime.UtcNow < deadline;)
+                {
+                    Thread.Sleep(100);
+                    now = client.GetDomainAsync(_dom).Sync();
+                }
                 if (now.Name != d.Name)
                     client.RenameAsync(_dom, d.Name).Sync();
                 if (now.Paused && !d.Paused)
