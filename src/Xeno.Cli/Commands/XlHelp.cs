@@ -70,6 +70,8 @@ public static class CommandTable
         Runtime.ControlCommands.DebugKeys,
         Migration.SaveRestoreCommands.Save,
         Migration.SaveRestoreCommands.Restore,
+        Migration.MigrateCommand.Migrate,
+        Migration.MigrateReceiveCommand.MigrateReceive,
         Top.TopCommand.Definition,
         Scheduling.CpupoolCommands.Create,
         Scheduling.CpupoolCommands.List,

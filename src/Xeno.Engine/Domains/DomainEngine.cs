@@ -67,6 +67,7 @@ public sealed class DomainEngine : IAsyncDisposable
         _statistics = new Statistics.StatisticsCollector(_context, _registry);
         _sched = new Resources.SchedRequests(_context, _registry);
         _saveRestore = new Migration.SaveRestoreRequests(_context, _registry, _lifecycle);
+        LiveMigration = new Migration.LiveMigrationRequests(_context, _registry, _lifecycle);
     }
 
     /// <summary>The console hubs of running domains (xl console's socket, recent output).</summary>
@@ -184,6 +185,9 @@ public sealed class DomainEngine : IAsyncDisposable
         _control.DumpCoreAsync(idOrName, path, cancel);
 
     // ---- save / restore (Migration/, docs/migration.md) ----------------------------------
+
+    /// <summary>xl migrate / migrate-receive's engine side (Migration/LiveMigrationRequests).</summary>
+    internal Migration.LiveMigrationRequests LiveMigration { get; }
 
     /// <summary>xl save: the domain's state to an absolute path; destroyed after unless <paramref name="checkpoint"/> or <paramref name="leavePaused"/>. Returns the xl header's info.</summary>
     public Task<string> SaveAsync(string idOrName, string path, bool checkpoint, bool leavePaused, DomainSpec? config = null, CancellationToken cancel = default) =>

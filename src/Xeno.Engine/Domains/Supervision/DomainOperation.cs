@@ -29,4 +29,6 @@ public enum DomainOperation
     DumpCore,
     /// <summary>xl save (phase Saving while it runs).</summary>
     Save,
+    /// <summary>xl migrate's describe and send (phase MigratingOut while QEMU sends).</summary>
+    MigrateOut,
 }

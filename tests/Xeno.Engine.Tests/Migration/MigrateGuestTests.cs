@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Xeno.Engine.Tests.Network;
+using Xeno.Engine.Tests.Support;
+
+namespace Xeno.Engine.Tests.Migration;
+
+/// <summary>
+/// xl migrate to localhost with one real TCG guest, the receiver being the built xl run by the
+/// rune through -s (no ssh set up): first a channel cut mid-stream (the sender resumes, the guest
+/// runs on, no "--incoming" copy is left), then a real migration: a counter in the guest keeps
+/// counting in the new domain, nothing is left of the old one.
+/// </summary>
+public sealed class MigrateGuestTests
+{
+    private static readonly string XlPath = Path.Combine(AppContext.BaseDirectory, "xl");
+
+    /// <summary>
+    /// An -s command: the rune appends "localhost xl migrate-receive"; the shell drops the first
+    /// two words and runs this build's xl on the same prefix (<paramref name="through"/> sits in
+    /// front of the receiver's stdin).
+    /// </summary>
+    private static string Receiver(Xenod x, string through = "") =>
+        $"env XENO_PREFIX={x.Prefix} sh -c 'shift 2; {through}exec {XlPath} \"$@\"' sh";
+
+    private static async Task<bool> WaitTrueAsync(GuestShell shell, string command, int seconds = 120)
+    {
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < TimeSpan.FromSeconds(seconds))
+        {
+            if (await shell.RunAsync(command))
+                return true;
+            await Task.Delay(500);
+        }
+        return false;
+    }
+
+    private static string[] RunFolders(Xenod x) =>
+        [.. Directory.GetDirectories(Path.Combine(x.Prefix, "run/xeno")).Select(d => Path.GetFileName(d)).Where(d => Regex.IsMatch(d, @"^d\d+$"))];
+
+    [Fact]
+    public async Task LocalhostMigrationMovesARunningGuestAndACutChannelResumesIt()
+    {
+        string name = "mg-" + Guid.NewGuid().ToString("N")[..6];
+        await using var x = await Xenod.StartAsync();
+        Assert.Equal(0, x.Xl("create", "-q", x.PvConfig(name)).Exit);
+        await x.WaitForMarkerAsync(name);
+        int first = x.Domid(name);
+
+        using (var shell = await GuestShell.AttachAsync(x.Prefix, first))
+        {
+            Assert.True(await shell.RunAsync("(sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/c; sleep 1; done' </dev/null >/dev/null 2>&1 & echo $! > /tmp/pid)"));
+            Assert.True(await WaitTrueAsync(shell, "test $(cat /tmp/c) -ge 3"), "the counter counts");
+
+            // The channel is cut after 2 MiB of the stream (head exits): the receiver fails and
+            // undoes its copy, the sender's QEMU fails its migration and the guest runs on.
+            var cut = x.Xl("migrate", "-s", Receiver(x, "head -c 2097152 | "), name, "localhost");
+            Assert.True(cut.Exit == 1, cut.Err);
+            Assert.Contains("migration target: Ready to receive domain.\n", cut.Err);
+            Assert.Contains("migration target: Failure, destroying our copy.\n", cut.Err);
+            Assert.EndsWith("Migration failed, resuming at sender.\n", cut.Err);
+            Assert.Equal(["Domain-0", name], x.ListNames());
+            Assert.Equal(first, x.Domid(name));
+            Xenod.AssertRow(@" (r-----|-b----) ", x.ListRow(name));
+            Assert.Equal([$"d{first}"], RunFolders(x));
+            Assert.True(await shell.RunAsync("kill -0 $(cat /tmp/pid)"), "the guest answers after the failed migration");
+            Assert.True(await shell.RunAsync("cp /tmp/c /tmp/c0"));
+        }
+
+        var (exit, _, err) = x.Xl("migrate", "-s", Receiver(x), name, "localhost");
+        TestContext.Current.TestOutputHelper?.WriteLine(err);
+        Assert.True(exit == 0, err);
+        string[] inOrder =
+        [
+            "migration target: Ready to receive domain.\n",
+            "Saving to migration stream new xl format (info 0x80000001/0x0/",
+            "migration target: Transfer complete, requesting permission to start domain.\n",
+            "migration sender: Target has acknowledged transfer.\n",
+            "migration sender: Giving target permission to start.\n",
+            "migration target: Got permission, starting domain.\n",
+            "migration target: Domain started successsfully.\n",
+            "migration sender: Target reports successful startup.\n",
+            "migration sender: downtime ",
+        ];
+        int at = 0;
+        foreach (var line in inOrder)
+        {
+            int i = err.IndexOf(line, at, StringComparison.Ordinal);
+            Assert.True(i >= 0, $"\"{line.TrimEnd()}\" after offset {at} in:\n{err}");
+            at = i + line.Length;
+        }
+        Assert.Contains("Loading new save file <incoming migration stream> (new xl fmt info 0x80000001/0x0/", err);
+        Assert.EndsWith("Migration successful.\n", err);
+
+        // One domain of that name, a new domid, running; nothing left of the old one.
+        Assert.Equal(["Domain-0", name], x.ListNames());
+        int second = x.Domid(name);
+        Assert.True(second > first, $"new domid {second} after {first}");
+        Xenod.AssertRow(@" (r-----|-b----) ", x.ListRow(name));
+        Assert.Equal([$"d{second}"], RunFolders(x));
+        using (var shell = await GuestShell.AttachAsync(x.Prefix, second))
+        {
+            Assert.True(await shell.RunAsync("kill -0 $(cat /tmp/pid)"), "the counter process lives on");
+            Assert.True(await shell.RunAsync("test $(cat /tmp/c) -ge $(cat /tmp/c0)"), "the counter did not start over");
+            Assert.True(await WaitTrueAsync(shell, "test $(cat /tmp/c) -gt $(( $(cat /tmp/c0) + 1 ))"), "the counter counts on");
+        }
+        Assert.Equal(0, x.Xl("destroy", name).Exit);
+        Assert.Empty(RunFolders(x));
+    }
+
+    /// <summary>
+    /// Two xenods on two prefixes stand for two hosts; -p leaves the guest paused at the target
+    /// (Xen's migrate-receive -p), xl unpause there lets it go on; the source host keeps nothing.
+    /// </summary>
+    [Fact]
+    public async Task MigrationBetweenTwoXenodsMovesTheGuestAndMinusPLeavesItPaused()
+    {
+        string name = "m2-" + Guid.NewGuid().ToString("N")[..6];
+        await using var a = await Xenod.StartAsync();
+        await using var b = await Xenod.StartAsync();
+        Assert.Equal(0, a.Xl("create", "-q", a.PvConfig(name)).Exit);
+        await a.WaitForMarkerAsync(name);
+        using (var shell = await GuestShell.AttachAsync(a.Prefix, a.Domid(name)))
+        {
+            Assert.True(await shell.RunAsync("(sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/c; sleep 1; done' </dev/null >/dev/null 2>&1 & echo $! > /tmp/pid)"));
+            Assert.True(await WaitTrueAsync(shell, "test $(cat /tmp/c) -ge 3"), "the counter counts");
+            Assert.True(await shell.RunAsync("cp /tmp/c /tmp/c0"));
+        }
+
+        var (exit, _, err) = a.Xl("migrate", "-p", "-s", Receiver(b), name, "host-b");
+        TestContext.Current.TestOutputHelper?.WriteLine(err);
+        Assert.True(exit == 0, err);
+        Assert.EndsWith("Migration successful.\n", err);
+        Assert.Equal(["Domain-0"], a.ListNames());
+        Assert.Empty(RunFolders(a));
+        Assert.Equal(["Domain-0", name], b.ListNames());
+        Xenod.AssertRow(@" --p--- ", b.ListRow(name));
+
+        Assert.Equal(0, b.Xl("unpause", name).Exit);
+        using (var shell = await GuestShell.AttachAsync(b.Prefix, b.Domid(name)))
+        {
+            Assert.True(await shell.RunAsync("kill -0 $(cat /tmp/pid)"), "the counter process lives on at the target");
+            Assert.True(await WaitTrueAsync(shell, "test $(cat /tmp/c) -gt $(( $(cat /tmp/c0) + 1 ))"), "the counter counts on");
+        }
+        Assert.Equal(0, b.Xl("destroy", name).Exit);
+        Assert.Empty(RunFolders(b));
+    }
+}
