@@ -8,19 +8,19 @@ public sealed class PhaseTableTests
 {
     // One row per phase; letters in DomainOperation order:
     // Destroy Pause Unpause Rename Shutdown SetMemoryTarget SetMemoryMax PinVcpu ChangeDevice SetSched
-    // ShutdownAction SetVcpus Trigger DumpCore Save.
+    // ShutdownAction SetVcpus Trigger DumpCore Save MigrateOut.
     // A = allowed, W = wait, C = conflict.
     private static readonly Dictionary<DomainPhase, string> Expected = new()
     {
-        [DomainPhase.Creating] = "WWWWWWWWWWWWWWW",
-        [DomainPhase.Running] = "AAAAAAAAAAAAAAA",
-        [DomainPhase.Shutdown] = "ACCACAAACACCCAC",
-        [DomainPhase.Dying] = "WCCCCCCCCCCCCCC",
-        [DomainPhase.Saving] = "ACCCCCCCCCCCCCC",
-        [DomainPhase.MigratingOut] = "ACCCCCCCCCCCCCC",
-        [DomainPhase.Incoming] = "ACCCCCCCCCCCCCC",
-        [DomainPhase.DeviceChange] = "AWWWWWWWWWWWWWW",
-        [DomainPhase.CoreDumping] = "ACCCCCCCCCCCCCC",
+        [DomainPhase.Creating] = "WWWWWWWWWWWWWWWW",
+        [DomainPhase.Running] = "AAAAAAAAAAAAAAAA",
+        [DomainPhase.Shutdown] = "ACCACAAACACCCACC",
+        [DomainPhase.Dying] = "WCCCCCCCCCCCCCCC",
+        [DomainPhase.Saving] = "ACCCCCCCCCCCCCCC",
+        [DomainPhase.MigratingOut] = "ACCCCCCCCCCCCCCC",
+        [DomainPhase.Incoming] = "ACCCCCCCCCCCCCCC",
+        [DomainPhase.DeviceChange] = "AWWWWWWWWWWWWWWW",
+        [DomainPhase.CoreDumping] = "ACCCCCCCCCCCCCCC",
     };
 
     public static TheoryData<DomainPhase, DomainOperation> AllPairs()
