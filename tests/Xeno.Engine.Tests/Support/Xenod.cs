@@ -81,19 +81,7 @@ internal sealed class Xenod : IAsyncDisposable
             $"name=\"{name}\"\ntype=\"pv\"\nmemory={memory}\nkernel=\"{Kit.Vmlinuz}\"\nramdisk=\"{Kit.Initrd}\"\n" +
             $"extra=\"console=hvc0 xeno.action={action}{(agent ? "" : " xeno.agent=off")}\"\n{extra}");
 
-    public string ConsoleLog(string name)
-    {
-        var path = Path.Combine(ConsoleLogDir, name + ".log");
-        try
-        {
-            using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            return new StreamReader(f).ReadToEnd();
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return "";
-        }
-    }
+    public string ConsoleLog(string name) => ReadShared(Path.Combine(ConsoleLogDir, name + ".log"));
 
     /// <summary>Polls until <paramref name="condition"/> holds; fails with <paramref name="what"/> after the timeout.</summary>
     public static async Task WaitForAsync(Func<bool> condition, string what, int seconds = 120)
@@ -117,25 +105,55 @@ internal sealed class Xenod : IAsyncDisposable
     /// How often <paramref name="text"/> appears in the console logs of <paramref name="name"/>: each
     /// boot starts a fresh name.log and the older ones rotate to name.log.1, .2, ...
     /// </summary>
-    public int ConsoleCount(string name, string text)
+    public int ConsoleCount(string name, string text) =>
+        ConsoleLogFiles(name).Sum(file => ReadShared(file).Split(text).Length - 1);
+
+    /// <summary>
+    /// The console log (live or rotated) of the boot of <paramref name="name"/> that printed
+    /// <paramref name="text"/>, or "" when none did.
+    /// </summary>
+    public string ConsoleLogWith(string name, string text) =>
+        ConsoleLogFiles(name).Select(ReadShared).FirstOrDefault(log => log.Contains(text, StringComparison.Ordinal)) ?? "";
+
+    /// <summary>
+    /// What a failed console assertion needs to be understood: every console log of
+    /// <paramref name="name"/> with its size and how many markers it holds, and xenod's log tail
+    /// (creates, reboots, crashes of each domain).
+    /// </summary>
+    public string ConsoleDiagnostics(string name)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var file in ConsoleLogFiles(name))
+        {
+            var log = ReadShared(file);
+            text.Append($"\n{Path.GetFileName(file)}: {log.Length} chars, {log.Split("XENO-GUEST-READY").Length - 1} ready marker(s)");
+        }
+        var xenodLog = Path.Combine(Prefix, "var/log/xeno/xenod.log");
+        if (File.Exists(xenodLog))
+            text.Append("\nxenod.log (tail):\n").AppendJoin('\n', ReadShared(xenodLog).Split('\n').TakeLast(15));
+        return text.ToString();
+    }
+
+    private IEnumerable<string> ConsoleLogFiles(string name)
     {
         if (!Directory.Exists(ConsoleLogDir))
-            return 0;
+            return [];
         var rotated = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(name) + @"\.log(\.\d+)?$");
-        int count = 0;
-        foreach (var file in Directory.GetFiles(ConsoleLogDir).Where(f => rotated.IsMatch(Path.GetFileName(f))))
+        return Directory.GetFiles(ConsoleLogDir).Where(f => rotated.IsMatch(Path.GetFileName(f))).Order(StringComparer.Ordinal);
+    }
+
+    private static string ReadShared(string file)
+    {
+        try
         {
-            try
-            {
-                using var f = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                count += new StreamReader(f).ReadToEnd().Split(text).Length - 1;
-            }
-            catch (FileNotFoundException)
-            {
-                // rotated away between the listing and the open: counted under its new name next time
-            }
+            using var f = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return new StreamReader(f).ReadToEnd();
         }
-        return count;
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // not written yet, or rotated away between a listing and the open (read under its new name next time)
+            return "";
+        }
     }
 
     /// <summary>The `xl list` row of <paramref name="name"/>, or "" when there is none.</summary>
