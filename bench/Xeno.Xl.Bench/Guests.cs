@@ -8,7 +8,9 @@ namespace Xeno.Xl.Bench;
 /// fleet), started with `xl create -q` and waited for until their init prints its marker, so
 /// `xl list` runs against a xenod with that many live domains. Destroys everything it started.
 /// </summary>
-internal sealed class Guests(GuestKit kit, string xl, string root, string prefix, int memoryMiB)
+/// With <c>paused</c> they are created paused (`xl create -p`) and not waited for: domains with a
+/// QEMU and vCPU threads that cost the host no CPU, for races on a crowded host.
+internal sealed class Guests(GuestKit kit, string xl, string root, string prefix, int memoryMiB, bool paused = false)
 {
     private int _started;
 
@@ -21,13 +23,13 @@ internal sealed class Guests(GuestKit kit, string xl, string root, string prefix
         while (_started < total)
         {
             var name = "x" + (++_started).ToString("D2", CultureInfo.InvariantCulture);
-            var cfg = Path.Combine(root, name + ".cfg");
+            var cfg = Path.Combine(root, Path.GetFileName(prefix) + "-" + name + ".cfg");
             File.WriteAllText(cfg, $"name=\"{name}\"\ntype=\"pvh\"\nmemory={memoryMiB}\nvcpus=1\n" +
                 $"kernel=\"{kit.Vmlinux}\"\nramdisk=\"{kit.Initrd}\"\nextra=\"console=hvc0 xeno.action=shell\"\n");
-            Check(Xl("create", "-q", cfg), $"xl create {name}");
+            Check(paused ? Xl("create", "-q", "-p", cfg) : Xl("create", "-q", cfg), $"xl create {name}");
             names.Add(name);
         }
-        foreach (var name in names)
+        foreach (var name in paused ? [] : names)
             await ConsoleMarker.WaitAsync(Path.Combine(prefix, "var/log/xeno/console", name + ".log"), timeout);
     }
 

@@ -11,16 +11,19 @@ internal static class Program
 {
     private const string Usage =
         "usage: Xeno.Xl.Bench --out FILE.md [--quick] [--runs N] [--guests N] [--fleet N]\n" +
-        "         [--guest-memory MIB] [--programs DIR]\n" +
+        "         [--guest-memory MIB] [--programs DIR] [--baseline DIR [--paused]]\n" +
         "  --runs N      rounds per scenario (each round runs every xl build once; default 40)\n" +
         "  --guests N    the 'few guests' scenario (default 3; 0 skips it)\n" +
         "  --fleet N     also grow to N guests and race again (heavy: N QEMUs under TCG)\n" +
-        "  --programs D  use D/xenod/xenod, D/xl-aot/xl, D/xl-r2r/xl instead of publishing\n";
+        "  --programs D  use D/xenod/xenod, D/xl-aot/xl, D/xl-r2r/xl instead of publishing\n" +
+        "  --baseline D  instead: race this tree's xenod + AOT xl against D/xenod/xenod + D/xl-aot/xl,\n" +
+        "                each with --fleet N (or --guests N) domains of its own\n" +
+        "  --paused      with --baseline: the domains are created paused and not booted\n";
 
     private static async Task<int> Main(string[] args)
     {
-        string? outFile = null, programsDir = null;
-        bool quick = false;
+        string? outFile = null, programsDir = null, baselineDir = null;
+        bool quick = false, paused = false;
         int runs = 40, guests = 3, fleet = 0, memory = 112;
         try
         {
@@ -37,6 +40,8 @@ internal static class Program
                     case "--fleet": fleet = Number(); break;
                     case "--guest-memory": memory = Number(); break;
                     case "--programs": programsDir = Value(); break;
+                    case "--baseline": baselineDir = Value(); break;
+                    case "--paused": paused = true; break;
                     default: throw new FormatException($"unknown argument {args[i]}");
                 }
             }
@@ -58,13 +63,40 @@ internal static class Program
         var root = Directory.CreateTempSubdirectory("xlr-").FullName;
         var prefix = Path.Combine(root, "p");
         Directory.CreateDirectory(prefix);
-        XenodProcess? xenod = null;
-        Guests? running = null;
+        XenodProcess? xenod = null, baseXenod = null;
+        Guests? running = null, baseRunning = null;
+        var basePrefix = Path.Combine(root, "b");
         try
         {
             var builds = programsDir is not null ? XlBuilds.From(programsDir) : XlBuilds.Publish(published!);
             var load = File.ReadAllText("/proc/loadavg").Split(' ')[0];
             xenod = await XenodProcess.StartAsync(builds.Xenod, prefix, TimeSpan.FromMinutes(2));
+            if (baselineDir is not null)
+            {
+                var aot = builds.Xl.FirstOrDefault(b => b.Label == XlBuilds.AotLabel)
+                    ?? throw new InvalidOperationException($"--baseline races the Native AOT xl builds: {builds.AotMissing}");
+                Directory.CreateDirectory(basePrefix);
+                baseXenod = await XenodProcess.StartAsync(Path.Combine(baselineDir, "xenod/xenod"), basePrefix, TimeSpan.FromMinutes(2));
+                int n = Math.Max(guests, fleet);
+                var kit = GuestKit.Build();
+                var timeout = TimeSpan.FromSeconds(Math.Max(300, 15 * n));
+                running = new Guests(kit, aot.Executable, root, prefix, memory, paused);
+                baseRunning = new Guests(kit, Path.Combine(baselineDir, "xl-aot/xl"), root, basePrefix, memory, paused);
+                Console.Error.WriteLine($"xl bench: {n} guests on each xenod");
+                await running.GrowToAsync(n, timeout);
+                await baseRunning.GrowToAsync(n, timeout);
+                var sides = new List<Side>
+                {
+                    new("this tree", aot.Executable, prefix, xenod.Pid),
+                    new($"baseline ({baselineDir})", Path.Combine(baselineDir, "xl-aot/xl"), basePrefix, baseXenod.Pid),
+                };
+                var raced = BaselineRace.Run(sides, n, runs);
+                var after = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+                var section = BaselineRace.Markdown(raced, n, runs, paused, load, after);
+                await File.WriteAllTextAsync(outFile, section);
+                Console.Write(section);
+                return 0;
+            }
             var results = new List<RaceResult>();
             Console.Error.WriteLine("xl bench: no guests");
             results.Add(ListRace.Run("xenod, no guests", builds.Xl, prefix, 0, runs));
@@ -95,12 +127,18 @@ internal static class Program
         finally
         {
             running?.DestroyAll();
+            baseRunning?.DestroyAll();
+            if (baseXenod is not null)
+            {
+                await baseXenod.StopAsync(TimeSpan.FromSeconds(30));
+                baseXenod.Dispose();
+            }
             if (xenod is not null)
             {
                 await xenod.StopAsync(TimeSpan.FromSeconds(30));
                 xenod.Dispose();
             }
-            int killed = HostProcesses.KillQemusUnder(prefix);
+            int killed = HostProcesses.KillQemusUnder(prefix) + HostProcesses.KillQemusUnder(basePrefix);
             if (killed > 0)
                 Console.Error.WriteLine($"xl bench: killed {killed} QEMU process(es) left under {prefix}");
             try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }

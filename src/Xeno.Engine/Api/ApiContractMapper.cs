@@ -47,7 +47,7 @@ internal static class ApiContractMapper
             Affinity = VcpuAffinities.Format(v.Hard, DomainEngine.HostCpus),
             SoftAffinity = VcpuAffinities.Format(v.Soft, DomainEngine.HostCpus),
         })],
-        Config = JsonElement.Parse(DomainSpecJson.Write(s.Spec with { Name = s.Name })),
+        Config = DomainConfigJson.Of(s.Spec, s.Name),
     };
 
     public static DomainType Type(DomainKind kind) => kind switch

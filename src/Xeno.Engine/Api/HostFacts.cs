@@ -17,11 +17,11 @@ internal static class HostFacts
     /// </summary>
     public const string Scheduler = "credit";
 
-    public static HostInfo Read(string accelerator, DateTimeOffset daemonStart, IReadOnlyList<DomainSnapshot> guests)
+    public static HostInfo Read(string accelerator, DateTimeOffset daemonStart, IReadOnlyList<GuestMemoryUse> guests)
     {
         var meminfo = ReadKeyValues("/proc/meminfo");
         var memory = HostMemoryAccount.Account(Kb(meminfo, "MemTotal"), Kb(meminfo, "MemAvailable"),
-            guests.Select(g => (g.TargetKb / 1024, g.QemuPid is { } pid ? ResidentKb(pid) : 0L)));
+            guests.Select(g => (g.TargetKb / 1024, g.QemuPid is { } pid ? Qemu.Processes.ProcFs.Host.ResidentKb(pid) ?? 0L : 0L)));
         var topology = HostTopology.Read();
         bool kvm = accelerator == "kvm";
         return new HostInfo
@@ -75,10 +75,6 @@ internal static class HostFacts
         }
         return 0;
     }
-
-    /// <summary>A process's resident memory (VmRSS in /proc/PID/status), 0 if it is gone.</summary>
-    private static long ResidentKb(int pid) =>
-        Kb(ReadKeyValues($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status"), "VmRSS");
 
     /// <summary>user + nice + system time of all CPUs from /proc/stat (the host's "Domain-0" time).</summary>
     private static double HostCpuSeconds()

@@ -16,7 +16,7 @@ internal static class RuntimeControlRoutes
         app.MapGet("/v1/statistics", (CancellationToken c) => ApiServer.Guard(async () =>
         {
             var domains = await engine.StatisticsAsync(c);
-            var host = HostFacts.Read(Qemu.Acceleration.AcceleratorSelector.Name(engine.Accelerator.Accelerator), started, await engine.ListAsync(c));
+            var host = HostFacts.Read(Qemu.Acceleration.AcceleratorSelector.Name(engine.Accelerator.Accelerator), started, engine.MemoryUse());
             return TypedResults.Json(new StatisticsResponse
             {
                 Time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0,

@@ -116,3 +116,6 @@ public sealed record DomainSnapshot(
         }
     }
 }
+
+/// <summary>A domain's share of the host's memory account: its balloon target and its QEMU, if one runs.</summary>
+public sealed record GuestMemoryUse(long TargetKb, int? QemuPid);

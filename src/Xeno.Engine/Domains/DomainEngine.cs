@@ -94,6 +94,10 @@ public sealed class DomainEngine : IAsyncDisposable
         Task.FromResult<IReadOnlyList<DomainSnapshot>>(
             _registry.All().Select(s => DomainSnapshots.Of(s.Domain, _context.Proc)).ToList());
 
+    /// <summary>What the host's memory account needs of each domain (GET /v1/host): no /proc reads.</summary>
+    public IReadOnlyList<GuestMemoryUse> MemoryUse() =>
+        [.. _registry.All().Select(s => new GuestMemoryUse(s.Domain.TargetKb, s.Domain.Qemu?.Process.Pid))];
+
     /// <summary>A domain by id (all digits) or name, as xl's find_domain does.</summary>
     public Task<DomainSnapshot> GetAsync(string idOrName, CancellationToken cancel = default) =>
         Task.FromResult(DomainSnapshots.Of(_registry.Find(idOrName).Domain, _context.Proc));

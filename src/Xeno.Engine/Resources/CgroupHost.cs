@@ -51,7 +51,7 @@ internal sealed class CgroupHost(CgroupPlan plan)
     {
         if (!Enforcing || !Directory.Exists(Plan.InstanceDir))
             return;
-        string file = Plan.Version == CgroupVersion.V2 ? "cpu.weight" : "cpu.shares";
+        string file = CpuControlFiles.WeightFile(Plan.Version);
         var values = new List<long>();
         foreach (var dir in Directory.EnumerateDirectories(Plan.InstanceDir!))
         {
@@ -85,9 +85,10 @@ internal sealed class CgroupHost(CgroupPlan plan)
     /// Removes a domain's cgroup. A process still inside (a QEMU that outlived its domain, which
     /// should not happen) is moved up to the hierarchy's parent first, as rmdir needs it empty.
     /// A QEMU just killed can look gone (its main thread a zombie) while its other threads are
-    /// still exiting and keep the cgroup busy for some milliseconds: rmdir is retried meanwhile.
+    /// still exiting and keep the cgroup busy for some milliseconds: rmdir is retried meanwhile,
+    /// waiting on a timer rather than a thread (destroys of many domains run at once).
     /// </summary>
-    public void Remove(int domid)
+    public async Task RemoveAsync(int domid, CancellationToken cancel)
     {
         if (Find(domid) is not { } cg)
             return;
@@ -109,7 +110,7 @@ internal sealed class CgroupHost(CgroupPlan plan)
             }
             catch (IOException) when (attempt < RemoveAttempts)
             {
-                Thread.Sleep(RemoveRetryDelay);
+                await Task.Delay(RemoveRetryDelay, cancel);
             }
         }
     }

@@ -20,11 +20,8 @@ internal sealed class CpuControlStep : IStartStep
         return Task.CompletedTask;
     }
 
-    public Task UndoAsync(StartContext context)
-    {
-        CpuControl.Release(context.Engine, context.Domain.Domid);
-        return Task.CompletedTask;
-    }
+    // A start being undone must not leave the cgroup behind: no cancellation.
+    public Task UndoAsync(StartContext context) => CpuControl.ReleaseAsync(context.Engine, context.Domain.Domid, CancellationToken.None);
 }
 
 /// <summary>
@@ -78,11 +75,11 @@ internal static class CpuControl
     }
 
     /// <summary>Removes the domain's cgroup; a failure is logged (the host keeps an empty directory).</summary>
-    public static void Release(EngineContext engine, int domid)
+    public static async Task ReleaseAsync(EngineContext engine, int domid, CancellationToken cancel)
     {
         try
         {
-            engine.Cgroups.Remove(domid);
+            await engine.Cgroups.RemoveAsync(domid, cancel);
             engine.Cgroups.Rebalance();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -92,14 +89,14 @@ internal static class CpuControl
     }
 
     /// <summary>After re-adoption: cgroups of domains that no longer exist are removed.</summary>
-    public static void RemoveOrphans(EngineContext engine, IReadOnlySet<int> live)
+    public static async Task RemoveOrphansAsync(EngineContext engine, IReadOnlySet<int> live, CancellationToken cancel)
     {
         foreach (var domid in engine.Cgroups.Domids())
         {
             if (live.Contains(domid))
                 continue;
             engine.Log.Info($"Domain {domid} is gone: removing its cgroup");
-            Release(engine, domid);
+            await ReleaseAsync(engine, domid, cancel);
         }
     }
 }

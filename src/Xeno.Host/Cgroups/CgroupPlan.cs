@@ -71,17 +71,28 @@ public sealed record CgroupPlan(CgroupVersion Version, string? Parent, string? I
 /// <summary>The control files and values that say "weight W, cap C" in one hierarchy.</summary>
 public static class CpuControlFiles
 {
+    /// <summary>
+    /// The file that holds a cgroup's weight (v1's shares): the one <see cref="For"/> writes for a
+    /// domain and the one an instance's own weight (the sum of its domains') is written to.
+    /// </summary>
+    public static string WeightFile(CgroupVersion version) => version switch
+    {
+        CgroupVersion.V1 => "cpu.shares",
+        CgroupVersion.V2 => "cpu.weight",
+        _ => throw new ArgumentOutOfRangeException(nameof(version), version, "no CPU controller: no weight file"),
+    };
+
     public static IReadOnlyList<(string File, string Value)> For(CgroupVersion version, int weight, int cap) => version switch
     {
         CgroupVersion.V1 =>
         [
-            ("cpu.shares", CpuControlMapping.Shares(weight).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            (WeightFile(version), CpuControlMapping.Shares(weight).ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("cpu.cfs_period_us", CpuControlMapping.PeriodUs.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("cpu.cfs_quota_us", CpuControlMapping.V1Quota(cap)),
         ],
         CgroupVersion.V2 =>
         [
-            ("cpu.weight", CpuControlMapping.V2Weight(weight).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            (WeightFile(version), CpuControlMapping.V2Weight(weight).ToString(System.Globalization.CultureInfo.InvariantCulture)),
             ("cpu.max", CpuControlMapping.V2Max(cap)),
         ],
         _ => [],

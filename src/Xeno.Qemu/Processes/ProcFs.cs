@@ -11,6 +11,18 @@ public sealed class ProcFs(string root = "/proc")
 
     public ProcStat? ThreadStat(int pid, int tid) => Read(Path.Combine(Root, Num(pid), "task", Num(tid), "stat"));
 
+    /// <summary>
+    /// A process's resident memory in KiB (statm's resident pages: the same counters as VmRSS in
+    /// its status, from a one-line file), or null when it is gone.
+    /// </summary>
+    public long? ResidentKb(int pid)
+    {
+        var fields = SmallProcFile.Read(Path.Combine(Root, Num(pid), "statm"))?.Split(' ');
+        return fields is { Length: >= 2 } && long.TryParse(fields[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long pages)
+            ? pages * (Environment.SystemPageSize / 1024)
+            : null;
+    }
+
     /// <summary>The CPUs a thread may run on (Cpus_allowed_list of its status), or null when it is gone or unreadable.</summary>
     public IReadOnlySet<int>? ThreadAllowedCpus(int pid, int tid)
     {
@@ -43,17 +55,7 @@ public sealed class ProcFs(string root = "/proc")
         }
     }
 
-    private static ProcStat? Read(string path)
-    {
-        try
-        {
-            return ProcStat.TryParse(File.ReadAllText(path));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    private static ProcStat? Read(string path) => SmallProcFile.Read(path) is { } text ? ProcStat.TryParse(text) : null;
 
     private static string Num(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -16,7 +16,7 @@ public sealed class CgroupHostTests
     private static string UniquePrefix() => "/tmp/xeno-cgroup-test-" + Guid.NewGuid().ToString("n")[..10];
 
     [Fact]
-    public void V1DomainCgroupHoldsEveryQemuThreadEnforcesWeightAndCapAndLeavesNothing()
+    public async Task V1DomainCgroupHoldsEveryQemuThreadEnforcesWeightAndCapAndLeavesNothing()
     {
         var host = CgroupHost.Detect(UniquePrefix(), parentOverride: null);
         Assert.True(host.Plan.Version == CgroupVersion.V1, $"this host should offer cgroup v1's cpu controller: {host.Plan.Why}");
@@ -54,15 +54,15 @@ public sealed class CgroupHostTests
             Assert.Equal(new SchedParams(65535, 0), host.Find(7)!.Read());
 
             // Removal moves a process still inside up to the parent (rmdir needs the cgroup empty).
-            host.Remove(7);
+            await host.RemoveAsync(7, TestContext.Current.CancellationToken);
             Assert.False(Directory.Exists(cg.Dir));
             Assert.DoesNotContain(File.ReadLines($"/proc/{sleeper.Id}/cgroup"), l => l.Contains(relative, StringComparison.Ordinal));
             host.Rebalance();
             Assert.Equal("1024", File.ReadAllText(Path.Join(instance, "cpu.shares")).Trim());
             host.RemoveInstanceIfEmpty();
             Assert.True(Directory.Exists(instance), "dom-9 is still there");
-            host.Remove(9);
-            host.Remove(9); // gone already: nothing to do
+            await host.RemoveAsync(9, TestContext.Current.CancellationToken);
+            await host.RemoveAsync(9, TestContext.Current.CancellationToken); // gone already: nothing to do
             host.RemoveInstanceIfEmpty();
             Assert.False(Directory.Exists(instance));
         }
@@ -71,7 +71,7 @@ public sealed class CgroupHostTests
             sleeper.Kill(entireProcessTree: true);
             foreach (var d in new[] { 7, 9 })
             {
-                try { host.Remove(d); } catch (IOException) { }
+                try { await host.RemoveAsync(d, CancellationToken.None); } catch (IOException) { }
             }
             if (Directory.Exists(instance)) Directory.Delete(instance);
         }
@@ -87,7 +87,7 @@ public sealed class CgroupHostTests
     }
 
     [Fact]
-    public void V2WritesCpuWeightAndCpuMaxAndEnablesTheControllerOnTheWayDown()
+    public async Task V2WritesCpuWeightAndCpuMaxAndEnablesTheControllerOnTheWayDown()
     {
         var root = Directory.CreateTempSubdirectory("xeno-cgroup2-tree-").FullName;
         try
@@ -115,6 +115,17 @@ public sealed class CgroupHostTests
             cg.AddProcess(4321);
             Assert.Equal([4321], cg.Pids());
             Assert.Equal([3], host.Domids());
+            // The instance weighs what its domains weigh, in the file the domains' weight is in.
+            host.Rebalance();
+            Assert.Equal(CpuControlMapping.InstanceValue(CgroupVersion.V2, [117]).ToString(CultureInfo.InvariantCulture),
+                File.ReadAllText(Path.Join(plan.InstanceDir!, "cpu.weight")));
+
+            // A directory rmdir keeps refusing (here: a plain one with files, as a busy cgroup):
+            // the retries wait on a timer and stop when the caller cancels, leaving it in place.
+            using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(150));
+            // (Without the token the retries would end in an IOException after 5 s instead.)
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => host.RemoveAsync(3, cancel.Token));
+            Assert.True(Directory.Exists(cg.Dir));
         }
         finally
         {

@@ -64,6 +64,16 @@ public sealed class CpuControlMappingTests
     }
 
     [Fact]
+    public void TheWeightFileIsTheOneTheDomainWeightIsWrittenTo()
+    {
+        foreach (var v in new[] { CgroupVersion.V1, CgroupVersion.V2 })
+            Assert.Equal(CpuControlFiles.WeightFile(v), CpuControlFiles.For(v, 512, 0)[0].File);
+        Assert.Equal("cpu.shares", CpuControlFiles.WeightFile(CgroupVersion.V1));
+        Assert.Equal("cpu.weight", CpuControlFiles.WeightFile(CgroupVersion.V2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => CpuControlFiles.WeightFile(CgroupVersion.None));
+    }
+
+    [Fact]
     public void TheSubtreeWeighsWhatItsDomainsWeighTogetherWithinTheKernelsRange()
     {
         Assert.Equal(1024, CpuControlMapping.InstanceValue(CgroupVersion.V1, []));

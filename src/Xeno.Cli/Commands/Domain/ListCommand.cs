@@ -67,24 +67,28 @@ public static class ListCommand
                 return 0;
             }
             var nodes = numa ? NodeAffinity.HostNodes(host!) : null;
-            ctx.Out.Write(Header);
-            if (verbose) ctx.Out.Write("   UUID                            Reason-Code\tSecurity Label");
-            else if (context) ctx.Out.Write("   Security Label");
-            if (cpupool) ctx.Out.Write("         Cpupool");
-            if (numa) ctx.Out.Write(" NODE Affinity");
-            ctx.Out.Write("\n");
+            // The table goes out in one write: xl's stdout flushes on every Write (a write(2) each,
+            // three per row).
+            var table = new StringWriter(CultureInfo.InvariantCulture);
+            table.Write(Header);
+            if (verbose) table.Write("   UUID                            Reason-Code\tSecurity Label");
+            else if (context) table.Write("   Security Label");
+            if (cpupool) table.Write("         Cpupool");
+            if (numa) table.Write(" NODE Affinity");
+            table.Write("\n");
             if (includeHost)
             {
-                Row(ctx.Out, "Domain-0", 0, host!.Dom0MemoryMib, host.NrCpus, "r-----", host.HostCpuSeconds);
-                Tail(ctx.Out, verbose, context, "00000000-0000-0000-0000-000000000000", null, cpupool,
+                Row(table, "Domain-0", 0, host!.Dom0MemoryMib, host.NrCpus, "r-----", host.HostCpuSeconds);
+                Tail(table, verbose, context, "00000000-0000-0000-0000-000000000000", null, cpupool,
                     nodes is null ? null : NodeAffinity.Format(Enumerable.Range(0, nodes.Count).ToHashSet(), nodes.Count));
             }
             foreach (var d in chosen)
             {
-                Row(ctx.Out, d.Name, d.Domid, d.MemoryMib, d.Vcpus, d.State, d.CpuTime);
-                Tail(ctx.Out, verbose, context, d.Uuid.ToString("D"), d.ShutdownReason, cpupool,
+                Row(table, d.Name, d.Domid, d.MemoryMib, d.Vcpus, d.State, d.CpuTime);
+                Tail(table, verbose, context, d.Uuid.ToString("D"), d.ShutdownReason, cpupool,
                     nodes is null ? null : NodeAffinity.Format(NodeAffinity.OfDomain(d, nodes), nodes.Count));
             }
+            ctx.Out.Write(table.ToString());
             return 0;
         });
     }

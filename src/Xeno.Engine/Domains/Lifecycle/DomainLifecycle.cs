@@ -181,7 +181,8 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
         if (d.Qemu is { } q)
             await _stopper.StopAsync(q, killOnly);
         d.Qemu = null;
-        Resources.CpuControl.Release(context, d.Domid);
+        // Not cancellable: a destroy half done would leave the cgroup behind.
+        await Resources.CpuControl.ReleaseAsync(context, d.Domid, CancellationToken.None);
         await context.Consoles.StopAsync(d.Domid);
         // QEMU is gone, so its taps are free to remove (a tap QEMU holds cannot be deleted).
         await PreLaunchStepLists.UndoAllAsync(PreLaunchStepLists.ForStart, new PreLaunchContext(d, context), context.Log.Info);
@@ -408,7 +409,7 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
             registry.SkipDomidsUpTo(r.Domid);
         foreach (var r in records)
             await AdoptAsync(r, cancel);
-        Resources.CpuControl.RemoveOrphans(context, registry.All().Select(s => s.Domain.Domid).ToHashSet());
+        await Resources.CpuControl.RemoveOrphansAsync(context, registry.All().Select(s => s.Domain.Domid).ToHashSet(), cancel);
         // A xenod killed after its last guest went leaves its subtree empty: nothing to keep it for.
         context.Cgroups.RemoveInstanceIfEmpty();
     }
