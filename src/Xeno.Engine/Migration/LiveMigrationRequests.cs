@@ -22,7 +22,7 @@ namespace Xeno.Engine.Migration;
 internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistry registry, DomainLifecycle lifecycle)
 {
     /// <summary>The suffix Xen's xl gives the receiving copy until the sender hands over.</summary>
-    public const string IncomingSuffix = "--incoming";
+    public const string IncomingSuffix = MigrationTwin.IncomingSuffix;
 
     public Task<MigrationDescription> DescribeAsync(string idOrName, CancellationToken cancel)
     {

@@ -94,43 +94,65 @@ public static class MigrationWire
         }
     }
 
-    /// <summary>Sender: QEMU's stream from <paramref name="qemu"/> to the channel in chunks, then the end chunk.</summary>
+    /// <summary>
+    /// Sender: QEMU's stream from <paramref name="qemu"/> to the channel in chunks, then the end chunk.
+    /// The next read from QEMU runs while the previous chunk is written (two buffers), so neither
+    /// side waits for the other on every chunk.
+    /// </summary>
     public static async Task SendChunksAsync(Stream qemu, Stream channel, Action<long> progress, CancellationToken cancel)
     {
-        var buffer = new byte[4 + MaxChunk];
+        byte[][] buffers = [new byte[4 + MaxChunk], new byte[4 + MaxChunk]];
+        int cur = 0;
         long total = 0;
+        var read = qemu.ReadAsync(buffers[cur].AsMemory(4, MaxChunk), cancel).AsTask();
         while (true)
         {
-            int n = await qemu.ReadAsync(buffer.AsMemory(4, MaxChunk), cancel);
+            int n = await read;
+            var buffer = buffers[cur];
             BinaryPrimitives.WriteUInt32LittleEndian(buffer, (uint)n);
-            await channel.WriteAsync(buffer.AsMemory(0, 4 + n), cancel);
             if (n == 0)
             {
+                await channel.WriteAsync(buffer.AsMemory(0, 4), cancel);
                 await channel.FlushAsync(cancel);
                 return;
             }
+            cur = 1 - cur;
+            read = qemu.ReadAsync(buffers[cur].AsMemory(4, MaxChunk), cancel).AsTask();
+            await channel.WriteAsync(buffer.AsMemory(0, 4 + n), cancel);
             total += n;
             progress(total);
         }
     }
 
-    /// <summary>Receiver: chunks from the channel into <paramref name="qemu"/> up to the end chunk; returns the bytes copied.</summary>
+    /// <summary>
+    /// Receiver: chunks from the channel into <paramref name="qemu"/> up to the end chunk; returns the
+    /// bytes copied. The next chunk is read while the previous one is written to QEMU (two buffers);
+    /// writes stay in order, and the last one has ended when this returns.
+    /// </summary>
     public static async Task<long> ReceiveChunksAsync(Stream channel, Stream qemu, Action<long> progress, CancellationToken cancel)
     {
-        var buffer = new byte[MaxChunk];
+        byte[][] buffers = [new byte[MaxChunk], new byte[MaxChunk]];
+        int cur = 0;
         long total = 0;
+        Task write = Task.CompletedTask;
         while (true)
         {
             var header = await ReadExactlyAsync(channel, 4, "a chunk header", cancel);
             uint n = BinaryPrimitives.ReadUInt32LittleEndian(header);
             if (n == 0)
+            {
+                await write;
                 return total;
+            }
             if (n > MaxChunk)
                 throw new MigrationWireException($"a chunk of {n} bytes after {total} (at most {MaxChunk})");
-            int got = await ReadUpToAsync(channel, buffer.AsMemory(0, (int)n), cancel);
+            // buffers[cur] is free: its last write was awaited before the other buffer's began.
+            int got = await ReadUpToAsync(channel, buffers[cur].AsMemory(0, (int)n), cancel);
             if (got < n)
                 throw new MigrationWireException($"the stream ends inside a chunk after {total + got} bytes of QEMU's data");
-            await qemu.WriteAsync(buffer.AsMemory(0, (int)n), cancel);
+            await write;
+            write = qemu.WriteAsync(buffers[cur].AsMemory(0, (int)n), cancel).AsTask();
+            cur = 1 - cur;
             total += n;
             progress(total);
         }

@@ -9,7 +9,9 @@ namespace Xeno.Engine.Tests.Migration;
 /// xl migrate to localhost with one real TCG guest, the receiver being the built xl run by the
 /// rune through -s (no ssh set up): first a channel cut mid-stream (the sender resumes, the guest
 /// runs on, no "--incoming" copy is left), then a real migration: a counter in the guest keeps
-/// counting in the new domain, nothing is left of the old one.
+/// counting in the new domain, nothing is left of the old one. The guest writes a disk the whole
+/// time (one image both copies use, as with shared storage): what it wrote before the move reads
+/// back through the new QEMU, and its writes after the move (and after the failed one) reach the image.
 /// </summary>
 public sealed class MigrateGuestTests
 {
@@ -35,6 +37,30 @@ public sealed class MigrateGuestTests
         return false;
     }
 
+    /// <summary>The text at the start of sector <paramref name="sector"/> of an image, up to its first newline.</summary>
+    private static string Sector(string image, int sector)
+    {
+        using var f = new FileStream(image, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var block = new byte[512];
+        f.Position = 512L * sector;
+        f.ReadExactly(block);
+        var text = System.Text.Encoding.ASCII.GetString(block);
+        int end = text.IndexOf('\n', StringComparison.Ordinal);
+        return end < 0 ? text.TrimEnd('\0') : text[..end];
+    }
+
+    /// <summary>
+    /// Counts once a second into /tmp/c and sector 1 of the guest's disk (fsync'd: acknowledged),
+    /// then notes the acknowledged count in /tmp/w.
+    /// </summary>
+    private const string CountingWriter =
+        "(sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/c; echo $i | dd of=/dev/vda bs=512 seek=1 conv=fsync 2>/dev/null && echo $i > /tmp/w; sleep 1; done' " +
+        "</dev/null >/dev/null 2>&1 & echo $! > /tmp/pid)";
+
+    /// <summary>Reads sector <paramref name="sector"/> through the block layer (the guest's cache dropped first).</summary>
+    private static string GuestSector(int sector) =>
+        $"$(echo 3 > /proc/sys/vm/drop_caches; dd if=/dev/vda bs=512 skip={sector} count=1 2>/dev/null | head -n 1)";
+
     private static string[] RunFolders(Xenod x) =>
         [.. Directory.GetDirectories(Path.Combine(x.Prefix, "run/xeno")).Select(d => Path.GetFileName(d)).Where(d => Regex.IsMatch(d, @"^d\d+$"))];
 
@@ -43,14 +69,17 @@ public sealed class MigrateGuestTests
     {
         string name = "mg-" + Guid.NewGuid().ToString("N")[..6];
         await using var x = await Xenod.StartAsync();
-        Assert.Equal(0, x.Xl("create", "-q", x.PvConfig(name)).Exit);
+        var disk = Path.Combine(x.Root, "data.img");
+        File.WriteAllBytes(disk, new byte[4 << 20]);
+        Assert.Equal(0, x.Xl("create", "-q", x.PvConfig(name, extra: $"disk=['{disk},raw,xvda,rw']\n")).Exit);
         await x.WaitForMarkerAsync(name);
         int first = x.Domid(name);
 
         using (var shell = await GuestShell.AttachAsync(x.Prefix, first))
         {
-            Assert.True(await shell.RunAsync("(sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/c; sleep 1; done' </dev/null >/dev/null 2>&1 & echo $! > /tmp/pid)"));
-            Assert.True(await WaitTrueAsync(shell, "test $(cat /tmp/c) -ge 3"), "the counter counts");
+            Assert.True(await shell.RunAsync("echo before | dd of=/dev/vda bs=512 conv=fsync"));
+            Assert.True(await shell.RunAsync(CountingWriter));
+            Assert.True(await WaitTrueAsync(shell, "test $(cat /tmp/w) -ge 3"), "the counter counts and writes");
 
             // The channel is cut after 2 MiB of the stream (head exits): the receiver fails and
             // undoes its copy, the sender's QEMU fails its migration and the guest runs on.
@@ -64,6 +93,9 @@ public sealed class MigrateGuestTests
             Xenod.AssertRow(@" (r-----|-b----) ", x.ListRow(name));
             Assert.Equal([$"d{first}"], RunFolders(x));
             Assert.True(await shell.RunAsync("kill -0 $(cat /tmp/pid)"), "the guest answers after the failed migration");
+            // Its QEMU took the image back (QEMU released it for the hand-over): writes reach it.
+            Assert.True(await shell.RunAsync("echo resumed | dd of=/dev/vda bs=512 seek=2 conv=fsync"));
+            Assert.Equal("resumed", Sector(disk, 2));
             Assert.True(await shell.RunAsync("cp /tmp/c /tmp/c0"));
         }
 
@@ -103,7 +135,15 @@ public sealed class MigrateGuestTests
             Assert.True(await shell.RunAsync("kill -0 $(cat /tmp/pid)"), "the counter process lives on");
             Assert.True(await shell.RunAsync("test $(cat /tmp/c) -ge $(cat /tmp/c0)"), "the counter did not start over");
             Assert.True(await WaitTrueAsync(shell, "test $(cat /tmp/c) -gt $(( $(cat /tmp/c0) + 1 ))"), "the counter counts on");
+            // The new QEMU reads what the old one wrote: the first write, and at least every count
+            // acknowledged so far (the writer goes on, so the disk may hold a later one).
+            Assert.True(await shell.RunAsync($"test \"{GuestSector(0)}\" = before"), "the write before the move reads back");
+            Assert.True(await shell.RunAsync($"test {GuestSector(1)} -ge $(cat /tmp/w)"), "every acknowledged count is on the disk");
+            Assert.True(await shell.RunAsync("echo after | dd of=/dev/vda bs=512 seek=3 conv=fsync"));
         }
+        Assert.Equal("before", Sector(disk, 0));
+        Assert.Equal("resumed", Sector(disk, 2));
+        Assert.Equal("after", Sector(disk, 3));
         Assert.Equal(0, x.Xl("destroy", name).Exit);
         Assert.Empty(RunFolders(x));
     }

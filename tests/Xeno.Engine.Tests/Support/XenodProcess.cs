@@ -3,13 +3,16 @@ using Xeno.Engine.Resources;
 
 namespace Xeno.Engine.Tests.Support;
 
-/// <summary>A real xenod process (for kill -9).</summary>
+/// <summary>A real xenod process (for kill -9, or in a network namespace standing for another host).</summary>
 internal static class XenodProcess
 {
-    public static Process Start(string prefix)
+    /// <param name="netns">A network namespace to run it in (ip netns exec: its interfaces and /sys), or null.</param>
+    public static Process Start(string prefix, string? netns = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "xenod.dll");
-        var info = new ProcessStartInfo("dotnet", [dll, "run", "--prefix", prefix])
+        string[] run = ["dotnet", dll, "run", "--prefix", prefix];
+        var argv = netns is null ? run : ["ip", "netns", "exec", netns, .. run];
+        var info = new ProcessStartInfo(argv[0], argv[1..])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };

@@ -38,7 +38,8 @@ internal sealed class DomainRegistry(DomidCounter domids)
 
     /// <summary>
     /// Takes the name and the next domid for a new domain (phase Creating); Xen's message when the
-    /// name is in use (also by a domain being created), and the disk checks against the others.
+    /// name is in use (also by a domain being created), and the disk checks against the others
+    /// (except the sending copy of a domain this one is the incoming migration twin of).
     /// </summary>
     public DomainSupervisor Reserve(DomainSpec spec, string name, Func<int, DomainSupervisor> build)
     {
@@ -49,6 +50,7 @@ internal sealed class DomainRegistry(DomidCounter domids)
             HostFiles.CheckDisks(spec, _domains.Values
                 .Select(s => s.Domain)
                 .Where(o => o.Qemu is not null || o.Phase == DomainPhase.Creating)
+                .Where(o => !MigrationTwin.IsIncomingTwinOf(name, spec.Uuid, o.Name, o.Spec.Uuid))
                 .Select(o => (o.Domid, o.Name, o.Spec)));
             var supervisor = build(domids.Take());
             _domains[supervisor.Domain.Domid] = supervisor;

@@ -1,0 +1,76 @@
+using System.Globalization;
+using Xeno.Engine.Bench;
+
+namespace Xeno.Migration.Bench;
+
+/// <summary>
+/// The migration benchmark: live migration (idle and dirtying guest) and save / restore, Xeno
+/// against bare QEMU on the same argument vector, side by side in one run. Writes the markdown
+/// sections to --out.
+/// </summary>
+internal static class Program
+{
+    private const string Usage = "usage: Xeno.Migration.Bench --out FILE.md [--quick] [--runs N] [--only migrate|save]\n";
+
+    /// <summary>Runs a section and puts the host's load at its start and end under its heading (TCG figures move with it).</summary>
+    private static async Task<string> WithLoadAsync(Func<Task<string>> section)
+    {
+        string before = Load();
+        var md = await section();
+        int heading = md.IndexOf("\n\n", StringComparison.Ordinal) + 2;
+        return md[..heading] + $"Host load (1-minute average) {before} at the start, {Load()} at the end, on {Environment.ProcessorCount} cores.\n\n" + md[heading..];
+    }
+
+    private static string Load() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+
+    private static async Task<int> Main(string[] args)
+    {
+        string? outFile = null, only = null;
+        bool quick = false;
+        int runs = 3;
+        try
+        {
+            for (int i = 0; i < args.Length; i++)
+            {
+                string Value() => i + 1 < args.Length ? args[++i] : throw new FormatException($"{args[i]} needs a value");
+                switch (args[i])
+                {
+                    case "--out": outFile = Value(); break;
+                    case "--quick": quick = true; break;
+                    case "--runs": runs = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture); break;
+                    case "--only": only = Value(); break;
+                    default: throw new FormatException($"unknown argument {args[i]}");
+                }
+            }
+        }
+        catch (FormatException e)
+        {
+            Console.Error.Write($"{e.Message}\n{Usage}");
+            return 2;
+        }
+        if (outFile is null || only is not (null or "migrate" or "save") || runs < 1)
+        {
+            Console.Error.Write(Usage);
+            return 2;
+        }
+        if (quick)
+            runs = 1;
+
+        var kit = GuestKit.Build();
+        var root = Directory.CreateTempSubdirectory("xemb-").FullName;
+        var sections = new List<string>();
+        try
+        {
+            if (only is null or "migrate")
+                sections.Add(await WithLoadAsync(() => MigrateBench.RunAsync(kit, runs, Path.Combine(root, "m"))));
+            if (only is null or "save")
+                sections.Add(await WithLoadAsync(() => SaveRestoreBench.RunAsync(kit, runs, Path.Combine(root, "s"), quick ? [256] : [256, 1024])));
+        }
+        finally
+        {
+            try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+        await File.WriteAllTextAsync(outFile, string.Join("", sections));
+        return 0;
+    }
+}
