@@ -5,7 +5,7 @@ namespace Xeno.Network.Bench;
 
 /// <summary>
 /// The test guests of scripts/guest-kit/build (cached by content hash under .cache/), and an
-/// initrd for this bench: the kit's, with the emulated NICs' drivers (mii, 8139too, e1000 of the
+/// initrd for this bench: the kit's, with the emulated NICs' drivers (mii, 8139cp, e1000 of the
 /// kit's own kernel) appended as a second cpio archive, which the kernel unpacks over the first.
 /// Every variant of a run boots that same initrd, so the guests differ only in their NIC.
 /// </summary>
@@ -13,7 +13,7 @@ internal sealed record GuestKit(string Vmlinuz, string Initrd, string Modules)
 {
     /// <summary>Where the appended drivers land in the guest, loaded in this order.</summary>
     public const string DriverDir = "/nicbench";
-    public static readonly string[] Drivers = ["mii.ko", "8139too.ko", "e1000.ko"];
+    public static readonly string[] Drivers = ["mii.ko", "8139cp.ko", "e1000.ko"];
 
     public static string RepoRoot([CallerFilePath] string source = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(source)!, "../.."));

@@ -8,8 +8,9 @@ namespace Xeno.Engine.Tests.Network.Hotplug;
 /// boot): settings xl refuses (Xen's exact words, nothing made on the host), a paravirtual vif
 /// (libxl's default type at hot-plug, even for hvm) the guest uses to reach a namespace, an
 /// emulated e1000 (type=ioemu) the guest sees appear on its PCI bus and go again, xenstore's
-/// backend and frontend nodes coming and going with each; then the guest powers off into a
-/// preserved domain, which refuses a new NIC without touching the host.
+/// backend and frontend nodes coming and going with each; then, with a third NIC still attached,
+/// the guest powers off into a preserved domain, which refuses a new NIC without touching the
+/// host, and whose destroy removes all the kept NIC made.
 /// </summary>
 public sealed class NicHotplugHvmTests
 {
@@ -101,17 +102,24 @@ public sealed class NicHotplugHvmTests
         Assert.Equal(1, XenstoreTool.Run(x.Prefix, "xenstore-read", $"{frontend}/0/mac").Exit);
         Assert.Equal(before, net.HostState());
 
-        // The guest powers off into a preserved domain (no QEMU left): a NIC is refused, nothing made.
+        // A NIC with ip= (its own nft table) stays attached while the guest powers off into a preserved
+        // domain (no QEMU left): a new NIC is refused and nothing is made; destroy then removes what the
+        // kept NIC made, host side and xenstore, as at the destroy of a guest created with it.
+        string tapK = net.Name("xhk");
+        Assert.Equal((0, "", ""), x.Xl("network-attach", "nhh", $"bridge={br}", $"vifname={tapK}", $"ip={s}.41"));
+        Assert.Contains(TestNet.Run("nft", "list", "tables").Split('\n'), l => l.Contains("xeno_vif_" + tapK, StringComparison.Ordinal));
+        Assert.Equal(0, XenstoreTool.Run(x.Prefix, "xenstore-read", $"{backend}/0/mac").Exit);
+        string id = domid.ToString(System.Globalization.CultureInfo.InvariantCulture);
         using (var g = await GuestShell.AttachAsync(x.Prefix, domid))
             await g.TypeAsync("poweroff -f\n");
-        await Xenod.WaitForAsync(() => x.Xl("list", domid.ToString(System.Globalization.CultureInfo.InvariantCulture)).Out.Contains("---s--", StringComparison.Ordinal),
-            "the guest to be kept shut down (---s--)");
-        Assert.Equal((1, "", $"Domain {domid} is not running\nlibxl_device_nic_add failed.\n"),
-            x.Xl("network-attach", domid.ToString(System.Globalization.CultureInfo.InvariantCulture), $"bridge={br}", $"vifname={tapV}"));
-        Assert.Equal(before, net.HostState());
+        await Xenod.WaitForAsync(() => x.Xl("list", id).Out.Contains("---s--", StringComparison.Ordinal), "the guest to be kept shut down (---s--)");
+        Assert.Equal((1, "", $"Domain {domid} is not running\nlibxl_device_nic_add failed.\n"), x.Xl("network-attach", id, $"bridge={br}", $"vifname={tapV}"));
+        Assert.False(Directory.Exists($"/sys/class/net/{tapV}"));
 
-        Assert.Equal((0, "", ""), x.Xl("destroy", domid.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal((0, "", ""), x.Xl("destroy", id));
         Assert.Equal(["Domain-0"], x.ListNames());
         Assert.Equal(before, net.HostState());
+        Assert.NotEqual(0, XenstoreTool.Run(x.Prefix, "xenstore-ls", backend).Exit);
+        Assert.NotEqual(0, XenstoreTool.Run(x.Prefix, "xenstore-ls", $"/local/domain/{domid}").Exit);
     }
 }
