@@ -216,6 +216,12 @@ internal sealed class NetworkBench(GuestKit kit, int runs, bool quick)
         md.Append("| Until | median ms | min | max |\n|---|---:|---:|---:|\n");
         md.Append($"| xl network-attach returns | {Stats.F(Stats.Median(attachXl), 0)} | {Stats.F(attachXl.DefaultIfEmpty(double.NaN).Min(), 0)} | {Stats.F(attachXl.DefaultIfEmpty(double.NaN).Max(), 0)} |\n");
         md.Append($"| **the guest sees the NIC** | {Stats.F(Stats.Median(attachSeen), 0)} | {Stats.F(attachSeen.DefaultIfEmpty(double.NaN).Min(), 0)} | {Stats.F(attachSeen.DefaultIfEmpty(double.NaN).Max(), 0)} |\n");
+        md.Append("\nWhat the numbers mean: Xeno's data path is QEMU's own tap backend on a tap xenod made, so the Xeno/bare ratio ");
+        md.Append("can only show what xenod costs beside it (its console hub and watches share the host's CPU with the guest); under TCG ");
+        md.Append("the guest's emulated CPU (dd, nc and the TCP stack) bounds every row, which hides most of the difference between ");
+        md.Append("the paravirtual and the emulated NICs that a host with KVM would show. The time until the guest sees a hot-plugged ");
+        md.Append("NIC is mostly the guest's: QEMU signals the ACPI hot-plug event at once, the guest's kernel scans the slot and ");
+        md.Append("binds the driver at its own pace.\n");
         md.Append("\nNot measured yet: guest-to-guest throughput over the bridge (the issue's other pair).\n");
         return md.ToString();
     }
