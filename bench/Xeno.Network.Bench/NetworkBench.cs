@@ -97,6 +97,9 @@ internal sealed class NetworkBench(GuestKit kit, int runs, bool quick)
         {
             int killed = KillQemusUnder(root);
             if (killed > 0) Console.Error.WriteLine($"network: killed {killed} QEMU process(es) left under {root}");
+            // A run that failed midway leaves its domains to no one: their taps (all named xbt<tag>...) go here.
+            foreach (var tap in Directory.GetFileSystemEntries("/sys/class/net", $"xbt{bridge.Tag}*"))
+                BenchBridge.DeleteTap(Path.GetFileName(tap));
             try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
