@@ -119,5 +119,8 @@ internal sealed class GuestShell(ConsoleReader console) : IDisposable
 
     public string Transcript => console.Text;
 
+    /// <summary>Types <paramref name="text"/> without waiting for an answer (a command after which the guest is gone).</summary>
+    public Task TypeAsync(string text) => console.TypeAsync(text);
+
     public void Dispose() => console.Dispose();
 }
