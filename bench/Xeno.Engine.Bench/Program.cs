@@ -82,7 +82,7 @@ internal static class Program
                     sections.Add(await new FleetBench(kit, programs, settings).RunAsync());
                 }
                 if (only is null or "paused")
-                    sections.Add(await new PausedFleetBench(kit, programs, guests ?? (quick ? 10 : 100), guestMemory, listCalls ?? (quick ? 5 : 20), reserveMiB).RunAsync());
+                    sections.Add(await new PausedFleetBench(programs, guests ?? (quick ? 10 : 100), guestMemory, listCalls ?? (quick ? 5 : 20), reserveMiB).RunAsync());
                 if (only is null or "hung")
                     sections.Add(await new HungBench(kit, programs, new HungSettings(quick ? 3 : 20, guestMemory, runs)).RunAsync());
                 if (only is null or "sched")
