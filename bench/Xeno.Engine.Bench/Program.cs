@@ -4,7 +4,8 @@ namespace Xeno.Engine.Bench;
 
 /// <summary>
 /// The domain engine benchmark: boot-to-marker times vs bare QEMU (BootBench) and many guests
-/// against one xenod process (FleetBench), the toolstack's latency with one hung QEMU among
+/// against one xenod process (FleetBench), `xl list`/`xl top` with many paused domains
+/// (PausedFleetBench), the toolstack's latency with one hung QEMU among
 /// them (HungBench), how exactly cpu_weight and cap are enforced (SchedBench), disk throughput in a
 /// guest, PV vs emulated IDE vs bare QEMU (Disk/DiskBench), and the real Debian
 /// image's boot to its login prompt, pv vs hvm (DebianBootBench). Writes the markdown sections to --out.
