@@ -4,14 +4,16 @@ namespace Xeno.Engine.Bench;
 
 /// <summary>
 /// The domain engine benchmark: boot-to-marker times vs bare QEMU (BootBench) and many guests
-/// against one xenod process (FleetBench), the toolstack's latency with one hung QEMU among
-/// them (HungBench), how exactly cpu_weight and cap are enforced (SchedBench), and the real Debian
+/// against one xenod process (FleetBench), `xl list`/`xl top` with many paused domains
+/// (PausedFleetBench), the toolstack's latency with one hung QEMU among
+/// them (HungBench), how exactly cpu_weight and cap are enforced (SchedBench), disk throughput in a
+/// guest, PV vs emulated IDE vs bare QEMU (Disk/DiskBench), and the real Debian
 /// image's boot to its login prompt, pv vs hvm (DebianBootBench). Writes the markdown sections to --out.
 /// </summary>
 internal static class Program
 {
     private const string Usage =
-        "usage: Xeno.Engine.Bench --out FILE.md [--quick] [--runs N] [--only boot|fleet|hung|sched|debian]\n" +
+        "usage: Xeno.Engine.Bench --out FILE.md [--quick] [--runs N] [--only boot|fleet|paused|hung|sched|debian|disk]\n" +
         "         [--guests N] [--guest-memory MIB] [--guest-type pv|pvh] [--list-calls N] [--programs DIR]\n" +
         "         [--stagger-ms N] [--reserve-mib N] [--busy-xl \"top -b -i 1\"]...\n";
 
@@ -54,7 +56,7 @@ internal static class Program
             Console.Error.Write($"{e.Message}\n{Usage}");
             return 2;
         }
-        if (outFile is null || only is not (null or "boot" or "fleet" or "hung" or "sched" or "debian") || guestType is not ("pv" or "pvh"))
+        if (outFile is null || only is not (null or "boot" or "fleet" or "hung" or "sched" or "debian" or "disk" or "paused") || guestType is not ("pv" or "pvh"))
         {
             Console.Error.Write(Usage);
             return 2;
@@ -65,7 +67,7 @@ internal static class Program
         var sections = new List<string>();
         if (only is null or "boot")
             sections.Add(await BootBench.RunAsync(kit, runs, quick));
-        if (only is null or "fleet" or "hung" or "sched")
+        if (only is null or "fleet" or "paused" or "hung" or "sched")
         {
             // The full run measures the programs as installed (ReadyToRun); the smoke run skips the publish.
             var published = programsDir is null && !quick ? Directory.CreateTempSubdirectory("xep-").FullName : null;
@@ -80,6 +82,8 @@ internal static class Program
                         staggerMs, reserveMiB, busyXl);
                     sections.Add(await new FleetBench(kit, programs, settings).RunAsync());
                 }
+                if (only is null or "paused")
+                    sections.Add(await new PausedFleetBench(programs, guests ?? (quick ? 10 : 100), guestMemory, listCalls ?? (quick ? 5 : 20), reserveMiB).RunAsync());
                 if (only is null or "hung")
                     sections.Add(await new HungBench(kit, programs, new HungSettings(quick ? 3 : 20, guestMemory, runs)).RunAsync());
                 if (only is null or "sched")
@@ -91,6 +95,8 @@ internal static class Program
                     Directory.Delete(published, recursive: true);
             }
         }
+        if (only is null or "disk")
+            sections.Add(await new Disk.DiskBench(kit, quick ? 1 : Math.Min(runs, 3), quick).RunAsync());
         // The real Debian image: a few minutes per boot under TCG, so at most 3 pairs (quick: 1).
         if (only is null or "debian")
             sections.Add(await DebianBootBench.RunAsync(Math.Min(runs, 3)));
