@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Xeno.Panel.Accounts;
@@ -47,6 +48,11 @@ public static class PanelApp
         s.AddScoped<VmAccessFilter>();
         s.AddScoped<CsrfAudit>();
 
+        // Cookie and token keys under the prefix, readable by the panel's user only.
+        var keys = Directory.CreateDirectory(options.KeyDir);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(keys.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        s.AddDataProtection().SetApplicationName("xeno-panel").PersistKeysToFileSystem(keys);
         s.AddAuthentication(PanelClaims.Scheme).AddCookie(PanelClaims.Scheme, c =>
         {
             c.Cookie.Name = "xeno-panel";

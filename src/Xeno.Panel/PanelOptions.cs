@@ -36,6 +36,9 @@ public sealed record PanelOptions
 
     public string DiskDir => StorageDir ?? PrefixPath("var/lib/xeno/panel/disks");
 
+    /// <summary>The keys that sign session cookies and antiforgery tokens (kept so a restart keeps sessions).</summary>
+    public string KeyDir => PrefixPath("var/lib/xeno/panel/keys");
+
     public string SocketPath => XenodSocket ?? PrefixPath("run/xeno/xenod.sock");
 
     private string PrefixPath(string relative) => Path.Combine(Prefix, relative);
