@@ -2,11 +2,11 @@ using Xeno.Panel.Data;
 
 namespace Xeno.Panel.Accounts;
 
-/// <summary>`xeno-panel create-admin NAME`: adds an admin account (the first one, or another).</summary>
+/// <summary>`xeno-panel create-admin NAME` and `create-owner NAME`: add an account from the command line (the first admin, or more).</summary>
 public static class FirstAdmin
 {
     /// <summary>Answers the process exit code; messages go to <paramref name="err"/>.</summary>
-    public static int Create(PanelDatabase db, string name, string? password, TextWriter output, TextWriter err)
+    public static int Create(PanelDatabase db, string name, string? password, TextWriter output, TextWriter err, Role role = Role.Admin)
     {
         name = name.Trim();
         if (name.Length == 0 || name.Length > 64 || name.Any(char.IsControl) || name.Any(char.IsWhiteSpace))
@@ -21,13 +21,13 @@ public static class FirstAdmin
         }
         db.Migrate();
         var users = new Users(db);
-        if (users.Add(name, new Passwords().Hash(password!), Role.Admin) is null)
+        if (users.Add(name, new Passwords().Hash(password!), role) is null)
         {
             err.WriteLine($"xeno-panel: a user called {name} already exists");
             return 1;
         }
-        new AuditLog(db).Write(null, "user.create-admin", name, "command line", "ok");
-        output.WriteLine($"created admin {name} in {db.Path}");
+        new AuditLog(db).Write(null, "user.create-" + Users.RoleText(role), name, "command line", "ok");
+        output.WriteLine($"created {Users.RoleText(role)} {name} in {db.Path}");
         return 0;
     }
 }

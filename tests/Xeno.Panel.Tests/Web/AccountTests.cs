@@ -145,6 +145,9 @@ public sealed class AccountTests
             Assert.True(users.AnyAdmin());
             Assert.True(new Passwords().Verify(users.Find("root")!.PasswordHash, "long enough password").Ok);
             Assert.False(new Passwords().Verify(users.Find("root")!.PasswordHash, "long enough passworD").Ok);
+            Assert.Equal(0, FirstAdmin.Create(db, "ann", "another long password", o, e, Role.Owner));
+            Assert.Equal(Role.Owner, users.Find("ann")!.Role);
+            Assert.Contains("created owner ann", o.ToString());
         }
         finally
         {
