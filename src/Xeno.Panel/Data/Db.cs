@@ -1,0 +1,53 @@
+using System.Data.Common;
+using System.Globalization;
+
+namespace Xeno.Panel.Data;
+
+/// <summary>Thin ADO.NET helpers: parameterised statements only (no SQL is ever built from input).</summary>
+public static class Db
+{
+    public static int Execute(DbConnection c, DbTransaction? tx, string sql, params (string Name, object? Value)[] args)
+    {
+        using var cmd = Command(c, tx, sql, args);
+        return cmd.ExecuteNonQuery();
+    }
+
+    public static object? Scalar(DbConnection c, DbTransaction? tx, string sql, params (string Name, object? Value)[] args)
+    {
+        using var cmd = Command(c, tx, sql, args);
+        var v = cmd.ExecuteScalar();
+        return v is DBNull ? null : v;
+    }
+
+    public static List<T> Query<T>(DbConnection c, string sql, Func<DbDataReader, T> row, params (string Name, object? Value)[] args)
+    {
+        using var cmd = Command(c, null, sql, args);
+        using var r = cmd.ExecuteReader();
+        var list = new List<T>();
+        while (r.Read())
+            list.Add(row(r));
+        return list;
+    }
+
+    /// <summary>Timestamps are stored as ISO 8601 UTC text: sortable, and readable in any database.</summary>
+    public static string Now() => Stamp(DateTimeOffset.UtcNow);
+
+    public static string Stamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    public static string? NullableString(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static DbCommand Command(DbConnection c, DbTransaction? tx, string sql, (string Name, object? Value)[] args)
+    {
+        var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.Transaction = tx;
+        foreach (var (name, value) in args)
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value ?? DBNull.Value;
+            cmd.Parameters.Add(p);
+        }
+        return cmd;
+    }
+}

@@ -1,0 +1,116 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Xeno.Panel.Accounts;
+using Xeno.Panel.Data;
+using Xeno.Panel.Hosting;
+using Xeno.Panel.Vms;
+
+namespace Xeno.Panel;
+
+/// <summary>Builds the panel's web application from its options (Program and the tests both use it).</summary>
+public static class PanelApp
+{
+    public const string LoginLimit = "login";
+
+    public static WebApplication Build(PanelOptions options, string[]? args = null, Action<WebApplicationBuilder>? configure = null)
+    {
+        PanelOptionsCheck.ThrowIfInvalid(options);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args ?? [],
+            // Razor Pages are found in this assembly, also when a test process hosts the panel.
+            ApplicationName = typeof(PanelApp).Assembly.GetName().Name,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        configure?.Invoke(builder);
+
+        var db = new PanelDatabase(options.DatabasePath);
+        db.Migrate();
+        var s = builder.Services;
+        s.AddSingleton(options);
+        s.TryAddSingleton(TimeProvider.System);
+        s.AddSingleton(db);
+        s.AddSingleton<Users>();
+        s.AddSingleton<Sessions>();
+        s.AddSingleton<Hosts>();
+        s.AddSingleton<Quotas>();
+        s.AddSingleton<VmRecords>();
+        s.AddSingleton<AuditLog>();
+        s.AddSingleton<Passwords>();
+        s.AddSingleton<DiskStore>();
+        s.AddSingleton<VmAccess>();
+        s.AddSingleton<XenodClients>();
+        s.AddSingleton<VmService>();
+        s.AddSingleton<SessionValidation>();
+        s.AddScoped<VmAccessFilter>();
+        s.AddScoped<CsrfAudit>();
+
+        // Cookie and token keys under the prefix, readable by the panel's user only.
+        var keys = Directory.CreateDirectory(options.KeyDir);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(keys.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        s.AddDataProtection().SetApplicationName("xeno-panel").PersistKeysToFileSystem(keys);
+        s.AddAuthentication(PanelClaims.Scheme).AddCookie(PanelClaims.Scheme, c =>
+        {
+            c.Cookie.Name = "xeno-panel";
+            c.Cookie.HttpOnly = true;
+            c.Cookie.SameSite = SameSiteMode.Strict;
+            c.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            c.LoginPath = "/Account/Login";
+            c.ExpireTimeSpan = options.SessionIdle;
+            c.SlidingExpiration = true;
+            c.EventsType = typeof(SessionValidation);
+        });
+        s.AddAuthorizationBuilder().AddPolicy("admin", p => p.RequireRole("admin"));
+        s.AddAntiforgery(a =>
+        {
+            a.Cookie.Name = "xeno-panel-csrf";
+            a.Cookie.SameSite = SameSiteMode.Strict;
+        });
+        s.AddRazorPages(p =>
+        {
+            p.Conventions.AuthorizeFolder("/");
+            p.Conventions.AuthorizeFolder("/Admin", "admin");
+            p.Conventions.AllowAnonymousToPage("/Account/Login");
+            p.Conventions.AllowAnonymousToPage("/Error");
+        }).AddMvcOptions(m =>
+        {
+            m.Filters.AddService<VmAccessFilter>();
+            m.Filters.AddService<CsrfAudit>();
+        });
+        s.AddRateLimiter(r =>
+        {
+            r.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            r.OnRejected = async (ctx, cancel) =>
+            {
+                var http = ctx.HttpContext;
+                http.RequestServices.GetRequiredService<AuditLog>().Write(null, "login", null, CurrentUser.Remote(http), "refused", "too many login attempts");
+                http.Response.ContentType = "text/plain; charset=utf-8";
+                await http.Response.WriteAsync("Too many login attempts from this address; wait a minute and try again.\n", cancel);
+            };
+            // Only posted logins count: showing the form is free.
+            r.AddPolicy(LoginLimit, http => HttpMethods.IsPost(http.Request.Method)
+                ? RateLimitPartition.GetFixedWindowLimiter(CurrentUser.Remote(http), _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = options.LoginAttemptsPerWindow,
+                    Window = options.LoginWindow,
+                    QueueLimit = 0,
+                })
+                : RateLimitPartition.GetNoLimiter(""));
+        });
+
+        var app = builder.Build();
+        app.Services.GetRequiredService<Hosts>().EnsureLocal(options.SocketPath);
+        app.UseExceptionHandler("/Error");
+        app.UseStatusCodePagesWithReExecute("/Error", "?status={0}");
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapRazorPages();
+        return app;
+    }
+}

@@ -1,0 +1,40 @@
+using Xeno.Panel;
+using Xeno.Panel.Accounts;
+using Xeno.Panel.Data;
+
+// xeno-panel run [--prefix P] [--urls URL] [--Panel:Key=value ...]
+// xeno-panel create-admin|create-owner NAME [--prefix P]   (password: first line of standard input)
+// docs/panel.md tells the settings.
+if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+{
+    Console.WriteLine("usage: xeno-panel run [--prefix P] [--urls http://127.0.0.1:8080] [--Panel:Key=value ...]");
+    Console.WriteLine("       xeno-panel create-admin NAME [--prefix P]   (reads the password from standard input)");
+    Console.WriteLine("       xeno-panel create-owner NAME [--prefix P]   (likewise, an owner account)");
+    return args.Length == 0 ? 2 : 0;
+}
+
+var rest = args.Skip(1).ToArray();
+var options = PanelConfiguration.Read(rest);
+switch (args[0])
+{
+    case "run":
+        var app = PanelApp.Build(options, PanelConfiguration.WebArgs(rest), b =>
+        {
+            if (string.IsNullOrEmpty(b.Configuration["urls"]))
+                b.WebHost.UseUrls("http://127.0.0.1:8080");
+        });
+        await app.RunAsync();
+        return 0;
+    case "create-admin" or "create-owner":
+        var positional = PanelConfiguration.Positional(rest);
+        if (positional.Count != 1)
+        {
+            Console.Error.WriteLine($"usage: xeno-panel {args[0]} NAME [--prefix P]");
+            return 2;
+        }
+        return FirstAdmin.Create(new PanelDatabase(options.DatabasePath), positional[0], Console.In.ReadLine(), Console.Out, Console.Error,
+            args[0] == "create-admin" ? Role.Admin : Role.Owner);
+    default:
+        Console.Error.WriteLine($"xeno-panel: unknown command \"{args[0]}\" (run, create-admin, create-owner)");
+        return 2;
+}

@@ -1,0 +1,98 @@
+using System.Net;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Xeno.Panel.Data;
+using Xeno.Panel.Tests.Support;
+
+namespace Xeno.Panel.Tests.Web;
+
+/// <summary>
+/// Every route the panel maps, read from its endpoint data sources, is in this table: a route
+/// that names a VM must refuse another owner (every method, every form action), and a route
+/// that names none must be listed here with the check that guards it. A new route fails this
+/// test until it is classified, so it cannot ship without a check.
+/// </summary>
+public sealed class AuthorizationTableTests
+{
+    /// <summary>Routes that name no VM, and who may use them.</summary>
+    private static readonly Dictionary<string, string> NoVm = new()
+    {
+        [""] = "signed in; lists only the user's own VMs",
+        ["Index"] = "signed in; lists only the user's own VMs",
+        ["Account/Login"] = "anyone",
+        ["Account/Logout"] = "signed in; ends only the caller's session",
+        ["Error"] = "anyone",
+        ["Vms/Create"] = "signed in; the new VM is the caller's",
+        ["Admin/Audit"] = "admins only",
+    };
+
+    /// <summary>Form fields to post to a VM route: every action a page takes.</summary>
+    private static readonly string[] Actions = ["start", "shutdown", "reboot", "force-off", "", "bogus"];
+
+    [Fact]
+    public async Task NoRouteGivesAnOwnerAnotherOwnersVm()
+    {
+        await using var panel = await PanelServer.StartAsync();
+        panel.AddUser("ann");
+        panel.AddUser("bob");
+        using var ann = await panel.LoggedInAsync("ann");
+        using var bob = await panel.LoggedInAsync("bob");
+        var created = await ann.PostAsync("/Vms/Create", ("name", "annvm"), ("type", "hvm"), ("memory", "64"), ("vcpus", "1"), ("disk", "1"));
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        var vm = panel.App.Services.GetRequiredService<VmRecords>().VisibleTo(panel.Users.Find("ann")!).Single();
+
+        var routes = ((IEndpointRouteBuilder)panel.App).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>().ToList();
+        Assert.NotEmpty(routes);
+        var vmRoutes = 0;
+        foreach (var route in routes)
+        {
+            var pattern = route.RoutePattern;
+            var raw = pattern.RawText ?? "";
+            if (pattern.Parameters.Count == 0)
+            {
+                Assert.True(NoVm.ContainsKey(raw), $"route \"{raw}\" is not in the authorization table: add it to NoVm with its check, or give it a VM id");
+                continue;
+            }
+            Assert.True(pattern.Parameters.Count == 1 && pattern.Parameters[0].Name == "id",
+                $"route \"{raw}\" takes parameters other than the VM's id: classify it in this test");
+            vmRoutes++;
+            var path = "/" + raw.Replace("{id}", vm.Id.ToString(), StringComparison.Ordinal);
+
+            // The owner reaches it (so a refusal below is the check's doing, not a broken route).
+            Assert.Equal(HttpStatusCode.OK, (await ann.GetAsync(path)).StatusCode);
+
+            int before = panel.Audit.Read(action: "vm.access").Count;
+            Assert.Equal(HttpStatusCode.NotFound, (await bob.GetAsync(path)).StatusCode);
+            foreach (var action in Actions)
+            {
+                // A valid token of bob's own session: only the VM check stands in the way.
+                var r = await bob.PostAsync(path, [new("action", action)], "/Vms/Create");
+                Assert.True(r.StatusCode == HttpStatusCode.NotFound, $"bob's POST {path} action={action} answered {(int)r.StatusCode}");
+            }
+            Assert.Equal(before + 1 + Actions.Length, panel.Audit.Read(action: "vm.access").Count);
+        }
+        Assert.True(vmRoutes > 0, "no route names a VM: the table test checks nothing");
+        // Nothing bob did reached the VM.
+        Assert.DoesNotContain(panel.Audit.Read(user: "bob"), e => e.Action.StartsWith("vm.", StringComparison.Ordinal) && e.Action != "vm.access");
+        Assert.All(panel.Audit.Read(user: "bob", action: "vm.access"), e => Assert.Equal("refused", e.Result));
+    }
+
+    [Fact]
+    public async Task AnAdministratorOfAVmReachesItAndAnAdminReachesEvery()
+    {
+        await using var panel = await PanelServer.StartAsync();
+        panel.AddUser("ann");
+        var bobUser = panel.AddUser("bob");
+        panel.AddUser("root", Role.Admin);
+        using var ann = await panel.LoggedInAsync("ann");
+        using var bob = await panel.LoggedInAsync("bob");
+        using var root = await panel.LoggedInAsync("root");
+        await ann.PostAsync("/Vms/Create", ("name", "annvm"), ("type", "hvm"), ("memory", "64"), ("vcpus", "1"), ("disk", "1"));
+        var vms = panel.App.Services.GetRequiredService<VmRecords>();
+        var vm = vms.VisibleTo(panel.Users.Find("ann")!).Single();
+        Assert.Equal(HttpStatusCode.OK, (await root.GetAsync($"/Vms/Info/{vm.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await bob.GetAsync($"/Vms/Info/{vm.Id}")).StatusCode);
+        vms.AddAdministrator(vm.Id, bobUser.Id);
+        Assert.Equal(HttpStatusCode.OK, (await bob.GetAsync($"/Vms/Info/{vm.Id}")).StatusCode);
+    }
+}
