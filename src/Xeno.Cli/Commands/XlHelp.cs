@@ -35,6 +35,7 @@ public static class CommandTable
     public static readonly IReadOnlyList<XlCommand> All =
     [
         CreateCommand.Definition,
+        Guests.GuestConvertCommand.Definition,
         Domain.ListCommand.Definition,
         Domain.LifecycleCommands.Destroy,
         Domain.ShutdownCommand.Shutdown,
