@@ -71,6 +71,8 @@ public static partial class GrubConfigEditor
     private static string Args(string rest, GuestBootType target, IReadOnlyDictionary<int, string> uuids)
     {
         var retargeted = KernelArguments.Retarget(rest, target, uuids, ensureConsole: true);
+        // Unchanged (e.g. a line Retarget does not understand) stays byte for byte.
+        if (retargeted == rest) return rest;
         return retargeted.Length == 0 ? "" : " " + retargeted;
     }
 

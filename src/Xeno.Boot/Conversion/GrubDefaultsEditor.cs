@@ -32,7 +32,10 @@ public static partial class GrubDefaultsEditor
                     var (quote, value) = Unquote(raw);
                     bool full = name == "GRUB_CMDLINE_LINUX";
                     sawCmdline |= full;
-                    lines[i] = $"{prefix}{name}={quote}{KernelArguments.Retarget(value, target, partitionUuids, ensureConsole: full)}{quote}";
+                    var arguments = KernelArguments.Retarget(value, target, partitionUuids, ensureConsole: full);
+                    // A bare value that now has several words needs quotes for the shell.
+                    if (quote.Length == 0 && arguments.Any(char.IsWhiteSpace) && !arguments.Contains('"')) quote = "\"";
+                    lines[i] = $"{prefix}{name}={quote}{arguments}{quote}";
                     break;
                 case "GRUB_TERMINAL":
                     sawTerminal = true;
@@ -55,7 +58,8 @@ public static partial class GrubDefaultsEditor
         raw = raw.Trim();
         if (raw.Length >= 2 && (raw[0] == '"' || raw[0] == '\'') && raw[^1] == raw[0])
             return (raw[0].ToString(), raw[1..^1]);
-        return ("\"", raw);
+        // Bare or unbalanced: kept as it is, not wrapped (a second run must see the same text).
+        return ("", raw);
     }
 
     internal static List<string> SplitLines(string text, out bool trailingNewline)

@@ -13,7 +13,8 @@ public static class KernelArguments
     /// full kernel line, or GRUB_CMDLINE_LINUX); false for partial lists such as GRUB_CMDLINE_LINUX_DEFAULT.</param>
     public static string Retarget(string arguments, GuestBootType target, IReadOnlyDictionary<int, string> partitionUuids, bool ensureConsole)
     {
-        var words = Split(arguments);
+        // An unterminated quote swallows the rest of the line: the line is not understood, and left as it is.
+        if (Split(arguments) is not { } words) return arguments;
         var others = GuestConsoles.Others(target);
         var targetLine = GuestConsoles.For(target);
         var result = new List<string>();
@@ -46,7 +47,8 @@ public static class KernelArguments
                 result.Add(word);
             }
         }
-        if (place >= 0 && result.Skip(place).Any(w => w.StartsWith("console=", StringComparison.Ordinal))) place = result.Count;
+        // Contains, not StartsWith: a console= inside an odd (e.g. unterminated quoted) word may still count for GRUB.
+        if (place >= 0 && result.Skip(place).Any(w => w.Contains("console=", StringComparison.Ordinal))) place = result.Count;
         if (place < 0 && ensureConsole) place = result.Count;
         if (place >= 0) result.Insert(place, GuestConsoles.KernelArgument(target));
         return string.Join(' ', result);
@@ -60,7 +62,8 @@ public static class KernelArguments
         return comma < 0 ? value : value[..comma];
     }
 
-    private static List<string> Split(string text)
+    /// <summary>Blank-separated words, quotes kept; null when a quote is never closed.</summary>
+    private static List<string>? Split(string text)
     {
         var words = new List<string>();
         int i = 0;
@@ -76,6 +79,7 @@ public static class KernelArguments
                 else if (text[i] == quote) quote = '\0';
                 i++;
             }
+            if (quote != '\0') return null;
             words.Add(text[start..i]);
         }
         return words;

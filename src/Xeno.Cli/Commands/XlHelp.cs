@@ -36,6 +36,7 @@ public static class CommandTable
     [
         CreateCommand.Definition,
         Guests.GuestConvertCommand.Definition,
+        Guests.GuestRescueCommand.Definition,
         Domain.ListCommand.Definition,
         Domain.LifecycleCommands.Destroy,
         Domain.ShutdownCommand.Shutdown,
