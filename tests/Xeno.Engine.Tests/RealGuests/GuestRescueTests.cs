@@ -53,7 +53,11 @@ public sealed class GuestRescueTests
 
         // The host reads the guest's disk (the qcow2 overlay) with Xeno's own reader: the repair is there.
         using var file = File.OpenRead(disk);
-        using var guestDisk = GuestDisk.Open(file);
+        using var guestDisk = GuestDisk.Open(file, new GuestDiskOptions
+        {
+            // The overlay names the cached image relative to its own folder.
+            Image = new() { BackingResolver = name => File.OpenRead(Path.Combine(x.Root, name)) },
+        });
         var root = guestDisk.OpenFileSystem(guestDisk.Partitions[0]);
         using var note = new StreamReader(root.OpenFile("/root/rescue-note"));
         Assert.Equal("repaired-in-rescue\n", note.ReadToEnd());
