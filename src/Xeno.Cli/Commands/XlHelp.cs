@@ -35,6 +35,8 @@ public static class CommandTable
     public static readonly IReadOnlyList<XlCommand> All =
     [
         CreateCommand.Definition,
+        Guests.GuestConvertCommand.Definition,
+        Guests.GuestRescueCommand.Definition,
         Domain.ListCommand.Definition,
         Domain.LifecycleCommands.Destroy,
         Domain.ShutdownCommand.Shutdown,

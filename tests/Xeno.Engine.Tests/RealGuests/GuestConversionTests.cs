@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Xeno.Engine.Tests.Consoles;
+using Xeno.Engine.Tests.Support;
+
+namespace Xeno.Engine.Tests.RealGuests;
+
+/// <summary>
+/// PV ↔ HVM conversion of the real Debian 12 image with `xl guest-convert`, judged by booting it:
+/// a raw copy of the image (built to boot as hvm: GRUB and the kernel on ttyS0) is converted to pv
+/// offline, boots through pygrub with no extra= at all and logs in on hvc0 with the console the
+/// conversion put in grub.cfg; it is shut down, converted back to hvm, boots from its MBR through
+/// SeaBIOS and GRUB, and logs in on ttyS0. Two boots, one disk.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class GuestConversionTests
+{
+    /// <summary>A full systemd boot under TCG on a loaded 2-core machine takes minutes: wait for the real prompt.</summary>
+    private const int Patience = 900;
+
+    private static readonly TimeSpan XlWait = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public async Task TheDebianImageConvertedToPvLogsInOnHvc0AndConvertedBackToHvmLogsInOnTtyS0()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var image = DebianImage.Get();
+        await using var x = await Xenod.StartAsync(agentTimeout: TimeSpan.FromSeconds(60));
+        // guest-convert writes raw images (debugfs); a sparse copy of the cached disk.
+        var disk = Path.Combine(x.Root, "guest.img");
+        Run("cp", "--sparse=always", image.Disk, disk);
+        File.SetUnixFileMode(disk, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        var (exit, stdout, stderr) = x.Xl("guest-convert", "-b", Path.Combine(x.Root, "backup-pv"), disk, "pv");
+        Assert.Equal((0, ""), (exit, stderr));
+        Assert.StartsWith("Debian GNU/Linux 12 (bookworm) on partition 1 (ext4); boot: /boot/grub/grub.cfg, /etc/default/grub; gettys: systemd\n", stdout);
+        Assert.Contains("-GRUB_CMDLINE_LINUX=\"console=tty0 console=ttyS0,115200n8\"\n+GRUB_CMDLINE_LINUX=\"console=tty0 console=hvc0\"\n", stdout);
+        Assert.Contains("+\tlinux\t/boot/vmlinuz-" + image.KernelVersion, stdout);
+        Assert.Contains("--- /etc/systemd/system/getty.target.wants/serial-getty@ttyS0.service -> /lib/systemd/system/serial-getty@.service (symbolic link removed)\n", stdout);
+        Assert.Contains("+++ /etc/systemd/system/getty.target.wants/serial-getty@hvc0.service -> /lib/systemd/system/serial-getty@.service (symbolic link)\n", stdout);
+        Assert.EndsWith($"converted for pv: 4 changes; backup and undo script in {Path.Combine(x.Root, "backup-pv")}\n", stdout);
+
+        // pv through pygrub, no extra=: every console word comes from the converted grub.cfg.
+        Assert.Equal((0, "", ""), x.Xl("create", "-q", x.WriteConfig("conv-pv.cfg",
+            "name=\"conv-pv\"\ntype=\"pv\"\nmemory=512\nbootloader=\"pygrub\"\n" +
+            $"disk=['{disk},raw,xvda,rw']\n")));
+        using (var pv = await LogInAsync(x, "conv-pv", "hvc0", image, cancel))
+        {
+            // pygrub passes no BOOT_IMAGE=; the arguments are grub.cfg's as converted.
+            await RunAsync(pv, "conv-pv", "echo \"cmdline-$((6*7)) $(cat /proc/cmdline)\"",
+                // xenod appends no_timer_check to a directly booted kernel under TCG (EmulatedTimerArgs).
+                @"cmdline-42 root=UUID=[0-9a-f-]{36} ro console=tty0 console=hvc0 quiet no_timer_check\r?\n", cancel);
+            await RunAsync(pv, "conv-pv", "echo \"wants-$((6*7)) $(ls /etc/systemd/system/getty.target.wants | tr '\\n' ' ')\"",
+                @"wants-42 getty@tty1\.service serial-getty@hvc0\.service \r?\n", cancel);
+            await ShutDownAsync(x, "conv-pv", cancel);
+        }
+
+        (exit, stdout, stderr) = x.Xl("guest-convert", "-b", Path.Combine(x.Root, "backup-hvm"), disk, "hvm");
+        Assert.Equal((0, ""), (exit, stderr));
+        Assert.Contains("-GRUB_CMDLINE_LINUX=\"console=tty0 console=hvc0\"\n+GRUB_CMDLINE_LINUX=\"console=tty0 console=ttyS0,115200n8\"\n", stdout);
+        // Back where the image started: grub.cfg is the one the guest's grub-mkconfig wrote.
+        Assert.Equal(File.ReadAllText(Path.Combine(x.Root, "backup-pv", "before", "boot/grub/grub.cfg")),
+            File.ReadAllText(Path.Combine(x.Root, "backup-hvm", "after", "boot/grub/grub.cfg")));
+
+        Assert.Equal((0, "", ""), x.Xl("create", "-q", x.WriteConfig("conv-hvm.cfg",
+            "name=\"conv-hvm\"\ntype=\"hvm\"\nmemory=512\nvnc=0\nboot=\"c\"\n" +
+            $"disk=['format=raw,vdev=hda,access=rw,target={disk}']\n")));
+        using (var hvm = await LogInAsync(x, "conv-hvm", "ttyS0", image, cancel))
+        {
+            await RunAsync(hvm, "conv-hvm", "echo \"cmdline-$((6*7)) $(cat /proc/cmdline)\"",
+                $@"cmdline-42 BOOT_IMAGE=/boot/vmlinuz-{Regex.Escape(image.KernelVersion)} root=UUID=[0-9a-f-]{{36}} ro console=tty0 console=ttyS0,115200n8 quiet\r?\n", cancel);
+            await RunAsync(hvm, "conv-hvm", "echo \"wants-$((6*7)) $(ls /etc/systemd/system/getty.target.wants | tr '\\n' ' ')\"",
+                @"wants-42 getty@tty1\.service serial-getty@ttyS0\.service \r?\n", cancel);
+            await ShutDownAsync(x, "conv-hvm", cancel);
+        }
+    }
+
+    private static async Task ShutDownAsync(Xenod x, string name, CancellationToken cancel)
+    {
+        var (exit, _, stderr) = await Task.Run(() => x.Xl("shutdown", "-w", name), cancel).WaitAsync(XlWait, cancel);
+        Assert.True(exit == 0, $"xl shutdown -w {name}: {stderr}");
+        await Xenod.WaitForAsync(() => !x.ListNames().Contains(name), $"{name} to power off and go away", 120);
+    }
+
+    /// <summary>Waits for getty's prompt on <paramref name="tty"/> and logs in as the admin over the console hub.</summary>
+    private static async Task<ConsoleReader> LogInAsync(Xenod x, string name, string tty, DebianImage image, CancellationToken cancel)
+    {
+        // agetty's /etc/issue banner names the line it serves, then the prompt.
+        await Xenod.WaitForAsync(() => x.ConsoleLog(name).Contains($"debian {tty}", StringComparison.Ordinal)
+                                       && x.ConsoleLog(name).Contains("debian login:", StringComparison.Ordinal),
+            $"{name}'s login prompt on {tty}", Patience);
+        var console = await ConsoleReader.AttachAsync(Path.Combine(x.Prefix, $"run/xeno/d{x.Domid(name)}/console"));
+        try
+        {
+            await console.TypeAsync(image.AdminUser + "\r");
+            await Xenod.WaitForAsync(() => console.Text.Contains("Password:", StringComparison.Ordinal), $"{name}'s password prompt", 300);
+            await console.TypeAsync(DebianImage.Password + "\r");
+            await Xenod.WaitForAsync(() => console.Text.Contains($"{image.AdminUser}@debian:~$", StringComparison.Ordinal), $"{name}'s shell prompt", 300);
+            return console;
+        }
+        catch
+        {
+            console.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Types a command and waits for a whole output line matching <paramref name="pattern"/> (worked out by the shell, so the echoed command cannot match).</summary>
+    private static async Task RunAsync(ConsoleReader console, string name, string command, string pattern, CancellationToken cancel)
+    {
+        cancel.ThrowIfCancellationRequested();
+        await console.TypeAsync(command + "\r");
+        await Xenod.WaitForAsync(() => Regex.IsMatch(console.Text, pattern), $"/{pattern}/ on {name}'s console", 300);
+    }
+
+    private static void Run(string tool, params string[] args)
+    {
+        var info = new ProcessStartInfo(tool) { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var p = Process.Start(info)!;
+        var err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"{tool} {string.Join(' ', args)}: {err}");
+    }
+}
