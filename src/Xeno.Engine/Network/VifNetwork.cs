@@ -76,8 +76,9 @@ internal sealed class VifNetwork(EngineLog log, IHostCommands commands, Scripts.
                 log.Info($"Domain {d.Domid} ({d.Name}): vif {plan.Devid} {plan.TapName} up ({plan.Mode.ToString().ToLowerInvariant()} mode, {plan.QemuModel}, {plan.Mac})");
             }
         }
-        catch (EngineException)
+        catch
         {
+            // Whatever failed, the vifs set up so far go: nothing is left on the host.
             TearDown(d, new HostNetworkEffects(taps, undo), plans.Count == 1 ? plans[0].Devid : null);
             throw;
         }

@@ -57,6 +57,13 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
         return supervisor.Domain.Domid;
     }
 
+    /// <summary>An exception no start step names (an engine bug): logged whole, reported with its type.</summary>
+    private EngineException Unforeseen(Domain d, Exception e)
+    {
+        context.Log.Info($"domain {d.Domid} ({d.Name}): start failed unexpectedly: {e}");
+        return new EngineException(EngineErrorKind.Failed, $"domain \"{d.Name}\": start failed: {e.GetType().Name}: {e.Message}", e);
+    }
+
     /// <summary>Name and domid taken, listed in phase Creating ("--p---", as Xen lists a domain being built).</summary>
     private DomainSupervisor Reserve(DomainSpec spec, string name, DomainPhase phase = DomainPhase.Creating)
     {
@@ -90,8 +97,10 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
             prepared = true;
             instance = await _launch.LaunchAsync(d, paused || receive is not null, incoming: receive is not null);
         }
-        catch (Exception e) when (e is EngineException or QemuStartException or MachineSpecException or IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
+            // Whatever failed (an unforeseen exception too), the domain must not stay reserved in
+            // phase Creating: every later request, destroy included, would wait for it forever.
             if (prepared)
                 await PreLaunchStepLists.UndoAllAsync(PreLaunchStepLists.ForStart, preLaunch, context.Log.Info);
             Release(supervisor);
@@ -99,7 +108,8 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
             {
                 EngineException ee => ee,
                 MachineSpecException me => new EngineException(EngineErrorKind.Invalid, $"domain \"{d.Name}\": {me.Message}", me),
-                _ => new EngineException(EngineErrorKind.Failed, $"domain \"{d.Name}\": {e.Message}", e),
+                QemuStartException or IOException or UnauthorizedAccessException => new EngineException(EngineErrorKind.Failed, $"domain \"{d.Name}\": {e.Message}", e),
+                _ => Unforeseen(d, e),
             };
         }
 
@@ -108,7 +118,7 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
             var steps = receive is null ? StartStepLists.ForStart : [.. StartStepLists.ForStart, new ReceiveStreamStep(receive, paused)];
             await StepRunner.RunAsync(steps, new StartContext(d, instance, context), context.Log.Info);
         }
-        catch (Exception e) when (e is EngineException || (receive is not null && e is QmpException or IOException))
+        catch (Exception e)
         {
             d.ExpectingExit = true;
             await _stopper.StopAsync(instance, killOnly: !d.Responding);
@@ -116,7 +126,9 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
             Release(supervisor);
             if (e is EngineException)
                 throw;
-            throw new EngineException(EngineErrorKind.Failed, $"domain \"{d.Name}\": {e.Message}", e);
+            if (receive is not null && e is QmpException or IOException)
+                throw new EngineException(EngineErrorKind.Failed, $"domain \"{d.Name}\": {e.Message}", e);
+            throw Unforeseen(d, e);
         }
 
         await supervisor.SettleAsync(async () =>
