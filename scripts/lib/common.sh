@@ -57,6 +57,7 @@ XENO_PROGRAMS=(
   "xl:src/Xeno.Cli/Xeno.Cli.csproj"
   "xenod:src/Xeno.Daemon/Xeno.Daemon.csproj"
   "xeno-pygrub:src/Xeno.Pygrub/Xeno.Pygrub.csproj"
+  "xeno-panel:src/Xeno.Panel/Xeno.Panel.csproj"
 )
 # Published self-contained: the trimmed framework and the program compiled into one composite
 # ReadyToRun image, for start-up time (xeno-pygrub races Xen's pygrub; see docs/pygrub.md).
