@@ -115,7 +115,7 @@ internal sealed class Guests(string root, string prefix, string kernel, string i
             };
         }
         string address = $"{bridge.Subnet}.{host}";
-        await Must(console, GuestKit.LoadDrivers);
+        await Must(console, NicDriverInitrd.LoadDrivers);
         await Must(console, $"while ! grep -q {mac} /sys/class/net/*/address; do usleep 50000; done");
         await Must(console, $"i=$(grep -l {mac} /sys/class/net/*/address | head -n 1) && i=${{i%/address}} && i=${{i##*/}} && " +
             $"ip link set $i up && ip addr add {address}/24 dev $i");

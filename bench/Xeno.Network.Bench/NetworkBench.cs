@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Xeno.Cli;
 using Xeno.Engine.Hosting;
+using Xeno.Engine.Bench;
 
 namespace Xeno.Network.Bench;
 
@@ -34,7 +35,7 @@ internal sealed class NetworkBench(GuestKit kit, int runs, bool quick)
         using var bridge = new BenchBridge();
         try
         {
-            var initrd = kit.InitrdWithNicDrivers(Directory.CreateDirectory(Path.Combine(root, "initrd")).FullName);
+            var initrd = NicDriverInitrd.Write(kit, Directory.CreateDirectory(Path.Combine(root, "initrd")).FullName);
             var prefix = Path.Combine(root, "p");
             await using var host = await EngineHost.StartAsync(prefix);
             var guests = new Guests(root, prefix, kit.Vmlinuz, initrd, bridge);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Xeno.Engine.Bench;
 
 namespace Xeno.Network.Bench;
 
