@@ -20,37 +20,17 @@ internal sealed record FleetSettings(int Guests, int MemoryMiB, string Type, int
 /// </summary>
 internal sealed class FleetBench(GuestKit kit, Programs programs, FleetSettings settings)
 {
-    private string _prefix = "";
+    private BenchXenod _xenod = null!;
+
+    private string Prefix => _xenod.Prefix;
 
     private string Name(int i) => "g" + i.ToString("D2", CultureInfo.InvariantCulture);
 
     public async Task<string> RunAsync()
     {
-        // Short root: QEMU's unix socket paths under the prefix are limited to 107 bytes.
-        var root = Directory.CreateTempSubdirectory("xef-").FullName;
-        _prefix = Path.Combine(root, "p");
-        Directory.CreateDirectory(_prefix);
-        XenodProcess? xenod = null;
-        try
-        {
-            xenod = await XenodProcess.StartAsync(programs.Xenod, _prefix, TimeSpan.FromMinutes(2));
-            return await MeasureAsync(root, xenod);
-        }
-        finally
-        {
-            // Guests outlive xenod by design: destroy through xenod first, then sweep by command line.
-            if (xenod is not null)
-            {
-                foreach (var line in SafeList())
-                    Xl("destroy", line);
-                await xenod.StopAsync(TimeSpan.FromSeconds(30));
-                xenod.Dispose();
-            }
-            int killed = HostProcesses.KillQemusUnder(_prefix);
-            if (killed > 0)
-                Console.Error.WriteLine($"fleet: killed {killed} QEMU process(es) left under {_prefix}");
-            try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
+        await using var xenod = await BenchXenod.StartAsync(programs, "xef-", "fleet");
+        _xenod = xenod;
+        return await MeasureAsync(xenod.Root, xenod.Process);
     }
 
     private async Task<string> MeasureAsync(string root, XenodProcess xenod)
@@ -135,9 +115,9 @@ internal sealed class FleetBench(GuestKit kit, Programs programs, FleetSettings 
         await Task.Delay(TimeSpan.FromSeconds(2));
         var running = MemorySample.Read(xenod.Pid);
         handles.Add(("all guests running", SafeList().Count, HandleSample.Read(xenod.Pid)));
-        var qemuPids = HostProcesses.QemusUnder(_prefix);
+        var qemuPids = HostProcesses.QemusUnder(Prefix);
         if (qemuPids.Count == 0)
-            throw new InvalidOperationException($"no QEMU process under {_prefix} with the fleet started");
+            throw new InvalidOperationException($"no QEMU process under {Prefix} with the fleet started");
         int domains = SafeList().Count;
         var qemus = qemuPids.Select(MemorySample.Read).ToList();
         var busyList = MeasureList(settings.ListCalls, expected: domains);
@@ -152,7 +132,7 @@ internal sealed class FleetBench(GuestKit kit, Programs programs, FleetSettings 
         await Task.Delay(TimeSpan.FromSeconds(2));
         var after = MemorySample.Read(xenod.Pid);
         handles.Add(("all guests destroyed", SafeList().Count, HandleSample.Read(xenod.Pid)));
-        var left = HostProcesses.QemusUnder(_prefix);
+        var left = HostProcesses.QemusUnder(Prefix);
         if (left.Count > 0)
             throw new InvalidOperationException($"{left.Count} QEMU process(es) still running after xl destroy: {string.Join(' ', left)}");
 
@@ -182,7 +162,7 @@ internal sealed class FleetBench(GuestKit kit, Programs programs, FleetSettings 
         }.Markdown();
     }
 
-    private string ConsoleLog(string name) => Path.Combine(_prefix, "var/log/xeno/console", name + ".log");
+    private string ConsoleLog(string name) => _xenod.ConsoleLog(name);
 
     /// <summary>
     /// Notes when each guest's marker first shows (seconds on the fleet's clock; NaN: never). Gives
@@ -237,7 +217,7 @@ internal sealed class FleetBench(GuestKit kit, Programs programs, FleetSettings 
         {
             console = "(no log)";
         }
-        var daemon = File.ReadLines(Path.Combine(_prefix, "var/log/xeno/xenod.log"))
+        var daemon = File.ReadLines(Path.Combine(Prefix, "var/log/xeno/xenod.log"))
             .Where(l => l.Contains($"({name})", StringComparison.Ordinal)).TakeLast(2);
         return $"{name}: {state}; console: {console}; xenod.log: {string.Join(" / ", daemon)}";
     }
@@ -257,12 +237,12 @@ internal sealed class FleetBench(GuestKit kit, Programs programs, FleetSettings 
 
             var sw = Stopwatch.StartNew();
             var err = new StringWriter();
-            if (XlMain.Run(["list"], TextWriter.Null, err, _prefix) != 0)
+            if (XlMain.Run(["list"], TextWriter.Null, err, Prefix) != 0)
                 throw new InvalidOperationException($"in-process xl list failed: {err}");
             latency.InProcess.Add(sw.Elapsed.TotalMilliseconds);
 
             sw.Restart();
-            int count = ApiProbe.ListDomains(Path.Combine(_prefix, "run/xeno/xenod.sock"));
+            int count = ApiProbe.ListDomains(_xenod.Socket);
             latency.Api.Add(sw.Elapsed.TotalMilliseconds);
             if (count != expected)
                 throw new InvalidOperationException($"GET /v1/domains listed {count} domains, expected {expected}");
@@ -294,27 +274,11 @@ internal sealed class FleetBench(GuestKit kit, Programs programs, FleetSettings 
         return r.Milliseconds;
     }
 
-    private HostProcesses.Result Xl(params string[] args) => HostProcesses.Run(programs.Xl, ["--prefix", _prefix, .. args]);
+    private HostProcesses.Result Xl(params string[] args) => _xenod.Xl(args);
 
-    private static void Check(HostProcesses.Result r, string what)
-    {
-        if (r.Exit != 0)
-            throw new InvalidOperationException($"{what} failed ({r.Exit}): {r.Err}");
-    }
+    private static void Check(HostProcesses.Result r, string what) => BenchXenod.Check(r, what);
 
-    /// <summary>Names of the guests xenod still knows (for the cleanup; never throws).</summary>
-    private List<string> SafeList()
-    {
-        try
-        {
-            var r = Xl("list");
-            return r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(2).Select(l => l.Split(' ')[0]).ToList();
-        }
-        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            return [];
-        }
-    }
+    private List<string> SafeList() => _xenod.SafeList();
 }
 
 /// <summary>Milliseconds per call, by the way `xl list` was made.</summary>

@@ -16,40 +16,23 @@ namespace Xeno.Engine.Bench;
 /// </summary>
 internal sealed class PausedFleetBench(Programs programs, int guests, int memoryMiB, int calls, int reserveMiB)
 {
-    private string _prefix = "";
+    private BenchXenod _xenod = null!;
+
+    private string Prefix => _xenod.Prefix;
 
     private const int DiskMiB = 64;
 
     private static string Name(int i) => "p" + i.ToString("D3", CultureInfo.InvariantCulture);
 
-    private string Socket => Path.Combine(_prefix, "run/xeno/xenod.sock");
+    private string Socket => _xenod.Socket;
 
     public async Task<string> RunAsync()
     {
-        var root = Directory.CreateTempSubdirectory("xepf-").FullName;
-        _prefix = Path.Combine(root, "p");
-        Directory.CreateDirectory(_prefix);
-        XenodProcess? xenod = null;
-        try
-        {
-            xenod = await XenodProcess.StartAsync(programs.Xenod, _prefix, TimeSpan.FromMinutes(2));
-            return await MeasureAsync(root, xenod);
-        }
-        finally
-        {
-            if (xenod is not null)
-            {
-                foreach (var name in SafeList())
-                    Xl("destroy", name);
-                await xenod.StopAsync(TimeSpan.FromSeconds(30));
-                xenod.Dispose();
-            }
-            int killed = HostProcesses.KillQemusUnder(_prefix);
-            if (killed > 0)
-                Console.Error.WriteLine($"paused fleet: killed {killed} QEMU process(es) left under {_prefix}");
-            try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
+        await using var xenod = await BenchXenod.StartAsync(programs, "xepf-", "paused fleet");
+        _xenod = xenod;
+        return await MeasureAsync(xenod.Root, xenod.Process);
     }
+
 
     private sealed class Latency
     {
@@ -107,8 +90,8 @@ internal sealed class PausedFleetBench(Programs programs, int guests, int memory
         int paused = rows.Count(f => f.Length >= 5 && f[4].Contains('p', StringComparison.Ordinal));
         if (paused != names.Count)
             throw new InvalidOperationException($"xl list shows {paused} paused domains, created {names.Count}");
-        int qemus = HostProcesses.QemusUnder(_prefix).Count;
-        var qemuRss = HostProcesses.QemusUnder(_prefix).Select(p => MemorySample.Read(p).RssKiB / 1024.0).ToList();
+        int qemus = HostProcesses.QemusUnder(Prefix).Count;
+        var qemuRss = HostProcesses.QemusUnder(Prefix).Select(p => MemorySample.Read(p).RssKiB / 1024.0).ToList();
 
         var busy = Measure(calls, names);
         await Task.Delay(TimeSpan.FromSeconds(2));
@@ -119,14 +102,14 @@ internal sealed class PausedFleetBench(Programs programs, int guests, int memory
         foreach (var name in names)
             Check(Xl("destroy", name), $"xl destroy {name}");
         double destroyTotal = destroy.Elapsed.TotalSeconds;
-        if (HostProcesses.QemusUnder(_prefix).Count is var left && left > 0)
+        if (HostProcesses.QemusUnder(Prefix).Count is var left && left > 0)
             throw new InvalidOperationException($"{left} QEMU process(es) still running after xl destroy");
         string load1 = HostMemory.LoadAverage();
 
         int n = names.Count;
         var md = new StringBuilder();
         md.Append(F($"## `xl list` and `xl top` with {n} domains (created paused)\n\n"));
-        md.Append(F($"Method: xenod as its own process and every command a real `xl` process ({programs.Description}). {n} hvm domains ({memoryMiB} MiB, 1 vCPU, no kernel, each with its own {DiskMiB} MiB sparse raw disk as xvda) are created one after the other with `xl create -q -p`: each is a real QEMU process started with -S, with its QMP session, console hub, xenstore nodes, cgroup and runtime record in xenod, but no guest code ever runs, not even the firmware, so QEMU touches little of the guest's RAM. This is what was measured instead of {n} booted guests: a booted TCG guest keeps about 245 MiB of QEMU resident and a share of the 2 cores (the 100-guest run above needed ~17 GiB and half an hour), too much for a host shared with other work today. `xl list` and `xl top -b -i 1` ask xenod the same things for a paused domain as for a running one (the records; QMP query-blockstats for the disks; CPU time from /proc; these domains have no network interfaces, whose counters xenod reads from their taps), so the rows below are the toolstack's own cost with {n} domains; they leave out the CPU that {n} running guests would take from the host, which under TCG dominates every latency (see the 100-running figures above). Each row: {calls} calls, the four kinds interleaved; `GET /v1/domains` and `GET /v1/statistics` are the raw API calls behind `xl list` and `xl top`, on a fresh connection to xenod's socket.\n\n"));
+        md.Append(F($"Method: xenod as its own process and every command a real `xl` process ({programs.Description}). {n} hvm domains ({memoryMiB} MiB, 1 vCPU, no kernel, each with its own {DiskMiB} MiB sparse raw disk as xvda) are created one after the other with `xl create -q -p`: each is a real QEMU process started with -S, with its QMP session, console hub, xenstore nodes, cgroup and runtime record in xenod, but no guest code ever runs, not even the firmware, so QEMU touches little of the guest's RAM. This is what was measured instead of {n} booted guests: a booted TCG guest keeps about 245 MiB of QEMU resident and a share of the 2 cores (the 100-guest run above needed about 17 GiB and the host to itself), too much for a host shared with other work. `xl list` and `xl top -b -i 1` ask xenod the same things for a paused domain as for a running one (the records; QMP query-blockstats for the disks; CPU time from /proc; these domains have no network interfaces, whose counters xenod reads from their taps), so the rows below are the toolstack's own cost with {n} domains; they leave out the CPU that {n} running guests would take from the host, which under TCG dominates every latency (see the 100-running figures above). Each row: {calls} calls, the four kinds interleaved; `GET /v1/domains` and `GET /v1/statistics` are the raw API calls behind `xl list` and `xl top`, on a fresh connection to xenod's socket.\n\n"));
         md.Append(F($"| Call (ms) | idle: median | idle: p90 | {n} paused: median | {n} paused: p90 | {n} paused / idle, median |\n|---|---:|---:|---:|---:|---:|\n"));
         void Row(string what, List<double> a, List<double> b) =>
             md.Append(F($"| {what} | {Stats.Median(a):F1} | {Stats.Percentile(a, 90):F1} | {Stats.Median(b):F1} | {Stats.Percentile(b, 90):F1} | {Stats.Median(b) / Stats.Median(a):F1} |\n"));
@@ -180,25 +163,11 @@ internal sealed class PausedFleetBench(Programs programs, int guests, int memory
         return l;
     }
 
-    private HostProcesses.Result Xl(params string[] args) => HostProcesses.Run(programs.Xl, ["--prefix", _prefix, .. args]);
+    private HostProcesses.Result Xl(params string[] args) => _xenod.Xl(args);
 
-    private static void Check(HostProcesses.Result r, string what)
-    {
-        if (r.Exit != 0)
-            throw new InvalidOperationException($"{what} failed ({r.Exit}): {r.Err}");
-    }
+    private static void Check(HostProcesses.Result r, string what) => BenchXenod.Check(r, what);
 
-    private List<string> SafeList()
-    {
-        try
-        {
-            return Xl("list").Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(2).Select(l => l.Split(' ')[0]).ToList();
-        }
-        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            return [];
-        }
-    }
+    private List<string> SafeList() => _xenod.SafeList();
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }
