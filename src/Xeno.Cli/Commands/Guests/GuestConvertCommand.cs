@@ -2,6 +2,7 @@ using Xeno.Boot;
 using Xeno.Boot.Conversion;
 using Xeno.Boot.Disks;
 using Xeno.Boot.Images;
+using Xeno.Cli.Commands.Domain;
 
 namespace Xeno.Cli.Commands.Guests;
 
@@ -22,29 +23,24 @@ public static class GuestConvertCommand
         "-b DIR, --backup=DIR    Keep the original files and the undo script in DIR\n" +
         "                        (default: <Disk>.convert-<type>-<UTC time>).");
 
-    private static readonly Getopt Options = new("hnb:",
+    private const string ShortOptions = "nb:";
+
+    private static readonly LongOption[] LongOptions =
     [
         new LongOption("dry-run", false, 'n'),
         new LongOption("backup", true, 'b'),
-        new LongOption("help", false, 'h'),
-    ]);
+    ];
 
     private static int Run(XlContext ctx, IReadOnlyList<string> args)
     {
-        var parsed = Options.Parse(args, out var bad);
-        if (bad is { } badOption)
-        {
-            if (badOption == 'h') return XlHelp.PrintCommandHelp(ctx, Definition);
-            ctx.Err.Write($"option `{badOption}' not supported.\n");
-            return 2;
-        }
+        if (DomainArgs.Parse(ctx, Definition, ShortOptions, LongOptions, args, required: 0, out int exit) is not { } parsed)
+            return exit;
         bool dryRun = ctx.DryRun;
         string? backup = null;
         foreach (var (opt, arg) in parsed.Options)
         {
             switch (opt)
             {
-                case 'h': return XlHelp.PrintCommandHelp(ctx, Definition);
                 case 'n': dryRun = true; break;
                 case 'b': backup = arg; break;
             }

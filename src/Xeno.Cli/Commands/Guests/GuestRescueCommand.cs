@@ -1,4 +1,5 @@
 using System.Text;
+using Xeno.Cli.Commands.Domain;
 using Xeno.Cli.Hosting;
 using Xeno.Config.Domain;
 using Xeno.Config.Language;
@@ -28,23 +29,19 @@ public static class GuestRescueCommand
         "-k FILE, --kernel=FILE  Rescue kernel (default: <prefix>/" + DefaultDir + "/vmlinuz).\n" +
         "-r FILE, --ramdisk=FILE Rescue initramfs (default: <prefix>/" + DefaultDir + "/initrd.img).");
 
-    private static readonly Getopt Options = new("hpcqk:r:",
+    private const string ShortOptions = "pcqk:r:";
+
+    private static readonly LongOption[] LongOptions =
     [
         new LongOption("quiet", false, 'q'),
         new LongOption("kernel", true, 'k'),
         new LongOption("ramdisk", true, 'r'),
-        new LongOption("help", false, 'h'),
-    ]);
+    ];
 
     private static int Run(XlContext ctx, IReadOnlyList<string> args)
     {
-        var parsed = Options.Parse(args, out var bad);
-        if (bad is { } badOption)
-        {
-            if (badOption == 'h') return XlHelp.PrintCommandHelp(ctx, Definition);
-            ctx.Err.Write($"option `{badOption}' not supported.\n");
-            return 2;
-        }
+        if (DomainArgs.Parse(ctx, Definition, ShortOptions, LongOptions, args, required: 0, out int exit) is not { } parsed)
+            return exit;
         bool quiet = false, paused = false, console = false;
         string kernel = Path.Combine(ctx.Host.Prefix, DefaultDir, "vmlinuz");
         string ramdisk = Path.Combine(ctx.Host.Prefix, DefaultDir, "initrd.img");
@@ -52,7 +49,6 @@ public static class GuestRescueCommand
         {
             switch (opt)
             {
-                case 'h': return XlHelp.PrintCommandHelp(ctx, Definition);
                 case 'q': quiet = true; break;
                 case 'p': paused = true; break;
                 case 'c': console = true; break;

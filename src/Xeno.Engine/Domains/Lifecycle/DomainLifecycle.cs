@@ -126,7 +126,8 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
             Release(supervisor);
             if (e is EngineException)
                 throw;
-            if (receive is not null && e is QmpException or IOException)
+            // QEMU refusing a step or going away during one is a failed start, not an engine bug.
+            if (e is QmpException or IOException)
                 throw new EngineException(EngineErrorKind.Failed, $"domain \"{d.Name}\": {e.Message}", e);
             throw Unforeseen(d, e);
         }
