@@ -18,7 +18,7 @@ internal sealed class Guests(string root, string prefix, string kernel, string i
     private int _count;
 
     /// <summary>The QEMU argv of the last Xeno virtio guest, with the paths of its domain (replayed bare).</summary>
-    public (string[] Argv, string RunDir, string Log, string Tap)? LastVirtioArgv { get; private set; }
+    public (string[] Argv, string RunDir, string Log, string Tap, int Pid)? LastVirtioArgv { get; private set; }
 
     public string Config(string name, string type, string vifs) =>
         Write(name, $"name=\"{name}\"\ntype=\"{type}\"\nmemory=256\nvcpus=1\nkernel=\"{kernel}\"\nramdisk=\"{initrd}\"\n" +
@@ -61,7 +61,7 @@ internal sealed class Guests(string root, string prefix, string kernel, string i
         int domid = -1;
         if (v.Bare)
         {
-            var (argv, runDir, log, _) = LastVirtioArgv ?? throw new InvalidOperationException("no Xeno virtio guest ran before the bare one");
+            var (argv, runDir, log, _, xenoPid) = LastVirtioArgv ?? throw new InvalidOperationException("no Xeno virtio guest ran before the bare one");
             var dir = Path.Combine(root, "bare" + n);
             Directory.CreateDirectory(dir);
             var bareLog = Path.Combine(dir, "console.log");
@@ -80,6 +80,7 @@ internal sealed class Guests(string root, string prefix, string kernel, string i
                 if (p.ExitCode != 0) throw new InvalidOperationException($"bare QEMU failed: {err}");
             }
             int pid = int.Parse(File.ReadAllText(replay[replay.IndexOf("-pidfile") + 1]).Trim(), CultureInfo.InvariantCulture);
+            var cgroup = BareCgroup.Mirror(xenoPid, pid, $"{bridge.Tag}{n}");
             await WaitForMarkerAsync(bareLog);
             var sock = ConsoleSocket(replay);
             console = await GuestConsole.AttachAsync(sock);
@@ -90,6 +91,7 @@ internal sealed class Guests(string root, string prefix, string kernel, string i
                     q.Kill();
                     await q.WaitForExitAsync();
                 }
+                cgroup?.Dispose();
                 BenchBridge.DeleteTap(tap);
             };
         }
@@ -104,7 +106,7 @@ internal sealed class Guests(string root, string prefix, string kernel, string i
             {
                 int pid = int.Parse(File.ReadAllText(Path.Combine(runDir, "qemu.pid")).Trim(), CultureInfo.InvariantCulture);
                 var argv = File.ReadAllText($"/proc/{pid}/cmdline").TrimEnd('\0').Split('\0');
-                LastVirtioArgv = (argv, runDir, log, tap);
+                LastVirtioArgv = (argv, runDir, log, tap, pid);
             }
             await WaitForMarkerAsync(log);
             console = await GuestConsole.AttachAsync(Path.Combine(runDir, "console"));

@@ -181,7 +181,9 @@ internal sealed class NetworkBench(GuestKit kit, int runs, bool quick)
         md.Append("`dd if=/dev/zero bs=65536 | nc <host> <port>` (busybox) to a TCP sink in the bench process, which drops the first ");
         md.Append($"{Warm.TotalSeconds:F0} s and counts the bytes of the next {Window.TotalSeconds:F0} s. \"bare QEMU\" is the very argument vector ");
         md.Append("xenod gave the Xeno pv guest of the same round (read from /proc/PID/cmdline; only the run directory, the tap name and the MAC ");
-        md.Append("changed), started by hand with `ip tuntap add` + `ip link set master` on the same bridge: the limit Xeno's data path can reach. ");
+        md.Append("changed), started by hand with `ip tuntap add` + `ip link set master` on the same bridge, in a cgroup of its own beside xenod's with ");
+        md.Append("the same CPU weight (xenod's subtree competes with the host's processes by the domain's weight as one group; a QEMU left in the bench's ");
+        md.Append("cgroup would compete thread by thread, its busy vCPU and I/O threads each with a full weight): the limit Xeno's data path can reach. ");
         md.Append($"Two groups per round, {runs} round(s): the Xeno pv guest and its bare twin, then the three hvm guests; the guests of a group ");
         md.Append("run at the same time and stream at the same time (each to its own sink, the same warm-up and window), so each gets an equal ");
         md.Append("share of the loaded host's CPU and the ratios within a group compare data paths, not moments of the load. ");
