@@ -39,7 +39,7 @@ internal static class DaemonMain
         {
             "run" => await EngineMode.RunAsync(args[1..], stdout, stderr, cancel).ConfigureAwait(false),
             "xenstored" => await XenstoredMode.RunAsync(args[1..], stdout, stderr, cancel).ConfigureAwait(false),
-            "network-setup" => Xeno.Engine.Network.NetworkSetupCommand.Run(args[1..], stdout, stderr),
+            "network-setup" => await Xeno.Engine.Network.NetworkSetupCommand.RunAsync(args[1..], stdout, stderr).ConfigureAwait(false),
             _ => await Unknown(args[0], stderr).ConfigureAwait(false),
         };
     }

@@ -634,33 +634,19 @@ public sealed class DomainSpecBuilder
         var vifs = new List<DomainVif>();
         if (!_r.TryGetList("vif", out var list)) return vifs;
         var global = _context.Global;
+        var defaults = new VifDefaults(global.VifBridge, global.VifScript, global.VifGatewayDev, global.VifBackend);
         foreach (var item in list.Items)
         {
             if (item is not ConfigString s) break;
             // xl reports most bad vif tokens and carries on (the parser's warnings); a bad
             // rate, devid or mtu ends create (its errors).
             var spec = Accept(VifSpecParser.Parse(s.Text, _document.SourceName));
-            var type = spec.Type ?? (kind == DomainKind.Hvm ? "ioemu" : "vif");
-            if (type == "ioemu" && kind != DomainKind.Hvm)
+            var vif = DomainVifMapping.From(spec, defaults, vifs.Count, kind == DomainKind.Hvm ? "ioemu" : "vif", _context.Random);
+            if (vif.Type == "ioemu" && kind != DomainKind.Hvm)
             {
                 throw Fail($"vif type \"ioemu\" is only available to HVM guests (vif {vifs.Count})");
             }
-            vifs.Add(new DomainVif
-            {
-                Devid = spec.Devid ?? vifs.Count,
-                Mac = spec.Mac ?? VifSpecParser.RandomMac(_context.Random),
-                Bridge = spec.Bridge ?? global.VifBridge ?? GlobalConfig.DefaultBridge,
-                Ip = spec.Ip,
-                Script = spec.Script ?? global.VifScript ?? GlobalConfig.DefaultVifScript,
-                Type = type,
-                Model = spec.Model ?? "rtl8139",
-                VifName = spec.VifName,
-                RateBytesPerInterval = spec.Rate?.BytesPerInterval,
-                RateIntervalUsecs = spec.Rate?.IntervalUsecs,
-                Mtu = spec.Mtu,
-                GatewayDev = spec.GatewayDev ?? global.VifGatewayDev,
-                Backend = spec.Backend ?? global.VifBackend,
-            });
+            vifs.Add(vif);
         }
         return vifs;
     }

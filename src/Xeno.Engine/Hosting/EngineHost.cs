@@ -116,7 +116,8 @@ public sealed class EngineHost : IAsyncDisposable
         }
         catch
         {
-            rateWatch?.Dispose();
+            if (rateWatch is not null)
+                await rateWatch.DisposeAsync();
             throw;
         }
         return new EngineHost(engine, api, paths, store, writer, events, prefixLock) { _rateWatch = rateWatch };
@@ -125,7 +126,8 @@ public sealed class EngineHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Api.DisposeAsync();
-        _rateWatch?.Dispose();
+        if (_rateWatch is not null)
+            await _rateWatch.DisposeAsync();
         await Engine.DisposeAsync();
         Events.Dispose();
         _writer?.Dispose();

@@ -29,7 +29,18 @@ internal sealed record HostNetworkEffects(IReadOnlyList<string> Taps, IReadOnlyL
         var taps = o["taps"]!.AsArray().Select(t => (string)t!).ToList();
         var undo = o["undo"]!.AsArray().Select(u => (IReadOnlyList<string>)u!.AsArray().Select(a => (string)a!).ToList()).ToList();
         foreach (var command in undo)
-            HostCommandRunner.CheckAllowed(command);
+            CheckUndo(command);
         return new HostNetworkEffects(taps, undo);
+    }
+
+    /// <summary>The host tools Xeno's network actions use: the only programs an undo list may run.</summary>
+    private static readonly string[] UndoTools = ["ip", "sysctl", "nft", "tc", "iptables", "ip6tables", "bridge"];
+
+    /// <summary>Refuses an undo command that runs anything but <see cref="UndoTools"/> (a record read back is not trusted to).</summary>
+    public static void CheckUndo(IReadOnlyList<string> command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (command.Count == 0 || !UndoTools.Contains(command[0], StringComparer.Ordinal))
+            throw new InvalidDataException($"network command \"{string.Join(' ', command)}\" is not one of {string.Join(", ", UndoTools)}");
     }
 }

@@ -15,7 +15,7 @@ public static class NetworkSetupCommand
 
         """;
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
         ArgumentNullException.ThrowIfNull(args);
         string? bridge = null, uplink = null, address = null;
@@ -52,7 +52,7 @@ public static class NetworkSetupCommand
         {
             try
             {
-                HostCommandRunner.Instance.Run(action.Command);
+                await HostCommandRunner.Instance.CheckAsync(action.Command);
                 stdout.WriteLine(action);
                 done.Add(action);
             }
@@ -61,7 +61,7 @@ public static class NetworkSetupCommand
                 stderr.WriteLine($"xenod network-setup: {e.Message}");
                 foreach (var undo in done.Select(a => a.Undo).OfType<IReadOnlyList<string>>().Reverse())
                 {
-                    try { HostCommandRunner.Instance.Run(undo); } catch (HostCommandException) { }
+                    try { await HostCommandRunner.Instance.CheckAsync(undo); } catch (HostCommandException) { }
                 }
                 return 1;
             }

@@ -10,7 +10,7 @@ namespace Xeno.Engine.Network;
 /// and undoes them. A vif that fails part-way is undone entirely, and so are the vifs before it:
 /// a failed start leaves no interface behind.
 /// </summary>
-internal sealed class VifNetwork(EngineLog log, IHostCommands commands, Scripts.CustomVifScripts? scripts = null, Nat.NatVifs? nat = null)
+internal sealed class VifNetwork(EngineLog log, HostCommandRunner commands, Scripts.CustomVifScripts? scripts = null, Nat.NatVifs? nat = null)
 {
     /// <summary>Plans every vif of the domain (pure); refused plans become Invalid engine errors.</summary>
     public static IReadOnlyList<VifPlan> Plans(DomainSpec spec, int domid)
@@ -25,10 +25,10 @@ internal sealed class VifNetwork(EngineLog log, IHostCommands commands, Scripts.
         }
     }
 
-    public HostNetworkEffects SetUp(Domain d) => SetUp(d, Plans(d.Spec, d.Domid));
+    public Task<HostNetworkEffects> SetUpAsync(Domain d) => SetUpAsync(d, Plans(d.Spec, d.Domid));
 
     /// <summary>Sets up <paramref name="plans"/> only (xl network-attach: the one new vif, already in the domain's spec).</summary>
-    public HostNetworkEffects SetUp(Domain d, IReadOnlyList<VifPlan> plans)
+    public async Task<HostNetworkEffects> SetUpAsync(Domain d, IReadOnlyList<VifPlan> plans)
     {
         var taps = new List<string>();
         var undo = new List<IReadOnlyList<string>>();
@@ -39,7 +39,7 @@ internal sealed class VifNetwork(EngineLog log, IHostCommands commands, Scripts.
                 // An admin's own script= does the host side itself, with Xen's contract (net-hotplug).
                 if (plan.Mode == VifMode.CustomScript && scripts is not null)
                 {
-                    var scriptUndo = scripts.Connect(d, plan);
+                    var scriptUndo = await scripts.ConnectAsync(d, plan).ConfigureAwait(false);
                     taps.Add(plan.TapName);
                     undo.AddRange(scriptUndo);
                     continue;
@@ -60,7 +60,7 @@ internal sealed class VifNetwork(EngineLog log, IHostCommands commands, Scripts.
                 {
                     try
                     {
-                        commands.Run(action.Command);
+                        await commands.CheckAsync(action.Command).ConfigureAwait(false);
                     }
                     catch (HostCommandException e)
                     {
@@ -72,14 +72,14 @@ internal sealed class VifNetwork(EngineLog log, IHostCommands commands, Scripts.
                         undo.Add(u);
                 }
                 if (natPlan is not null)
-                    nat!.Connect(d, natPlan);
+                    await nat!.ConnectAsync(d, natPlan).ConfigureAwait(false);
                 log.Info($"Domain {d.Domid} ({d.Name}): vif {plan.Devid} {plan.TapName} up ({plan.Mode.ToString().ToLowerInvariant()} mode, {plan.QemuModel}, {plan.Mac})");
             }
         }
         catch
         {
             // Whatever failed, the vifs set up so far go: nothing is left on the host.
-            TearDown(d, new HostNetworkEffects(taps, undo), plans.Count == 1 ? plans[0].Devid : null);
+            await TearDownAsync(d, new HostNetworkEffects(taps, undo), plans.Count == 1 ? plans[0].Devid : null).ConfigureAwait(false);
             throw;
         }
         return new HostNetworkEffects(taps, undo);
@@ -89,15 +89,18 @@ internal sealed class VifNetwork(EngineLog log, IHostCommands commands, Scripts.
     /// Undoes in reverse; a failing undo is logged and the rest still run (best effort, never throws).
     /// <paramref name="onlyDevid"/>: the effects are that one vif's (xl network-detach), so only its script runs.
     /// </summary>
-    public void TearDown(Domain d, HostNetworkEffects effects, int? onlyDevid = null)
+    public async Task TearDownAsync(Domain d, HostNetworkEffects effects, int? onlyDevid = null)
     {
-        scripts?.Disconnect(d, onlyDevid);
-        nat?.Disconnect(d, effects.Taps);
+        if (scripts is not null)
+            await scripts.DisconnectAsync(d, onlyDevid).ConfigureAwait(false);
+        if (nat is not null)
+            await nat.DisconnectAsync(d, effects.Taps).ConfigureAwait(false);
         for (int i = effects.Undo.Count - 1; i >= 0; i--)
         {
             try
             {
-                commands.Run(effects.Undo[i]);
+                HostNetworkEffects.CheckUndo(effects.Undo[i]);
+                await commands.CheckAsync(effects.Undo[i]).ConfigureAwait(false);
             }
             catch (Exception e) when (e is HostCommandException or InvalidDataException)
             {
@@ -110,7 +113,7 @@ internal sealed class VifNetwork(EngineLog log, IHostCommands commands, Scripts.
         {
             try
             {
-                commands.Run(["nft", Xeno.Network.Filtering.VifTransmitScript.Remove(tap)]);
+                await commands.CheckAsync([Filtering.Nft.Tool, "-f", "-"], Xeno.Network.Filtering.VifTransmitScript.Remove(tap)).ConfigureAwait(false);
             }
             catch (HostCommandException e)
             {

@@ -16,8 +16,7 @@ internal sealed class VifSetUpStep : IPreLaunchStep
         var d = context.Domain;
         if (d.Spec.Vifs.Count == 0)
             return;
-        var network = Network(context);
-        d.Network = await Task.Run(() => network.SetUp(d));
+        d.Network = await Network(context).SetUpAsync(d);
     }
 
     private static VifNetwork Network(PreLaunchContext context) =>
@@ -31,6 +30,6 @@ internal sealed class VifSetUpStep : IPreLaunchStep
         var effects = d.Network;
         d.Network = HostNetworkEffects.Empty;
         if (!effects.IsEmpty)
-            await Task.Run(() => Network(context).TearDown(d, effects));
+            await Network(context).TearDownAsync(d, effects);
     }
 }

@@ -6,11 +6,12 @@ internal static class Nft
 {
     public const string Tool = "nft";
 
-    public static void Apply(string script) => PolicyCommand.Check(Tool, ["-f", "-"], script);
+    public static Task ApplyAsync(string script, CancellationToken cancel = default) =>
+        HostCommandRunner.Instance.CheckAsync([Tool, "-f", "-"], script, cancel);
 
     /// <summary>"family name" of every table on the host (<c>nft list tables</c>).</summary>
-    public static IReadOnlyList<string> Tables() =>
-        PolicyCommand.Check(Tool, ["list", "tables"])
+    public static async Task<IReadOnlyList<string>> TablesAsync(CancellationToken cancel = default) =>
+        (await HostCommandRunner.Instance.CheckAsync([Tool, "list", "tables"], cancel: cancel).ConfigureAwait(false))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(l => l.StartsWith("table ", StringComparison.Ordinal))
             .Select(l => l["table ".Length..])

@@ -7,11 +7,11 @@ namespace Xeno.Engine.Network.Filtering;
 /// its netdev table is created, replaced (a rate changed at run time) or removed in one nft
 /// transaction each. The vif's host interface must exist: the ingress hook binds to it.
 /// </summary>
-public static class VifTransmitFilter
+internal static class VifTransmitFilter
 {
-    public static void Apply(VifTransmitPolicy policy) => Nft.Apply(VifTransmitScript.Apply(policy));
+    public static Task ApplyAsync(VifTransmitPolicy policy) => Nft.ApplyAsync(VifTransmitScript.Apply(policy));
 
-    public static void Remove(string tap) => Nft.Apply(VifTransmitScript.Remove(tap));
+    public static Task RemoveAsync(string tap) => Nft.ApplyAsync(VifTransmitScript.Remove(tap));
 
-    public static bool Exists(string tap) => Nft.Tables().Contains("netdev " + NftNames.VifTable(tap));
+    public static async Task<bool> ExistsAsync(string tap) => (await Nft.TablesAsync().ConfigureAwait(false)).Contains("netdev " + NftNames.VifTable(tap));
 }

@@ -50,7 +50,7 @@ internal sealed class NicHotplug(EngineContext context, DomainRegistry registry)
                 HostNetworkEffects effects;
                 try
                 {
-                    effects = await Task.Run(() => network.SetUp(d, [plan]), CancellationToken.None);
+                    effects = await network.SetUpAsync(d, [plan]);
                 }
                 catch
                 {
@@ -63,7 +63,7 @@ internal sealed class NicHotplug(EngineContext context, DomainRegistry registry)
                 }
                 catch
                 {
-                    await Task.Run(() => network.TearDown(d, effects, plan.Devid), CancellationToken.None);
+                    await network.TearDownAsync(d, effects, plan.Devid);
                     d.Spec = original;
                     throw;
                 }
@@ -98,7 +98,7 @@ internal sealed class NicHotplug(EngineContext context, DomainRegistry registry)
                 await UnplugAsync(d, q, vif.Devid, token);
                 var (owned, rest) = VifEffectsSplit.Split(d.Network, plan.TapName);
                 // Torn down while the vif is still in the spec: its script and NAT parts read it there.
-                await Task.Run(() => Network().TearDown(d, owned, plan.Devid), CancellationToken.None);
+                await Network().TearDownAsync(d, owned, plan.Devid);
                 d.Network = rest;
                 d.Spec = d.Spec with { Vifs = [.. d.Spec.Vifs.Where(v => v.Devid != vif.Devid)] };
             }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using Xeno.Engine.Network.Filtering;
 using Xeno.Network.Nat;
 
 namespace Xeno.Engine.Network.Nat;
@@ -11,21 +10,21 @@ namespace Xeno.Engine.Network.Nat;
 /// checks the pid is still that dnsmasq with that config (pids are reused), and stops it at
 /// destroy.
 /// </summary>
-public static class DnsmasqServer
+internal static class DnsmasqServer
 {
     public const string Tool = "dnsmasq";
 
     /// <summary>Writes the config and starts dnsmasq; once this returns, it answers on the vif.</summary>
-    public static int Start(NatVifPlan plan)
+    public static async Task<int> StartAsync(NatVifPlan plan)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(plan.Dhcp.Config)!);
-        Stop(plan.Dhcp);
-        File.WriteAllText(plan.Dhcp.Config, DnsmasqConfig.For(plan));
+        await StopAsync(plan.Dhcp).ConfigureAwait(false);
+        await File.WriteAllTextAsync(plan.Dhcp.Config, DnsmasqConfig.For(plan)).ConfigureAwait(false);
         File.Delete(plan.Dhcp.PidFile);
         // The parent exits once the daemon is bound and has written its pid file.
-        PolicyCommand.Check(Tool, ["--conf-file=" + plan.Dhcp.Config]);
+        await HostCommandRunner.Instance.CheckAsync([Tool, "--conf-file=" + plan.Dhcp.Config]).ConfigureAwait(false);
         return RunningPid(plan.Dhcp)
-            ?? throw new NetworkPolicyException($"dnsmasq for {plan.Tap} exited at once; see {plan.Dhcp.LogFile}");
+            ?? throw new HostCommandException($"dnsmasq for {plan.Tap} exited at once; see {plan.Dhcp.LogFile}");
     }
 
     /// <summary>The pid of the dnsmasq running with these files, or null.</summary>
@@ -44,17 +43,17 @@ public static class DnsmasqServer
     }
 
     /// <summary>Stops the dnsmasq of these files if it runs, waits until it is gone, and removes its files.</summary>
-    public static void Stop(DhcpServerFiles files)
+    public static async Task StopAsync(DhcpServerFiles files)
     {
         if (RunningPid(files) is int pid)
         {
             if (Kill(pid, Sigterm) != 0 && Marshal.GetLastPInvokeError() != Esrch)
-                throw new NetworkPolicyException($"cannot stop dnsmasq {pid}: errno {Marshal.GetLastPInvokeError()}");
+                throw new HostCommandException($"cannot stop dnsmasq {pid}: errno {Marshal.GetLastPInvokeError()}");
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
             while (Directory.Exists($"/proc/{pid}") && RunningPid(files) == pid)
             {
                 if (DateTime.UtcNow > deadline) { Kill(pid, Sigkill); deadline = DateTime.MaxValue; }
-                Thread.Sleep(20);
+                await Task.Delay(20).ConfigureAwait(false);
             }
         }
         foreach (var f in new[] { files.PidFile, files.Config, files.LeaseFile })

@@ -6,9 +6,9 @@ using Xeno.Network.Planning;
 namespace Xeno.Engine.Network.Nat;
 
 /// <summary>
-/// The NAT vifs of a domain (<c>script=vif-nat</c>): after the vif's tap is made, <see cref="NatVif.Up"/>
+/// The NAT vifs of a domain (<c>script=vif-nat</c>): after the vif's tap is made, <see cref="NatVif.UpAsync"/>
 /// gives it the router address, the guest's dnsmasq and the masquerade table; at teardown
-/// <see cref="NatVif.Down"/> takes them away again before the tap goes. The plans are derived
+/// <see cref="NatVif.DownAsync"/> takes them away again before the tap goes. The plans are derived
 /// again from the domain's spec at teardown (as a restarted xenod does from the record), and
 /// only for taps the domain owns, so a vif that failed on a taken name never touches the owner's.
 /// </summary>
@@ -22,13 +22,13 @@ internal sealed class NatVifs(EnginePaths paths, EngineLog log)
     }
 
     /// <summary>Brings the NAT side up on the vif's existing tap; when it fails, what it made is gone again.</summary>
-    public void Connect(Domain d, NatVifPlan plan)
+    public async Task ConnectAsync(Domain d, NatVifPlan plan)
     {
         try
         {
-            NatVif.Up(plan);
+            await NatVif.UpAsync(plan).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is Filtering.NetworkPolicyException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is HostCommandException or IOException or UnauthorizedAccessException)
         {
             throw new EngineException(EngineErrorKind.Failed, $"domain \"{d.Name}\": vif {plan.Devid} ({plan.Tap}): {e.Message}", e);
         }
@@ -36,7 +36,7 @@ internal sealed class NatVifs(EnginePaths paths, EngineLog log)
     }
 
     /// <summary>Takes down every NAT vif of the domain among <paramref name="ownedTaps"/>; failures are logged (teardown never stops).</summary>
-    public void Disconnect(Domain d, IReadOnlyList<string> ownedTaps)
+    public async Task DisconnectAsync(Domain d, IReadOnlyList<string> ownedTaps)
     {
         foreach (var vif in d.Spec.Vifs)
         {
@@ -54,9 +54,9 @@ internal sealed class NatVifs(EnginePaths paths, EngineLog log)
             if (plan is null) continue;
             try
             {
-                NatVif.Down(plan);
+                await NatVif.DownAsync(plan).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is Filtering.NetworkPolicyException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is HostCommandException or IOException or UnauthorizedAccessException)
             {
                 log.Info($"Domain {d.Domid} ({d.Name}): vif {plan.Devid}: {e.Message}");
             }

@@ -17,7 +17,7 @@ namespace Xeno.Engine.Network.Rate;
 /// nothing is left to enforce. Only vifs whose tap the running domain owns are touched: a late
 /// event for a destroyed domain finds no domain or no tap and does nothing.
 /// </summary>
-internal sealed class VifRateWatch : IDisposable
+internal sealed class VifRateWatch : IAsyncDisposable
 {
     private const string Token = "xenod-vif-rate";
     private readonly Socket _socket;
@@ -37,29 +37,29 @@ internal sealed class VifRateWatch : IDisposable
         // Reads go over a second connection: on this one, replies and watch events interleave.
         _reader = new Store.XenstoreWriter(socketPath);
         _stream.Write(XsMessage.Create(XsMessageType.Watch, 1, 0, BackendRateNode.WatchRoot, Token).ToBytes());
-        _loop = Task.Factory.StartNew(Loop, TaskCreationOptions.LongRunning);
+        _loop = Task.Run(LoopAsync);
     }
 
-    /// <summary>Sets the watch; events are handled one at a time on a thread of its own until disposed.</summary>
+    /// <summary>Sets the watch; events are handled one at a time, in order, until disposed.</summary>
     public static VifRateWatch Start(string socketPath, Func<int, Domain?> find, EngineLog log) => new(socketPath, find, log);
 
-    private void Loop()
+    private async Task LoopAsync()
     {
         var head = new byte[XsHeader.Size];
         try
         {
             while (true)
             {
-                _stream.ReadExactly(head);
+                await _stream.ReadExactlyAsync(head);
                 var h = XsHeader.Read(head);
                 if (h.Length > XsHeader.PayloadMax)
                     throw new IOException($"xenstored sent {h.Length} bytes in one message");
                 var body = new byte[h.Length];
-                _stream.ReadExactly(body);
+                await _stream.ReadExactlyAsync(body);
                 if (h.Type == (uint)XsMessageType.Error)
                     _log.Info($"vif rate watch: xenstored refused the watch: {Encoding.UTF8.GetString(body).TrimEnd('\0')}");
                 else if (h.Type == (uint)XsMessageType.WatchEvent)
-                    OnEvent(Encoding.UTF8.GetString(body).Split('\0')[0]);
+                    await OnEventAsync(Encoding.UTF8.GetString(body).Split('\0')[0]);
             }
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or EndOfStreamException)
@@ -69,13 +69,13 @@ internal sealed class VifRateWatch : IDisposable
         }
     }
 
-    private void OnEvent(string path)
+    private async Task OnEventAsync(string path)
     {
         if (BackendRateNode.Parse(path) is not var (domid, devid))
             return;
         try
         {
-            Apply(domid, devid, path);
+            await ApplyAsync(domid, devid, path);
         }
         catch (Exception e)
         {
@@ -84,7 +84,7 @@ internal sealed class VifRateWatch : IDisposable
         }
     }
 
-    private void Apply(int domid, int devid, string path)
+    private async Task ApplyAsync(int domid, int devid, string path)
     {
         var d = _find(domid);
         var vif = d?.Spec.Vifs.FirstOrDefault(v => v.Devid == devid);
@@ -97,20 +97,28 @@ internal sealed class VifRateWatch : IDisposable
         var (policy, error) = BackendRateNode.PolicyFor(plan, _reader.ReadValue(path));
         if (policy.IsEmpty)
         {
-            if (VifTransmitFilter.Exists(plan.TapName)) VifTransmitFilter.Remove(plan.TapName);
+            if (await VifTransmitFilter.ExistsAsync(plan.TapName)) await VifTransmitFilter.RemoveAsync(plan.TapName);
         }
         else
         {
-            VifTransmitFilter.Apply(policy);
+            await VifTransmitFilter.ApplyAsync(policy);
         }
         _log.Info($"Domain {domid} ({d.Name}): vif {devid} {plan.TapName}: transmit rate now {policy.Rate?.ToString() ?? "unlimited"}{(error is null ? "" : $" ({error})")}");
     }
 
-    public void Dispose()
+    public async ValueTask DisposeAsync()
     {
         _socket.Shutdown(SocketShutdown.Both);
-        _stream.Dispose();
-        _loop.Wait(TimeSpan.FromSeconds(5));
+        await _stream.DisposeAsync();
+        try
+        {
+            // The loop ends on the closed socket; an event being applied finishes first.
+            await _loop.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (TimeoutException)
+        {
+            _log.Info("vif rate watch: an event was still being applied at shutdown");
+        }
         _reader.Dispose();
     }
 }

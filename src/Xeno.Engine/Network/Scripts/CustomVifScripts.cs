@@ -15,12 +15,12 @@ namespace Xeno.Engine.Network.Scripts;
 /// emulated NIC) and does the rest, including the rename to <c>vifname=</c>. At teardown the
 /// script runs <c>offline</c>/<c>remove</c> before the tap goes.
 /// </summary>
-internal sealed class CustomVifScripts(EnginePaths paths, EngineLog log, IHostCommands commands)
+internal sealed class CustomVifScripts(EnginePaths paths, EngineLog log, HostCommandRunner commands)
 {
     public VifScriptHost Host => new(paths.XenstoreSocket, Path.Combine(paths.LogDir, "xen-hotplug.log"), VifScriptHost.XenDeadline, ReadNode);
 
     /// <summary>Brings the vif up; returns the commands that remove its tap. Leaves nothing behind when it fails.</summary>
-    public IReadOnlyList<IReadOnlyList<string>> Connect(Domain d, VifPlan plan)
+    public async Task<IReadOnlyList<IReadOnlyList<string>>> ConnectAsync(Domain d, VifPlan plan)
     {
         string initial = VifNaming.TapName(d.Domid, plan.Devid, null);
         if (Directory.Exists("/sys/class/net/" + initial) || Directory.Exists("/sys/class/net/" + plan.TapName))
@@ -30,16 +30,16 @@ internal sealed class CustomVifScripts(EnginePaths paths, EngineLog log, IHostCo
         try
         {
             foreach (var action in VifHostActions.Tap(plan with { TapName = initial }))
-                commands.Run(action.Command);
+                await commands.CheckAsync(action.Command).ConfigureAwait(false);
             foreach (var call in VifScriptPlan.CallsFor(plan, d.Domid, VifScriptAction.Connect))
-                VifScriptRunner.RunAsync(Host, call, CancellationToken.None).GetAwaiter().GetResult();
+                await VifScriptRunner.RunAsync(Host, call, CancellationToken.None).ConfigureAwait(false);
             if (!Directory.Exists("/sys/class/net/" + plan.TapName))
                 throw new VifScriptException([$"{plan.ScriptPath} did not rename {initial} to {plan.TapName} (vifname=), as Xen's scripts do"]);
         }
         catch (Exception e) when (e is VifScriptException or HostCommandException)
         {
-            RemoveTap(initial);
-            RemoveTap(plan.TapName);
+            await RemoveTapAsync(initial).ConfigureAwait(false);
+            await RemoveTapAsync(plan.TapName).ConfigureAwait(false);
             throw new EngineException(EngineErrorKind.Failed, $"domain \"{d.Name}\": vif {plan.Devid} ({plan.TapName}): {e.Message}", e);
         }
         log.Info($"Domain {d.Domid} ({d.Name}): vif {plan.Devid} {plan.TapName} up (script {plan.ScriptPath}, {plan.QemuModel}, {plan.Mac})");
@@ -47,7 +47,7 @@ internal sealed class CustomVifScripts(EnginePaths paths, EngineLog log, IHostCo
     }
 
     /// <summary>Runs the script's offline/remove calls for every scripted vif of the domain (or vif <paramref name="onlyDevid"/>); failures are logged (teardown never stops).</summary>
-    public void Disconnect(Domain d, int? onlyDevid = null)
+    public async Task DisconnectAsync(Domain d, int? onlyDevid = null)
     {
         foreach (var vif in d.Spec.Vifs)
         {
@@ -66,7 +66,7 @@ internal sealed class CustomVifScripts(EnginePaths paths, EngineLog log, IHostCo
             {
                 try
                 {
-                    VifScriptRunner.RunAsync(Host, call, CancellationToken.None).GetAwaiter().GetResult();
+                    await VifScriptRunner.RunAsync(Host, call, CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (VifScriptException e)
                 {
@@ -98,12 +98,12 @@ internal sealed class CustomVifScripts(EnginePaths paths, EngineLog log, IHostCo
         }
     }
 
-    private void RemoveTap(string name)
+    private async Task RemoveTapAsync(string name)
     {
         if (!Directory.Exists("/sys/class/net/" + name)) return;
         try
         {
-            commands.Run(new CreateTap(name).Undo!);
+            await commands.CheckAsync(new CreateTap(name).Undo!).ConfigureAwait(false);
         }
         catch (HostCommandException e)
         {

@@ -14,7 +14,7 @@ namespace Xeno.Engine.Tests.Network.Policy;
 public sealed class AntiSpoofHostTests
 {
     [Fact]
-    public void OnlyTheGuestsMacAndAddressGetThroughAndArpPoisoningFails()
+    public async Task OnlyTheGuestsMacAndAddressGetThroughAndArpPoisoningFails()
     {
         using var net = new HostNet();
         string tap = "xs" + net.Suffix, guestIf = "gs" + net.Suffix;
@@ -34,8 +34,8 @@ public sealed class AntiSpoofHostTests
 
             var (spoof, error) = AntiSpoof.For(mac, Addr(2));
             Assert.Null(error);
-            VifTransmitFilter.Apply(new VifTransmitPolicy(tap, spoof, null));
-            Assert.True(VifTransmitFilter.Exists(tap));
+            await VifTransmitFilter.ApplyAsync(new VifTransmitPolicy(tap, spoof, null));
+            Assert.True(await VifTransmitFilter.ExistsAsync(tap));
 
             Assert.True(HostNet.Pings(ns, Addr(1), Addr(2)));
             Assert.False(HostNet.Pings(ns, Addr(1), Addr(3), tries: 2));
@@ -48,13 +48,13 @@ public sealed class AntiSpoofHostTests
             HostNet.In(ns, "ip", "link", "set", guestIf, "address", mac);
             Assert.True(HostNet.Pings(ns, Addr(1), Addr(2)));
 
-            VifTransmitFilter.Remove(tap);
-            Assert.False(VifTransmitFilter.Exists(tap));
-            VifTransmitFilter.Remove(tap); // twice is fine: teardown after a half-made start
+            await VifTransmitFilter.RemoveAsync(tap);
+            Assert.False(await VifTransmitFilter.ExistsAsync(tap));
+            await VifTransmitFilter.RemoveAsync(tap); // twice is fine: teardown after a half-made start
         }
         finally
         {
-            VifTransmitFilter.Remove(tap);
+            await VifTransmitFilter.RemoveAsync(tap);
         }
         net.Dispose();
         Assert.Empty(net.Leftovers());

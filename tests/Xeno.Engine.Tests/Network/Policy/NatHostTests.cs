@@ -14,7 +14,7 @@ namespace Xeno.Engine.Tests.Network.Policy;
 public sealed class NatHostTests
 {
     [Fact]
-    public void GuestGetsItsLeaseReachesTheUplinkMasqueradedAndIsNotReachableFromIt()
+    public async Task GuestGetsItsLeaseReachesTheUplinkMasqueradedAndIsNotReachableFromIt()
     {
         using var net = new HostNet();
         string tap = "xn" + net.Suffix, guestIf = "gn" + net.Suffix, uplink = "xu" + net.Suffix, uplinkIf = "un" + net.Suffix;
@@ -32,8 +32,8 @@ public sealed class NatHostTests
         Assert.Null(error);
         try
         {
-            NatVif.Up(plan!);
-            Assert.True(NatVif.IsUp(plan!)); // what a restarted xenod checks before re-adopting
+            await NatVif.UpAsync(plan!);
+            Assert.True(await NatVif.IsUpAsync(plan!)); // what a restarted xenod checks before re-adopting
             int pid = DnsmasqServer.RunningPid(plan!.Dhcp)!.Value;
 
             // The guest's DHCP client: busybox udhcpc, with a script that prints what it got.
@@ -57,16 +57,16 @@ public sealed class NatHostTests
             HostNet.Run("nft", "flush", "chain", "ip", Xeno.Network.Filtering.NftNames.NatTable(tap), "forward");
             Assert.True(HostNet.Pings(uplinkNs, a.Guest.ToString()));
 
-            NatVif.Down(plan);
-            Assert.False(NatVif.IsUp(plan));
+            await NatVif.DownAsync(plan);
+            Assert.False(await NatVif.IsUpAsync(plan));
             Assert.False(Directory.Exists($"/proc/{pid}") && File.ReadAllText($"/proc/{pid}/cmdline").Contains(plan.Dhcp.Config, StringComparison.Ordinal));
             Assert.False(File.Exists(plan.Dhcp.PidFile));
             Assert.DoesNotContain(a.Guest.ToString(), HostNet.Run("ip", "route", "show", "dev", tap));
-            NatVif.Down(plan); // again: nothing left to undo, no error
+            await NatVif.DownAsync(plan); // again: nothing left to undo, no error
         }
         finally
         {
-            if (plan != null) { try { NatVif.Down(plan); } catch (Exception) { } }
+            if (plan != null) { try { await NatVif.DownAsync(plan); } catch (Exception) { } }
             if (Directory.Exists(runDir)) Directory.Delete(runDir, recursive: true);
         }
         net.Dispose();

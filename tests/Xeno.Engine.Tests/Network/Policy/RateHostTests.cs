@@ -17,7 +17,7 @@ namespace Xeno.Engine.Tests.Network.Policy;
 public sealed class RateHostTests
 {
     [Fact]
-    public void GuestTransmitHoldsTheRateAndFollowsAChangedBackendValue()
+    public async Task GuestTransmitHoldsTheRateAndFollowsAChangedBackendValue()
     {
         using var net = new HostNet();
         string tap = "xr" + net.Suffix, guestIf = "gr" + net.Suffix;
@@ -31,16 +31,16 @@ public sealed class RateHostTests
             foreach (string node in new[] { "62500,50000", "250000,50000" }) // 10Mb/s, then 40Mb/s (xenstore-write)
             {
                 var rate = BackendRateValue.Parse(node).Rate!;
-                VifTransmitFilter.Apply(new VifTransmitPolicy(tap, null, rate));
+                await VifTransmitFilter.ApplyAsync(new VifTransmitPolicy(tap, null, rate));
                 double measured = GuestToHostBytesPerSecond(ns, host);
                 double ratio = measured / rate.BytesPerSecond;
                 Assert.True(ratio is > 0.85 and < 1.15, $"rate {node}: measured {measured:0} B/s, limit {rate.BytesPerSecond} B/s ({ratio:0.00}x)");
             }
-            VifTransmitFilter.Remove(tap);
+            await VifTransmitFilter.RemoveAsync(tap);
         }
         finally
         {
-            VifTransmitFilter.Remove(tap);
+            await VifTransmitFilter.RemoveAsync(tap);
         }
         net.Dispose();
         Assert.Empty(net.Leftovers());

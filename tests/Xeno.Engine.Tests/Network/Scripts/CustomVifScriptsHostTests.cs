@@ -64,11 +64,11 @@ public sealed class CustomVifScriptsHostTests : IAsyncLifetime
     }
 
     [Fact]
-    public void XensVifBridgeAsOwnScriptRenamesAndBridgesThenOfflineAndTheTapGoes()
+    public async Task XensVifBridgeAsOwnScriptRenamesAndBridgesThenOfflineAndTheTapGoes()
     {
         var (network, d) = Make($"bridge={Bridge},vifname={VifName},mac=00:16:3e:00:00:31,script={ScriptDir}/vif-bridge");
 
-        var effects = network.SetUp(d);
+        var effects = await network.SetUpAsync(d);
 
         Assert.Equal([VifName], effects.Taps);
         Assert.False(HostLinks.Exists(Initial));
@@ -76,16 +76,16 @@ public sealed class CustomVifScriptsHostTests : IAsyncLifetime
         Assert.True(HostLinks.IsUp(VifName));
         Assert.Equal("connected", Read($"/local/domain/0/backend/vif/{_domid}/0/hotplug-status"));
 
-        network.TearDown(d, effects);
+        await network.TearDownAsync(d, effects);
         Assert.False(HostLinks.Exists(VifName));
         Assert.False(HostLinks.Exists(Initial));
     }
 
     [Fact]
-    public void ScriptFailureLeavesNoTap()
+    public async Task ScriptFailureLeavesNoTap()
     {
         var (network, d) = Make($"bridge=xno{_suffix},script={ScriptDir}/vif-bridge");
-        var e = Assert.Throws<EngineException>(() => network.SetUp(d));
+        var e = await Assert.ThrowsAsync<EngineException>(() => network.SetUpAsync(d));
         Assert.Equal(EngineErrorKind.Failed, e.Kind);
         Assert.Contains($"script: Could not find bridge device xno{_suffix}", e.Message, StringComparison.Ordinal);
         Assert.False(HostLinks.Exists(Initial));
