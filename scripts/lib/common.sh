@@ -16,10 +16,11 @@ XENO_RUNTIME_PACKAGES=(
 # tools, the vif-* hotplug scripts, which call brctl and iptables), a C compiler for the small
 # oracle programs that link Xen's own libxlutil, iperf3 for the rate tests, mmdebstrap for
 # the real Debian guest image (scripts/debian-image/build), and OpenSSH's server and client for
-# xl migrate's default transport between two "hosts" (network namespaces, each its own sshd).
+# xl migrate's default transport between two "hosts" (network namespaces, each its own sshd),
+# and socat for Ganeti's `xl migrate -s "socat …"` form and a transport killed mid-migration.
 XENO_TEST_PACKAGES=(
   xen-utils-4.17 xenstore-utils libxen-dev gcc libc6-dev python3
-  bridge-utils iptables iperf3 mmdebstrap openssh-server openssh-client
+  bridge-utils iptables iperf3 mmdebstrap openssh-server openssh-client socat
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

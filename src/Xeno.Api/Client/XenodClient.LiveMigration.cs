@@ -5,8 +5,9 @@ namespace Xeno.Api.Client;
 /// <summary>xl migrate and xl migrate-receive.</summary>
 public sealed partial class XenodClient
 {
-    public Task<MigrationDescription> DescribeMigrationAsync(string dom, CancellationToken cancel = default) =>
-        SendAsync(HttpMethod.Post, DomainPath(dom) + "/migrate/describe", null, Json.MigrationDescription, cancel);
+    /// <param name="copyStorage">xl migrate --copy-storage: the state lists the local disks to copy.</param>
+    public Task<MigrationDescription> DescribeMigrationAsync(string dom, bool copyStorage = false, CancellationToken cancel = default) =>
+        SendAsync(HttpMethod.Post, DomainPath(dom) + "/migrate/describe" + (copyStorage ? "?copy_storage=true" : ""), null, Json.MigrationDescription, cancel);
 
     public Task<MigrationProgress> MigrationProgressAsync(string dom, CancellationToken cancel = default) =>
         SendAsync(HttpMethod.Get, DomainPath(dom) + "/migrate/progress", null, Json.MigrationProgress, cancel);

@@ -50,7 +50,7 @@ public static class ApiRoutes
         new("POST", Domain + "/dump-core", "Write an ELF core of guest memory (xl dump-core)", typeof(DumpCoreRequest), typeof(EmptyResponse)),
         new("POST", Domain + "/save", "Save the domain's state to a file; destroyed after unless checkpoint or leave_paused (xl save)", typeof(SaveDomainRequest), typeof(SaveDomainResponse)),
         new("POST", Domains + "/restore", "Restore a domain from a save file: new domid, same name and UUID (xl restore)", typeof(RestoreDomainRequest), typeof(CreateDomainResponse), 201),
-        new("POST", Domain + "/migrate/describe", "The config and domain state xl migrate sends ahead of the memory", null, typeof(MigrationDescription)),
+        new("POST", Domain + "/migrate/describe", "The config and domain state xl migrate sends ahead of the memory (?copy_storage=true: with the local disks to copy)", null, typeof(MigrationDescription)),
         new("GET", Domain + "/migrate/progress", "QEMU's migration figures while it sends (never waits on the domain's operations)", null, typeof(MigrationProgress)),
         new("POST", Domain + "/migrate/send", "Live-migrate QEMU's state to xl's unix socket; the guest is left stopped on success (xl migrate)", typeof(MigrationSendRequest), typeof(MigrationSendResponse)),
         new("POST", Domains + "/incoming", "Create a paused <name>--incoming domain whose QEMU reads a live migration (xl migrate-receive)", typeof(MigrationReceiveRequest), typeof(CreateDomainResponse), 201),

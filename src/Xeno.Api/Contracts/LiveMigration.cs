@@ -17,6 +17,8 @@ public sealed record MigrationSendRequest
 {
     /// <summary>Absolute path of the unix socket xl listens on (QEMU connects to it).</summary>
     public required string SocketPath { get; init; }
+    /// <summary>xl migrate --copy-storage: xl's socket relaying NBD to the target; the local disks are mirrored there first.</summary>
+    public string? NbdSocketPath { get; init; }
 }
 
 /// <summary>QEMU's figures of a completed send (query-migrate), for xl's closing lines.</summary>
@@ -38,6 +40,8 @@ public sealed record MigrationReceiveRequest
     public required string StateJson { get; init; }
     /// <summary>Absolute path where QEMU listens (migrate-incoming unix:); xl connects to it.</summary>
     public required string SocketPath { get; init; }
+    /// <summary>With --copy-storage (the state lists copied disks): where the incoming QEMU's NBD server appears, every disk exported.</summary>
+    public string? NbdSocketPath { get; init; }
 }
 
 /// <summary>GET /v1/domains/{dom}/migrate/progress: QEMU's query-migrate while it sends (xl's progress line).</summary>

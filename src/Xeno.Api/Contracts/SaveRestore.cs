@@ -30,4 +30,11 @@ public sealed record RestoreDomainRequest
     public required string Path { get; init; }
     /// <summary>xl restore -p: leave the restored domain paused.</summary>
     public bool Paused { get; init; }
+    /// <summary>
+    /// xl restore &lt;ConfigFile&gt; &lt;file&gt;: the domain JSON (as `xl -N create` prints it) replacing the
+    /// config stored in the file; null restores with the stored one. The guest keeps its saved UUID.
+    /// </summary>
+    public JsonElement? Spec { get; init; }
+    /// <summary>The VNC password of <see cref="Spec"/> (never in the spec's JSON).</summary>
+    public string? VncPassword { get; init; }
 }

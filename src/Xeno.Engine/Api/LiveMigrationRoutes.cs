@@ -12,8 +12,8 @@ internal static class LiveMigrationRoutes
 
     public static void Map(WebApplication app, DomainEngine engine)
     {
-        app.MapPost(ApiRoutes.Domain + "/migrate/describe", (string dom, CancellationToken c) => ApiServer.Guard(async () =>
-            TypedResults.Json(await engine.LiveMigration.DescribeAsync(dom, c), Json.MigrationDescription)));
+        app.MapPost(ApiRoutes.Domain + "/migrate/describe", (string dom, HttpRequest request, CancellationToken c) => ApiServer.Guard(async () =>
+            TypedResults.Json(await engine.LiveMigration.DescribeAsync(dom, request.Query["copy_storage"] == "true", c), Json.MigrationDescription)));
         app.MapGet(ApiRoutes.Domain + "/migrate/progress", (string dom, CancellationToken c) => ApiServer.Guard(async () =>
             TypedResults.Json(await engine.LiveMigration.ProgressAsync(dom, c), Json.MigrationProgress)));
         // The send and the receive run to their end even if xl went away: QEMU's outcome decides
@@ -21,13 +21,13 @@ internal static class LiveMigrationRoutes
         app.MapPost(ApiRoutes.Domain + "/migrate/send", (string dom, HttpRequest request, CancellationToken c) => ApiServer.Guard(async () =>
         {
             var body = await ApiRequestBody.ReadAsync(request, Json.MigrationSendRequest, c);
-            var figures = await engine.LiveMigration.SendAsync(dom, body.SocketPath, CancellationToken.None);
+            var figures = await engine.LiveMigration.SendAsync(dom, body.SocketPath, body.NbdSocketPath, CancellationToken.None);
             return TypedResults.Json(figures, Json.MigrationSendResponse);
         }));
         app.MapPost(ApiRoutes.Domains + "/incoming", (HttpRequest request, CancellationToken c) => ApiServer.Guard(async () =>
         {
             var body = await ApiRequestBody.ReadAsync(request, Json.MigrationReceiveRequest, c);
-            int domid = await engine.LiveMigration.ReceiveAsync(body.StateJson, body.SocketPath, CancellationToken.None);
+            int domid = await engine.LiveMigration.ReceiveAsync(body.StateJson, body.SocketPath, body.NbdSocketPath, CancellationToken.None);
             return TypedResults.Json(new CreateDomainResponse { Domid = domid }, Json.CreateDomainResponse, statusCode: 201);
         }));
     }

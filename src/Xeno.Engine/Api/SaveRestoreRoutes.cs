@@ -22,7 +22,10 @@ internal static class SaveRestoreRoutes
         app.MapPost(ApiRoutes.Domains + "/restore", (HttpRequest request, CancellationToken c) => ApiServer.Guard(async () =>
         {
             var body = await ApiRequestBody.ReadAsync(request, Json.RestoreDomainRequest, c);
-            int domid = await engine.RestoreAsync(body.Path, body.Paused, null, CancellationToken.None);
+            // A config given to xl restore replaces the stored one: read as a create request's spec.
+            var given = body.Spec is { } spec ? new CreateDomainRequest { Spec = spec, VncPassword = body.VncPassword } : null;
+            var config = given is null ? null : ApiServer.WithVncPassword(ApiServer.ReadSpec(given), given);
+            int domid = await engine.RestoreAsync(body.Path, body.Paused, config, CancellationToken.None);
             return TypedResults.Json(new CreateDomainResponse { Domid = domid }, Json.CreateDomainResponse, statusCode: 201);
         }));
     }

@@ -108,8 +108,13 @@ public sealed class DomainEngine : IAsyncDisposable
     public Task<int> CreateAsync(DomainSpec spec, bool paused, CancellationToken cancel = default) =>
         _lifecycle.CreateAsync(spec, paused);
 
-    public Task DestroyAsync(string idOrName, CancellationToken cancel = default) =>
-        _lifecycle.DestroyAsync(_registry.Find(idOrName), cancel);
+    public async Task DestroyAsync(string idOrName, CancellationToken cancel = default)
+    {
+        var s = _registry.Find(idOrName);
+        await _lifecycle.DestroyAsync(s, cancel);
+        // An incoming copy destroyed before its hand-over takes the disks it received with it.
+        LiveMigration.Destroyed(s.Domain.Domid, s.Domain.Name);
+    }
 
     /// <summary>Re-adopts the guests of a previous xenod from their runtime records.</summary>
     public Task RecoverAsync(CancellationToken cancel = default) => _lifecycle.RecoverAsync(cancel);

@@ -24,24 +24,30 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
     /// <summary>The suffix Xen's xl gives the receiving copy until the sender hands over.</summary>
     public const string IncomingSuffix = MigrationTwin.IncomingSuffix;
 
-    public Task<MigrationDescription> DescribeAsync(string idOrName, CancellationToken cancel)
+    /// <param name="copyStorage">xl migrate --copy-storage: the state lists the local disks the target is to create and receive.</param>
+    public Task<MigrationDescription> DescribeAsync(string idOrName, bool copyStorage, CancellationToken cancel)
     {
         var s = registry.Find(idOrName);
         var d = s.Domain;
-        return s.RunAsync(DomainOperation.MigrateOut, _ =>
+        return s.RunAsync(DomainOperation.MigrateOut, async token =>
         {
-            if (d.Qemu is null)
+            if (d.Qemu is not { } q)
                 throw new EngineException(EngineErrorKind.Conflict, $"Domain {d.Domid} is not running");
+            IReadOnlyList<CopiedDisk> copied = copyStorage ? await StorageMirror.DisksAsync(d, q, token) : [];
+            if (copyStorage && copied.Count == 0)
+                throw new EngineException(EngineErrorKind.Invalid, $"Domain {d.Domid} has no writable disk for --copy-storage to copy");
             var state = new DomainStateRecord(d.Name, d.Spec.Uuid, DomainSpecJson.Write(d.Spec), d.Paused, d.TargetKb, d.MaxMemKb)
             {
                 SoftAffinity = d.Affinity.Soft.Select(a => a is null ? null : CpuRanges.Format(a)).ToList(),
                 VncPassword = string.IsNullOrEmpty(d.Spec.Vnc.Password) ? null : d.Spec.Vnc.Password,
+                CopiedDisks = copied,
             };
-            return Task.FromResult(new MigrationDescription { ConfigJson = DomainSpecJson.Write(d.Spec), StateJson = state.ToJson() });
+            return new MigrationDescription { ConfigJson = DomainSpecJson.Write(d.Spec), StateJson = state.ToJson() };
         }, cancel);
     }
 
-    public Task<MigrationSendResponse> SendAsync(string idOrName, string socketPath, CancellationToken cancel)
+    /// <param name="nbdSocketPath">With --copy-storage: xl's socket relaying NBD to the target, where the local disks are mirrored first.</param>
+    public Task<MigrationSendResponse> SendAsync(string idOrName, string socketPath, string? nbdSocketPath, CancellationToken cancel)
     {
         var s = registry.Find(idOrName);
         var d = s.Domain;
@@ -51,10 +57,24 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
                 throw new EngineException(EngineErrorKind.Invalid, $"migrate needs an absolute socket path, got \"{socketPath}\"");
             if (d.Qemu is not { } q)
                 throw new EngineException(EngineErrorKind.Conflict, $"Domain {d.Domid} is not running");
+            if (nbdSocketPath is not null && !Path.IsPathFullyQualified(nbdSocketPath))
+                throw new EngineException(EngineErrorKind.Invalid, $"migrate needs an absolute NBD socket path, got \"{nbdSocketPath}\"");
             s.MoveTo(DomainPhase.MigratingOut);
+            IReadOnlyList<CopiedDisk> copied = [];
             try
             {
-                await QemuMigration.SendAsync(d, q, "unix:" + socketPath, context.Options.MigrationTimeout, token);
+                Func<CancellationToken, Task>? atSwitchover = null;
+                if (nbdSocketPath is not null)
+                {
+                    copied = await StorageMirror.DisksAsync(d, q, token);
+                    context.Log.Info($"Domain {d.Domid} ({d.Name}): mirroring {copied.Count} disk(s) to the target");
+                    await StorageMirror.StartAsync(d, q, copied, nbdSocketPath, context.Options.MigrationTimeout, token);
+                    var disks = copied;
+                    atSwitchover = t => StorageMirror.CompleteAsync(d, q, disks, t);
+                }
+                await QemuMigration.SendAsync(d, q, "unix:" + socketPath, context.Options.MigrationTimeout, token, atSwitchover);
+                if (copied.Count > 0)
+                    await StorageMirror.ResetSwitchoverPauseAsync(d, q);
                 var reply = await QmpCall.RunAsync(d, q, (c, t) => c.ExecuteAsync("query-migrate", null, t), token);
                 // QEMU stopped the vCPUs for the stop-and-copy and leaves them so: listed paused until
                 // xl destroys this copy (success) or resumes it (the target failed).
@@ -67,6 +87,8 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
             }
             catch (Exception e) when (e is EngineException or QmpException or TimeoutException or OperationCanceledException)
             {
+                if (nbdSocketPath is not null)
+                    await StorageMirror.AbortAsync(d, q, copied);
                 s.MoveTo(DomainPhase.Running);
                 context.Log.Info($"Domain {d.Domid} ({d.Name}): live migration failed, the guest runs on: {e.Message}");
                 if (e is OperationCanceledException)
@@ -99,10 +121,13 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
     private static readonly TimeSpan ProgressDeadline = TimeSpan.FromSeconds(2);
 
     /// <summary>Returns the domid of "&lt;name&gt;--incoming", paused, its state received.</summary>
-    public async Task<int> ReceiveAsync(string stateJson, string socketPath, CancellationToken cancel)
+    /// <param name="nbdSocketPath">With --copy-storage: where the incoming QEMU's NBD server appears once every disk is exported.</param>
+    public async Task<int> ReceiveAsync(string stateJson, string socketPath, string? nbdSocketPath, CancellationToken cancel)
     {
         if (!Path.IsPathFullyQualified(socketPath))
             throw new EngineException(EngineErrorKind.Invalid, $"migrate-receive needs an absolute socket path, got \"{socketPath}\"");
+        if (nbdSocketPath is not null && !Path.IsPathFullyQualified(nbdSocketPath))
+            throw new EngineException(EngineErrorKind.Invalid, $"migrate-receive needs an absolute NBD socket path, got \"{nbdSocketPath}\"");
         DomainStateRecord state;
         DomainSpec spec;
         try
@@ -117,20 +142,59 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
         spec = spec with { Name = state.Name + IncomingSuffix, Uuid = state.Uuid };
         if (state.VncPassword is { } password && string.IsNullOrEmpty(spec.Vnc.Password))
             spec = spec with { Vnc = spec.Vnc with { Password = password } };
-        int domid = await lifecycle.CreateIncomingAsync(spec,
-            d =>
-            {
-                d.TargetKb = state.TargetKb;
-                d.MaxMemKb = state.MaxMemKb;
-                d.Affinity = d.Affinity with
+        var copied = state.CopiedDisks;
+        if (copied.Count > 0 && nbdSocketPath is null)
+            throw new EngineException(EngineErrorKind.Invalid, "the sender copies disks (--copy-storage) but the request names no NBD socket");
+        var created = StorageMirror.CreateDisks(copied);
+        int domid;
+        try
+        {
+            domid = await lifecycle.CreateIncomingAsync(spec,
+                d =>
                 {
-                    Soft = state.SoftAffinity.Select(t => t is not null && Xeno.Host.KernelCpuList.TryParse(t, out var c) ? c : null).ToList(),
-                };
-            },
-            (d, q, t) => QemuMigration.ReceiveAsync(d, q, "unix:" + socketPath, context.Options.MigrationTimeout, t),
-            paused: true);
+                    d.TargetKb = state.TargetKb;
+                    d.MaxMemKb = state.MaxMemKb;
+                    d.Affinity = d.Affinity with
+                    {
+                        Soft = state.SoftAffinity.Select(t => t is not null && Xeno.Host.KernelCpuList.TryParse(t, out var c) ? c : null).ToList(),
+                    };
+                },
+                async (d, q, t) =>
+                {
+                    if (copied.Count > 0)
+                        await StorageMirror.ExportAsync(d, q, copied, nbdSocketPath!, t);
+                    await QemuMigration.ReceiveAsync(d, q, "unix:" + socketPath, context.Options.MigrationTimeout, t);
+                    // The mirrors completed before QEMU's last state: the copies are whole, the exports go.
+                    if (copied.Count > 0)
+                        await StorageMirror.StopExportAsync(d, q, t);
+                },
+                paused: true);
+        }
+        catch
+        {
+            StorageMirror.RemoveDisks(created);
+            throw;
+        }
+        if (created.Count > 0)
+            _copiedDisks[domid] = created;
         context.Log.Info($"Domain {domid} ({spec.Name}) received by live migration, paused until the sender hands over");
         return domid;
+    }
+
+    /// <summary>Disks an incoming copy received (--copy-storage), removed if that copy is destroyed before the hand-over.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, IReadOnlyList<string>> _copiedDisks = new();
+
+    /// <summary>
+    /// A destroyed domain: if it was an incoming copy that never got the hand-over (still named
+    /// "&lt;name&gt;--incoming"), the disks it received are half a migration and go with it.
+    /// </summary>
+    public void Destroyed(int domid, string name)
+    {
+        if (_copiedDisks.TryRemove(domid, out var disks) && name.EndsWith(IncomingSuffix, StringComparison.Ordinal))
+        {
+            StorageMirror.RemoveDisks(disks);
+            context.Log.Info($"Domain {domid} ({name}): removed the disks it received: {string.Join(", ", disks)}");
+        }
     }
 
     private static MigrationSendResponse Figures(JsonElement reply)

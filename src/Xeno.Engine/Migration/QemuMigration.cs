@@ -27,14 +27,19 @@ internal static class QemuMigration
     public static string ReadRangeUri(string path, long offset, long length) =>
         FormattableString.Invariant($"exec:dd if={ShellQuote(path)} bs=1M iflag=skip_bytes,count_bytes skip={offset} count={length} status=none");
 
-    public static async Task SendAsync(Domain d, QemuInstance q, string uri, TimeSpan timeout, CancellationToken cancel)
+    /// <param name="atSwitchover">
+    /// With QEMU's pause-before-switchover capability on: run at that pause (the guest stopped,
+    /// the last state not yet sent), then migrate-continue; its failure cancels the migration.
+    /// </param>
+    public static async Task SendAsync(Domain d, QemuInstance q, string uri, TimeSpan timeout, CancellationToken cancel,
+        Func<CancellationToken, Task>? atSwitchover = null)
     {
         await QmpCall.RunAsync(d, q, (c, t) => c.ExecuteAsync("migrate", new JsonObject { ["uri"] = uri }, t), cancel);
         try
         {
-            await WaitAsync(d, q, timeout, cancel);
+            await WaitAsync(d, q, timeout, cancel, atSwitchover);
         }
-        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException || (atSwitchover is not null && e is EngineException or QmpException))
         {
             try
             {
@@ -54,8 +59,10 @@ internal static class QemuMigration
     }
 
     /// <summary>Follows query-migrate to "completed"; "failed" or "cancelled" become an EngineException with QEMU's reason.</summary>
-    private static async Task WaitAsync(Domain d, QemuInstance q, TimeSpan timeout, CancellationToken cancel)
+    private static async Task WaitAsync(Domain d, QemuInstance q, TimeSpan timeout, CancellationToken cancel,
+        Func<CancellationToken, Task>? atSwitchover = null)
     {
+        bool switched = false;
         using var deadline = new CancellationTokenSource(timeout);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, deadline.Token);
         while (true)
@@ -69,6 +76,11 @@ internal static class QemuMigration
                 case "failed" or "cancelled":
                     throw new EngineException(EngineErrorKind.Failed,
                         $"QEMU's migration stream {status}{(error is null ? "" : ": " + error)}");
+                case "pre-switchover" when atSwitchover is not null && !switched:
+                    switched = true;
+                    await atSwitchover(linked.Token);
+                    await QmpCall.RunAsync(d, q, (c, t) => c.ExecuteAsync("migrate-continue", new JsonObject { ["state"] = "pre-switchover" }, t), cancel);
+                    continue;
             }
             try
             {

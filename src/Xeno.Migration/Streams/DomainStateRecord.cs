@@ -13,18 +13,30 @@ public sealed record DomainStateRecord(string Name, Guid Uuid, string SpecJson, 
 {
     public IReadOnlyList<string?> SoftAffinity { get; init; } = [];
     public string? VncPassword { get; init; }
+    /// <summary>xl migrate --copy-storage: the local disks mirrored to the target (empty otherwise).</summary>
+    public IReadOnlyList<CopiedDisk> CopiedDisks { get; init; } = [];
 
-    public string ToJson() => new JsonObject
+    public string ToJson()
     {
-        ["name"] = Name,
-        ["uuid"] = Uuid.ToString("D"),
-        ["paused"] = Paused,
-        ["target_kb"] = TargetKb,
-        ["maxmem_kb"] = MaxMemKb,
-        ["soft_affinity"] = new JsonArray(SoftAffinity.Select(a => (JsonNode?)a).ToArray()),
-        ["vnc_password"] = VncPassword,
-        ["spec"] = JsonNode.Parse(SpecJson),
-    }.ToJsonString();
+        var o = new JsonObject
+        {
+            ["name"] = Name,
+            ["uuid"] = Uuid.ToString("D"),
+            ["paused"] = Paused,
+            ["target_kb"] = TargetKb,
+            ["maxmem_kb"] = MaxMemKb,
+            ["soft_affinity"] = new JsonArray(SoftAffinity.Select(a => (JsonNode?)a).ToArray()),
+            ["vnc_password"] = VncPassword,
+            ["spec"] = JsonNode.Parse(SpecJson),
+        };
+        // Only with --copy-storage: save files and plain migrations stay as they were.
+        if (CopiedDisks.Count > 0)
+            o["copy_storage"] = new JsonArray(CopiedDisks.Select(d => (JsonNode)new JsonObject
+            {
+                ["vdev"] = d.Vdev, ["drive"] = d.Drive, ["path"] = d.Path, ["format"] = d.Format, ["virtual_size"] = d.VirtualSize,
+            }).ToArray());
+        return o.ToJsonString();
+    }
 
     /// <summary>Reads the record; anything missing or mistyped is a <see cref="Xeno.Migration.SaveFiles.SaveFileException"/> naming the field.</summary>
     public static DomainStateRecord FromJson(string json)
@@ -41,12 +53,24 @@ public sealed record DomainStateRecord(string Name, Guid Uuid, string SpecJson, 
             {
                 SoftAffinity = o["soft_affinity"] is JsonArray soft ? soft.Select(n => n is null ? null : (string?)n).ToList() : [],
                 VncPassword = (string?)o["vnc_password"],
+                CopiedDisks = o["copy_storage"] is JsonArray copied ? copied.Select(Copied).ToList() : [],
             };
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)
         {
             throw new Xeno.Migration.SaveFiles.SaveFileException("Savefile is corrupt", $"domain state record: {e.Message}");
         }
+    }
+
+    private static CopiedDisk Copied(JsonNode? n)
+    {
+        var o = n as JsonObject ?? throw new FormatException("copy_storage holds a non-object");
+        var d = new CopiedDisk(Field<string>(o, "vdev"), Field<string>(o, "drive"), Field<string>(o, "path"),
+            Field<string>(o, "format"), Field<long>(o, "virtual_size"));
+        if (!CopiedDisk.IsKnownFormat(d.Format) || d.VirtualSize <= 0 || !System.IO.Path.IsPathFullyQualified(d.Path)
+            || d.Drive.Length == 0 || !d.Drive.All(char.IsAsciiLetterOrDigit))
+            throw new FormatException($"copy_storage: disk {d.Vdev} is not a disk to copy (format {d.Format}, size {d.VirtualSize}, path {d.Path}, drive {d.Drive})");
+        return d;
     }
 
     private static T Field<T>(JsonObject o, string name) =>

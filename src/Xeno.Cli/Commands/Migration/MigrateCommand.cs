@@ -30,11 +30,12 @@ public static class MigrateCommand
         "--debug         Print huge (!) amount of debug during the migration process.\n" +
         "-p              Do not unpause domain after migrating it.\n" +
         "-D              Preserve the domain id");
+    // --copy-storage (Xeno's own, docs/migration.md) stays out of the help text, which is Xen's.
 
     private static int Run(XlContext ctx, IReadOnlyList<string> args)
     {
         var p = DomainArgs.Parse(ctx, Migrate, "s:C:epD",
-            [new LongOption("debug", false, 'd'), new LongOption("live", false, 'l')], args, 2, out var exit);
+            [new LongOption("debug", false, 'd'), new LongOption("live", false, 'l'), new LongOption("copy-storage", false, 'S')], args, 2, out var exit);
         if (p is null) return exit;
         // Operands past <host> are ignored, as Xen's xl ignores them.
         if (p.Options.Any(o => o.Option == 'C'))
@@ -45,17 +46,17 @@ public static class MigrateCommand
         // --live is xm's and ignored, as Xen's xl does; -D changes nothing (Xeno never reuses domids).
         string? ssh = p.Options.LastOrDefault(o => o.Option == 's').Argument;
         bool noDaemonize = p.Options.Any(o => o.Option == 'e'), pause = p.Options.Any(o => o.Option == 'p'),
-            debug = p.Options.Any(o => o.Option == 'd');
+            debug = p.Options.Any(o => o.Option == 'd'), copyStorage = p.Options.Any(o => o.Option == 'S');
         string dom = p.Operands[0], host = p.Operands[1];
         return DomainArgs.Guard(ctx, client =>
         {
             var d = client.GetDomainAsync(dom).Sync();
-            var description = client.DescribeMigrationAsync(DomainArgs.Dom(d.Domid)).Sync();
+            var description = client.DescribeMigrationAsync(DomainArgs.Dom(d.Domid), copyStorage).Sync();
             var rune = MigrationRune.Build(ssh, host, ctx.Verbosity, noDaemonize, debug, pause);
             using var channel = ReceiverChannel.Start(rune, ctx.Err);
             try
             {
-                return new Sender(ctx, client, d, channel).Run(description);
+                return new Sender(ctx, client, d, channel, copyStorage).Run(description);
             }
             finally
             {
@@ -65,7 +66,7 @@ public static class MigrateCommand
     }
 
     /// <summary>One migration's sender side, step by step in Xen's order.</summary>
-    private sealed class Sender(XlContext ctx, XenodClient client, DomainInfo d, ReceiverChannel channel)
+    private sealed class Sender(XlContext ctx, XenodClient client, DomainInfo d, ReceiverChannel channel, bool copyStorage)
     {
         private readonly string _dom = DomainArgs.Dom(d.Domid);
 
@@ -163,6 +164,12 @@ public static class MigrateCommand
         /// <summary>QEMU's live stream through this xl: xenod's QEMU connects to our socket, we forward in chunks.</summary>
         private MigrationSendResponse SendStream()
         {
+            if (copyStorage)
+            {
+                long relayed = 0;
+                using var storageProgress = new ProgressPrinter(ctx, client, _dom, () => Interlocked.Read(ref relayed));
+                return StorageCopyStreams.Send(client, _dom, channel, total => Interlocked.Exchange(ref relayed, total));
+            }
             var dir = Directory.CreateTempSubdirectory("xlm-");
             try
             {

@@ -46,8 +46,12 @@ public static class MigrateReceiveCommand
         try
         {
             var prefix = MigrationWire.ReadPrefixAsync(input, line => Say(ctx, line), CancellationToken.None).Sync();
-            name = Xeno.Migration.Streams.DomainStateRecord.FromJson(prefix.DomainStateJson).Name;
-            domid = ReceiveStream(client, input, prefix.DomainStateJson);
+            var state = Xeno.Migration.Streams.DomainStateRecord.FromJson(prefix.DomainStateJson);
+            name = state.Name;
+            // A sender with --copy-storage lists the disks it copies: its streams come multiplexed.
+            domid = state.CopiedDisks.Count > 0
+                ? StorageCopyStreams.Receive(client, input, output, prefix.DomainStateJson)
+                : ReceiveStream(client, input, prefix.DomainStateJson);
         }
         catch (Exception e) when (e is MigrationWireException or Xeno.Migration.SaveFiles.SaveFileException or IOException
                                       or SocketException or XenodException or TimeoutException)

@@ -9,7 +9,8 @@ namespace Xeno.Cli.Commands.Migration;
 /// `xl save [-c] [-p] [-D] <Domain> <CheckpointFile>` and `xl restore [-p] [-e] [-d] <CheckpointFile>`
 /// with Xen's usage, messages and exit statuses. xenod does the work (it runs QEMU); restore's
 /// header checks run here first, so Xen's lines come out in Xen's order and a bad file creates
-/// nothing. A config file operand (Xen's [ConfigFile]) is refused by name: not provided yet.
+/// nothing. Restore's config file operand replaces the stored config (<see cref="RestoreConfigFile"/>);
+/// save's is refused by name: not provided yet.
 /// </summary>
 public static class SaveRestoreCommands
 {
@@ -32,7 +33,7 @@ public static class SaveRestoreCommands
         "-A, --vncviewer-autopass Pass VNC password to viewer via stdin.");
 
     private const string ConfigNotProvided =
-        "xl: a config file for save/restore is not supported by Xeno yet: the domain's own config is stored in the save file\n";
+        "xl: a config file for save is not supported by Xeno yet: the domain's own config is stored in the save file\n";
 
     private static int RunSave(XlContext ctx, IReadOnlyList<string> args)
     {
@@ -83,19 +84,26 @@ public static class SaveRestoreCommands
             XlHelp.PrintCommandHelp(ctx, Restore);
             return 1;
         }
-        if (p.Operands.Count == 2)
-        {
-            ctx.Err.Write(ConfigNotProvided);
-            return 1;
-        }
         // -e: xenod always watches the domain (no xl background process); -d: nothing more to print.
         bool paused = p.Options.Any(o => o.Option == 'p');
-        string filename = p.Operands[0];
+        // Xen's order: the save file's header first, then the config file replacing the stored one.
+        string? configFile = p.Operands.Count == 2 ? p.Operands[0] : null;
+        string filename = p.Operands[^1];
         if (!CheckFile(ctx, filename))
             return 1;
+        Xeno.Config.Domain.DomainSpec? config = null;
+        if (configFile is not null && (config = RestoreConfigFile.Read(ctx, configFile, out int configExit)) is null)
+            return configExit;
         return DomainArgs.Guard(ctx, client =>
         {
-            client.RestoreDomainAsync(new RestoreDomainRequest { Path = Path.GetFullPath(filename), Paused = paused }).Sync();
+            client.RestoreDomainAsync(new RestoreDomainRequest
+            {
+                Path = Path.GetFullPath(filename),
+                Paused = paused,
+                Spec = config is null ? null : System.Text.Json.JsonElement.Parse(Xeno.Config.Domain.DomainSpecJson.Write(config)),
+                // The spec's JSON leaves the password out; xenod gets it beside it.
+                VncPassword = config is null || string.IsNullOrEmpty(config.Vnc.Password) ? null : config.Vnc.Password,
+            }).Sync();
             return 0;
         });
     }
