@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Xeno.Panel.Accounts;
+using Xeno.Panel.Consoles;
 using Xeno.Panel.Data;
 using Xeno.Panel.Hosting;
 using Xeno.Panel.Vms;
@@ -47,6 +48,7 @@ public static class PanelApp
         s.AddSingleton<SessionValidation>();
         s.AddScoped<VmAccessFilter>();
         s.AddScoped<CsrfAudit>();
+        s.AddPanelConsoles();
 
         // Cookie and token keys under the prefix, readable by the panel's user only.
         var keys = Directory.CreateDirectory(options.KeyDir);
@@ -106,11 +108,15 @@ public static class PanelApp
         app.Services.GetRequiredService<Hosts>().EnsureLocal(options.SocketPath);
         app.UseExceptionHandler("/Error");
         app.UseStatusCodePagesWithReExecute("/Error", "?status={0}");
+        // wwwroot: the vendored terminal library and the console script (docs/panel.md), public.
+        app.UseStaticFiles();
         app.UseRouting();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseWebSockets();
         app.MapRazorPages();
+        app.MapPanelConsoles();
         return app;
     }
 }

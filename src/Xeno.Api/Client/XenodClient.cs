@@ -187,5 +187,9 @@ public sealed partial class XenodClient : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _upgrades?.Dispose();
+    }
 }

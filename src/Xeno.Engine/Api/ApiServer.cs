@@ -44,6 +44,8 @@ public sealed class ApiServer : IAsyncDisposable
         builder.Services.AddRoutingCore();
         builder.Logging.ClearProviders();
         var app = builder.Build();
+        // Console viewers attach over a WebSocket (ConsoleAttachRoute).
+        app.UseWebSockets();
         Map(app, engine, started);
         if (events is not null) EventRoutes.Map(app, events);
         await app.StartAsync(cancel);
@@ -136,6 +138,7 @@ public sealed class ApiServer : IAsyncDisposable
         RuntimeControlRoutes.Map(app, engine, started);
         SaveRestoreRoutes.Map(app, engine);
         LiveMigrationRoutes.Map(app, engine);
+        ConsoleAttachRoute.Map(app, engine);
         // GET /v1/events is mapped beside these by its own file (EventRoutes.Map) when it lands.
         app.MapFallback((HttpRequest request) => Error(ApiErrorKind.NotFound, $"no route {request.Method} {request.Path}"));
     }

@@ -293,19 +293,66 @@ public sealed class ConsoleHub : IAsyncDisposable
                     return;
                 continue;
             }
-            var client = new ConsoleClient(socket, _options.ClientBacklogBytes, Interlocked.Increment(ref _accepted));
-            lock (_gate)
-            {
-                if (cancel.IsCancellationRequested)
-                {
-                    client.Dispose();
-                    return;
-                }
-                _clients.Add(client);
-                _clientTasks.RemoveAll(t => t.IsCompleted);
-                _clientTasks.Add(Task.Run(() => ServeAsync(client, cancel), CancellationToken.None));
-            }
+            if (!Adopt(socket, withHistory: false))
+                return;
         }
+    }
+
+    /// <summary>
+    /// Attaches a viewer in this process (the API's WebSocket attach): the returned socket reads
+    /// the recent output (the ring) and then the live output, with nothing lost or repeated
+    /// between them, and what is written to it goes to the guest. Dispose it to detach. Like
+    /// any client, one that falls too far behind is disconnected.
+    /// </summary>
+    public Socket AttachWithHistory()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var (hubSide, viewerSide) = Interop.SocketPair.Create();
+        bool adopted;
+        try
+        {
+            adopted = Adopt(hubSide, withHistory: true);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed in between (its cancellation source is gone).
+            hubSide.Dispose();
+            adopted = false;
+        }
+        if (!adopted)
+        {
+            viewerSide.Dispose();
+            throw new ObjectDisposedException(Name + " console");
+        }
+        return viewerSide;
+    }
+
+    /// <summary>Serves a connected client; false when the hub is closing (the client is closed).</summary>
+    private bool Adopt(Socket socket, bool withHistory)
+    {
+        var cancel = _stop.Token;
+        var client = new ConsoleClient(socket, _options.ClientBacklogBytes, Interlocked.Increment(ref _accepted));
+        lock (_gate)
+        {
+            if (cancel.IsCancellationRequested)
+            {
+                client.Dispose();
+                return false;
+            }
+            if (withHistory)
+            {
+                // Under the gate, as Deliver appends: the snapshot ends exactly where live output starts.
+                var history = Ring.Snapshot();
+                if (history.Length > _options.ClientBacklogBytes)
+                    history = history[^(int)_options.ClientBacklogBytes..];
+                if (history.Length > 0)
+                    client.TryEnqueue(history);
+            }
+            _clients.Add(client);
+            _clientTasks.RemoveAll(t => t.IsCompleted);
+            _clientTasks.Add(Task.Run(() => ServeAsync(client, cancel), CancellationToken.None));
+        }
+        return true;
     }
 
     private async Task ServeAsync(ConsoleClient client, CancellationToken cancel)

@@ -285,6 +285,66 @@ public sealed class ConsoleHubTests : IAsyncDisposable
             Assert.Contains("Domain 7: console log rotated at 1000 bytes", _log);
     }
 
+    [Fact]
+    public async Task AnAttachedViewerGetsTheRecentOutputThenTheLiveOutputWithoutGapOrRepeat()
+    {
+        await using var hub = StartHub(new ConsoleHubOptions { RingBytes = 4096, ReconnectDelay = TimeSpan.FromMilliseconds(20) });
+        using var qemu = await AcceptHubAsync();
+        var random = new Random(29);
+        var output = new byte[40_000];
+        random.NextBytes(output);
+        // Viewers attach while output streams in: each must see one contiguous stretch of it,
+        // from where the ring began at its attach to the end.
+        var viewers = new List<Socket>();
+        for (int at = 0; at < output.Length;)
+        {
+            int n = Math.Min(random.Next(1, 3000), output.Length - at);
+            await EmitAsync(qemu, output.AsMemory(at, n));
+            at += n;
+            if (viewers.Count < 4 && random.Next(4) == 0)
+                viewers.Add(hub.AttachWithHistory());
+        }
+        Assert.NotEmpty(viewers);
+        var end = output[^16..];
+        foreach (var viewer in viewers)
+        {
+            using var socket = viewer;
+            // Read until the output's last bytes arrive (random bytes: they end it only there).
+            var seen = new List<byte>();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_cancel);
+            timeout.CancelAfter(Patience);
+            var chunk = new byte[65536];
+            while (seen.Count < end.Length || !seen[^end.Length..].SequenceEqual(end))
+            {
+                int got = await socket.ReceiveAsync(chunk, SocketFlags.None, timeout.Token);
+                Assert.True(got > 0, "the viewer was closed");
+                seen.AddRange(chunk.AsSpan(0, got).ToArray());
+            }
+            // One contiguous stretch: the ring at its attach, then everything after.
+            Assert.Equal(output[^seen.Count..], seen.ToArray());
+        }
+        // The viewers type to the guest like any client.
+        using var typist = hub.AttachWithHistory();
+        await typist.SendAsync("typed by a viewer\n"u8.ToArray(), _cancel);
+        Assert.Equal("typed by a viewer\n", await ReadTextAsync(qemu, "typed by a viewer\n"));
+        Assert.Equal(output[^4096..], await ReadExactlyAsync(typist, 4096));
+    }
+
+    [Fact]
+    public async Task AViewerAttachedBeforeAnyOutputSeesOnlyLiveOutputAndAClosedHubRefuses()
+    {
+        var hub = StartHub();
+        using var qemu = await AcceptHubAsync();
+        using var viewer = hub.AttachWithHistory();
+        await WaitUntilAsync(() => hub.ClientCount == 1, "the viewer");
+        await EmitAsync(qemu, "first words\n"u8.ToArray());
+        Assert.Equal("first words\n", await ReadTextAsync(viewer, "first words\n"));
+        viewer.Dispose();
+        await WaitUntilAsync(() => hub.ClientCount == 0, "the viewer to detach");
+        await hub.DisposeAsync();
+        Assert.Throws<ObjectDisposedException>(() => hub.AttachWithHistory());
+    }
+
     public ValueTask DisposeAsync()
     {
         _qemu.Dispose();

@@ -26,6 +26,16 @@ public sealed class AuthorizationTableTests
         ["Admin/Audit"] = "admins only",
     };
 
+    /// <summary>
+    /// WebSockets that name a VM, and the page that hands out their one-shot ticket: opened for
+    /// real below (the owner gets through, another owner does not, with or without the
+    /// owner's ticket). Tests/Web/ConsoleSocketTests has the other refusals.
+    /// </summary>
+    private static readonly Dictionary<string, string> WebSockets = new()
+    {
+        ["/Vms/Console/{id}/socket"] = "/Vms/Console/{id}",
+    };
+
     /// <summary>Form fields to post to a VM route: every action a page takes.</summary>
     private static readonly string[] Actions = ["start", "shutdown", "reboot", "force-off", "", "bogus"];
 
@@ -56,7 +66,21 @@ public sealed class AuthorizationTableTests
             Assert.True(pattern.Parameters.Count == 1 && pattern.Parameters[0].Name == "id",
                 $"route \"{raw}\" takes parameters other than the VM's id: classify it in this test");
             vmRoutes++;
-            var path = "/" + raw.Replace("{id}", vm.Id.ToString(), StringComparison.Ordinal);
+            var path = "/" + raw.TrimStart('/').Replace("{id}", vm.Id.ToString(), StringComparison.Ordinal);
+            if (WebSockets.TryGetValue(raw, out var ticketPage))
+            {
+                int refusedBefore = panel.Audit.Read(action: "vm.access").Count;
+                var url = await ConsoleSockets.SocketUrlAsync(ann, vm.Id);
+                Assert.Equal(ticketPage.Replace("{id}", vm.Id.ToString(), StringComparison.Ordinal) + "/socket", url[..url.IndexOf('?', StringComparison.Ordinal)]);
+                Assert.Equal(404, (await ConsoleSockets.OpenAsync(panel, bob, url)).Status);
+                Assert.Equal(404, (await ConsoleSockets.OpenAsync(panel, bob, path)).Status);
+                var (status, ws) = await ConsoleSockets.OpenAsync(panel, ann, url);
+                Assert.Equal(101, status);
+                ws!.Dispose();
+                Assert.Equal(HttpStatusCode.MethodNotAllowed, (await bob.PostAsync(path, [new("action", "start")], "/Vms/Create")).StatusCode);
+                Assert.Equal(refusedBefore + 2, panel.Audit.Read(action: "vm.access").Count);
+                continue;
+            }
 
             // The owner reaches it (so a refusal below is the check's doing, not a broken route).
             Assert.Equal(HttpStatusCode.OK, (await ann.GetAsync(path)).StatusCode);

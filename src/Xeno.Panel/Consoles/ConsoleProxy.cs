@@ -1,0 +1,126 @@
+using System.Net.WebSockets;
+
+namespace Xeno.Panel.Consoles;
+
+/// <summary>
+/// Relays a browser's console WebSocket and xenod's (GET …/console/attach) both ways, message
+/// by message, until either closes. The session is looked at every <see cref="SessionCheck"/>:
+/// once it ends (logout, an admin revoking it) the console closes too, as the cookie would no
+/// longer open it. Each socket has one sender here (a WebSocket allows one send and one
+/// receive at a time), so a stop is an abort of xenod's side that the pumps turn into closes.
+/// </summary>
+public static class ConsoleProxy
+{
+    public static readonly TimeSpan SessionCheck = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a side may take to finish its close handshake before it is cut.</summary>
+    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
+
+    public static async Task RunAsync(WebSocket browser, WebSocket xenod, Func<bool> sessionLive, CancellationToken stopping,
+        TimeSpan? sessionCheck = null)
+    {
+        string? stopReason = null;
+        var toBrowser = ToBrowserAsync();
+        var toXenod = ToXenodAsync();
+        using var watchStop = new CancellationTokenSource();
+        var watch = WatchAsync(watchStop.Token);
+
+        await Task.WhenAny(toBrowser, toXenod, watch);
+        if (watch.IsCompleted)
+            xenod.Abort(); // toBrowser sees it and closes the browser's side with the reason
+        await Task.WhenAny(Task.WhenAll(toBrowser, toXenod), Task.Delay(CloseGrace, CancellationToken.None));
+        browser.Abort();
+        xenod.Abort();
+        await Task.WhenAll(toBrowser, toXenod);
+        await watchStop.CancelAsync();
+        await watch;
+
+        async Task ToBrowserAsync()
+        {
+            var buffer = new byte[16 * 1024];
+            var status = WebSocketCloseStatus.NormalClosure;
+            string description = "console closed";
+            try
+            {
+                while (true)
+                {
+                    var r = await xenod.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+                    if (r.MessageType == WebSocketMessageType.Close)
+                    {
+                        (status, description) = (xenod.CloseStatus ?? status, xenod.CloseStatusDescription ?? description);
+                        break;
+                    }
+                    await browser.SendAsync(buffer.AsMemory(0, r.Count), WebSocketMessageType.Binary, r.EndOfMessage, CancellationToken.None);
+                }
+            }
+            catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+            {
+                (status, description) = stopReason is null
+                    ? (WebSocketCloseStatus.InternalServerError, "lost the connection to xenod")
+                    : (WebSocketCloseStatus.PolicyViolation, stopReason);
+            }
+            await CloseAsync(browser, status, description);
+        }
+
+        async Task ToXenodAsync()
+        {
+            var buffer = new byte[4 * 1024];
+            try
+            {
+                while (true)
+                {
+                    var r = await browser.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+                    if (r.MessageType == WebSocketMessageType.Close)
+                        break;
+                    // Keystrokes and pastes as raw bytes: xenod types text and binary alike.
+                    await xenod.SendAsync(buffer.AsMemory(0, r.Count), WebSocketMessageType.Binary, r.EndOfMessage, CancellationToken.None);
+                }
+            }
+            catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+            {
+            }
+            await CloseAsync(xenod, WebSocketCloseStatus.NormalClosure, "viewer left");
+        }
+
+        async Task WatchAsync(CancellationToken cancel)
+        {
+            using var timer = new PeriodicTimer(sessionCheck ?? SessionCheck);
+            using var both = CancellationTokenSource.CreateLinkedTokenSource(cancel, stopping);
+            try
+            {
+                while (await timer.WaitForNextTickAsync(both.Token))
+                {
+                    if (!sessionLive())
+                    {
+                        stopReason = "the session ended";
+                        return;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested && !cancel.IsCancellationRequested)
+            {
+                stopReason = "the panel is stopping";
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                // Cancelled because the relay already ended.
+            }
+        }
+    }
+
+    private static async Task CloseAsync(WebSocket ws, WebSocketCloseStatus status, string description)
+    {
+        if (ws.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+            return;
+        using var grace = new CancellationTokenSource(CloseGrace);
+        try
+        {
+            // A close reason is at most 123 bytes.
+            await ws.CloseOutputAsync(status, description.Length > 120 ? description[..120] : description, grace.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+}

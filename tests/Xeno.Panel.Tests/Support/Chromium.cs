@@ -1,0 +1,118 @@
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Support.UI;
+
+namespace Xeno.Panel.Tests.Support;
+
+/// <summary>
+/// A real headless Chromium (Debian's chromium and chromium-driver, XENO_TEST_PACKAGES) driven
+/// with Selenium, with a profile of its own: each instance is one person's browser.
+/// </summary>
+internal sealed class Chromium : IDisposable
+{
+    private const string Binary = "/usr/bin/chromium";
+    private const string DriverPath = "/usr/bin/chromedriver";
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+    private readonly string _profile;
+
+    private Chromium(ChromeDriver driver, string profile, Uri site)
+    {
+        Driver = driver;
+        _profile = profile;
+        Site = site;
+    }
+
+    public ChromeDriver Driver { get; }
+    public Uri Site { get; }
+
+    public static Chromium Start(Uri site)
+    {
+        Assert.True(File.Exists(Binary) && File.Exists(DriverPath),
+            $"the browser tests need {Binary} and {DriverPath}: apt-get install chromium chromium-driver (scripts/lib/common.sh)");
+        var profile = Directory.CreateTempSubdirectory("xpc-").FullName;
+        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(DriverPath)!, Path.GetFileName(DriverPath));
+        service.SuppressInitialDiagnosticInformation = true;
+        service.HideCommandPromptWindow = true;
+        var options = new ChromeOptions { BinaryLocation = Binary };
+        // Root in a container: no sandbox; no GPU; /dev/shm may be small.
+        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--window-size=1280,900", "--user-data-dir=" + profile, "--no-first-run", "--disable-extensions");
+        try
+        {
+            var driver = new ChromeDriver(service, options, Patience);
+            driver.Manage().Timeouts().PageLoad = Patience;
+            driver.Manage().Timeouts().AsynchronousJavaScript = Patience;
+            return new Chromium(driver, profile, site);
+        }
+        catch
+        {
+            service.Dispose();
+            Directory.Delete(profile, recursive: true);
+            throw;
+        }
+    }
+
+    public void Open(string path) => Driver.Navigate().GoToUrl(new Uri(Site, path.TrimStart('/')));
+
+    public string PathAndQuery => new Uri(Driver.Url).PathAndQuery;
+
+    public IWebElement Find(string css) => Driver.FindElement(By.CssSelector(css));
+
+    public object? Script(string script, params object[] args) => Driver.ExecuteScript(script, args);
+
+    /// <summary>Waits for a condition the page reaches by itself (never a fixed sleep).</summary>
+    public T WaitFor<T>(Func<IWebDriver, T> condition, string what, TimeSpan? patience = null)
+    {
+        var wait = new WebDriverWait(Driver, patience ?? Patience) { PollingInterval = TimeSpan.FromMilliseconds(200), Message = "timed out waiting for " + what };
+        wait.IgnoreExceptionTypes(typeof(NoSuchElementException), typeof(StaleElementReferenceException));
+        return wait.Until(condition);
+    }
+
+    public void LogIn(string name, string password)
+    {
+        Open("/Account/Login");
+        Find("input[name=name]").SendKeys(name);
+        Find("input[name=password]").SendKeys(password);
+        Find("input[name=password]").Submit();
+        WaitFor(d => !new Uri(d.Url).AbsolutePath.StartsWith("/Account/Login", StringComparison.Ordinal), "the login to finish");
+    }
+
+    /// <summary>Saves a screenshot into the results folder (<see cref="Screenshots"/>) and attaches it to the test.</summary>
+    public string Screenshot(string name) => Screenshots.Save(Driver.GetScreenshot().AsByteArray, name);
+
+    public void Dispose()
+    {
+        try
+        {
+            Driver.Quit();
+        }
+        finally
+        {
+            Driver.Dispose();
+            try { Directory.Delete(_profile, recursive: true); }
+            catch (IOException) { } // Chromium's last writes may race the delete; the temp folder is reaped anyway.
+        }
+    }
+}
+
+/// <summary>
+/// Where the browser tests put their screenshots: $XENO_TEST_RESULTS/panel-browser when set,
+/// else TestResults/panel-browser beside the test assembly. Each is also a test attachment.
+/// </summary>
+internal static class Screenshots
+{
+    public static string Folder => Path.Combine(
+        Environment.GetEnvironmentVariable("XENO_TEST_RESULTS") is { Length: > 0 } r ? r : Path.Combine(AppContext.BaseDirectory, "TestResults"),
+        "panel-browser");
+
+    public static string Save(byte[] png, string name)
+    {
+        Directory.CreateDirectory(Folder);
+        var path = Path.Combine(Folder, name + ".png");
+        File.WriteAllBytes(path, png);
+        // Attached when a test (not a fixture's set-up) is running.
+        if (TestContext.Current.Test is not null)
+            TestContext.Current.AddAttachment(name + ".png", png, "image/png");
+        return path;
+    }
+}
