@@ -16,10 +16,13 @@ XENO_RUNTIME_PACKAGES=(
 # tools, the vif-* hotplug scripts, which call brctl and iptables), a C compiler for the small
 # oracle programs that link Xen's own libxlutil, iperf3 for the rate tests, mmdebstrap for
 # the real Debian guest image (scripts/debian-image/build), and OpenSSH's server and client for
-# xl migrate's default transport between two "hosts" (network namespaces, each its own sshd).
+# xl migrate's default transport between two "hosts" (network namespaces, each its own sshd),
+# and PostgreSQL's server, which xeno-panel's data tests start (initdb, pg_ctl) to run against
+# PostgreSQL as well as SQLite.
 XENO_TEST_PACKAGES=(
   xen-utils-4.17 xenstore-utils libxen-dev gcc libc6-dev python3
   bridge-utils iptables iperf3 mmdebstrap openssh-server openssh-client
+  postgresql
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
