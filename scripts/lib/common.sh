@@ -17,13 +17,16 @@ XENO_RUNTIME_PACKAGES=(
 # oracle programs that link Xen's own libxlutil, iperf3 for the rate tests, mmdebstrap for
 # the real Debian guest image (scripts/debian-image/build), and OpenSSH's server and client for
 # xl migrate's default transport between two "hosts" (network namespaces, each its own sshd),
-# socat for Ganeti's `xl migrate -s "socat …"` form and a transport killed mid-migration, and
-# headless Chromium with its WebDriver for xeno-panel's browser tests (tests/Xeno.Panel.Tests/InBrowser).
+# socat for Ganeti's `xl migrate -s "socat …"` form and a transport killed mid-migration,
+# headless Chromium with its WebDriver for xeno-panel's browser tests (tests/Xeno.Panel.Tests/InBrowser),
+# and PostgreSQL's server, which xeno-panel's data tests start (initdb, pg_ctl) to run against
+# PostgreSQL as well as SQLite.
 XENO_TEST_PACKAGES=(
   xen-utils-4.17 xenstore-utils libxen-dev gcc libc6-dev python3
   bridge-utils iptables iperf3 mmdebstrap openssh-server openssh-client
   socat
   chromium chromium-driver
+  postgresql
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

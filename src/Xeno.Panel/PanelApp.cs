@@ -1,12 +1,14 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Xeno.Panel.Accounts;
 using Xeno.Panel.Consoles;
 using Xeno.Panel.Data;
 using Xeno.Panel.Hosting;
+using Xeno.Panel.Metrics;
 using Xeno.Panel.Vms;
 
 namespace Xeno.Panel;
@@ -28,12 +30,20 @@ public static class PanelApp
         });
         configure?.Invoke(builder);
 
-        var db = new PanelDatabase(options.DatabasePath);
-        db.Migrate();
+        var db = PanelDatabase.From(options);
+        try
+        {
+            db.Migrate();
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
         var s = builder.Services;
         s.AddSingleton(options);
         s.TryAddSingleton(TimeProvider.System);
-        s.AddSingleton(db);
+        s.AddSingleton(_ => db); // a factory, so the container disposes it (PostgreSQL's connection pool)
         s.AddSingleton<Users>();
         s.AddSingleton<Sessions>();
         s.AddSingleton<Hosts>();
@@ -46,6 +56,10 @@ public static class PanelApp
         s.AddSingleton<XenodClients>();
         s.AddSingleton<VmService>();
         s.AddSingleton<SessionValidation>();
+        s.AddSingleton<PanelMetrics>();
+        // Behind a reverse proxy on this host (docs/panel.md): the client's address and scheme
+        // from X-Forwarded-*, believed only from loopback (the options' default known proxies).
+        s.Configure<ForwardedHeadersOptions>(f => f.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
         s.AddScoped<VmAccessFilter>();
         s.AddScoped<CsrfAudit>();
         s.AddPanelConsoles();
@@ -106,17 +120,22 @@ public static class PanelApp
 
         var app = builder.Build();
         app.Services.GetRequiredService<Hosts>().EnsureLocal(options.SocketPath);
+        app.Services.GetRequiredService<AuditLog>().Written += app.Services.GetRequiredService<PanelMetrics>().ObserveAudit;
+        app.UseForwardedHeaders();
+        app.UseRequestMetrics();
         app.UseExceptionHandler("/Error");
         app.UseStatusCodePagesWithReExecute("/Error", "?status={0}");
         // wwwroot: the vendored terminal library and the console script (docs/panel.md), public.
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseRequestRouteCapture();
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseWebSockets();
         app.MapRazorPages();
         app.MapPanelConsoles();
+        app.MapPanelMetrics();
         return app;
     }
 }

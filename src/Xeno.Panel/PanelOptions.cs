@@ -12,6 +12,12 @@ public sealed record PanelOptions
     /// <summary>The SQLite database file; default &lt;prefix&gt;/var/lib/xeno/panel.db.</summary>
     public string? Database { get; init; }
 
+    /// <summary>An Npgsql connection string: when set, the panel keeps its data in PostgreSQL instead of SQLite (docs/panel.md).</summary>
+    public string? PostgreSql { get; init; }
+
+    /// <summary>A bearer token that may read /metrics (besides signed-in admins); none: admins only.</summary>
+    public string? MetricsToken { get; init; }
+
     /// <summary>Where the panel creates its guests' disks; default &lt;prefix&gt;/var/lib/xeno/panel/disks.</summary>
     public string? StorageDir { get; init; }
 

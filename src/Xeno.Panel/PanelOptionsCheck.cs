@@ -19,6 +19,8 @@ public static class PanelOptionsCheck
             if (string.IsNullOrEmpty(k.Kernel) || !Path.IsPathFullyQualified(k.Kernel))
                 problems.Add($"Panel:Kernels: Kernel of {k.Name} must be an absolute path");
         }
+        if (o.MetricsToken is { } token && (token.Length < 16 || token.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
+            problems.Add("Panel:MetricsToken must be at least 16 characters without blanks");
         if (o.LoginAttemptsPerWindow < 1)
             problems.Add("Panel:LoginAttemptsPerWindow must be at least 1");
         return problems;

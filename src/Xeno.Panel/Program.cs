@@ -15,26 +15,41 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
 
 var rest = args.Skip(1).ToArray();
 var options = PanelConfiguration.Read(rest);
-switch (args[0])
+try
 {
-    case "run":
-        var app = PanelApp.Build(options, PanelConfiguration.WebArgs(rest), b =>
-        {
-            if (string.IsNullOrEmpty(b.Configuration["urls"]))
-                b.WebHost.UseUrls("http://127.0.0.1:8080");
-        });
-        await app.RunAsync();
-        return 0;
-    case "create-admin" or "create-owner":
-        var positional = PanelConfiguration.Positional(rest);
-        if (positional.Count != 1)
-        {
-            Console.Error.WriteLine($"usage: xeno-panel {args[0]} NAME [--prefix P]");
+    return await Command(args[0]);
+}
+catch (PanelDatabaseException e)
+{
+    // An unreachable or unusable database is an operator's problem, not a crash: one line, no stack trace.
+    Console.Error.WriteLine($"xeno-panel: {e.Message}");
+    return 1;
+}
+
+async Task<int> Command(string command)
+{
+    switch (command)
+    {
+        case "run":
+            var app = PanelApp.Build(options, PanelConfiguration.WebArgs(rest), b =>
+            {
+                if (string.IsNullOrEmpty(b.Configuration["urls"]))
+                    b.WebHost.UseUrls("http://127.0.0.1:8080");
+            });
+            await app.RunAsync();
+            return 0;
+        case "create-admin" or "create-owner":
+            var positional = PanelConfiguration.Positional(rest);
+            if (positional.Count != 1)
+            {
+                Console.Error.WriteLine($"usage: xeno-panel {args[0]} NAME [--prefix P]");
+                return 2;
+            }
+            using (var db = PanelDatabase.From(options))
+                return FirstAdmin.Create(db, positional[0], Console.In.ReadLine(), Console.Out, Console.Error,
+                    args[0] == "create-admin" ? Role.Admin : Role.Owner);
+        default:
+            Console.Error.WriteLine($"xeno-panel: unknown command \"{args[0]}\" (run, create-admin, create-owner)");
             return 2;
-        }
-        return FirstAdmin.Create(new PanelDatabase(options.DatabasePath), positional[0], Console.In.ReadLine(), Console.Out, Console.Error,
-            args[0] == "create-admin" ? Role.Admin : Role.Owner);
-    default:
-        Console.Error.WriteLine($"xeno-panel: unknown command \"{args[0]}\" (run, create-admin, create-owner)");
-        return 2;
+    }
 }

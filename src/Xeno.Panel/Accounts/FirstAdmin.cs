@@ -27,7 +27,7 @@ public static class FirstAdmin
             return 1;
         }
         new AuditLog(db).Write(null, "user.create-" + Users.RoleText(role), name, "command line", "ok");
-        output.WriteLine($"created {Users.RoleText(role)} {name} in {db.Path}");
+        output.WriteLine($"created {Users.RoleText(role)} {name} in the {db.Description}");
         return 0;
     }
 }

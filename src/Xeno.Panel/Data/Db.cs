@@ -36,6 +36,14 @@ public static class Db
 
     public static string? NullableString(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
+    /// <summary>
+    /// A whole number of any width: COUNT and SUM answer BIGINT (or NUMERIC) in PostgreSQL and
+    /// INTEGER in SQLite, so aggregates are read through this, not GetInt32.
+    /// </summary>
+    public static int Int(DbDataReader r, int i) => Convert.ToInt32(r.GetValue(i), CultureInfo.InvariantCulture);
+
+    public static long Long(DbDataReader r, int i) => Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture);
+
     private static DbCommand Command(DbConnection c, DbTransaction? tx, string sql, (string Name, object? Value)[] args)
     {
         var cmd = c.CreateCommand();

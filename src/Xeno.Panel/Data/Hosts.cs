@@ -24,6 +24,12 @@ public sealed class Hosts(PanelDatabase db)
         return Db.Query(c, "SELECT id, name, xenod_socket FROM hosts WHERE name = @n", r => new PanelHost(r.GetInt64(0), r.GetString(1), r.GetString(2)), ("@n", name)).FirstOrDefault();
     }
 
+    public IReadOnlyList<PanelHost> All()
+    {
+        using var c = db.Open();
+        return Db.Query(c, "SELECT id, name, xenod_socket FROM hosts ORDER BY id", r => new PanelHost(r.GetInt64(0), r.GetString(1), r.GetString(2)));
+    }
+
     public PanelHost? Get(long id)
     {
         using var c = db.Open();

@@ -25,6 +25,12 @@ public sealed class VmRecords(PanelDatabase db)
         return Db.Query(c, Select + " WHERE v.id = @i", Read, ("@i", id)).FirstOrDefault();
     }
 
+    public int Count()
+    {
+        using var c = db.Open();
+        return Convert.ToInt32(Db.Scalar(c, null, "SELECT COUNT(*) FROM vms"), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public bool NameTaken(string name)
     {
         using var c = db.Open();
@@ -56,7 +62,7 @@ public sealed class VmRecords(PanelDatabase db)
     {
         using var c = db.Open();
         return Db.Query(c, "SELECT COUNT(*), COALESCE(SUM(memory_mib), 0), COALESCE(SUM(vcpus), 0), COALESCE(SUM(disk_gib), 0) FROM vms WHERE owner_id = @u",
-            r => new Usage(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3)), ("@u", ownerId)).Single();
+            r => new Usage(Db.Int(r, 0), Db.Int(r, 1), Db.Int(r, 2), Db.Int(r, 3)), ("@u", ownerId)).Single();
     }
 
     /// <summary>Records a VM; null when the name is taken.</summary>

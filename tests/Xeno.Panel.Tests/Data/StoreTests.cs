@@ -1,19 +1,22 @@
 using Xeno.Panel.Data;
+using Xeno.Panel.Tests.Support;
 
 namespace Xeno.Panel.Tests.Data;
 
-public sealed class StoreTests : IDisposable
+/// <summary>The stores on SQLite (<see cref="SqliteStoreTests"/>) and on a real PostgreSQL server (<see cref="PostgreSqlStoreTests"/>).</summary>
+public abstract class StoreTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("xps-").FullName;
+    private readonly TestDatabase _t;
     private readonly PanelDatabase _db;
 
-    public StoreTests()
+    protected StoreTests(TestDatabase t)
     {
-        _db = new PanelDatabase(Path.Combine(_dir, "panel.db"));
+        _t = t;
+        _db = t.Db;
         _db.Migrate();
     }
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _t.Dispose();
 
     [Fact]
     public void ATakenUserNameIsRefused()
@@ -80,4 +83,53 @@ public sealed class StoreTests : IDisposable
         Assert.Equal(["web"], audit.Read(user: "bob", action: "vm.start").Select(e => e.Target));
         Assert.Equal("no such kernel", audit.Read(user: "bob").Single().Detail);
     }
+
+    [Fact]
+    public void UsersAreListedAndTheirPasswordHashesChange()
+    {
+        var users = new Users(_db);
+        var bob = users.Add("bob", "h1", Role.Owner)!;
+        users.Add("amy", "h", Role.Admin);
+        Assert.Equal(["amy", "bob"], users.All().Select(u => u.Name));
+        Assert.True(users.AnyAdmin());
+        users.SetPasswordHash(bob.Id, "h2");
+        Assert.Equal("h2", users.Get(bob.Id)!.PasswordHash);
+        Assert.Null(users.Get(bob.Id + 1000));
+    }
+
+    [Fact]
+    public void TheLocalHostIsOneRowKeptInStepWithItsSocket()
+    {
+        var hosts = new Hosts(_db);
+        var first = hosts.EnsureLocal("/a.sock");
+        var again = hosts.EnsureLocal("/b.sock");
+        Assert.Equal(first.Id, again.Id);
+        Assert.Equal("/b.sock", Assert.Single(hosts.All()).XenodSocket);
+    }
+
+    [Fact]
+    public void AnOwnerWithoutVmsUsesNothing()
+    {
+        var ann = new Users(_db).Add("ann", "h", Role.Owner)!;
+        var vms = new VmRecords(_db);
+        Assert.Equal(new Usage(0, 0, 0, 0), vms.UsageOf(ann.Id));
+        Assert.Equal(0, vms.Count());
+        Assert.False(vms.IsAdministrator(1, ann.Id));
+    }
+
+    [Fact]
+    public void AuditTextKeepsEveryCharacter()
+    {
+        var audit = new AuditLog(_db);
+        const string odd = "quote ' \" back \\ line \n 漢字 ; DROP TABLE audit; --";
+        audit.Write(odd, "vm.start", odd, "::1", "ok", odd);
+        var e = Assert.Single(audit.Read(user: odd));
+        Assert.Equal((odd, odd, odd), (e.User, e.Target, e.Detail));
+        Assert.Single(audit.Read(limit: 1));
+    }
 }
+
+public sealed class SqliteStoreTests() : StoreTests(TestDatabase.Sqlite());
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgreSqlStoreTests(PostgresServer server) : StoreTests(server.NewDatabase());

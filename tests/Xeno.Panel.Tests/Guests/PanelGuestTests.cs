@@ -54,6 +54,9 @@ public sealed class PanelGuestTests
                 await Task.Delay(250, TestContext.Current.CancellationToken);
             }
 
+            // Metrics of the same guest (no boot of their own): per-domain series, the CPU counter growing.
+            await MetricsGuestChecks.DomainSeriesAppearAndCpuGrowsAsync(panel, xenod, "panelvm", domain.Domid, 128);
+
             var list = await ann.TextAsync("/");
             Assert.Contains(">panelvm</a>", list);
             Assert.Contains("<td>running</td>", list);

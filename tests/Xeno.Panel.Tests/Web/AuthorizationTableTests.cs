@@ -24,6 +24,7 @@ public sealed class AuthorizationTableTests
         ["Error"] = "anyone",
         ["Vms/Create"] = "signed in; the new VM is the caller's",
         ["Admin/Audit"] = "admins only",
+        ["/metrics"] = "admins, or the bearer token Panel:MetricsToken (Metrics/PanelMetricsTests)",
     };
 
     /// <summary>
