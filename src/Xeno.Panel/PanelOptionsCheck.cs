@@ -19,6 +19,7 @@ public static class PanelOptionsCheck
             if (string.IsNullOrEmpty(k.Kernel) || !Path.IsPathFullyQualified(k.Kernel))
                 problems.Add($"Panel:Kernels: Kernel of {k.Name} must be an absolute path");
         }
+        problems.AddRange(Ssh.AuthorizedKeysCommand.Problems(o));
         if (o.LoginAttemptsPerWindow < 1)
             problems.Add("Panel:LoginAttemptsPerWindow must be at least 1");
         return problems;
