@@ -53,6 +53,7 @@ public static class PanelApp
         s.AddSingleton<Passwords>();
         s.AddSingleton<DiskStore>();
         s.AddSingleton<VmAccess>();
+        s.AddSingleton<Ssh.SshKeys>();
         s.AddSingleton<XenodClients>();
         s.AddSingleton<VmService>();
         s.AddSingleton<SessionValidation>();

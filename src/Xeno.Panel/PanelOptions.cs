@@ -38,6 +38,12 @@ public sealed record PanelOptions
     /// <summary>How long a session lives without use.</summary>
     public TimeSpan SessionIdle { get; init; } = TimeSpan.FromHours(8);
 
+    /// <summary>The system account owners log in to for the SSH menu (docs/panel.md); keys are offered for no other.</summary>
+    public string SshAccount { get; init; } = "xeno";
+
+    /// <summary>The command sshd forces for a panel key (authorized-keys appends --prefix and --key); shell-safe words only.</summary>
+    public string SshMenuCommand { get; init; } = "/usr/local/sbin/xeno-panel ssh-menu";
+
     public string DatabasePath => Database ?? Path.Combine(PrefixPath("var/lib/xeno"), "panel.db");
 
     public string DiskDir => StorageDir ?? PrefixPath("var/lib/xeno/panel/disks");

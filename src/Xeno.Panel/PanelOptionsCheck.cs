@@ -21,6 +21,7 @@ public static class PanelOptionsCheck
         }
         if (o.MetricsToken is { } token && (token.Length < 16 || token.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
             problems.Add("Panel:MetricsToken must be at least 16 characters without blanks");
+        problems.AddRange(Ssh.AuthorizedKeysCommand.Problems(o));
         if (o.LoginAttemptsPerWindow < 1)
             problems.Add("Panel:LoginAttemptsPerWindow must be at least 1");
         return problems;

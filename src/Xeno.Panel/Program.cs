@@ -1,6 +1,7 @@
 using Xeno.Panel;
 using Xeno.Panel.Accounts;
 using Xeno.Panel.Data;
+using Xeno.Panel.Ssh;
 
 // xeno-panel run [--prefix P] [--urls URL] [--Panel:Key=value ...]
 // xeno-panel create-admin|create-owner NAME [--prefix P]   (password: first line of standard input)
@@ -10,6 +11,8 @@ if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
     Console.WriteLine("usage: xeno-panel run [--prefix P] [--urls http://127.0.0.1:8080] [--Panel:Key=value ...]");
     Console.WriteLine("       xeno-panel create-admin NAME [--prefix P]   (reads the password from standard input)");
     Console.WriteLine("       xeno-panel create-owner NAME [--prefix P]   (likewise, an owner account)");
+    Console.WriteLine("       xeno-panel authorized-keys USER TYPE KEY [--prefix P]   (sshd's AuthorizedKeysCommand)");
+    Console.WriteLine("       xeno-panel ssh-menu --key N [--prefix P]   (the SSH menu, forced by sshd)");
     return args.Length == 0 ? 2 : 0;
 }
 
@@ -48,8 +51,16 @@ async Task<int> Command(string command)
             using (var db = PanelDatabase.From(options))
                 return FirstAdmin.Create(db, positional[0], Console.In.ReadLine(), Console.Out, Console.Error,
                     args[0] == "create-admin" ? Role.Admin : Role.Owner);
+        case "authorized-keys":
+            using (var db = PanelDatabase.From(options))
+            {
+                db.Migrate();
+                return AuthorizedKeysCommand.Run(options, PanelConfiguration.Positional(rest), new SshKeys(db), Console.Out, Console.Error);
+            }
+        case "ssh-menu":
+            return await SshMenuProgram.RunAsync(options, rest, Console.Error);
         default:
-            Console.Error.WriteLine($"xeno-panel: unknown command \"{args[0]}\" (run, create-admin, create-owner)");
+            Console.Error.WriteLine($"xeno-panel: unknown command \"{args[0]}\" (run, create-admin, create-owner, authorized-keys, ssh-menu)");
             return 2;
     }
 }

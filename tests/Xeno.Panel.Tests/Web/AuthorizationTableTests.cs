@@ -21,6 +21,7 @@ public sealed class AuthorizationTableTests
         ["Index"] = "signed in; lists only the user's own VMs",
         ["Account/Login"] = "anyone",
         ["Account/Logout"] = "signed in; ends only the caller's session",
+        ["Account/Keys"] = "signed in; a user's own SSH keys (a removal checks the key's owner: SshKeyPageTests), admins every user's",
         ["Error"] = "anyone",
         ["Vms/Create"] = "signed in; the new VM is the caller's",
         ["Admin/Audit"] = "admins only",

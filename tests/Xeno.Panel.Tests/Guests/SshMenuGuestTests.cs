@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Xeno.Api.Client;
+using Xeno.Engine.Domains;
+using Xeno.Engine.Hosting;
+using Xeno.Engine.Tests.Consoles;
+using Xeno.Engine.Tests.Support;
+using Xeno.Panel.Data;
+using Xeno.Panel.Tests.Support;
+
+namespace Xeno.Panel.Tests.Guests;
+
+/// <summary>
+/// The SSH menu end to end: a real xenod (in process) runs an owner's PV guest from the guest
+/// kit, a real sshd lets the owner's key in through `xeno-panel authorized-keys`, and `ssh -tt`
+/// on a real terminal drives the menu: the list (without another owner's VM, which cannot be
+/// chosen by number or name), the guest's hvc0 console (a command typed there runs), ^] back,
+/// force off. One guest boot. sshd, its session processes and files are gone afterwards.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class SshMenuGuestTests
+{
+    private static readonly string PanelProgram = Path.Combine(AppContext.BaseDirectory, "xeno-panel");
+
+    [Fact]
+    public async Task AnOwnerUsesTheMenuOverRealSshToReachTheirGuestsConsoleAndPowerItOff()
+    {
+        var cancel = TestContext.Current.CancellationToken;
+        var kit = GuestKit.Get();
+        // A short root: xenod's unix sockets live under the prefix.
+        var root = Directory.CreateTempSubdirectory("xq-").FullName;
+        var prefix = Path.Combine(root, "p");
+        Directory.CreateDirectory(prefix);
+        var host = await EngineHost.StartAsync(prefix, options: new EngineOptions { AgentTimeout = TimeSpan.FromMilliseconds(500) }, cancel: cancel);
+        MenuSshd? sshd = null;
+        try
+        {
+            // The database at its default place under the prefix, where `xeno-panel … --prefix` finds it.
+            await using var panel = await PanelServer.StartAsync(o => o with
+            {
+                Database = null,
+                Kernels = [new() { Name = "kit", Kernel = kit.Vmlinuz, Ramdisk = kit.Initrd, Extra = "console=hvc0 xeno.action=shell xeno.agent=off" }],
+            }, prefix);
+            var bob = panel.AddUser("bob");
+            panel.AddUser("ann");
+            using var ann = await panel.LoggedInAsync("ann");
+            var create = await ann.PostAsync("/Vms/Create", ("name", "annvm"), ("type", "pv"), ("memory", "128"), ("vcpus", "1"), ("disk", "1"), ("kernel", "kit"));
+            Assert.Equal(HttpStatusCode.Redirect, create.StatusCode);
+            // bob's VM is only recorded (never started): the menu must not show it to ann either way.
+            var records = panel.App.Services.GetRequiredService<VmRecords>();
+            records.Add("bobvm", bob.Id, records.VisibleTo(panel.Users.Find("ann")!).Single().HostId, VmType.Pv, 64, 1, 1, Path.Combine(root, "bobvm.img"), null);
+
+            // ann registers her key on the keys page.
+            var sshDir = Path.Combine(root, "ssh");
+            Directory.CreateDirectory(sshDir);
+            var annKey = Path.Combine(sshDir, "ann_key");
+            MenuSshd.Keygen(annKey, "ann@test");
+            var added = await ann.PostAsync("/Account/Keys?handler=Add", [new("key", File.ReadAllText(annKey + ".pub"))], "/Account/Keys");
+            Assert.Equal(HttpStatusCode.OK, added.StatusCode);
+
+            using var xenod = new XenodClient(Path.Combine(prefix, "run/xeno/xenod.sock"), prefix);
+            var sw = Stopwatch.StartNew();
+            while (!(await xenod.GetConsoleOutputAsync("annvm", cancel)).Output.Contains("XENO-GUEST-READY", StringComparison.Ordinal))
+            {
+                Assert.True(sw.Elapsed < TimeSpan.FromMinutes(3), "the guest printed no ready marker within 3 minutes");
+                await Task.Delay(250, cancel);
+            }
+
+            sshd = await MenuSshd.StartAsync(sshDir, PanelProgram, prefix);
+            // A key the panel does not know is refused by sshd itself.
+            var stranger = Path.Combine(sshDir, "stranger_key");
+            MenuSshd.Keygen(stranger);
+            using (var refused = PtySession.Start(sshd.ClientCommand(stranger) + " true", new Dictionary<string, string>()))
+            {
+                await WaitForAsync(() => refused.Exited, refused, "ssh with an unknown key to give up");
+                Assert.Contains("Permission denied (publickey)", refused.Output);
+            }
+
+            using var session = PtySession.Start(sshd.ClientCommand(annKey), new Dictionary<string, string>());
+            await WaitForAsync(() => session.Output.Contains("menu> ", StringComparison.Ordinal), session, "the menu");
+            Assert.Contains("Xeno management menu for ann (key SHA256:", session.Output);
+            Assert.Matches(@"  1  annvm +ann +running +pv +128 MiB +1  hvc0", session.Output);
+            Assert.DoesNotContain("bobvm", session.Output);
+
+            // bob's VM cannot be had by number or name.
+            session.Type("2\r");
+            await WaitForAsync(() => session.Output.Contains("No VM \"2\" here; type a number from 1 to 1", StringComparison.Ordinal), session, "the refusal of number 2");
+            session.Type("bobvm\r");
+            await WaitForAsync(() => session.Output.Contains("No VM \"bobvm\" here;", StringComparison.Ordinal), session, "the refusal of bobvm");
+
+            session.Type("1\r");
+            await WaitForAsync(() => session.Output.Contains("annvm> ", StringComparison.Ordinal), session, "annvm's menu");
+            Assert.Matches(@"annvm: running \(domain \d+\), up [0-9:]+; pv, 128 MiB, 1 vCPUs, console hvc0", session.Output);
+
+            session.Type("c\r");
+            await WaitForAsync(() => session.Output.Contains("Connected to annvm's console (hvc0).", StringComparison.Ordinal), session, "the console");
+            // The history shows where the guest is (its ready marker), then live input reaches its shell.
+            Assert.Contains("XENO-GUEST-READY", session.Output);
+            session.Type("echo menu-$((6*7))-ok\r");
+            await WaitForAsync(() => session.Output.Contains("menu-42-ok", StringComparison.Ordinal), session, "the guest's answer to a command typed on the console");
+            session.Type("\x1d");
+            await WaitForAsync(() => session.Output.Contains("Detached from annvm's console.", StringComparison.Ordinal), session, "the detach");
+            await WaitForAsync(() => session.Output.EndsWith("annvm> ", StringComparison.Ordinal), session, "annvm's prompt after the console");
+
+            session.Type("off\r");
+            await WaitForAsync(() => session.Output.Contains("Type yes to confirm: ", StringComparison.Ordinal), session, "the force-off question");
+            session.Type("yes\r");
+            await WaitForAsync(() => session.Output.Contains("Forced annvm off.", StringComparison.Ordinal), session, "the force off");
+            Assert.DoesNotContain(await xenod.ListDomainsAsync(cancel), d => d.Name == "annvm");
+            session.Type("q\r");
+            await WaitForAsync(() => session.Exited, session, "ssh to end after q");
+
+            var audit = panel.Audit.Read(user: "ann");
+            const string From = "ssh 127.0.0.1";
+            Assert.Contains(audit, e => e.Action == "ssh.login" && e.Result == "ok" && e.Remote == From && e.Detail!.Contains("(ann@test)", StringComparison.Ordinal));
+            Assert.Contains(audit, e => e.Action == "vm.console" && e.Detail == "attached to hvc0" && e.Remote == From);
+            Assert.Contains(audit, e => e.Action == "vm.console" && e.Detail == "detached" && e.Remote == From);
+            Assert.Contains(audit, e => e.Action == "vm.force-off" && e.Result == "ok" && e.Target == "annvm" && e.Remote == From);
+            Assert.Contains(audit, e => e.Action == "vm.access" && e.Result == "refused" && e.Target == "bobvm" && e.Remote == From);
+            Assert.Contains(audit, e => e.Action == "ssh.logout" && e.Detail == "quit");
+            Assert.DoesNotContain(panel.Audit.Read(), e => e.Target == "bobvm" && e.Action != "vm.access");
+        }
+        finally
+        {
+            sshd?.Dispose();
+            foreach (var d in await host.Engine.ListAsync(CancellationToken.None))
+            {
+                try { await host.Engine.DestroyAsync(d.Domid.ToString(CultureInfo.InvariantCulture), CancellationToken.None); }
+                catch (EngineException) { }
+            }
+            await host.DisposeAsync();
+        }
+        // Nothing of the SSH side is left: no sshd or menu process of this test, no command folder.
+        Assert.False(Directory.Exists(sshd!.CommandDir));
+        Assert.Empty(ProcessesMentioning(root));
+        Assert.DoesNotContain(Process.GetProcesses(), p => p.Id == sshd.Pid && !p.HasExited && p.ProcessName == "sshd");
+        Directory.Delete(root, recursive: true);
+    }
+
+    /// <summary>Processes whose command line names <paramref name="text"/> (this test's folder: sshd, ssh, xeno-panel).</summary>
+    private static List<string> ProcessesMentioning(string text) =>
+        Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out int pid) && pid != Environment.ProcessId).Select(d =>
+        {
+            try { return File.ReadAllText(Path.Combine(d, "cmdline")).Replace('\0', ' '); }
+            catch (IOException) { return ""; }
+            catch (UnauthorizedAccessException) { return ""; }
+        }).Where(c => c.Contains(text, StringComparison.Ordinal)).ToList();
+
+    private static async Task WaitForAsync(Func<bool> condition, PtySession session, string what)
+    {
+        var sw = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (sw.Elapsed > TimeSpan.FromMinutes(2))
+                Assert.Fail($"waited 2 minutes for {what}; the terminal shows:\n{session.Output}");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+using System.Text;
+using Xeno.Panel.Data;
+using Xeno.Panel.Ssh;
+
+namespace Xeno.Panel.Tests.Ssh;
+
+/// <summary>The menu's state machine with scripted input: rights, choices, messages, the end of input, audit.</summary>
+public sealed class SshMenuTests : IDisposable
+{
+    private readonly MenuRig _rig = new();
+
+    public void Dispose() => _rig.Dispose();
+
+    [Fact]
+    public async Task AnOwnerSeesOnlyTheirVmsAndCannotChooseAnotherOwnersByNumberOrName()
+    {
+        var ann = _rig.AddUser("ann");
+        var bob = _rig.AddUser("bob");
+        _rig.AddVm("ann-web", ann);
+        _rig.AddVm("ann-db", ann, VmType.Hvm);
+        _rig.AddVm("bob-secret", bob);
+
+        var (output, end) = await _rig.RunAsync(ann, "3\nbob-secret\n0\n-1\n99999999999999\nq\n");
+        Assert.Equal("quit", end);
+        Assert.Contains("Your VMs:", output);
+        // Listed by name: ann-db (hvm: ttyS0) before ann-web (pv: hvc0); xenod is down, so the state is unknown.
+        Assert.Matches(@"  1  ann-db +ann +unknown +hvm +128 MiB +1  ttyS0\n", output);
+        Assert.Matches(@"  2  ann-web +ann +unknown +pv +128 MiB +1  hvc0\n", output);
+        Assert.Contains("xenod: no xenod is running", output);
+        Assert.DoesNotContain("bob", output.Replace("\"bob-secret\"", "", StringComparison.Ordinal));
+        Assert.Contains("No VM \"3\" here; type a number from 1 to 2 or a name from the list", output);
+        Assert.Contains("No VM \"bob-secret\" here;", output);
+        Assert.Contains("No VM \"0\" here;", output);
+        Assert.Contains("No VM \"-1\" here;", output);
+        Assert.Contains("No VM \"99999999999999\" here;", output);
+        // A real name of someone else's VM is a refused access, as on the web; a number is not a name.
+        var refused = Assert.Single(_rig.Audit.Read(user: "ann", action: "vm.access"));
+        Assert.Equal("bob-secret", refused.Target);
+        Assert.Equal(MenuRig.Remote, refused.Remote);
+        Assert.Equal("refused", refused.Result);
+        Assert.DoesNotContain(_rig.Audit.Read(), e => e.Target == "bob-secret" && e.Action != "vm.access");
+    }
+
+    [Fact]
+    public async Task AdminsSeeEveryVmAndAListedAdministratorSeesTheirs()
+    {
+        var ann = _rig.AddUser("ann");
+        var bob = _rig.AddUser("bob");
+        var root = _rig.AddUser("root", Role.Admin);
+        var vm = _rig.AddVm("ann-web", ann);
+        _rig.AddVm("bob-web", bob);
+        var (adminView, _) = await _rig.RunAsync(root, "q\n");
+        Assert.Contains("All VMs (you are an admin):", adminView);
+        Assert.Contains("ann-web", adminView);
+        Assert.Contains("bob-web", adminView);
+        _rig.Vms.AddAdministrator(vm.Id, bob.Id);
+        var (bobView, _) = await _rig.RunAsync(bob, "ann-web\nb\nq\n");
+        Assert.Matches(@"  1  ann-web +ann ", bobView);
+        Assert.Contains("ann-web: unknown; pv, 128 MiB, 1 vCPUs, console hvc0", bobView);
+    }
+
+    [Fact]
+    public async Task ActionsGoThroughThePanelsServiceAndAreAuditedFromSsh()
+    {
+        var ann = _rig.AddUser("ann");
+        _rig.AddVm("ann-web", ann);
+        var (output, end) = await _rig.RunAsync(ann, "1\non\nshutdown\nreboot\noff\nno\noff\nYES\nc\ns\nfly\nh\nb\nl\nq\n");
+        Assert.Equal("quit", end);
+        Assert.Contains("ann-web> ", output);
+        Assert.Contains("Force ann-web off? Like pulling the plug: unsaved data is lost. Type yes to confirm: ", output);
+        Assert.Contains("Not forced off; ann-web is left as it is.", output);
+        Assert.Contains("Unknown choice \"fly\"; type c, on, shutdown, reboot, off, s, b or q (h explains them).", output);
+        Assert.Contains("  c         out-of-band console (hvc0; ^] comes back here)", output);
+        Assert.Contains("xenod: no xenod is running", output);
+        var audit = _rig.Audit.Read(user: "ann");
+        foreach (var action in new[] { "vm.start", "vm.shutdown", "vm.reboot", "vm.force-off", "vm.console" })
+        {
+            var e = Assert.Single(audit, e => e.Action == action);
+            Assert.Equal("ann-web", e.Target);
+            Assert.Equal(MenuRig.Remote, e.Remote);
+            Assert.Equal("failed", e.Result);
+        }
+    }
+
+    [Fact]
+    public async Task BadInputGetsAMessageAndTheMenuAgainAndTheEndOfInputEndsIt()
+    {
+        var ann = _rig.AddUser("ann");
+        _rig.AddVm("ann-web", ann);
+        var longLine = new string('x', 5000);
+        var (output, end) = await _rig.RunAsync(ann, $"\n   \nwhat?\x01\x1b[A\n{longLine}\r\n1\r\n\x1d\x1d\nb\r");
+        Assert.Equal("end of input", end);
+        Assert.Contains("No VM \"what???[A\" here;", output);
+        Assert.Contains("That line is longer than 256 characters;", output);
+        Assert.DoesNotContain(longLine[..300], output);
+        Assert.Contains("Unknown choice \"??\"", output);
+        // \r\n is one line end: the prompt after the long line comes once, not twice.
+        Assert.Contains("characters; type h for help.\nmenu> ann-web: unknown", output);
+        Assert.EndsWith("menu> \n", output);
+
+        var (empty, emptyEnd) = await _rig.RunAsync(ann, "");
+        Assert.Equal("end of input", emptyEnd);
+        Assert.StartsWith("Your VMs:", empty);
+        // A last line without its end still counts.
+        Assert.Equal("quit", (await _rig.RunAsync(ann, "q")).End);
+    }
+
+    [Fact]
+    public async Task AVmTakenAwayMeanwhileCannotBeActedOn()
+    {
+        var ann = _rig.AddUser("ann");
+        var bob = _rig.AddUser("bob");
+        var vm = _rig.AddVm("ann-web", ann);
+        _rig.Vms.AddAdministrator(vm.Id, bob.Id);
+        // bob picks the VM; it is taken from him before his next choice (as an admin would on the web).
+        var input = new System.IO.Pipelines.Pipe();
+        var output = new MemoryStream();
+        var key = new StoredSshKey(1, bob.Id, "bob", "ssh-ed25519", "AAAA", "SHA256:x", "", "");
+        var menu = new SshMenu(new SshMenuSession(bob, key, MenuRig.Remote), new MenuInput(input.Reader.AsStream()), new SyncedStream(output), () => null, _rig.Services);
+        var run = menu.RunAsync(TestContext.Current.CancellationToken);
+        await input.Writer.WriteAsync("1\n"u8.ToArray(), TestContext.Current.CancellationToken);
+        await WaitForAsync(() => Text(output).Contains("ann-web> ", StringComparison.Ordinal));
+        using (var c = _rig.Db.Open())
+            Db.Execute(c, null, "DELETE FROM vm_administrators WHERE vm_id = @v", ("@v", vm.Id));
+        await input.Writer.WriteAsync("on\n"u8.ToArray(), TestContext.Current.CancellationToken);
+        await input.Writer.CompleteAsync();
+        Assert.Equal("end of input", await run.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        Assert.Contains("ann-web is no longer yours to manage (or no longer exists).", Text(output));
+        Assert.Contains("You have no VMs yet", Text(output));
+        Assert.DoesNotContain(_rig.Audit.Read(user: "bob"), e => e.Action == "vm.start");
+        Assert.Contains(_rig.Audit.Read(user: "bob"), e => e.Action == "vm.access" && e.Result == "refused");
+    }
+
+    [Fact]
+    public async Task RandomInputNeverCrashesOrHangs()
+    {
+        var ann = _rig.AddUser("ann");
+        var bob = _rig.AddUser("bob");
+        _rig.AddVm("ann-web", ann);
+        _rig.AddVm("ann-db", ann, VmType.Hvm);
+        _rig.AddVm("bob-web", bob);
+        string[] words = ["1", "2", "3", "0", "q", "b", "l", "h", "?", "c", "on", "off", "yes", "no", "shutdown", "reboot", "s", "ann-web", "bob-web", "", " ", "\x1d", "\x03", "\x04", "\x1b[A", "é", "\xff"];
+        int seed = Random.Shared.Next();
+        var random = new Random(seed);
+        for (int round = 0; round < 150; round++)
+        {
+            var bytes = new List<byte>();
+            for (int i = random.Next(1, 30); i > 0; i--)
+            {
+                if (random.Next(5) == 0)
+                    bytes.AddRange(Enumerable.Range(0, random.Next(1, 400)).Select(_ => (byte)random.Next(256)));
+                else
+                    bytes.AddRange(Encoding.Latin1.GetBytes(words[random.Next(words.Length)]));
+                bytes.AddRange(random.Next(4) switch { 0 => "\r"u8.ToArray(), 1 => "\r\n"u8.ToArray(), _ => "\n"u8.ToArray() });
+            }
+            try
+            {
+                var (output, end) = await _rig.RunAsync(random.Next(2) == 0 ? ann : bob, [.. bytes], TimeSpan.FromSeconds(20));
+                Assert.True(end is "quit" or "end of input", $"seed {seed} round {round}: ended \"{end}\"");
+                Assert.StartsWith("Your VMs:", output);
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"seed {seed} round {round}: the menu hung on {Convert.ToHexString([.. bytes])}");
+            }
+        }
+        // Whatever was typed, nobody acted on bob's VM but bob.
+        Assert.DoesNotContain(_rig.Audit.Read(user: "ann"), e => e.Target == "bob-web" && e.Action != "vm.access");
+    }
+
+    private static string Text(MemoryStream s)
+    {
+        lock (s)
+            return Encoding.UTF8.GetString(s.ToArray());
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(30), "the menu did not get there");
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>A memory stream the test reads while the menu writes it.</summary>
+    private sealed class SyncedStream(MemoryStream inner) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            lock (inner)
+                inner.Write(buffer, offset, count);
+        }
+    }
+}
