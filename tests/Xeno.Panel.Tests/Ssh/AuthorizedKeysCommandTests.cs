@@ -12,7 +12,8 @@ public sealed class AuthorizedKeysCommandTests : IDisposable
     [Fact]
     public void OnlyARegisteredKeyOfTheMenuAccountGetsItsForcedMenuLine()
     {
-        var db = new PanelDatabase(Path.Combine(_dir, "panel.db"));
+        string dbPath = Path.Combine(_dir, "panel.db");
+        var db = new PanelDatabase(dbPath);
         db.Migrate();
         var users = new Users(db);
         var ann = users.Add("ann", "h", Role.Owner)!;
@@ -23,7 +24,7 @@ public sealed class AuthorizedKeysCommandTests : IDisposable
         var (strangerLine, _, _) = TestKeys.Make(_dir);
         var annKey = keys.Add(ann.Id, SshPublicKey.Parse(annLine).Key!).Key!;
         var bobKey = keys.Add(bob.Id, SshPublicKey.Parse(bobLine).Key!).Key!;
-        var options = new PanelOptions { Prefix = "/", Database = db.Path };
+        var options = new PanelOptions { Prefix = "/", Database = dbPath };
 
         string[] Lines(string account, string line, PanelOptions? o = null)
         {
@@ -85,7 +86,8 @@ public sealed class AuthorizedKeysCommandTests : IDisposable
     [Fact]
     public void AKeyBelongsToOneUserAndTheStoreSaysWhy()
     {
-        var db = new PanelDatabase(Path.Combine(_dir, "panel.db"));
+        string dbPath = Path.Combine(_dir, "panel.db");
+        var db = new PanelDatabase(dbPath);
         db.Migrate();
         var users = new Users(db);
         var ann = users.Add("ann", "h", Role.Owner)!;
