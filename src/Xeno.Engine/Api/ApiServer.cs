@@ -134,6 +134,7 @@ public sealed class ApiServer : IAsyncDisposable
             }));
         }
         RuntimeControlRoutes.Map(app, engine, started);
+        MetricsRoutes.Map(app, engine, started);
         SaveRestoreRoutes.Map(app, engine);
         LiveMigrationRoutes.Map(app, engine);
         // GET /v1/events is mapped beside these by its own file (EventRoutes.Map) when it lands.
