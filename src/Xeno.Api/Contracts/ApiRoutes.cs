@@ -45,6 +45,8 @@ public static class ApiRoutes
         new("POST", Domain + "/disks/detach", "Hot-unplug a disk, asking the guest unless forced (xl block-detach)", typeof(BlockDetachRequest), typeof(EmptyResponse)),
         new("POST", Domain + "/cdrom/insert", "Change the medium of an HVM CD-ROM drive (xl cd-insert)", typeof(CdInsertRequest), typeof(EmptyResponse)),
         new("POST", Domain + "/cdrom/eject", "Eject the medium of an HVM CD-ROM drive (xl cd-eject)", typeof(CdEjectRequest), typeof(EmptyResponse)),
+        new("GET", "/v1/metrics", "The statistics in Prometheus' text format (per-domain CPU, memory, disk and network counters; host figures)", null, null,
+            ContentType: "text/plain"),
         new("GET", "/v1/statistics", "xentop's figures for every guest; a hung QEMU does not hold up the answer", null, typeof(StatisticsResponse)),
         new("POST", Domain + "/vcpus/set", "Set the number of online vCPUs by CPU hot-plug (xl vcpu-set)", typeof(VcpuSetRequest), typeof(EmptyResponse)),
         new("POST", Domain + "/trigger", "Send a platform event: nmi, reset, power, sleep, s3resume (xl trigger)", typeof(TriggerRequest), typeof(EmptyResponse)),

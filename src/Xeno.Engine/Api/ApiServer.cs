@@ -136,6 +136,7 @@ public sealed class ApiServer : IAsyncDisposable
             }));
         }
         RuntimeControlRoutes.Map(app, engine, started);
+        MetricsRoutes.Map(app, engine, started);
         SaveRestoreRoutes.Map(app, engine);
         LiveMigrationRoutes.Map(app, engine);
         ConsoleAttachRoute.Map(app, engine);

@@ -12,26 +12,8 @@ internal static class RuntimeControlRoutes
 
     public static void Map(WebApplication app, DomainEngine engine, DateTimeOffset started)
     {
-        // Never waits on a domain's gate: a hung QEMU costs at most the statistics deadline.
         app.MapGet("/v1/statistics", (CancellationToken c) => ApiServer.Guard(async () =>
-        {
-            var domains = await engine.StatisticsAsync(c);
-            var host = HostFacts.Read(Qemu.Acceleration.AcceleratorSelector.Name(engine.Accelerator.Accelerator), started, engine.MemoryUse());
-            return TypedResults.Json(new StatisticsResponse
-            {
-                Time = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0,
-                Host = new HostStatistics
-                {
-                    TotalMemoryKb = host.TotalMemoryMib * 1024,
-                    FreeMemoryKb = host.FreeMemoryMib * 1024,
-                    Cpus = host.NrCpus,
-                    CpuMhz = host.CpuKhz / 1000,
-                    Dom0CpuNs = (long)(host.HostCpuSeconds * 1e9),
-                    Dom0MemoryKb = host.Dom0MemoryMib * 1024,
-                },
-                Domains = domains,
-            }, Json.StatisticsResponse);
-        }));
+            TypedResults.Json(await StatisticsAnswer.ReadAsync(engine, started, c), Json.StatisticsResponse)));
         app.MapPost(ApiRoutes.Domain + "/vcpus/set", (string dom, HttpRequest request, CancellationToken c) => ApiServer.Guard(async () =>
         {
             var body = await ApiRequestBody.ReadAsync(request, Json.VcpuSetRequest, c);

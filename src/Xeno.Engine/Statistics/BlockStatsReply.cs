@@ -13,7 +13,7 @@ public static class BlockStatsReply
 {
     public const int SectorBytes = 512;
 
-    /// <summary>The counters of each of <paramref name="disks"/> (drive id "disk&lt;i&gt;", QemuCommandLine's naming).</summary>
+    /// <summary>The counters of each of <paramref name="disks"/>: found by xenod's drive name "vbd&lt;devid&gt;" (its node or device name when hot-plugged), else QemuCommandLine's "disk&lt;i&gt;".</summary>
     public static IReadOnlyList<BlockStatistics> Read(JsonElement reply, IReadOnlyList<DomainDisk> disks)
     {
         var byDevice = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -21,17 +21,25 @@ public static class BlockStatsReply
         {
             foreach (var entry in reply.EnumerateArray())
             {
-                if (entry.ValueKind == JsonValueKind.Object
-                    && entry.TryGetProperty("device", out var device) && device.ValueKind == JsonValueKind.String
-                    && entry.TryGetProperty("stats", out var stats) && stats.ValueKind == JsonValueKind.Object)
-                    byDevice[device.GetString()!] = stats;
+                if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("stats", out var stats) || stats.ValueKind != JsonValueKind.Object)
+                    continue;
+                // A command-line drive is found by its id ("device"); a hot-plugged one has no
+                // drive, only its block node and guest device.
+                foreach (var key in new[] { "device", "node-name", "qdev" })
+                {
+                    if (entry.TryGetProperty(key, out var name) && name.ValueKind == JsonValueKind.String && name.GetString() is { Length: > 0 } n)
+                        byDevice.TryAdd(n, stats);
+                }
             }
         }
         var result = new List<BlockStatistics>(disks.Count);
         for (int i = 0; i < disks.Count; i++)
         {
-            var id = "disk" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (!byDevice.TryGetValue(id, out var s))
+            // xenod names drives by Xen device number (HotplugDisk); "disk<i>" is QemuCommandLine's name for an unnamed one.
+            var devid = disks[i].Devid;
+            if (!byDevice.TryGetValue(Xeno.Qemu.Machine.HotplugDisk.DriveId(devid), out var s)
+                && !byDevice.TryGetValue(Xeno.Qemu.Machine.HotplugDisk.DeviceId(devid), out s)
+                && !byDevice.TryGetValue("disk" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), out s))
             {
                 result.Add(Unavailable(disks[i]));
                 continue;
