@@ -38,9 +38,9 @@ switch (args[0])
         return FirstAdmin.Create(new PanelDatabase(options.DatabasePath), positional[0], Console.In.ReadLine(), Console.Out, Console.Error,
             args[0] == "create-admin" ? Role.Admin : Role.Owner);
     case "authorized-keys":
-        var db = new PanelDatabase(options.DatabasePath);
-        db.Migrate();
-        return AuthorizedKeysCommand.Run(options, PanelConfiguration.Positional(rest), new SshKeys(db), Console.Out, Console.Error);
+        return SshDatabase.Open(options, Console.Error) is { } db
+            ? AuthorizedKeysCommand.Run(options, PanelConfiguration.Positional(rest), new SshKeys(db), Console.Out, Console.Error)
+            : 1;
     case "ssh-menu":
         return await SshMenuProgram.RunAsync(options, rest, Console.Error);
     default:
