@@ -52,11 +52,9 @@ async Task<int> Command(string command)
                 return FirstAdmin.Create(db, positional[0], Console.In.ReadLine(), Console.Out, Console.Error,
                     args[0] == "create-admin" ? Role.Admin : Role.Owner);
         case "authorized-keys":
-            using (var db = PanelDatabase.From(options))
-            {
-                db.Migrate();
-                return AuthorizedKeysCommand.Run(options, PanelConfiguration.Positional(rest), new SshKeys(db), Console.Out, Console.Error);
-            }
+            return SshDatabase.Open(options, Console.Error) is { } keysDb
+                ? AuthorizedKeysCommand.Run(options, PanelConfiguration.Positional(rest), new SshKeys(keysDb), Console.Out, Console.Error)
+                : 1;
         case "ssh-menu":
             return await SshMenuProgram.RunAsync(options, rest, Console.Error);
         default:

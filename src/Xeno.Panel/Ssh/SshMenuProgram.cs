@@ -24,8 +24,8 @@ public static class SshMenuProgram
             err.WriteLine("usage: xeno-panel ssh-menu --key N [--prefix P]   (forced by sshd for a panel key: see docs/panel.md)");
             return 2;
         }
-        using var db = PanelDatabase.From(options);
-        db.Migrate();
+        if (SshDatabase.Open(options, err) is not { } db)
+            return 1;
         var audit = new AuditLog(db);
         string remote = SshClientAddress.Remote(Environment.GetEnvironmentVariable("SSH_CONNECTION"));
         var keys = new SshKeys(db);

@@ -30,7 +30,7 @@ public sealed class SshMenuGuestTests
         var cancel = TestContext.Current.CancellationToken;
         var kit = GuestKit.Get();
         // A short root: xenod's unix sockets live under the prefix.
-        var root = Directory.CreateTempSubdirectory("xq-").FullName;
+        var root = Directory.CreateTempSubdirectory("xsm-").FullName;
         var prefix = Path.Combine(root, "p");
         Directory.CreateDirectory(prefix);
         var host = await EngineHost.StartAsync(prefix, options: new EngineOptions { AgentTimeout = TimeSpan.FromMilliseconds(500) }, cancel: cancel);
@@ -112,6 +112,19 @@ public sealed class SshMenuGuestTests
             session.Type("q\r");
             await WaitForAsync(() => session.Exited, session, "ssh to end after q");
 
+            // A session whose client goes away (no q) ends too: its menu process notices the hang-up and says so in the log.
+            using (var dropped = PtySession.Start(sshd.ClientCommand(annKey), new Dictionary<string, string>()))
+            {
+                await WaitForAsync(() => dropped.Output.Contains("menu> ", StringComparison.Ordinal), dropped, "the second session's menu");
+                Assert.Matches(@"  1  annvm +ann +off ", dropped.Output);
+            }
+            var waited = Stopwatch.StartNew();
+            while (!panel.Audit.Read(user: "ann", action: "ssh.logout").Any(e => e.Detail is "hang-up" or "end of input"))
+            {
+                Assert.True(waited.Elapsed < TimeSpan.FromMinutes(1), "the menu of a dropped session did not end within a minute");
+                await Task.Delay(100, cancel);
+            }
+
             var audit = panel.Audit.Read(user: "ann");
             const string From = "ssh 127.0.0.1";
             Assert.Contains(audit, e => e.Action == "ssh.login" && e.Result == "ok" && e.Remote == From && e.Detail!.Contains("(ann@test)", StringComparison.Ordinal));
@@ -131,12 +144,13 @@ public sealed class SshMenuGuestTests
                 catch (EngineException) { }
             }
             await host.DisposeAsync();
+            Directory.Delete(root, recursive: true);
         }
         // Nothing of the SSH side is left: no sshd or menu process of this test, no command folder.
         Assert.False(Directory.Exists(sshd!.CommandDir));
         Assert.Empty(ProcessesMentioning(root));
-        Assert.DoesNotContain(Process.GetProcesses(), p => p.Id == sshd.Pid && !p.HasExited && p.ProcessName == "sshd");
-        Directory.Delete(root, recursive: true);
+        string proc = $"/proc/{sshd.Pid.ToString(CultureInfo.InvariantCulture)}";
+        Assert.False(Directory.Exists(proc) && File.ReadAllText(proc + "/comm").Trim() == "sshd", "the test's sshd still runs");
     }
 
     /// <summary>Processes whose command line names <paramref name="text"/> (this test's folder: sshd, ssh, xeno-panel).</summary>

@@ -84,6 +84,17 @@ public sealed class AuthorizedKeysCommandTests : IDisposable
     }
 
     [Fact]
+    public void ADatabaseTheCommandCannotUseIsNamedInOneLine()
+    {
+        var file = Path.Combine(_dir, "a-file");
+        File.WriteAllText(file, "");
+        var err = new StringWriter();
+        Assert.Null(SshDatabase.Open(new PanelOptions { Database = Path.Combine(file, "sub/panel.db") }, err));
+        Assert.StartsWith($"xeno-panel: cannot use the panel database {file}/sub/panel.db: ", err.ToString());
+        Assert.Single(err.ToString().TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
     public void AKeyBelongsToOneUserAndTheStoreSaysWhy()
     {
         string dbPath = Path.Combine(_dir, "panel.db");

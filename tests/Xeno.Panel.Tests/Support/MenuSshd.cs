@@ -27,6 +27,7 @@ internal sealed class MenuSshd : IDisposable
         CommandDir = commandDir;
         Port = port;
         _sshd = sshd;
+        Pid = sshd.Id;
         _log = log;
         _madePrivsepDir = madePrivsepDir;
     }
@@ -34,7 +35,8 @@ internal sealed class MenuSshd : IDisposable
     public string Dir { get; }
     public string CommandDir { get; }
     public int Port { get; }
-    public int Pid => _sshd.Id;
+    /// <summary>sshd's process id (kept: the Process object forgets it once disposed).</summary>
+    public int Pid { get; }
 
     /// <summary>sshd's log so far is not readable while it runs; this waits for its end (after Dispose).</summary>
     public string Log => _log.IsCompleted ? _log.Result : "(sshd still running)";
