@@ -71,6 +71,7 @@ public sealed class ConsoleGuest : IAsyncLifetime
             input.SendKeys(value);
         }
         Ann.Find("input[name=type][value=pv]").Click();
+        Ann.Find("select[name=kernel] option[value=kit]").Click();
         Ann.Find("input[name=name]").Submit();
         var info = Ann.WaitFor<string?>(d => new Uri(d.Url).AbsolutePath is var p && p.StartsWith("/Vms/Info/", StringComparison.Ordinal) ? p : null, "the VM's info page after create")!;
         VmId = long.Parse(info["/Vms/Info/".Length..], CultureInfo.InvariantCulture);

@@ -65,7 +65,17 @@ internal sealed class Chromium : IDisposable
     {
         var wait = new WebDriverWait(Driver, patience ?? Patience) { PollingInterval = TimeSpan.FromMilliseconds(200), Message = "timed out waiting for " + what };
         wait.IgnoreExceptionTypes(typeof(NoSuchElementException), typeof(StaleElementReferenceException));
-        return wait.Until(condition);
+        try
+        {
+            return wait.Until(condition);
+        }
+        catch (WebDriverTimeoutException e)
+        {
+            // What the page showed, for whoever reads the failure.
+            var shot = Screenshot("timeout-" + string.Concat(what.Where(char.IsLetterOrDigit).Take(40)));
+            var text = Driver.FindElement(By.TagName("body")).Text;
+            throw new WebDriverTimeoutException($"{e.Message} at {Driver.Url} (screenshot {shot}); the page says: {(text.Length > 1500 ? text[..1500] : text)}", e);
+        }
     }
 
     public void LogIn(string name, string password)
