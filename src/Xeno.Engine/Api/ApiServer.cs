@@ -136,6 +136,7 @@ public sealed class ApiServer : IAsyncDisposable
         RuntimeControlRoutes.Map(app, engine, started);
         SaveRestoreRoutes.Map(app, engine);
         LiveMigrationRoutes.Map(app, engine);
+        GuestRoutes.Map(app, engine);
         // GET /v1/events is mapped beside these by its own file (EventRoutes.Map) when it lands.
         app.MapFallback((HttpRequest request) => Error(ApiErrorKind.NotFound, $"no route {request.Method} {request.Path}"));
     }

@@ -2,6 +2,7 @@ using Xeno.Boot;
 using Xeno.Boot.Conversion;
 using Xeno.Boot.Disks;
 using Xeno.Boot.Images;
+using Xeno.GuestDisks;
 
 namespace Xeno.Cli.Commands.Guests;
 
