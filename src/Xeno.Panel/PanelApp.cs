@@ -45,6 +45,7 @@ public static class PanelApp
         s.AddSingleton<XenodClients>();
         s.AddSingleton<VmService>();
         s.AddSingleton<SessionValidation>();
+        s.AddVmFeatures(options);
         s.AddScoped<VmAccessFilter>();
         s.AddScoped<CsrfAudit>();
 
@@ -110,6 +111,7 @@ public static class PanelApp
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseIsoUploadLimit(options);
         app.MapRazorPages();
         return app;
     }

@@ -67,5 +67,6 @@ public static class Migrations
             );
             CREATE INDEX audit_time ON audit(time);
             """),
+        .. VmMigrations.Steps,
     ];
 }
