@@ -35,7 +35,8 @@ public sealed class GuestConvertRouteTests : IAsyncLifetime
         Assert.Equal((ApiErrorKind.Invalid, "request field \"disk\" must be an absolute path"), (e.Kind, e.Message));
         e = await Refused(new() { Disk = disk, Type = "hvm" });
         Assert.Equal(ApiErrorKind.Invalid, e.Kind);
-        Assert.StartsWith($"{disk}: no recognisable Linux system on the disk", e.Message, StringComparison.Ordinal);
+        // A blank image has no filesystem at all: Xeno.Boot's own words, after the disk's path.
+        Assert.StartsWith($"{disk}: offset 0: no filesystem", e.Message, StringComparison.Ordinal);
 
         // A paused domain with the disk attached: the disk is in use.
         var cfg = _x.PvConfig("user", extra: $"disk=[\"format=raw,vdev=xvda,access=rw,target={disk}\"]\n");
