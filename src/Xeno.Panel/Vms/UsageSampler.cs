@@ -1,4 +1,3 @@
-using Xeno.Api.Client;
 using Xeno.Panel.Data;
 using Xeno.Panel.Hosting;
 
@@ -25,9 +24,10 @@ public sealed class UsageSampler(UsageSamples samples, VmRecords vms, XenodClien
                 await SampleOnceAsync(stop);
                 lastError = null;
             }
-            catch (XenodException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Said once per outage, not every few seconds.
+                // A xenod outage or a busy database costs readings, never the panel (an escaping
+                // exception would stop the host). Said once per kind of failure, not every few seconds.
                 if (e.Message != lastError)
                     log.LogWarning("usage sampler: {Error}", e.Message);
                 lastError = e.Message;
