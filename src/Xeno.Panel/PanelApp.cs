@@ -61,6 +61,7 @@ public static class PanelApp
         // Behind a reverse proxy on this host (docs/panel.md): the client's address and scheme
         // from X-Forwarded-*, believed only from loopback (the options' default known proxies).
         s.Configure<ForwardedHeadersOptions>(f => f.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        s.AddVmFeatures(options);
         s.AddScoped<VmAccessFilter>();
         s.AddScoped<CsrfAudit>();
         s.AddPanelConsoles();
@@ -134,6 +135,7 @@ public static class PanelApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseWebSockets();
+        app.UseIsoUploadLimit(options);
         app.MapRazorPages();
         app.MapPanelConsoles();
         app.MapPanelMetrics();

@@ -44,12 +44,34 @@ public sealed record PanelOptions
     /// <summary>The command sshd forces for a panel key (authorized-keys appends --prefix and --key); shell-safe words only.</summary>
     public string SshMenuCommand { get; init; } = "/usr/local/sbin/xeno-panel ssh-menu";
 
+    /// <summary>The rescue kernel and initramfs of rescue mode; default &lt;prefix&gt;/usr/lib/xeno/rescue/vmlinuz and initrd.img (xl guest-rescue's).</summary>
+    public string? RescueKernel { get; init; }
+    public string? RescueRamdisk { get; init; }
+
+    /// <summary>Where uploaded CD images are kept; default &lt;prefix&gt;/var/lib/xeno/panel/isos.</summary>
+    public string? IsoDir { get; init; }
+
+    /// <summary>The largest CD image upload accepted, in MiB.</summary>
+    public int MaxIsoUploadMib { get; init; } = 4096;
+
+    /// <summary>The GRUB chain-load CD (issue 13); the boot mode is offered only when this is set.</summary>
+    public string? ChainloadCd { get; init; }
+
+    /// <summary>How often the usage graph's sampler reads xenod's statistics, in seconds.</summary>
+    public int UsageSampleSeconds { get; init; } = 10;
+
     public string DatabasePath => Database ?? Path.Combine(PrefixPath("var/lib/xeno"), "panel.db");
 
     public string DiskDir => StorageDir ?? PrefixPath("var/lib/xeno/panel/disks");
 
     /// <summary>The keys that sign session cookies and antiforgery tokens (kept so a restart keeps sessions).</summary>
     public string KeyDir => PrefixPath("var/lib/xeno/panel/keys");
+
+    public string RescueKernelPath => RescueKernel ?? PrefixPath("usr/lib/xeno/rescue/vmlinuz");
+
+    public string RescueRamdiskPath => RescueRamdisk ?? PrefixPath("usr/lib/xeno/rescue/initrd.img");
+
+    public string IsoStoreDir => IsoDir ?? PrefixPath("var/lib/xeno/panel/isos");
 
     public string SocketPath => XenodSocket ?? PrefixPath("run/xeno/xenod.sock");
 

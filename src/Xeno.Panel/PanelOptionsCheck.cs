@@ -22,6 +22,15 @@ public static class PanelOptionsCheck
         if (o.MetricsToken is { } token && (token.Length < 16 || token.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
             problems.Add("Panel:MetricsToken must be at least 16 characters without blanks");
         problems.AddRange(Ssh.AuthorizedKeysCommand.Problems(o));
+        foreach (var (key, value) in new[] { ("RescueKernel", o.RescueKernelPath), ("RescueRamdisk", o.RescueRamdiskPath), ("ChainloadCd", o.ChainloadCd) })
+        {
+            if (value is not null && (value.IndexOfAny(['"', '\\', '\n', '\r', ',']) >= 0 || !Path.IsPathFullyQualified(value)))
+                problems.Add($"Panel:{key} must be an absolute path without quotes, backslashes, commas or line breaks");
+        }
+        if (o.MaxIsoUploadMib < 1)
+            problems.Add("Panel:MaxIsoUploadMib must be at least 1");
+        if (o.UsageSampleSeconds < 1)
+            problems.Add("Panel:UsageSampleSeconds must be at least 1");
         if (o.LoginAttemptsPerWindow < 1)
             problems.Add("Panel:LoginAttemptsPerWindow must be at least 1");
         return problems;

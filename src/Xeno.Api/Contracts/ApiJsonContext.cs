@@ -56,4 +56,6 @@ namespace Xeno.Api.Contracts;
 [JsonSerializable(typeof(IReadOnlyList<NicInfo>))]
 [JsonSerializable(typeof(NicAttachRequest))]
 [JsonSerializable(typeof(NicDetachRequest))]
+[JsonSerializable(typeof(GuestConvertRequest))]
+[JsonSerializable(typeof(GuestConvertResponse))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

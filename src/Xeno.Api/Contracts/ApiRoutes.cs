@@ -62,5 +62,6 @@ public static class ApiRoutes
         new("POST", "/v1/host/scheduler", "Set Pool-0's parameters (xl sched-credit -s -t/-r/-m)", typeof(SetSchedulerRequest), typeof(SchedulerInfo)),
         new("GET", Domain + "/sched", "The domain's weight and cap (xl sched-credit -d)", null, typeof(DomainSchedParams)),
         new("POST", Domain + "/sched", "Set weight and/or cap (xl sched-credit -d -w/-c)", typeof(SetDomainSchedRequest), typeof(DomainSchedParams)),
+        new("POST", "/v1/guests/convert", "Prepare a stopped guest's Linux disk for pv or hvm (xl guest-convert)", typeof(GuestConvertRequest), typeof(GuestConvertResponse)),
     ];
 }

@@ -68,5 +68,6 @@ public static class Migrations
             CREATE INDEX audit_time ON audit(time);
             """),
         Ssh.SshKeysSchema.Step,
+        .. VmMigrations.Steps,
     ];
 }

@@ -61,7 +61,12 @@ public sealed class VmRecords(PanelDatabase db)
     public Usage UsageOf(long ownerId)
     {
         using var c = db.Open();
-        return Db.Query(c, "SELECT COUNT(*), COALESCE(SUM(memory_mib), 0), COALESCE(SUM(vcpus), 0), COALESCE(SUM(disk_gib), 0) FROM vms WHERE owner_id = @u",
+        // Extra disks (vm_disks) count against the disk quota as the first disks do.
+        return Db.Query(c, """
+            SELECT COUNT(*), COALESCE(SUM(memory_mib), 0), COALESCE(SUM(vcpus), 0),
+                   COALESCE(SUM(disk_gib), 0) + (SELECT COALESCE(SUM(d.size_gib), 0) FROM vm_disks d JOIN vms o ON o.id = d.vm_id WHERE o.owner_id = @u)
+            FROM vms WHERE owner_id = @u
+            """,
             r => new Usage(Db.Int(r, 0), Db.Int(r, 1), Db.Int(r, 2), Db.Int(r, 3)), ("@u", ownerId)).Single();
     }
 

@@ -10,9 +10,14 @@ public sealed class ErrorModel : PageModel
     public string Heading { get; private set; } = "Something went wrong";
     public string Text { get; private set; } = "The panel could not do this. The administrator can find the details in its log.";
 
-    public void OnGet(int? status) => Describe(status);
+    // The status is read from the query by hand, with no model binding: binding would parse the
+    // body of a re-executed post, and a refused upload's body is too large to be read as a form.
+    public void OnGet() => Describe(Status());
 
-    public void OnPost(int? status) => Describe(status);
+    public void OnPost() => Describe(Status());
+
+    private int? Status() =>
+        int.TryParse(Request.Query["status"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int s) ? s : null;
 
     private void Describe(int? status)
     {
@@ -22,6 +27,7 @@ public sealed class ErrorModel : PageModel
             case 403: Heading = "Not allowed"; Text = "Your account may not open this page."; break;
             case 404: Heading = "Not found"; Text = "There is no such page or VM here."; break;
             case 405: Heading = "Not allowed"; Text = "This page does not take that kind of request."; break;
+            case 413: Heading = "Too large"; Text = "The upload is larger than this panel accepts; nothing was stored."; break;
             case 429: Heading = "Too many requests"; Text = "Wait a minute and try again."; break;
         }
         if (status is >= 400 and < 600)

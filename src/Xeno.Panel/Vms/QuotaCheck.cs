@@ -18,4 +18,17 @@ public static class QuotaCheck
             refusals.Add($"Quota: {diskGib} GiB more disk would make {usage.DiskGib + (long)diskGib} GiB of {quota.MaxDiskGib} GiB.");
         return refusals;
     }
+
+    /// <summary>Whether growing an existing VM (or adding a disk) fits: only growth is checked, so shrinking always passes.</summary>
+    public static IReadOnlyList<string> GrowthRefusals(Quota quota, Usage usage, int memoryMib, int vcpus, int diskGib)
+    {
+        var refusals = new List<string>();
+        if (memoryMib > 0 && (long)usage.MemoryMib + memoryMib > quota.MaxMemoryMib)
+            refusals.Add($"Quota: {memoryMib} MiB more memory would make {usage.MemoryMib + (long)memoryMib} MiB of {quota.MaxMemoryMib} MiB.");
+        if (vcpus > 0 && (long)usage.Vcpus + vcpus > quota.MaxVcpus)
+            refusals.Add($"Quota: {vcpus} more vCPUs would make {usage.Vcpus + (long)vcpus} of {quota.MaxVcpus}.");
+        if (diskGib > 0 && (long)usage.DiskGib + diskGib > quota.MaxDiskGib)
+            refusals.Add($"Quota: {diskGib} GiB more disk would make {usage.DiskGib + (long)diskGib} GiB of {quota.MaxDiskGib} GiB.");
+        return refusals;
+    }
 }

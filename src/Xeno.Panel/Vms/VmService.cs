@@ -15,7 +15,7 @@ public sealed record VmOutcome(bool Ok, string Message, PanelVm? Vm = null);
 /// and writes one audit entry with its result. Callers have already checked access to the VM.
 /// </summary>
 public sealed class VmService(VmRecords vms, Quotas quotas, DiskStore disks, XenodClients xenod, Hosts hosts,
-    AuditLog audit, PanelOptions options)
+    AuditLog audit, PanelOptions options, VmBootService boots)
 {
     // Quota check and insert in one step: two creates at once must not both fit the last slot.
     private readonly SemaphoreSlim _createGate = new(1, 1);
@@ -74,14 +74,19 @@ public sealed class VmService(VmRecords vms, Quotas quotas, DiskStore disks, Xen
             {
                 case PowerAction.Start:
                     var kernel = vm.Kernel is null ? null : options.Kernels.FirstOrDefault(k => k.Name == vm.Kernel);
-                    if (vm.Kernel is not null && kernel is null)
+                    if (vm.Type == VmType.Pv && vm.Kernel is not null && kernel is null)
                         return Refuse(user, name, vm.Name, remote, $"The kernel {vm.Kernel} is no longer offered; ask an administrator.");
+                    var (plan, planError) = boots.PlanFor(vm);
+                    if (plan is null)
+                        return Refuse(user, name, vm.Name, remote, planError!);
                     var host = await client.GetHostAsync(cancel);
-                    var (spec, error) = VmSpec.Build(vm, kernel, host.NrCpus);
+                    var (spec, error) = VmSpec.Build(vm, kernel, host.NrCpus, plan);
                     if (spec is null)
                         return Refuse(user, name, vm.Name, remote, error);
                     var created = await client.CreateDomainAsync(new CreateDomainRequest { Spec = spec.Value }, cancel);
-                    done = $"Started {vm.Name} (domain {created.Domid}).";
+                    done = plan.Mode == BootMode.Normal
+                        ? $"Started {vm.Name} (domain {created.Domid})."
+                        : $"Started {vm.Name} (domain {created.Domid}) from the {boots.Describe(boots.Get(vm))}.";
                     break;
                 case PowerAction.Shutdown:
                 case PowerAction.Reboot:

@@ -15,38 +15,71 @@ namespace Xeno.Panel.Vms;
 /// </summary>
 public static class VmSpec
 {
-    public static string ConfigText(PanelVm vm, KernelChoice? kernel)
+    public static string ConfigText(PanelVm vm, KernelChoice? kernel, VmStartPlan? plan = null)
     {
+        plan ??= VmStartPlan.Normal;
+        bool hvm = plan.BootsHvm(vm);
         var t = new StringBuilder();
         t.Append($"name = \"{vm.Name}\"\n");
-        t.Append($"type = \"{VmRecords.TypeText(vm.Type)}\"\n");
+        t.Append($"type = \"{(hvm ? "hvm" : "pv")}\"\n");
         t.Append($"memory = {vm.MemoryMib}\n");
         t.Append($"vcpus = {vm.Vcpus}\n");
-        if (kernel is not null)
+        if (!hvm && plan.Mode != BootMode.Rescue)
         {
-            t.Append($"kernel = {Quoted(kernel.Kernel)}\n");
-            if (kernel.Ramdisk is not null)
-                t.Append($"ramdisk = {Quoted(kernel.Ramdisk)}\n");
-            if (kernel.Extra is not null)
-                t.Append($"extra = {Quoted(kernel.Extra)}\n");
+            if (kernel is not null)
+            {
+                t.Append($"kernel = {Quoted(kernel.Kernel)}\n");
+                if (kernel.Ramdisk is not null)
+                    t.Append($"ramdisk = {Quoted(kernel.Ramdisk)}\n");
+                if (kernel.Extra is not null)
+                    t.Append($"extra = {Quoted(kernel.Extra)}\n");
+            }
+            else
+            {
+                // No admin kernel: the guest's own, read from its disk as Xen's pygrub does.
+                t.Append("bootloader = \"pygrub\"\n");
+            }
         }
-        string vdev = vm.Type == VmType.Hvm ? "hda" : "xvda";
-        t.Append($"disk = [ {Quoted($"format=raw,vdev={vdev},access=rw,target={vm.DiskPath}")} ]\n");
-        if (vm.Type == VmType.Hvm)
-            t.Append("boot = \"c\"\nserial = \"pty\"\n");
+        var disks = new List<string> { Quoted($"format=raw,vdev={(hvm ? "hda" : "xvda")},access=rw,target={vm.DiskPath}") };
+        // Extra disks are virtio (xvdX) whatever the type: xvdb is the second disk in both.
+        for (int i = 0; i < plan.ExtraDisks.Count; i++)
+            disks.Add(Quoted($"format=raw,vdev=xvd{(char)('b' + i)},access=rw,target={plan.ExtraDisks[i]}"));
+        if (hvm)
+        {
+            // Every hvm boot has a CD drive, so a CD can be inserted while it runs.
+            disks.Add(plan.CdPath is null ? Quoted(",,hdc,cdrom") : Quoted($"format=raw,vdev=hdc,access=ro,devtype=cdrom,target={plan.CdPath}"));
+        }
+        t.Append($"disk = [ {string.Join(", ", disks)} ]\n");
+        if (hvm)
+            t.Append($"boot = \"{(plan.CdPath is null ? "c" : "dc")}\"\nserial = \"pty\"\n");
         return t.ToString();
     }
 
     /// <summary>The spec for <see cref="Api.Contracts.CreateDomainRequest.Spec"/>, or the builder's messages.</summary>
-    public static (JsonElement? Spec, string Error) Build(PanelVm vm, KernelChoice? kernel, int hostCpus)
+    public static (JsonElement? Spec, string Error) Build(PanelVm vm, KernelChoice? kernel, int hostCpus, VmStartPlan? plan = null)
     {
-        var parse = ConfigParser.Parse(ConfigText(vm, kernel), vm.Name + ".cfg");
+        plan ??= VmStartPlan.Normal;
+        var text = ConfigText(vm, kernel, plan);
+        if (plan.Mode == BootMode.Rescue)
+        {
+            // xl guest-rescue's overrides: the rescue kernel, a shell on the console, every disk attached.
+            try
+            {
+                text = ConfigParser.AppendOverrides(text, RescueBoot.Overrides(plan.RescueKernel ?? "", plan.RescueRamdisk ?? ""));
+            }
+            catch (ArgumentException e)
+            {
+                return (null, e.Message);
+            }
+        }
+        var parse = ConfigParser.Parse(text, vm.Name + ".cfg");
         if (!parse.Success)
             return (null, string.Join(" ", parse.DiagnosticLines()));
         var build = DomainSpecBuilder.Build(parse.Document!, new DomainBuildContext(new GlobalConfig(), HostCpuTopology.SingleNode(Math.Max(1, hostCpus)), Random.Shared));
         if (!build.Ok)
             return (null, string.Concat(build.Messages).Trim());
-        return (JsonElement.Parse(DomainSpecJson.Write(build.Spec!)), "");
+        var spec = plan.Mode == BootMode.Rescue ? RescueBoot.Apply(build.Spec!) : build.Spec!;
+        return (JsonElement.Parse(DomainSpecJson.Write(spec)), "");
     }
 
     // xl.cfg strings: admin paths may hold any character but a quote or a line break is refused.

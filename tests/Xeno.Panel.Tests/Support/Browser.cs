@@ -47,6 +47,18 @@ internal sealed partial class Browser : IDisposable
         return await _http.PostAsync(path.TrimStart('/'), new FormUrlEncodedContent(all));
     }
 
+    /// <summary>Posts a multipart form with one file, as a browser uploads (token from <paramref name="tokenPage"/>).</summary>
+    public async Task<HttpResponseMessage> UploadAsync(string path, IEnumerable<(string Key, string Value)> fields, string fileField, string fileName,
+        byte[] bytes, string tokenPage)
+    {
+        var form = new MultipartFormDataContent();
+        foreach (var (k, v) in fields)
+            form.Add(new StringContent(v), k);
+        form.Add(new StringContent(await TokenAsync(tokenPage)), "__RequestVerificationToken");
+        form.Add(new ByteArrayContent(bytes), fileField, fileName);
+        return await _http.PostAsync(path.TrimStart('/'), form);
+    }
+
     public Task<HttpResponseMessage> PostAsync(string path, params (string Key, string Value)[] fields) =>
         PostAsync(path, fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)), path);
 

@@ -26,6 +26,7 @@ public sealed class AuthorizationTableTests
         ["Vms/Create"] = "signed in; the new VM is the caller's",
         ["Admin/Audit"] = "admins only",
         ["/metrics"] = "admins, or the bearer token Panel:MetricsToken (Metrics/PanelMetricsTests)",
+        ["Admin/Isos"] = "admins only (the CD image catalogue)",
     };
 
     /// <summary>
@@ -40,6 +41,19 @@ public sealed class AuthorizationTableTests
 
     /// <summary>Form fields to post to a VM route: every action a page takes.</summary>
     private static readonly string[] Actions = ["start", "shutdown", "reboot", "force-off", "", "bogus"];
+
+    /// <summary>The named form handlers of VM pages (?handler=), each posted with fields that would be accepted.</summary>
+    private static readonly (string Handler, KeyValuePair<string, string>[] Fields)[] Handlers =
+    [
+        ("type", [new("type", "pv"), new("kernel", "")]),
+        ("boot", [new("mode", "rescue")]),
+        ("resources", [new("memory", "64"), new("vcpus", "1")]),
+        ("cdinsert", [new("cd", "x")]),
+        ("cdeject", []),
+        ("diskadd", [new("size", "1")]),
+        ("diskremove", [new("disk", "1")]),
+        ("nosuchhandler", []),
+    ];
 
     [Fact]
     public async Task NoRouteGivesAnOwnerAnotherOwnersVm()
@@ -95,7 +109,12 @@ public sealed class AuthorizationTableTests
                 var r = await bob.PostAsync(path, [new("action", action)], "/Vms/Create");
                 Assert.True(r.StatusCode == HttpStatusCode.NotFound, $"bob's POST {path} action={action} answered {(int)r.StatusCode}");
             }
-            Assert.Equal(before + 1 + Actions.Length, panel.Audit.Read(action: "vm.access").Count);
+            foreach (var (handler, fields) in Handlers)
+            {
+                var r = await bob.PostAsync($"{path}?handler={handler}", fields, "/Vms/Create");
+                Assert.True(r.StatusCode == HttpStatusCode.NotFound, $"bob's POST {path}?handler={handler} answered {(int)r.StatusCode}");
+            }
+            Assert.Equal(before + 1 + Actions.Length + Handlers.Length, panel.Audit.Read(action: "vm.access").Count);
         }
         Assert.True(vmRoutes > 0, "no route names a VM: the table test checks nothing");
         // Nothing bob did reached the VM.

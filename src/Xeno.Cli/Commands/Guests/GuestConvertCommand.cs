@@ -3,6 +3,7 @@ using Xeno.Boot.Conversion;
 using Xeno.Boot.Disks;
 using Xeno.Boot.Images;
 using Xeno.Cli.Commands.Domain;
+using Xeno.GuestDisks;
 
 namespace Xeno.Cli.Commands.Guests;
 

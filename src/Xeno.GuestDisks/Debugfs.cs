@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Xeno.Cli.Commands.Guests;
+namespace Xeno.GuestDisks;
 
 /// <summary>Runs e2fsprogs' debugfs. It exits 0 even when a command fails, so anything on stderr but its banner is a failure.</summary>
 public static class Debugfs

@@ -1,7 +1,7 @@
 using Xeno.Boot.Conversion;
 using Xeno.Boot.Disks;
 
-namespace Xeno.Cli.Commands.Guests;
+namespace Xeno.GuestDisks;
 
 /// <summary>debugfs failed or left the filesystem other than planned.</summary>
 public sealed class DebugfsException(string message) : Exception(message);
