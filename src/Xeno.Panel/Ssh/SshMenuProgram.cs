@@ -41,7 +41,8 @@ public static class SshMenuProgram
         hosts.EnsureLocal(options.SocketPath);
         var vms = new VmRecords(db);
         using var xenod = new XenodClients(hosts, options);
-        var services = new SshMenuServices(users, vms, new VmAccess(vms), new VmService(vms, new Quotas(db), new DiskStore(options), xenod, hosts, audit, options),
+        var services = new SshMenuServices(users, vms, new VmAccess(vms), new VmService(vms, new Quotas(db), new DiskStore(options), xenod, hosts, audit, options,
+            new VmBootService(new VmBootRecords(db), new CdImages(db), new VmDiskRecords(db), audit, options)),
             xenod, audit, TimeProvider.System);
 
         using var hangUp = new CancellationTokenSource();
