@@ -98,7 +98,7 @@ internal sealed class NetworkBench(GuestKit kit, int runs, bool quick, IReadOnly
                     await GuestToGuestRoundAsync(guests, bridge, r, g2gXeno, g2gBare, failures);
                 loads.Add(Stats.Load());
             }
-            var setUpCost = parts.Contains("vifcost") ? await VifSetUpCost.MeasureAsync(bridge, quick ? 3 : 20) : null;
+            var setUpCost = parts.Contains("vifcost") ? await VifSetUpCost.MeasureAsync(bridge, quick ? 10 : 30) : null;
             var create = parts.Contains("create") ? await CreateTimesAsync(guests, bridge, quick ? 1 : 5) : null;
             loads.Add(Stats.Load());
             return Report(throughput, g2gXeno, g2gBare, setUpCost, create, attachXl, attachSeen, loads, failures);
@@ -251,7 +251,7 @@ internal sealed class NetworkBench(GuestKit kit, int runs, bool quick, IReadOnly
         {
             md.Append("\n### Guest-to-guest TCP throughput over the bridge\n\n");
             md.Append("Method: per round, two Xeno pv guests (virtio-net) and two bare QEMUs started from the very argument vector xenod gave ");
-            md.Append("the second Xeno guest (as the bare row above: run directory, tap and MAC changed; taps made by hand on the same bridge), ");
+            md.Append("the second Xeno guest (as the guest-to-host bare row: run directory, tap and MAC changed; taps made by hand on the same bridge), ");
             md.Append("all four up at once. In each pair the receiver listens with busybox `nc -l` to /dev/null and the sender streams ");
             md.Append("`dd if=/dev/zero bs=65536 | nc <receiver> <port>`; both pairs stream at the same time. The host counts what the bridge ");
             md.Append($"hands the receiver (its tap's tx_bytes, frames with headers): the first {Warm.TotalSeconds:F0} s dropped, the next ");
@@ -277,7 +277,7 @@ internal sealed class NetworkBench(GuestKit kit, int runs, bool quick, IReadOnly
             md.Append("\n### xenod's own cost per vif (in process)\n\n");
             md.Append("Method: in the bench process, the host side of a pv domain's 1 and 4 bridged vifs exactly as `xl create` makes it before QEMU ");
             md.Append("starts (`VifNetwork.SetUpAsync`: plans, a read of the host's interfaces, the `ip` commands through xenod's runner, the log), ");
-            md.Append("then the very same `ip` argument vectors alone, back to back through the same runner; each undone after, untimed. ");
+            md.Append("then the very same `ip` argument vectors alone, back to back through the same runner (which of the two goes first alternates); each undone after, untimed. ");
             md.Append($"One warm-up round, then {setUpCost[0].SetUpMs.Count} round(s). No QEMU and no guest in the figure, so the load moves it far less than `xl create`'s.\n\n");
             md.Append("| vifs | ip commands | vif set-up in xenod, median ms | the ip commands alone | xenod's own work | per vif: set-up / own work |\n|---:|---:|---:|---:|---:|---:|\n");
             foreach (var row in setUpCost)

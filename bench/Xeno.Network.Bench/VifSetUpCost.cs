@@ -32,27 +32,50 @@ internal static class VifSetUpCost
             for (int j = 0; j < counts.Length; j++)
             {
                 var d = NewDomain(bridge, counts[j]);
-                var sw = Stopwatch.StartNew();
-                var effects = await network.SetUpAsync(d);
-                double setUp = sw.Elapsed.TotalMilliseconds;
-                await network.TearDownAsync(d, effects);
-
-                var facts = HostFactsReader.Read();
-                var actions = VifNetwork.Plans(d.Spec, d.Domid).SelectMany(p => VifHostActions.For(p, facts)).ToList();
-                sw.Restart();
-                foreach (var a in actions)
-                    await runner.CheckAsync(a.Command);
-                double alone = sw.Elapsed.TotalMilliseconds;
-                foreach (var undo in actions.Select(a => a.Undo).OfType<IReadOnlyList<string>>().Reverse())
-                    await runner.CheckAsync(undo);
-
+                // Which goes first alternates, so a change of the host's load between the two is not always on one side.
+                double setUp, alone;
+                int commands;
+                if (r % 2 == 0)
+                {
+                    setUp = await SetUpOnceAsync(network, d);
+                    (alone, commands) = await CommandsOnceAsync(runner, d);
+                }
+                else
+                {
+                    (alone, commands) = await CommandsOnceAsync(runner, d);
+                    setUp = await SetUpOnceAsync(network, d);
+                }
                 if (r < 0) continue;
-                rows[j] = rows[j] with { Commands = actions.Count };
+                rows[j] = rows[j] with { Commands = commands };
                 rows[j].SetUpMs.Add(setUp);
                 rows[j].CommandsMs.Add(alone);
             }
         }
         return rows;
+    }
+
+    /// <summary>VifNetwork's set-up of the domain's vifs, timed; its teardown untimed.</summary>
+    private static async Task<double> SetUpOnceAsync(VifNetwork network, Domain d)
+    {
+        var sw = Stopwatch.StartNew();
+        var effects = await network.SetUpAsync(d);
+        double ms = sw.Elapsed.TotalMilliseconds;
+        await network.TearDownAsync(d, effects);
+        return ms;
+    }
+
+    /// <summary>The same ip argument vectors alone, timed; their undo untimed.</summary>
+    private static async Task<(double Ms, int Commands)> CommandsOnceAsync(HostCommandRunner runner, Domain d)
+    {
+        var facts = HostFactsReader.Read();
+        var actions = VifNetwork.Plans(d.Spec, d.Domid).SelectMany(p => VifHostActions.For(p, facts)).ToList();
+        var sw = Stopwatch.StartNew();
+        foreach (var a in actions)
+            await runner.CheckAsync(a.Command);
+        double ms = sw.Elapsed.TotalMilliseconds;
+        foreach (var undo in actions.Select(a => a.Undo).OfType<IReadOnlyList<string>>().Reverse())
+            await runner.CheckAsync(undo);
+        return (ms, actions.Count);
     }
 
     /// <summary>A pv domain (never started) with <paramref name="vifs"/> vifs on the bridge, taps named for the run's clean-up.</summary>
