@@ -278,7 +278,7 @@ internal sealed class NetworkBench(GuestKit kit, int runs, bool quick, IReadOnly
             md.Append("Method: in the bench process, the host side of a pv domain's 1 and 4 bridged vifs exactly as `xl create` makes it before QEMU ");
             md.Append("starts (`VifNetwork.SetUpAsync`: plans, a read of the host's interfaces, the `ip` commands through xenod's runner, the log), ");
             md.Append("then the very same `ip` argument vectors alone, back to back through the same runner (which of the two goes first alternates); each undone after, untimed. ");
-            md.Append($"One warm-up round, then {setUpCost[0].SetUpMs.Count} round(s). No QEMU and no guest in the figure, so the load moves it far less than `xl create`'s.\n\n");
+            md.Append($"One warm-up round, then {setUpCost[0].SetUpMs.Count} round(s). No QEMU and no guest in the figure: only the host's load moves it.\n\n");
             md.Append("| vifs | ip commands | vif set-up in xenod, median ms | the ip commands alone | xenod's own work | per vif: set-up / own work |\n|---:|---:|---:|---:|---:|---:|\n");
             foreach (var row in setUpCost)
             {
