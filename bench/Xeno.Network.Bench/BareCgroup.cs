@@ -8,7 +8,8 @@ namespace Xeno.Network.Bench;
 /// domain's weight (docs/resources.md). A bare QEMU left where the bench runs competes thread by
 /// thread instead, every busy thread (vCPU, main loop doing the tap I/O) with a full weight, so on a
 /// contended host it gets more CPU for a reason that has nothing to do with the data path. The twin
-/// therefore runs in a sibling of xenod's subtree with the subtree's weight.
+/// therefore runs in a sibling of xenod's subtree with the weight of the domain's own cgroup, so
+/// two twins stand as two domains do.
 /// </summary>
 internal sealed class BareCgroup : IDisposable
 {
@@ -32,10 +33,10 @@ internal sealed class BareCgroup : IDisposable
         var subtree = Path.GetDirectoryName(domainDir)!;
         var dir = Path.Combine(Path.GetDirectoryName(subtree)!, "xeno-bench-bare-" + tag);
         Directory.CreateDirectory(dir);
-        string weight = File.ReadAllText(Path.Combine(subtree, weightFile)).Trim();
+        string weight = File.ReadAllText(Path.Combine(domainDir, weightFile)).Trim();
         File.WriteAllText(Path.Combine(dir, weightFile), weight);
         File.WriteAllText(Path.Combine(dir, "cgroup.procs"), barePid.ToString(CultureInfo.InvariantCulture));
-        return new BareCgroup(dir, $"{weightFile} {weight}, as xenod's subtree {Path.GetFileName(subtree)}");
+        return new BareCgroup(dir, $"{weightFile} {weight}, as the domain's {Path.GetFileName(domainDir)}");
     }
 
     /// <summary>The cgroup directory of a process's cpu controller (v1 or v2) and the name of its weight file.</summary>

@@ -48,8 +48,8 @@ internal sealed class Guests(string root, string prefix, string kernel, string i
         return int.Parse(o.ToString().Trim(), CultureInfo.InvariantCulture);
     }
 
-    /// <summary>A booted guest whose NIC (MAC <paramref name="mac"/>) has address .<paramref name="host"/> of the bridge's subnet.</summary>
-    public sealed record Running(string Name, int Domid, string Mac, string Address, GuestConsole Console, Func<Task> Stop);
+    /// <summary>A booted guest whose NIC (MAC <paramref name="mac"/>, host end <c>Tap</c>) has address .<paramref name="host"/> of the bridge's subnet.</summary>
+    public sealed record Running(string Name, int Domid, string Mac, string Address, string Tap, GuestConsole Console, Func<Task> Stop);
 
     public async Task<Running> StartAsync(Variant v, string mac, int host)
     {
@@ -123,7 +123,7 @@ internal sealed class Guests(string root, string prefix, string kernel, string i
             $"ip link set $i up && ip addr add {address}/24 dev $i");
         // The link is up once the host answers (ARP and all): what follows measures the data path only.
         await Must(console, $"ping -c 1 -w 120 {bridge.HostAddress}");
-        return new Running(name, domid, mac, address, console, async () =>
+        return new Running(name, domid, mac, address, tap, console, async () =>
         {
             console.Dispose();
             await stop();
