@@ -422,6 +422,7 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
             registry.SkipDomidsUpTo(r.Domid);
         foreach (var r in records)
             await AdoptAsync(r, cancel);
+        UnrecordedRunFolders.Clean(context, records.Select(r => r.Domid).ToHashSet());
         await Resources.CpuControl.RemoveOrphansAsync(context, registry.All().Select(s => s.Domain.Domid).ToHashSet(), cancel);
         // A xenod killed after its last guest went leaves its subtree empty: nothing to keep it for.
         context.Cgroups.RemoveInstanceIfEmpty();
