@@ -113,7 +113,7 @@ internal static class DebianBootBench
     }
 
     /// <summary>The image with the tests' login (same cache key as the tests, so normally cached).</summary>
-    private static string BuildImage()
+    internal static string BuildImage()
     {
         var repo = GuestKit.RepoRoot();
         var output = Run(Path.Combine(repo, "scripts/debian-image/build"), "--admin-password-file",

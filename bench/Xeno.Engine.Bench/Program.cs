@@ -8,12 +8,12 @@ namespace Xeno.Engine.Bench;
 /// (PausedFleetBench), the toolstack's latency with one hung QEMU among
 /// them (HungBench), how exactly cpu_weight and cap are enforced (SchedBench), disk throughput in a
 /// guest, PV vs emulated IDE vs bare QEMU (Disk/DiskBench), and the real Debian
-/// image's boot to its login prompt, pv vs hvm (DebianBootBench). Writes the markdown sections to --out.
+/// image's boot to its login prompt, pv vs hvm (DebianBootBench), and the autoinstaller to first login (DebianInstallBench). Writes the markdown sections to --out.
 /// </summary>
 internal static class Program
 {
     private const string Usage =
-        "usage: Xeno.Engine.Bench --out FILE.md [--quick] [--runs N] [--only boot|fleet|paused|hung|sched|debian|disk]\n" +
+        "usage: Xeno.Engine.Bench --out FILE.md [--quick] [--runs N] [--only boot|fleet|paused|hung|sched|debian|install|disk]\n" +
         "         [--guests N] [--guest-memory MIB] [--guest-type pv|pvh] [--list-calls N] [--programs DIR]\n" +
         "         [--stagger-ms N] [--reserve-mib N] [--busy-xl \"top -b -i 1\"]...\n";
 
@@ -56,7 +56,7 @@ internal static class Program
             Console.Error.Write($"{e.Message}\n{Usage}");
             return 2;
         }
-        if (outFile is null || only is not (null or "boot" or "fleet" or "hung" or "sched" or "debian" or "disk" or "paused") || guestType is not ("pv" or "pvh"))
+        if (outFile is null || only is not (null or "boot" or "fleet" or "hung" or "sched" or "debian" or "install" or "disk" or "paused") || guestType is not ("pv" or "pvh"))
         {
             Console.Error.Write(Usage);
             return 2;
@@ -100,6 +100,9 @@ internal static class Program
         // The real Debian image: a few minutes per boot under TCG, so at most 3 pairs (quick: 1).
         if (only is null or "debian")
             sections.Add(await DebianBootBench.RunAsync(Math.Min(runs, 3)));
+        // The autoinstaller to first login: a helper boot and a Debian boot per run, so at most 2 (quick: 1).
+        if (only is null or "install")
+            sections.Add(await DebianInstallBench.RunAsync(kit, quick ? 1 : Math.Min(runs, 2)));
         var md = string.Join('\n', sections);
         await File.WriteAllTextAsync(outFile, md);
         Console.Write(md);

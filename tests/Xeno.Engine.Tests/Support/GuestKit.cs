@@ -17,6 +17,7 @@ internal sealed class GuestKit
         Vmlinuz = outputs["vmlinuz"];
         Vmlinux = outputs["vmlinux"];
         Initrd = outputs["initrd"];
+        RescueInitrd = outputs["rescue_initrd"];
         PvDisk = outputs["pv_disk"];
         HvmDisk = outputs["hvm_disk"];
         BootIso = outputs["boot_iso"];
@@ -26,6 +27,9 @@ internal sealed class GuestKit
     public string Vmlinuz { get; }
     public string Vmlinux { get; }
     public string Initrd { get; }
+
+    /// <summary>initrd.img plus e2fsck, resize2fs and the autoinstaller (xeno.action=install): rescue and install helper guests.</summary>
+    public string RescueInitrd { get; }
     public string PvDisk { get; }
     public string HvmDisk { get; }
     public string BootIso { get; }
