@@ -15,14 +15,7 @@ internal sealed class BareCgroup : IDisposable
 {
     private readonly string _dir;
 
-    private BareCgroup(string dir, string description)
-    {
-        _dir = dir;
-        Description = description;
-    }
-
-    /// <summary>Where the twin went, for the method text.</summary>
-    public string Description { get; }
+    private BareCgroup(string dir) => _dir = dir;
 
     /// <summary>Moves <paramref name="barePid"/> next to the cgroup subtree of <paramref name="xenoPid"/>; null when xenod enforces no cgroup.</summary>
     public static BareCgroup? Mirror(int xenoPid, int barePid, string tag)
@@ -36,7 +29,7 @@ internal sealed class BareCgroup : IDisposable
         string weight = File.ReadAllText(Path.Combine(domainDir, weightFile)).Trim();
         File.WriteAllText(Path.Combine(dir, weightFile), weight);
         File.WriteAllText(Path.Combine(dir, "cgroup.procs"), barePid.ToString(CultureInfo.InvariantCulture));
-        return new BareCgroup(dir, $"{weightFile} {weight}, as the domain's {Path.GetFileName(domainDir)}");
+        return new BareCgroup(dir);
     }
 
     /// <summary>The cgroup directory of a process's cpu controller (v1 or v2) and the name of its weight file.</summary>
