@@ -41,8 +41,7 @@ public static class SshMenuProgram
         hosts.EnsureLocal(options.SocketPath);
         var vms = new VmRecords(db);
         using var xenod = new XenodClients(hosts, options);
-        var services = new SshMenuServices(users, vms, new VmAccess(vms), new VmService(vms, new Quotas(db), new DiskStore(options), xenod, hosts, audit, options,
-            new VmBootService(new VmBootRecords(db), new CdImages(db), new VmDiskRecords(db), audit, options)),
+        var services = new SshMenuServices(users, vms, new VmAccess(vms), VmServiceFor(db, vms, xenod, hosts, audit, options),
             xenod, audit, TimeProvider.System);
 
         using var hangUp = new CancellationTokenSource();
@@ -75,4 +74,9 @@ public static class SshMenuProgram
         audit.Write(user.Name, "ssh.logout", null, remote, "ok", how);
         return 0;
     }
+
+    /// <summary>The VM service the web pages get from dependency injection, built by hand for the menu's own process.</summary>
+    public static VmService VmServiceFor(PanelDatabase db, VmRecords vms, XenodClients xenod, Hosts hosts, AuditLog audit, PanelOptions options) =>
+        new(vms, new Quotas(db), new DiskStore(options), xenod, hosts, audit, options,
+            new VmBootService(new VmBootRecords(db), new CdImages(db), new VmDiskRecords(db), audit, options));
 }

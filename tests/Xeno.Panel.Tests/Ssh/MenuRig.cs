@@ -46,7 +46,7 @@ internal sealed class MenuRig : IDisposable
     public PanelVm AddVm(string name, PanelUser owner, VmType type = VmType.Pv) =>
         Vms.Add(name, owner.Id, Host.Id, type, 128, 1, 1, Path.Combine(Root, name + ".img"), null)!;
 
-    public SshMenuServices Services => new(Users, Vms, new VmAccess(Vms), new VmService(Vms, new Quotas(Db), new DiskStore(Options), Xenod, Hosts, Audit, Options),
+    public SshMenuServices Services => new(Users, Vms, new VmAccess(Vms), SshMenuProgram.VmServiceFor(Db, Vms, Xenod, Hosts, Audit, Options),
         Xenod, Audit, TimeProvider.System);
 
     /// <summary>Runs the menu for <paramref name="user"/> on <paramref name="input"/> (bytes as typed) to its end.</summary>
