@@ -37,6 +37,7 @@ public static class CommandTable
         CreateCommand.Definition,
         Guests.GuestConvertCommand.Definition,
         Guests.GuestRescueCommand.Definition,
+        Guests.GuestChainloadCdCommand.Definition,
         Domain.ListCommand.Definition,
         Domain.LifecycleCommands.Destroy,
         Domain.ShutdownCommand.Shutdown,
