@@ -21,11 +21,12 @@ internal static class Grub2Lexer
         var current = new StringBuilder();
         bool single = false, dbl = false;
 
-        // Open blocks; true for one GRUB refused: a "{" with no head on its line ("menuentry 'T'"
-        // then "{" on the next line is "no menuentry definition" and a syntax error to GRUB 2.06,
-        // so that entry does not exist). Such a "{" and its "}" are dropped, the body is left to
-        // the reader as top-level commands, as GRUB runs them.
-        var blocks = new Stack<bool>();
+        // GRUB 2.06 refuses a "{" with no head on its line ("menuentry 'T'" then "{" on the next
+        // line: "no menuentry definition", "syntax error"): that entry does not exist, and when it
+        // sits inside a submenu the whole top-level statement fails, the submenu and the entries
+        // before it in it too. GRUB goes on with the next line: the body runs as top-level
+        // commands, and a "}" closing nothing is another syntax error, skipped.
+        int depth = 0, statementStart = -1;
         void Flush()
         {
             var line = current.ToString();
@@ -33,13 +34,19 @@ internal static class Grub2Lexer
             var trimmed = line.Trim();
             if (trimmed == "{")
             {
-                blocks.Push(true);
+                if (depth > 0)
+                    for (int i = statementStart; i < lines.Count; i++) lines[i] = "";
+                depth = 0;
                 line = "";
             }
-            else if (trimmed.EndsWith('{') && (trimmed.Length == 1 || trimmed[^2] is ' ' or '\t') && blocks.Count < 1024)
-                blocks.Push(false);
-            else if (trimmed == "}" && blocks.TryPop(out var headless) && headless)
-                line = "";
+            else if (trimmed.EndsWith('{') && (trimmed.Length == 1 || trimmed[^2] is ' ' or '\t'))
+            {
+                if (depth++ == 0) statementStart = lines.Count;
+            }
+            else if (trimmed == "}")
+            {
+                if (depth > 0) depth--; else line = "";
+            }
             lines.Add(line);
         }
 

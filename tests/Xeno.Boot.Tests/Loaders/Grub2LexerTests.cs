@@ -20,7 +20,8 @@ public class Grub2LexerTests
     [InlineData("menuentry 'A' { linux /k a; initrd /i; }\n", "menuentry 'A' {\n linux /k a\n initrd /i\n }\n")]
     // GRUB 2.06 refuses a "{" on the line after the head: no entry, the body runs at the top level.
     [InlineData("menuentry 'A' --id a\n{\n  linux /k\n}\n", "menuentry 'A' --id a\n\n  linux /k\n\n")]
-    [InlineData("menuentry 'A' {\n{\n}\n}\n", "menuentry 'A' {\n\n\n}\n")]
+    [InlineData("menuentry 'A' {\n{\n}\n}\n", "\n\n\n\n")]
+    [InlineData("}\nmenuentry 'A' {\n}\n}\n", "\nmenuentry 'A' {\n}\n\n")]
     [InlineData("linux /k a \\\n\tb\n", "linux /k a \tb\n")]
     [InlineData("set default=1; set timeout=0\n", "set default=1\n set timeout=0\n")]
     [InlineData("if [ -s $prefix/grubenv ]; then load_env; fi\n", "if [ -s $prefix/grubenv ]; then\n load_env\n fi\n")]
@@ -47,6 +48,19 @@ public class Grub2LexerTests
                                      "menuentry 'C' { linux /c; initrd /ic; }\nmenuentry 'D' {\n\tlinux /d\n}\n", "/boot/grub/grub.cfg");
         Assert.Equal(["A", "C", "D"], menu.Entries.Select(e => e.Title));
         Assert.Equal(1, menu.DefaultIndex);
+    }
+
+    [Fact]
+    public void ABraceOnTheNextLineInsideASubmenuLosesTheWholeSubmenuAsInGrub()
+    {
+        // GRUB 2.06 (differential seed 8): "default=1" booted the submenu's last entry, which had
+        // become top-level item 1; the submenu and its first entry were gone.
+        var menu = Grub2Parser.Parse("default=1\nmenuentry 'E0' { linux /e0; }\nsubmenu 'S' {\nmenuentry E1 {\n\tlinux /e1\n}\n" +
+                                     "menuentry \"E2\"\n{\n\tlinux /e2\n}\nmenuentry 'E3' {\n\tlinux /e3\n}\n}\nmenuentry 'E4' {\n\tlinux /e4\n}\n",
+            "/boot/grub/grub.cfg");
+        Assert.Equal(["E0", "E3", "E4"], menu.Entries.Select(e => e.Title));
+        Assert.Equal(1, menu.DefaultIndex);
+        Assert.All(menu.Entries, e => Assert.Empty(e.SubmenuTitles));
     }
 
     [Fact]
