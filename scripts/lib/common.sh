@@ -11,6 +11,9 @@ XENO_RUNTIME_PACKAGES=(
   extlinux gdisk fdisk kmod binutils
   clang zlib1g-dev
   iproute2 nftables dnsmasq-base
+  # BIOS GRUB 2 and grub-mkrescue for the GRUB chain-load CD (xl guest-chainload-cd); the
+  # GRUB differential test installs the same GRUB on its disks (grub-mkimage, boot.img).
+  grub-pc-bin grub-common
 )
 # What the tests need on top: Debian's real Xen tools as compatibility oracles (xl, xenstore
 # tools, the vif-* hotplug scripts, which call brctl and iptables), a C compiler for the small

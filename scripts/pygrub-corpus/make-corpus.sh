@@ -229,9 +229,9 @@ CFG
 tree_bls() { # Fedora-style: grub.cfg says blscfg, entries in /boot/loader/entries (pygrub finds none)
     local d=$1; kernels "$d"; mkdir -p "$d/boot/grub2" "$d/boot/loader/entries"
     cat > "$d/boot/grub2/grub.cfg" <<'CFG'
+load_env
 set default="${saved_entry}"
 set timeout=5
-load_env
 insmod blscfg
 blscfg
 CFG

@@ -24,6 +24,9 @@ public sealed record BootEntry(string Title, string? Root, string? Kernel, strin
     /// <summary>grub2 menuentry id (--id / $menuentry_id_option) or BLS entry file name; null if none.</summary>
     public string? Id { get; init; }
 
+    /// <summary>grub2: the title as GRUB reads it (quotes joined, escapes undone), which a default may name; null when the same as <see cref="Title"/>.</summary>
+    public string? GrubTitle { get; init; }
+
     /// <summary>Directory of the config file; relative kernel paths (extlinux) are resolved against it.</summary>
     public string BaseDirectory { get; init; } = "/";
 }

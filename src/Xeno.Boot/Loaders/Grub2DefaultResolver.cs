@@ -1,8 +1,9 @@
 namespace Xeno.Boot.Loaders;
 
 /// <summary>
-/// Turns grub2's "default" value into an entry index: a number counts entries in the
-/// flattened list (as pygrub does); "a>b>c" walks submenus by title, id or position;
+/// Turns grub2's "default" value into an entry index: a number counts the top-level menu's
+/// items as GRUB does (pygrub counts the flattened list; that is kept when the number names a
+/// submenu or nothing); "a>b>c" walks submenus by title, id or position;
 /// anything else matches an entry's title or id.
 /// </summary>
 internal static class Grub2DefaultResolver
@@ -10,7 +11,15 @@ internal static class Grub2DefaultResolver
     public static long? Resolve(string value, IReadOnlyList<BootEntry> entries)
     {
         if (value == "saved") return 0;
-        if (PyText.TryParseInt(value, out var number)) return number < 0 ? 0 : number;
+        if (PyText.TryParseInt(value, out var number))
+        {
+            if (number < 0) return 0;
+            // GRUB counts the items of the top-level menu (a submenu is one item); pygrub counts
+            // the flattened entries, which differs once a submenu comes before the default.
+            for (int i = 0; i < entries.Count; i++)
+                if (entries[i].MenuPosition is [var top] && top == number) return i;
+            return number;
+        }
 
         if (value.Contains('>'))
         {
@@ -26,7 +35,7 @@ internal static class Grub2DefaultResolver
     private static long? ByTitleOrId(string value, IReadOnlyList<BootEntry> entries)
     {
         for (int i = 0; i < entries.Count; i++)
-            if (entries[i].Title == value || entries[i].Id == value) return i;
+            if (entries[i].Title == value || entries[i].Id == value || entries[i].GrubTitle == value) return i;
         return null;
     }
 
@@ -36,12 +45,13 @@ internal static class Grub2DefaultResolver
         for (int level = 0; level < path.Length; level++)
         {
             string name = level < entry.SubmenuTitles.Count ? entry.SubmenuTitles[level] : entry.Title;
+            string? grubName = level < entry.SubmenuTitles.Count ? null : entry.GrubTitle;
             string part = path[level];
             bool byPosition = PyText.TryParseInt(part, out var n) && n == entry.MenuPosition[level];
             string? id = level < entry.SubmenuTitles.Count
                 ? (level < entry.SubmenuIds.Count ? entry.SubmenuIds[level] : null)
                 : entry.Id;
-            bool byName = part == name || (id is not null && part == id);
+            bool byName = part == name || part == grubName || (id is not null && part == id);
             if (!byPosition && !byName) return false;
         }
         return true;

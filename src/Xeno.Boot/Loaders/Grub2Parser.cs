@@ -24,12 +24,9 @@ public static class Grub2Parser
     public static BootMenu Parse(string text, string configPath, Func<string, string?>? readGuestFile = null,
         Func<IReadOnlyDictionary<string, string>, IReadOnlyList<BootEntry>>? blsEntries = null)
     {
-        var state = new State(configPath);
-        var env = readGuestFile?.Invoke(ConfigLines.Resolve(state.BaseDir, "grubenv"));
-        if (env is not null)
-            foreach (var (k, v) in GrubEnvironment.Parse(env)) state.Variables[k] = v;
+        var state = new State(configPath, readGuestFile);
 
-        foreach (var line in ConfigLines.Meaningful(text))
+        foreach (var line in ConfigLines.Meaningful(Grub2Lexer.Normalize(text)))
             state.Feed(line, blsEntries);
 
         if (state.Image is not null)
@@ -39,7 +36,7 @@ public static class Grub2Parser
         return new BootMenu(ConfigKind.Grub2, configPath, state.Entries, defaultIndex, null, state.Timeout, state.Diagnostics);
     }
 
-    private sealed class State(string configPath)
+    private sealed class State(string configPath, Func<string, string?>? readGuestFile)
     {
         public readonly string BaseDir = ConfigLines.DirectoryOf(configPath);
         public readonly List<BootDiagnostic> Diagnostics = [];
@@ -53,6 +50,7 @@ public static class Grub2Parser
         private readonly List<int> _positions = [0];
         private bool _inFunction;
         private string _title = "";
+        private string? _grubTitle;
         private string? _id;
         private IReadOnlyList<int> _entryPosition = [];
 
@@ -76,6 +74,7 @@ public static class Grub2Parser
                     throw new BootException($"{configPath}: syntax error: cannot nest menuentry");
                 Image = [];
                 _title = title;
+                _grubTitle = GrubTitleOf(line);
                 _id = Grub2Script.EntryId(line);
                 _entryPosition = [.. _positions];
                 _positions[^1]++;
@@ -117,9 +116,11 @@ public static class Grub2Parser
             _conditions.Observe(line, Expand);
             var (command, argument) = GrubWords.CommandAndArgument(line);
 
-            if (command == "set")
+            // GRUB's "name=value" without "set" assigns too; pygrub calls it an unknown directive, and so do we.
+            bool bare = command != "set" && Grub2Script.IsBareAssignment(line, command);
+            if (command == "set" || bare)
             {
-                var set = Grub2Script.SetArguments(argument);
+                var set = bare ? Grub2Script.SetArguments(line) : Grub2Script.SetArguments(argument);
                 if (set is null) return;
                 var (name, value) = set.Value;
                 value = PyText.Strip(value);
@@ -134,8 +135,12 @@ public static class Grub2Parser
                     var expanded = Expand(value);
                     if (expanded is not null) Variables[name] = expanded; else Variables.Remove(name);
                 }
-                return;
+                if (!bare) return;
             }
+
+            // GRUB knows grubenv's variables only from load_env on, as the script runs (saved_entry
+            // used before it, or without it, is empty); Debian and Fedora configs load it first.
+            if (command == "load_env" && _conditions.Active) LoadEnvironment(argument);
 
             if (command == "blscfg" && blsEntries is not null)
             {
@@ -157,6 +162,33 @@ public static class Grub2Parser
                 foreach (var name in PyText.SplitWhitespace(argument)) Variables.Remove(name);
         }
 
+        /// <summary>load_env [-f FILE] [NAME...]: the grubenv beside the config ($prefix's, or config_directory's), or FILE.</summary>
+        private void LoadEnvironment(string argument)
+        {
+            if (readGuestFile is null) return;
+            var words = Grub2Script.SplitWords(argument);
+            string path = ConfigLines.Resolve(BaseDir, "grubenv");
+            var only = new HashSet<string>(StringComparer.Ordinal);
+            for (int i = 0; i < words.Count; i++)
+            {
+                var w = words[i];
+                string? file = w is "-f" or "--file" && i + 1 < words.Count ? words[++i]
+                    : w.StartsWith("--file=", StringComparison.Ordinal) ? w[7..] : null;
+                if (file is not null)
+                {
+                    // ${config_directory} and $prefix are the config's folder here; another file is taken as named.
+                    var named = GrubDevice.PathOf(file.Replace("${config_directory}", BaseDir).Replace("$config_directory", BaseDir)
+                        .Replace("${prefix}", BaseDir).Replace("$prefix", BaseDir));
+                    if (!named.Contains('$')) path = named;
+                }
+                else if (!w.StartsWith('-')) only.Add(w);
+            }
+            var env = readGuestFile(path);
+            if (env is null) return;
+            foreach (var (k, v) in GrubEnvironment.Parse(env))
+                if (only.Count == 0 || only.Contains(k)) Variables[k] = v;
+        }
+
         private void SetDefault(string value, bool active)
         {
             if (value is "${saved_entry}" or "${next_entry}")
@@ -174,6 +206,13 @@ public static class Grub2Parser
             if (value != "saved" && !PyText.TryParseInt(value, out _))
                 _pendingDefaults.Add((Diagnostics.Count, value));
             if (active) _default = value;
+        }
+
+        /// <summary>The title GRUB sees: the word after "menuentry" with quotes and escapes undone (variables left alone).</summary>
+        private static string? GrubTitleOf(string line)
+        {
+            var words = Grub2Arguments.Words(line, _ => null);
+            return words.Count > 1 ? words[1] : null;
         }
 
         private string? Expand(string word) => Grub2Script.Expand(word, Variables, EmptyUnlessSet);
@@ -194,18 +233,31 @@ public static class Grub2Parser
         private BootEntry BuildEntry()
         {
             string? root = null, kernel = null, args = null, initrd = null;
+            // Variables the entry sets itself, seen by its later commands (GRUB runs the body at boot).
+            var locals = new Dictionary<string, string>(StringComparer.Ordinal);
+            string? Lookup(string name) => locals.TryGetValue(name, out var v) ? v : Variables.GetValueOrDefault(name);
             foreach (var line in Image!)
             {
                 var (command, argument) = GrubWords.CommandAndArgument(line);
-                if (command == "set")
+                bool bare = command != "set" && Grub2Script.IsBareAssignment(line, command);
+                if (command == "set" || bare)
                 {
-                    var set = Grub2Script.SetArguments(argument);
+                    var set = Grub2Script.SetArguments(bare ? line : argument);
                     if (set is { Name: "root" }) root = GrubDevice.Describe(PyText.Strip(set.Value.Value));
-                    continue;
+                    if (set is { } local) locals[local.Name] = string.Join(' ', Grub2Arguments.Words(local.Value, Lookup));
+                    if (!bare) continue;
                 }
                 var value = PyText.Strip(argument);
                 switch (command)
                 {
+                    case "linux" or "linux16" or "linuxefi" when Grub2Arguments.NeedsGrubReading(value):
+                    {
+                        // Quotes, escapes or variables: what GRUB gives the kernel, not the text (pygrub passes the text).
+                        var words = Grub2Arguments.Words(value, Lookup);
+                        kernel = words.Count > 0 ? GrubDevice.PathOf(words[0]) : "";
+                        args = words.Count > 1 ? Grub2Arguments.LoaderCommandLine(words.Skip(1)) : null;
+                        break;
+                    }
                     case "linux" or "linux16" or "linuxefi":
                         (kernel, args) = KernelLine.Split(value);
                         break;
@@ -230,6 +282,7 @@ public static class Grub2Parser
                 SubmenuIds = submenuIds,
                 MenuPosition = _entryPosition,
                 Id = _id,
+                GrubTitle = _grubTitle == PyText.Strip(_title) ? null : _grubTitle,
                 BaseDirectory = BaseDir,
             };
         }

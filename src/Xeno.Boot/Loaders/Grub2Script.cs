@@ -5,13 +5,21 @@ internal static class Grub2Script
 {
     /// <summary>
     /// The title of "menuentry 'Title' ... {" as pygrub finds it: from the opening quote to the
-    /// first quote followed by a blank, with a '{' somewhere after. Null when the line is no menuentry.
+    /// first quote followed by a blank, with a '{' somewhere after (an unquoted title: its first
+    /// word). Null when the line is no menuentry.
     /// </summary>
     public static string? MenuEntryTitle(string line, string keyword = "menuentry ")
     {
         if (!line.StartsWith(keyword, StringComparison.Ordinal)) return null;
         int open = keyword.Length;
-        if (open >= line.Length || (line[open] != '"' && line[open] != '\'')) return null;
+        if (open >= line.Length) return null;
+        if (line[open] != '"' && line[open] != '\'')
+        {
+            // A bare word, as GRUB allows ("menuentry Rescue {"); pygrub knows none.
+            int blank = line.IndexOfAny([' ', '\t'], open);
+            if (blank < 0 || line[open] == '{' || line.IndexOf('{', blank) < 0) return null;
+            return line.Substring(open, blank - open);
+        }
         for (int i = open + 1; i + 1 < line.Length; i++)
         {
             if ((line[i] == '"' || line[i] == '\'') && line[i + 1] == ' ')
@@ -41,6 +49,11 @@ internal static class Grub2Script
         }
         return null;
     }
+
+    /// <summary>GRUB's "name=value" command (an assignment without "set"): the command word is a variable name followed by '='.</summary>
+    public static bool IsBareAssignment(string line, string command) =>
+        command.Length > 0 && line.Length > command.Length && line[command.Length] == '=' &&
+        (char.IsAsciiLetter(command[0]) || command[0] == '_') && command.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
     /// <summary>Shell-like words: blanks separate, quotes group and are removed, nothing is expanded.</summary>
     public static List<string> SplitWords(string text)

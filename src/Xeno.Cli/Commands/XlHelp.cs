@@ -38,6 +38,7 @@ public static class CommandTable
         Guests.GuestConvertCommand.Definition,
         Guests.GuestRescueCommand.Definition,
         Guests.GuestInstallCommand.Definition,
+        Guests.GuestChainloadCdCommand.Definition,
         Domain.ListCommand.Definition,
         Domain.LifecycleCommands.Destroy,
         Domain.ShutdownCommand.Shutdown,

@@ -102,7 +102,7 @@ public class Grub2ParserTests
     [InlineData("Nope>Debian GNU/Linux, with Linux 13", 1)] // unknown path: pygrub's intent, the last component's title
     [InlineData("UEFI", 3)]
     [InlineData("gnulinux-simple-1", 0)]
-    [InlineData("2", 2)] // numbers count flattened entries, as pygrub
+    [InlineData("2", 3)] // numbers count the top-level items, as GRUB (the submenu is item 1)
     public void SavedEntryResolvesTitlesIdsAndPaths(string saved, long expected)
     {
         var text = Debian.Replace("   set default=\"0\"", "   set default=\"${saved_entry}\"");
@@ -128,7 +128,6 @@ public class Grub2ParserTests
 
     [Theory]
     [InlineData("menuentry 'a' {\nmenuentry 'b' {\n}\n}\n", "cannot nest menuentry")]
-    [InlineData("}\n", "closing brace without menuentry")]
     [InlineData("menuentry 'a' {\nlinux /a\n", "end of file with open menuentry")]
     public void SyntaxErrorsAreTyped(string text, string message)
     {
@@ -150,14 +149,25 @@ public class Grub2ParserTests
         Assert.Equal("it's", Grub2Script.MenuEntryTitle("menuentry \"it's\" --class x {"));
         Assert.Equal("a\"b", Grub2Script.MenuEntryTitle("menuentry 'a\"b' {"));
         Assert.Null(Grub2Script.MenuEntryTitle("menuentry 'no brace'"));
-        Assert.Null(Grub2Script.MenuEntryTitle("menuentry noquote {"));
+        // GRUB takes an unquoted word as the title; pygrub finds no entry there.
+        Assert.Equal("noquote", Grub2Script.MenuEntryTitle("menuentry noquote {"));
+        Assert.Null(Grub2Script.MenuEntryTitle("menuentry {"));
+    }
+
+    [Fact]
+    public void NumericDefaultCountsGrubsTopLevelItems()
+    {
+        // Items: 0 the first entry, 1 the submenu (two entries), 2 "UEFI" (flattened: 3).
+        Assert.Equal(3, Parse(Debian.Replace("   set default=\"0\"", "   set default=\"2\"")).DefaultIndex);
+        // A number naming the submenu keeps pygrub's flattened count.
+        Assert.Equal(1, Parse(Debian.Replace("   set default=\"0\"", "   set default=\"1\"")).DefaultIndex);
     }
 
     [Fact]
     public void BlscfgPullsInBlsEntries()
     {
         var bls = new List<BootEntry> { new("Fedora (6.1)", null, "/vmlinuz-6.1", "ro", "/initramfs-6.1.img") { Id = "abc-6.1" } };
-        var menu = Grub2Parser.Parse("set default=\"${saved_entry}\"\nblscfg\n", "/boot/grub2/grub.cfg",
+        var menu = Grub2Parser.Parse("load_env\nset default=\"${saved_entry}\"\nblscfg\n", "/boot/grub2/grub.cfg",
             p => p == "/boot/grub2/grubenv" ? "saved_entry=abc-6.1\n" : null, _ => bls);
         Assert.Single(menu.Entries);
         Assert.Equal(0, menu.DefaultIndex);
