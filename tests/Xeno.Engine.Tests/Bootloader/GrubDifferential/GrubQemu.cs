@@ -36,6 +36,20 @@ public static class GrubQemu
     private static readonly Regex CommandLine = new(@"(?:^|\] )Command line: (.*?)\r?$", RegexOptions.Multiline);
     private static readonly Regex Ramdisk = new(@"\] RAMDISK: \[mem 0x([0-9a-f]+)-0x([0-9a-f]+)\]", RegexOptions.None);
 
+    /// <summary>How long a screen that waits for a key must stay unchanged before the case ends (a countdown redraws every second).</summary>
+    private static readonly TimeSpan KeyWait = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// GRUB shows its menu with no timeout, or an error with "Press any key to continue...", and
+    /// waits for a key for ever: no entry boots, which the comparison treats as GRUB booting nothing.
+    /// Only the screen's last lines count, so a menu that timed out and went on booting is not taken for one.
+    /// </summary>
+    private static bool WaitsForAKey(string log)
+    {
+        var tail = log[Math.Max(0, log.Length - 800)..];
+        return tail.Contains("Use the ^ and v keys", StringComparison.Ordinal) || tail.Contains("Press any key to continue", StringComparison.Ordinal);
+    }
+
     public static async Task<GrubBootResult> BootAsync(IReadOnlyList<string> drives, string serialLog, TimeSpan limit, CancellationToken cancel)
     {
         var info = new ProcessStartInfo("qemu-system-x86_64") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
@@ -52,14 +66,18 @@ public static class GrubQemu
         var stderr = qemu.StandardError.ReadToEndAsync(cancel);
         _ = qemu.StandardOutput.ReadToEndAsync(cancel);
         var sw = Stopwatch.StartNew();
+        var unchanged = Stopwatch.StartNew();
         string log = "";
         try
         {
             while (sw.Elapsed < limit)
             {
-                log = File.ReadAllText(serialLog);
+                var now = File.ReadAllText(serialLog);
+                if (now.Length != log.Length) unchanged.Restart();
+                log = now;
                 // "Kernel command line:" comes after setup_arch logged RAMDISK and Command line.
                 if (log.Contains("Kernel command line:", StringComparison.Ordinal) || qemu.HasExited) break;
+                if (unchanged.Elapsed > KeyWait && WaitsForAKey(log)) break;
                 await Task.Delay(250, cancel);
             }
         }
