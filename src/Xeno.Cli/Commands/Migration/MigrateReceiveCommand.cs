@@ -163,7 +163,7 @@ public static class MigrateReceiveCommand
     }
 
     /// <summary>QEMU creates its listening socket only once its domain is started: connect when it is there.</summary>
-    private static Socket ConnectWhenListening(string path, Task receive)
+    internal static Socket ConnectWhenListening(string path, Task receive)
     {
         var deadline = DateTime.UtcNow + SocketWait;
         while (true)

@@ -15,7 +15,6 @@ namespace Xeno.Cli.Commands.Migration;
 /// </summary>
 internal static class StorageCopyStreams
 {
-    private static readonly TimeSpan SocketWait = TimeSpan.FromSeconds(60);
 
     /// <summary>The sender: xenod mirrors the disks into our NBD socket, then migrates into our other socket.</summary>
     public static MigrationSendResponse Send(XenodClient client, string dom, ReceiverChannel channel, Action<long> forwarded)
@@ -168,34 +167,8 @@ internal static class StorageCopyStreams
     });
 
     /// <summary>QEMU's sockets appear once its domain is started (the NBD one once every disk is exported): connect when they do.</summary>
-    private static RelayConnection ConnectWhenListening(string path, Task receive)
-    {
-        var deadline = DateTime.UtcNow + SocketWait;
-        while (true)
-        {
-            if (receive.IsCompleted)
-            {
-                receive.Sync(); // xenod's error
-                throw new MigrationWireException("xenod answered before QEMU read the stream");
-            }
-            if (File.Exists(path))
-            {
-                var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    s.Connect(new UnixDomainSocketEndPoint(path));
-                    return Connection(s);
-                }
-                catch (SocketException)
-                {
-                    s.Dispose();
-                }
-            }
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"QEMU did not listen on {path} within {SocketWait.TotalSeconds:0} s");
-            Thread.Sleep(20);
-        }
-    }
+    private static RelayConnection ConnectWhenListening(string path, Task receive) =>
+        Connection(MigrateReceiveCommand.ConnectWhenListening(path, receive));
 
     private static void Quietly(Task t)
     {
