@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Text;
 using Xeno.Panel.Ssh;
+using Xeno.Panel.Tests.Support;
 
 namespace Xeno.Panel.Tests.Ssh;
 
@@ -87,37 +88,6 @@ public sealed class ConsoleRelayTests : IDisposable
         {
             Assert.True(sw.Elapsed < TimeSpan.FromSeconds(30), "timed out");
             await Task.Delay(10, TestContext.Current.CancellationToken);
-        }
-    }
-
-    /// <summary>The terminal's side: what the relay wrote, readable while it writes.</summary>
-    private sealed class SharedOutput : Stream
-    {
-        private readonly MemoryStream _inner = new();
-
-        public string Text
-        {
-            get
-            {
-                lock (_inner)
-                    return Encoding.ASCII.GetString(_inner.ToArray());
-            }
-        }
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            lock (_inner)
-                _inner.Write(buffer, offset, count);
         }
     }
 }

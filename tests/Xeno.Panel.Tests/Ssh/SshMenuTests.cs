@@ -1,6 +1,7 @@
 using System.Text;
 using Xeno.Panel.Data;
 using Xeno.Panel.Ssh;
+using Xeno.Panel.Tests.Support;
 
 namespace Xeno.Panel.Tests.Ssh;
 
@@ -114,19 +115,19 @@ public sealed class SshMenuTests : IDisposable
         _rig.Vms.AddAdministrator(vm.Id, bob.Id);
         // bob picks the VM; it is taken from him before his next choice (as an admin would on the web).
         var input = new System.IO.Pipelines.Pipe();
-        var output = new MemoryStream();
+        var output = new SharedOutput();
         var key = new StoredSshKey(1, bob.Id, "bob", "ssh-ed25519", "AAAA", "SHA256:x", "", "");
-        var menu = new SshMenu(new SshMenuSession(bob, key, MenuRig.Remote), new MenuInput(input.Reader.AsStream()), new SyncedStream(output), () => null, _rig.Services);
+        var menu = new SshMenu(new SshMenuSession(bob, key, MenuRig.Remote), new MenuInput(input.Reader.AsStream()), output, () => null, _rig.Services);
         var run = menu.RunAsync(TestContext.Current.CancellationToken);
         await input.Writer.WriteAsync("1\n"u8.ToArray(), TestContext.Current.CancellationToken);
-        await WaitForAsync(() => Text(output).Contains("ann-web> ", StringComparison.Ordinal));
+        await WaitForAsync(() => output.Text.Contains("ann-web> ", StringComparison.Ordinal));
         using (var c = _rig.Db.Open())
             Db.Execute(c, null, "DELETE FROM vm_administrators WHERE vm_id = @v", ("@v", vm.Id));
         await input.Writer.WriteAsync("on\n"u8.ToArray(), TestContext.Current.CancellationToken);
         await input.Writer.CompleteAsync();
         Assert.Equal("end of input", await run.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
-        Assert.Contains("ann-web is no longer yours to manage (or no longer exists).", Text(output));
-        Assert.Contains("You have no VMs yet", Text(output));
+        Assert.Contains("ann-web is no longer yours to manage (or no longer exists).", output.Text);
+        Assert.Contains("You have no VMs yet", output.Text);
         Assert.DoesNotContain(_rig.Audit.Read(user: "bob"), e => e.Action == "vm.start");
         Assert.Contains(_rig.Audit.Read(user: "bob"), e => e.Action == "vm.access" && e.Result == "refused");
     }
@@ -168,12 +169,6 @@ public sealed class SshMenuTests : IDisposable
         Assert.DoesNotContain(_rig.Audit.Read(user: "ann"), e => e.Target == "bob-web" && e.Action != "vm.access");
     }
 
-    private static string Text(MemoryStream s)
-    {
-        lock (s)
-            return Encoding.UTF8.GetString(s.ToArray());
-    }
-
     private static async Task WaitForAsync(Func<bool> condition)
     {
         var sw = System.Diagnostics.Stopwatch.StartNew();
@@ -181,26 +176,6 @@ public sealed class SshMenuTests : IDisposable
         {
             Assert.True(sw.Elapsed < TimeSpan.FromSeconds(30), "the menu did not get there");
             await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
-
-    /// <summary>A memory stream the test reads while the menu writes it.</summary>
-    private sealed class SyncedStream(MemoryStream inner) : Stream
-    {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            lock (inner)
-                inner.Write(buffer, offset, count);
         }
     }
 }
