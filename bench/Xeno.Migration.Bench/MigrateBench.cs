@@ -45,8 +45,10 @@ internal static class MigrateBench
         md.Append(CultureInfo.InvariantCulture, $"One pv guest of the kit, {MemoryMiB} MiB, 1 vCPU (TCG), booted once per side and moved ");
         md.Append(CultureInfo.InvariantCulture, $"{runs} time(s) back and forth on this host; medians (every run in brackets). ");
         md.Append("Xeno: `xl migrate -s <receiver> <dom> localhost`, the receiver being this build's `xl migrate-receive` ");
-        md.Append("on the same xenod: QEMU's stream goes QEMU → xl → pipe → xl → incoming QEMU, then Xen's hand-over ");
-        md.Append("(ready, rename, permission, rename, unpause). Bare QEMU: the same argument vector (QemuCommandLine), ");
+        md.Append("on the same xenod: each xl hands its end of the channel (the -s command's pipes) to xenod and QEMU, so QEMU's ");
+        md.Append("stream goes QEMU → pipe → incoming QEMU with no copy through xl; then Xen's hand-over (ready, rename, ");
+        md.Append("permission, rename, unpause); xl's total runs from the stream's start to the target's report. ");
+        md.Append("Bare QEMU: the same argument vector (QemuCommandLine), ");
         md.Append("`migrate-incoming unix:` on a second QEMU and `migrate unix:` on the first, nothing in between. Both with ");
         md.Append("QEMU 7.2's defaults (downtime limit 300 ms, bandwidth 128 MiB/s). Downtime is QEMU's own figure ");
         md.Append("(query-migrate `downtime`: the stop-and-copy); Xeno's guest also stays paused during the hand-over ");

@@ -41,4 +41,24 @@ public class DomainStateRecordTests
         var e = Assert.Throws<SaveFileException>(() => DomainStateRecord.FromJson(Base + tail));
         Assert.Contains(expected, e.Detail);
     }
+
+    [Fact]
+    public void A_raw_qemu_stream_round_trips_and_is_left_out_otherwise()
+    {
+        var plain = new DomainStateRecord("a", Guid.NewGuid(), "{}", false, 1, 1);
+        Assert.DoesNotContain("qemu_stream", plain.ToJson());
+        Assert.False(DomainStateRecord.FromJson(plain.ToJson()).RawQemuStream);
+        var raw = plain with { RawQemuStream = true };
+        Assert.Contains("\"qemu_stream\":\"raw\"", raw.ToJson());
+        Assert.True(DomainStateRecord.FromJson(raw.ToJson()).RawQemuStream);
+    }
+
+    [Theory]
+    [InlineData(""","qemu_stream":"chunked"}""", "qemu_stream \"chunked\" is not \"raw\"")]
+    [InlineData(""","qemu_stream":1}""", "domain state record")]
+    public void An_unknown_qemu_stream_is_refused_by_name(string tail, string expected)
+    {
+        var e = Assert.Throws<SaveFileException>(() => DomainStateRecord.FromJson(Base + tail));
+        Assert.Contains(expected, e.Detail);
+    }
 }

@@ -15,8 +15,10 @@ public sealed record MigrationDescription
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record MigrationSendRequest
 {
-    /// <summary>Absolute path of the unix socket xl listens on (QEMU connects to it).</summary>
-    public required string SocketPath { get; init; }
+    /// <summary>Absolute path of the unix socket xl listens on (QEMU connects to it); or <see cref="FdToken"/>.</summary>
+    public string? SocketPath { get; init; }
+    /// <summary>The token of the channel xl handed to xenod's descriptor inbox: QEMU writes the stream straight into it.</summary>
+    public string? FdToken { get; init; }
     /// <summary>xl migrate --copy-storage: xl's socket relaying NBD to the target; the local disks are mirrored there first.</summary>
     public string? NbdSocketPath { get; init; }
 }
@@ -38,8 +40,10 @@ public sealed record MigrationReceiveRequest
 {
     /// <summary>The domain state record the sender sent.</summary>
     public required string StateJson { get; init; }
-    /// <summary>Absolute path where QEMU listens (migrate-incoming unix:); xl connects to it.</summary>
-    public required string SocketPath { get; init; }
+    /// <summary>Absolute path where QEMU listens (migrate-incoming unix:); xl connects to it. Or <see cref="FdToken"/>.</summary>
+    public string? SocketPath { get; init; }
+    /// <summary>The token of the channel xl handed to xenod's descriptor inbox: QEMU reads the stream straight from it.</summary>
+    public string? FdToken { get; init; }
     /// <summary>With --copy-storage (the state lists copied disks): where the incoming QEMU's NBD server appears, every disk exported.</summary>
     public string? NbdSocketPath { get; init; }
 }

@@ -22,10 +22,12 @@ public sealed class ApiServer : IAsyncDisposable
 {
     private static readonly ApiJsonContext Json = ApiJsonContext.Default;
     private readonly WebApplication _app;
+    private readonly Migration.FdInbox _fds;
 
-    private ApiServer(WebApplication app)
+    private ApiServer(WebApplication app, Migration.FdInbox fds)
     {
         _app = app;
+        _fds = fds;
     }
 
     /// <summary>What the server has mapped (tests compare it with <see cref="ApiRoutes.All"/> and docs/api.md).</summary>
@@ -46,16 +48,26 @@ public sealed class ApiServer : IAsyncDisposable
         var app = builder.Build();
         // Console viewers attach over a WebSocket (ConsoleAttachRoute).
         app.UseWebSockets();
-        Map(app, engine, started);
+        // Beside the API socket: where xl hands over a migration channel (docs/api.md).
+        var fds = Migration.FdInbox.Start(socketPath, Qemu.Interop.UnixRights.EffectiveUserId());
+        Map(app, engine, started, fds);
         if (events is not null) EventRoutes.Map(app, events);
-        await app.StartAsync(cancel);
+        try
+        {
+            await app.StartAsync(cancel);
+        }
+        catch
+        {
+            fds.Dispose();
+            throw;
+        }
         // Root only: the socket controls every guest on the host.
         if (OperatingSystem.IsLinux())
             File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return new ApiServer(app);
+        return new ApiServer(app, fds);
     }
 
-    private static void Map(WebApplication app, DomainEngine engine, DateTimeOffset started)
+    private static void Map(WebApplication app, DomainEngine engine, DateTimeOffset started, Migration.FdInbox fds)
     {
         var openApi = new Lazy<string>(() => OpenApiDocument.Build(typeof(ApiServer).Assembly.GetName().Version?.ToString(3) ?? "0.0.0").ToJsonString());
         app.MapGet("/v1/openapi.json", () => Results.Content(openApi.Value, "application/json"));
@@ -138,7 +150,7 @@ public sealed class ApiServer : IAsyncDisposable
         RuntimeControlRoutes.Map(app, engine, started);
         MetricsRoutes.Map(app, engine, started);
         SaveRestoreRoutes.Map(app, engine);
-        LiveMigrationRoutes.Map(app, engine);
+        LiveMigrationRoutes.Map(app, engine, fds);
         ConsoleAttachRoute.Map(app, engine);
         GuestRoutes.Map(app, engine);
         // GET /v1/events is mapped beside these by its own file (EventRoutes.Map) when it lands.
@@ -219,5 +231,6 @@ public sealed class ApiServer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _fds.Dispose();
     }
 }

@@ -10,8 +10,16 @@ internal static class LiveMigrationRoutes
 {
     private static readonly ApiJsonContext Json = ApiJsonContext.Default;
 
-    public static void Map(WebApplication app, DomainEngine engine)
+    /// <param name="fds">xenod's descriptor inbox: a request's fd_token names the channel xl handed over there.</param>
+    public static void Map(WebApplication app, DomainEngine engine, Migration.FdInbox? fds)
     {
+        Microsoft.Win32.SafeHandles.SafeFileHandle? Channel(string? token) => token switch
+        {
+            null => null,
+            _ when fds is null => throw new EngineException(EngineErrorKind.Invalid, "this xenod has no descriptor inbox: fd_token cannot be used"),
+            _ => fds.Take(token),
+        };
+
         app.MapPost(ApiRoutes.Domain + "/migrate/describe", (string dom, HttpRequest request, CancellationToken c) => ApiServer.Guard(async () =>
             TypedResults.Json(await engine.LiveMigration.DescribeAsync(dom, request.Query["copy_storage"] == "true", c), Json.MigrationDescription)));
         app.MapGet(ApiRoutes.Domain + "/migrate/progress", (string dom, CancellationToken c) => ApiServer.Guard(async () =>
@@ -21,13 +29,13 @@ internal static class LiveMigrationRoutes
         app.MapPost(ApiRoutes.Domain + "/migrate/send", (string dom, HttpRequest request, CancellationToken c) => ApiServer.Guard(async () =>
         {
             var body = await ApiRequestBody.ReadAsync(request, Json.MigrationSendRequest, c);
-            var figures = await engine.LiveMigration.SendAsync(dom, body.SocketPath, body.NbdSocketPath, CancellationToken.None);
+            var figures = await engine.LiveMigration.SendAsync(dom, body.SocketPath, body.NbdSocketPath, CancellationToken.None, Channel(body.FdToken));
             return TypedResults.Json(figures, Json.MigrationSendResponse);
         }));
         app.MapPost(ApiRoutes.Domains + "/incoming", (HttpRequest request, CancellationToken c) => ApiServer.Guard(async () =>
         {
             var body = await ApiRequestBody.ReadAsync(request, Json.MigrationReceiveRequest, c);
-            int domid = await engine.LiveMigration.ReceiveAsync(body.StateJson, body.SocketPath, body.NbdSocketPath, CancellationToken.None);
+            int domid = await engine.LiveMigration.ReceiveAsync(body.StateJson, body.SocketPath, body.NbdSocketPath, CancellationToken.None, Channel(body.FdToken));
             return TypedResults.Json(new CreateDomainResponse { Domid = domid }, Json.CreateDomainResponse, statusCode: 201);
         }));
     }

@@ -46,14 +46,22 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
         }, cancel);
     }
 
+    /// <param name="socketPath">xl's unix socket QEMU writes its stream to (the relay); null with <paramref name="channel"/>.</param>
     /// <param name="nbdSocketPath">With --copy-storage: xl's socket relaying NBD to the target, where the local disks are mirrored first.</param>
-    public Task<MigrationSendResponse> SendAsync(string idOrName, string socketPath, string? nbdSocketPath, CancellationToken cancel)
+    /// <param name="channel">The transport itself, handed over by xl (docs/api.md): QEMU writes its stream straight into it. Always closed here.</param>
+    public async Task<MigrationSendResponse> SendAsync(string idOrName, string? socketPath, string? nbdSocketPath, CancellationToken cancel,
+        Microsoft.Win32.SafeHandles.SafeFileHandle? channel = null)
     {
+        using var guard = new ChannelGuard(channel);
+        if ((socketPath is null) == (channel is null))
+            throw new EngineException(EngineErrorKind.Invalid, "migrate needs either a socket path or a handed-over channel (fd_token), not both");
+        if (channel is not null && nbdSocketPath is not null)
+            throw new EngineException(EngineErrorKind.Invalid, "--copy-storage multiplexes the channel: it cannot be handed to QEMU");
         var s = registry.Find(idOrName);
         var d = s.Domain;
-        return s.RunAsync(DomainOperation.MigrateOut, async token =>
+        return await s.RunAsync(DomainOperation.MigrateOut, async token =>
         {
-            if (!Path.IsPathFullyQualified(socketPath))
+            if (socketPath is not null && !Path.IsPathFullyQualified(socketPath))
                 throw new EngineException(EngineErrorKind.Invalid, $"migrate needs an absolute socket path, got \"{socketPath}\"");
             if (d.Qemu is not { } q)
                 throw new EngineException(EngineErrorKind.Conflict, $"Domain {d.Domid} is not running");
@@ -72,7 +80,11 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
                     var disks = copied;
                     atSwitchover = t => StorageMirror.CompleteAsync(d, q, disks, t);
                 }
-                await QemuMigration.SendAsync(d, q, "unix:" + socketPath, context.Options.MigrationTimeout, token, atSwitchover);
+                string uri = guard.Release() is { } fd
+                    ? await QemuMigration.HandChannelAsync(d, q, fd, token)
+                    : "unix:" + socketPath;
+                string through = socketPath is null ? "through the channel xl handed over" : "through xl's relay";
+                await QemuMigration.SendAsync(d, q, uri, context.Options.MigrationTimeout, token, atSwitchover);
                 if (copied.Count > 0)
                     await StorageMirror.ResetSwitchoverPauseAsync(d, q);
                 var reply = await QmpCall.RunAsync(d, q, (c, t) => c.ExecuteAsync("query-migrate", null, t), token);
@@ -82,7 +94,7 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
                 context.Records.Save(d);
                 context.Emit(DomainEventKind.Paused, d);
                 s.MoveTo(DomainPhase.Running);
-                context.Log.Info($"Domain {d.Domid} ({d.Name}) sent by live migration, stopped until the target confirms");
+                context.Log.Info($"Domain {d.Domid} ({d.Name}) sent by live migration {through}, stopped until the target confirms");
                 return Figures(reply);
             }
             catch (Exception e) when (e is EngineException or QmpException or TimeoutException or OperationCanceledException)
@@ -121,10 +133,18 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
     private static readonly TimeSpan ProgressDeadline = TimeSpan.FromSeconds(2);
 
     /// <summary>Returns the domid of "&lt;name&gt;--incoming", paused, its state received.</summary>
+    /// <param name="socketPath">Where QEMU listens for xl's relay; null with <paramref name="channel"/>.</param>
     /// <param name="nbdSocketPath">With --copy-storage: where the incoming QEMU's NBD server appears once every disk is exported.</param>
-    public async Task<int> ReceiveAsync(string stateJson, string socketPath, string? nbdSocketPath, CancellationToken cancel)
+    /// <param name="channel">The transport itself, handed over by xl: QEMU reads the stream straight from it. Always closed here.</param>
+    public async Task<int> ReceiveAsync(string stateJson, string? socketPath, string? nbdSocketPath, CancellationToken cancel,
+        Microsoft.Win32.SafeHandles.SafeFileHandle? channel = null)
     {
-        if (!Path.IsPathFullyQualified(socketPath))
+        using var guard = new ChannelGuard(channel);
+        if ((socketPath is null) == (channel is null))
+            throw new EngineException(EngineErrorKind.Invalid, "migrate-receive needs either a socket path or a handed-over channel (fd_token), not both");
+        if (channel is not null && nbdSocketPath is not null)
+            throw new EngineException(EngineErrorKind.Invalid, "--copy-storage multiplexes the channel: it cannot be handed to QEMU");
+        if (socketPath is not null && !Path.IsPathFullyQualified(socketPath))
             throw new EngineException(EngineErrorKind.Invalid, $"migrate-receive needs an absolute socket path, got \"{socketPath}\"");
         if (nbdSocketPath is not null && !Path.IsPathFullyQualified(nbdSocketPath))
             throw new EngineException(EngineErrorKind.Invalid, $"migrate-receive needs an absolute NBD socket path, got \"{nbdSocketPath}\"");
@@ -163,7 +183,10 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
                 {
                     if (copied.Count > 0)
                         await StorageMirror.ExportAsync(d, q, copied, nbdSocketPath!, t);
-                    await QemuMigration.ReceiveAsync(d, q, "unix:" + socketPath, context.Options.MigrationTimeout, t);
+                    string uri = guard.Release() is { } fd
+                        ? await QemuMigration.HandChannelAsync(d, q, fd, t)
+                        : "unix:" + socketPath;
+                    await QemuMigration.ReceiveAsync(d, q, uri, context.Options.MigrationTimeout, t);
                     // The mirrors completed before QEMU's last state: the copies are whole, the exports go.
                     if (copied.Count > 0)
                         await StorageMirror.StopExportAsync(d, q, t);
@@ -177,7 +200,7 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
         }
         if (created.Count > 0)
             _copiedDisks[domid] = created;
-        context.Log.Info($"Domain {domid} ({spec.Name}) received by live migration, paused until the sender hands over");
+        context.Log.Info($"Domain {domid} ({spec.Name}) received by live migration {(socketPath is null ? "through the channel xl handed over" : "through xl's relay")}, paused until the sender hands over");
         return domid;
     }
 
@@ -210,5 +233,16 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
             TransferredBytes = At(ram, "transferred"),
             Iterations = At(ram, "dirty-sync-count"),
         };
+    }
+
+    /// <summary>Closes a handed-over channel on every path that does not pass it on to QEMU.</summary>
+    private sealed class ChannelGuard(Microsoft.Win32.SafeHandles.SafeFileHandle? channel) : IDisposable
+    {
+        private Microsoft.Win32.SafeHandles.SafeFileHandle? _channel = channel;
+
+        /// <summary>The channel, now the caller's to close.</summary>
+        public Microsoft.Win32.SafeHandles.SafeFileHandle? Release() => Interlocked.Exchange(ref _channel, null);
+
+        public void Dispose() => Release()?.Dispose();
     }
 }

@@ -15,7 +15,27 @@ namespace Xeno.Engine.Migration;
 /// </summary>
 internal static class QemuMigration
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+    /// <summary>
+    /// How often query-migrate is asked while QEMU migrates. The end of a live migration is seen
+    /// one poll late at most, on both sides, and the guest waits for that (the target's "ready"
+    /// follows its QEMU's completion): 10 ms keeps that wait small; a query costs QEMU microseconds.
+    /// </summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>The name QEMU knows a handed-over migration channel by (getfd, then "fd:" + name).</summary>
+    public const string ChannelFdName = "xeno-migration";
+
+    /// <summary>
+    /// Gives QEMU the migration channel xl handed to xenod (QMP getfd), returning the URI that
+    /// names it. xenod's copy is closed here either way: from now on only QEMU (and the xl that
+    /// owns the channel and keeps off it) holds it, so its end is QEMU's to make.
+    /// </summary>
+    public static async Task<string> HandChannelAsync(Domain d, QemuInstance q, Microsoft.Win32.SafeHandles.SafeFileHandle channel, CancellationToken cancel)
+    {
+        using (channel)
+            await QmpCall.RunAsync(d, q, (c, t) => c.GetFdAsync(ChannelFdName, channel, t), cancel);
+        return "fd:" + ChannelFdName;
+    }
 
     /// <summary>QEMU runs exec: URIs with /bin/sh -c: a path in single quotes, its own quotes escaped.</summary>
     public static string ShellQuote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
@@ -34,7 +54,7 @@ internal static class QemuMigration
     public static async Task SendAsync(Domain d, QemuInstance q, string uri, TimeSpan timeout, CancellationToken cancel,
         Func<CancellationToken, Task>? atSwitchover = null)
     {
-        await QmpCall.RunAsync(d, q, (c, t) => c.ExecuteAsync("migrate", new JsonObject { ["uri"] = uri }, t), cancel);
+        await StartAsync(d, q, "migrate", uri, cancel);
         try
         {
             await WaitAsync(d, q, timeout, cancel, atSwitchover);
@@ -54,8 +74,33 @@ internal static class QemuMigration
 
     public static async Task ReceiveAsync(Domain d, QemuInstance q, string uri, TimeSpan timeout, CancellationToken cancel)
     {
-        await QmpCall.RunAsync(d, q, (c, t) => c.ExecuteAsync("migrate-incoming", new JsonObject { ["uri"] = uri }, t), cancel);
+        await StartAsync(d, q, "migrate-incoming", uri, cancel);
         await WaitAsync(d, q, timeout, cancel);
+    }
+
+    /// <summary>
+    /// migrate or migrate-incoming. QEMU takes a handed-over channel (fd:) out of its monitor's
+    /// list only when the migration starts: if the command fails, the channel is closed in QEMU
+    /// (closefd) so the other side sees its end instead of a channel held open by nobody using it.
+    /// </summary>
+    private static async Task StartAsync(Domain d, QemuInstance q, string command, string uri, CancellationToken cancel)
+    {
+        try
+        {
+            await QmpCall.RunAsync(d, q, (c, t) => c.ExecuteAsync(command, new JsonObject { ["uri"] = uri }, t), cancel);
+        }
+        catch (Exception) when (uri.StartsWith("fd:", StringComparison.Ordinal))
+        {
+            try
+            {
+                await QmpCall.RunAsync(d, q, (c, t) => c.ExecuteAsync("closefd", new JsonObject { ["fdname"] = uri[3..] }, t), CancellationToken.None);
+            }
+            catch (Exception ce) when (ce is QmpException or EngineException)
+            {
+                // Already taken by the command (it failed later) or QEMU gone: nothing holds it then.
+            }
+            throw;
+        }
     }
 
     /// <summary>Follows query-migrate to "completed"; "failed" or "cancelled" become an EngineException with QEMU's reason.</summary>

@@ -15,6 +15,11 @@ public sealed record DomainStateRecord(string Name, Guid Uuid, string SpecJson, 
     public string? VncPassword { get; init; }
     /// <summary>xl migrate --copy-storage: the local disks mirrored to the target (empty otherwise).</summary>
     public IReadOnlyList<CopiedDisk> CopiedDisks { get; init; } = [];
+    /// <summary>
+    /// xl migrate handed the channel itself to QEMU: QEMU's stream follows the prefix as QEMU
+    /// wrote it, unchunked, and the receiver hands its end to its QEMU too (docs/migration.md).
+    /// </summary>
+    public bool RawQemuStream { get; init; }
 
     public string ToJson()
     {
@@ -35,6 +40,9 @@ public sealed record DomainStateRecord(string Name, Guid Uuid, string SpecJson, 
             {
                 ["vdev"] = d.Vdev, ["drive"] = d.Drive, ["path"] = d.Path, ["format"] = d.Format, ["virtual_size"] = d.VirtualSize,
             }).ToArray());
+        // Only when the channel went to QEMU: save files never carry it.
+        if (RawQemuStream)
+            o["qemu_stream"] = "raw";
         return o.ToJsonString();
     }
 
@@ -54,6 +62,12 @@ public sealed record DomainStateRecord(string Name, Guid Uuid, string SpecJson, 
                 SoftAffinity = o["soft_affinity"] is JsonArray soft ? soft.Select(n => n is null ? null : (string?)n).ToList() : [],
                 VncPassword = (string?)o["vnc_password"],
                 CopiedDisks = o["copy_storage"] is JsonArray copied ? copied.Select(Copied).ToList() : [],
+                RawQemuStream = o["qemu_stream"] switch
+                {
+                    null => false,
+                    var v when v.GetValue<string>() == "raw" => true,
+                    var v => throw new FormatException($"qemu_stream \"{v.GetValue<string>()}\" is not \"raw\""),
+                },
             };
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException)

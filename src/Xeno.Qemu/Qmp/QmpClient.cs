@@ -15,6 +15,8 @@ namespace Xeno.Qemu.Qmp;
 public sealed class QmpClient : IAsyncDisposable
 {
     private readonly Stream _stream;
+    /// <summary>The unix socket under <see cref="_stream"/>, when there is one: descriptors travel on it (getfd).</summary>
+    private readonly Socket? _socket;
     private readonly QmpMessageReader _reader;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<string, Pending> _pending = new();
@@ -31,6 +33,7 @@ public sealed class QmpClient : IAsyncDisposable
     private QmpClient(Stream stream, QmpMessageReader reader, QmpGreeting greeting)
     {
         _stream = stream;
+        _socket = (stream as NetworkStream)?.Socket;
         _reader = reader;
         Greeting = greeting;
     }
@@ -118,7 +121,31 @@ public sealed class QmpClient : IAsyncDisposable
         }
     }
 
-    private async Task<JsonElement> SendAsync(string command, JsonObject? arguments, CancellationToken cancellationToken)
+    /// <summary>
+    /// QMP getfd: hands QEMU an open descriptor (SCM_RIGHTS with the command's bytes) under
+    /// <paramref name="name"/>, for URIs such as migrate's "fd:&lt;name&gt;". QEMU holds its own
+    /// copy afterwards: the caller closes <paramref name="fd"/> when it no longer needs it.
+    /// </summary>
+    public async Task GetFdAsync(string name, System.Runtime.InteropServices.SafeHandle fd, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(fd);
+        if (_socket is null)
+            throw new InvalidOperationException("getfd needs a QMP connection over a unix socket");
+        using var deadline = new CancellationTokenSource(DefaultTimeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            await SendAsync("getfd", new JsonObject { ["fdname"] = name }, linked.Token, fd).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new QmpTimeoutException("getfd", DefaultTimeout);
+        }
+    }
+
+    private async Task<JsonElement> SendAsync(string command, JsonObject? arguments, CancellationToken cancellationToken,
+        System.Runtime.InteropServices.SafeHandle? passFd = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(command);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -139,9 +166,17 @@ public sealed class QmpClient : IAsyncDisposable
             await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                await _stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-                await _stream.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
-                await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                if (passFd is not null)
+                {
+                    // QEMU's monitor takes the descriptor that arrives with the command's bytes.
+                    Interop.UnixRights.Send(_socket!.SafeHandle, [.. bytes, (byte)'\n'], passFd);
+                }
+                else
+                {
+                    await _stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+                    await _stream.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+                    await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
             finally
             {

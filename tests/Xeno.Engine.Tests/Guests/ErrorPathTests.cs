@@ -104,7 +104,7 @@ public sealed class ErrorPathTests : IAsyncLifetime
         Assert.Equal("'xl destroy' requires at least 1 argument.\n\n", usage.Err);
         var left = Directory.GetFiles(Path.Combine(_x.Prefix, "run/xeno"), "*", SearchOption.AllDirectories).Select(Path.GetFileName);
         // Only the daemon's own files (the prefix lock among them); nothing of a domain.
-        Assert.Equal(["xenod.lock", "xenod.pid", "xenod.sock"], left.Order(StringComparer.Ordinal));
+        Assert.Equal(["xenod.lock", "xenod.pid", "xenod.sock", "xenod.sock.fd"], left.Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -12,6 +12,8 @@ namespace Xeno.Engine.Tests.Migration;
 /// counting in the new domain, nothing is left of the old one. The guest writes a disk the whole
 /// time (one image both copies use, as with shared storage): what it wrote before the move reads
 /// back through the new QEMU, and its writes after the move (and after the failed one) reach the image.
+/// Both QEMUs get the channel itself (xl hands it to xenod); the two-xenod move runs with a sending
+/// xenod that takes no descriptors, so xl relays the stream.
 /// </summary>
 public sealed class MigrateGuestTests
 {
@@ -22,8 +24,10 @@ public sealed class MigrateGuestTests
     /// two words and runs this build's xl on the same prefix (<paramref name="through"/> sits in
     /// front of the receiver's stdin).
     /// </summary>
-    private static string Receiver(Xenod x, string through = "") =>
-        $"env XENO_PREFIX={x.Prefix} sh -c 'shift 2; {through}exec {XlPath} \"$@\"' sh";
+    private static string Receiver(Xenod x, string through = "") => Receiver(x.Prefix, through);
+
+    private static string Receiver(string prefix, string through = "") =>
+        $"env XENO_PREFIX={prefix} sh -c 'shift 2; {through}exec {XlPath} \"$@\"' sh";
 
     private static async Task<bool> WaitTrueAsync(GuestShell shell, string command, int seconds = 120)
     {
@@ -61,6 +65,13 @@ public sealed class MigrateGuestTests
     private static string GuestSector(int sector) =>
         $"$(echo 3 > /proc/sys/vm/drop_caches; dd if=/dev/vda bs=512 skip={sector} count=1 2>/dev/null | head -n 1)";
 
+    /// <summary>xenod's log: which way QEMU's stream went (the channel handed to QEMU, or xl's relay).</summary>
+    private static string XenodLog(Xenod x)
+    {
+        using var f = new FileStream(Path.Combine(x.Prefix, "var/log/xeno/xenod.log"), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return new StreamReader(f).ReadToEnd();
+    }
+
     private static string[] RunFolders(Xenod x) =>
         [.. Directory.GetDirectories(Path.Combine(x.Prefix, "run/xeno")).Select(d => Path.GetFileName(d)).Where(d => Regex.IsMatch(d, @"^d\d+$"))];
 
@@ -96,6 +107,18 @@ public sealed class MigrateGuestTests
             // Its QEMU took the image back (QEMU released it for the hand-over): writes reach it.
             Assert.True(await shell.RunAsync("echo resumed | dd of=/dev/vda bs=512 seek=2 conv=fsync"));
             Assert.Equal("resumed", Sector(disk, 2));
+
+            // A receiver whose xenod cannot take the channel (here: no xenod at all on its prefix)
+            // refuses the whole stream; the sender's QEMU finds the channel closed and the guest runs on.
+            var refused = x.Xl("migrate", "-s", Receiver(Path.Combine(x.Root, "no-xenod")), name, "localhost");
+            Assert.True(refused.Exit == 1, refused.Err);
+            Assert.Contains("migration target: the sender hands QEMU's stream over whole, but this host's xenod cannot take the channel", refused.Err);
+            Assert.Contains("migration target: Failure, destroying our copy.\n", refused.Err);
+            Assert.EndsWith("Migration failed, resuming at sender.\n", refused.Err);
+            Assert.Equal(["Domain-0", name], x.ListNames());
+            Assert.Equal(first, x.Domid(name));
+            Xenod.AssertRow(@" (r-----|-b----) ", x.ListRow(name));
+            Assert.True(await shell.RunAsync("kill -0 $(cat /tmp/pid)"), "the guest answers after the refused migration");
             Assert.True(await shell.RunAsync("cp /tmp/c /tmp/c0"));
         }
 
@@ -128,6 +151,11 @@ public sealed class MigrateGuestTests
             $"\"migration target: Domain started successsfully.\" after the permission in:\n{err}");
         Assert.Contains("Loading new save file <incoming migration stream> (new xl fmt info 0x80000001/0x0/", err);
         Assert.EndsWith("Migration successful.\n", err);
+        // Both QEMUs had the channel itself (no relay through xl), the failed attempt's too.
+        string log = XenodLog(x);
+        Assert.Contains($"({name}) sent by live migration through the channel xl handed over", log);
+        Assert.Contains($"({name}--incoming) received by live migration through the channel xl handed over", log);
+        Assert.DoesNotContain("through xl's relay", log);
 
         // One domain of that name, a new domid, running; nothing left of the old one.
         Assert.Equal(["Domain-0", name], x.ListNames());
@@ -172,10 +200,16 @@ public sealed class MigrateGuestTests
             Assert.True(await shell.RunAsync("cp /tmp/c /tmp/c0"));
         }
 
-        var (exit, _, err) = a.Xl("migrate", "-p", "-s", Receiver(b), name, "host-b");
+        // The sending xenod takes no descriptors (its inbox gone, as with an older xenod): xl falls
+        // back to relaying QEMU's stream in chunks, and says so with -v.
+        File.Delete(Xeno.Api.Client.XenodFdSocket.PathFor(Path.Combine(a.Prefix, "run/xeno/xenod.sock")));
+        var (exit, _, err) = a.Xl("-v", "migrate", "-p", "-s", Receiver(b), name, "host-b");
         TestContext.Current.TestOutputHelper?.WriteLine(err);
         Assert.True(exit == 0, err);
         Assert.EndsWith("Migration successful.\n", err);
+        Assert.Contains("migration sender: relaying QEMU's stream (xenod's descriptor inbox ", err);
+        Assert.Contains($"({name}) sent by live migration through xl's relay", XenodLog(a));
+        Assert.Contains($"({name}--incoming) received by live migration through xl's relay", XenodLog(b));
         Assert.Equal(["Domain-0"], a.ListNames());
         Assert.Empty(RunFolders(a));
         Assert.Equal(["Domain-0", name], b.ListNames());

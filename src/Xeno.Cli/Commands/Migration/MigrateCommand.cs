@@ -11,9 +11,11 @@ namespace Xeno.Cli.Commands.Migration;
 /// <summary>
 /// `xl migrate [-s CMD] [-C cfg] [-e] [-p] [-D] [--debug] [--live] &lt;Domain&gt; &lt;host&gt;`, Xen's
 /// sender (docs/migration.md): runs the rune (<see cref="MigrationRune"/>), waits for the
-/// receiver's banner, sends the domain's prefix, then QEMU's live stream, which xenod's QEMU
-/// writes to a unix socket of this xl and this xl forwards in chunks. The guest stays stopped
-/// until the receiver reports it runs; any failure before that resumes it here.
+/// receiver's banner, sends the domain's prefix, then QEMU's live stream: QEMU writes it straight
+/// into the rune's stdin, handed to xenod and on to QEMU (<see cref="ChannelHandOver"/>); with
+/// --copy-storage, or a xenod that takes no descriptors, xenod's QEMU writes to a unix socket of
+/// this xl and this xl forwards in chunks. The guest stays stopped until the receiver reports it
+/// runs; any failure before that resumes it here.
 /// </summary>
 public static class MigrateCommand
 {
@@ -76,12 +78,38 @@ public static class MigrateCommand
                 ctx.Err.Write(line + "\n");
         }
 
+        /// <summary>The channel, once handed to xenod for QEMU (null: relayed by this xl).</summary>
+        private ChannelHandOver? _handOver;
+
         public int Run(MigrationDescription description)
         {
             try
             {
+                return RunSteps(description);
+            }
+            finally
+            {
+                _handOver?.Dispose();
+            }
+        }
+
+        private int RunSteps(MigrationDescription description)
+        {
+            try
+            {
                 MigrationWire.ExpectAsync(channel.FromReceiver, MigrationWire.Banner, "receiver's banner", CancellationToken.None).Sync();
-                var prefix = MigrationWire.Prefix(description.ConfigJson, description.StateJson);
+                string stateJson = description.StateJson;
+                // Without disks to copy nothing else shares the channel while QEMU streams: QEMU
+                // gets the channel itself and the receiver is told so in the domain state.
+                if (!copyStorage && channel.ToReceiverHandle is { } handle)
+                {
+                    _handOver = ChannelHandOver.TryOffer(client.SocketPath, handle, out string? why);
+                    if (_handOver is null && ctx.Verbosity > 0)
+                        Say($"migration sender: relaying QEMU's stream ({why})");
+                    if (_handOver is not null)
+                        stateJson = (Xeno.Migration.Streams.DomainStateRecord.FromJson(stateJson) with { RawQemuStream = true }).ToJson();
+                }
+                var prefix = MigrationWire.Prefix(description.ConfigJson, stateJson);
                 channel.ToReceiver.Write(prefix);
                 channel.ToReceiver.Flush();
                 var header = Xeno.Migration.SaveFiles.XlSaveHeader.Parse(prefix, "<migration stream>");
@@ -152,10 +180,13 @@ public static class MigrateCommand
                 Say("migration sender: Trying to resume at our end.");
                 return ResumeAtSender("Migration failed due to problems at target.");
             }
+            // The guest runs at the target from its report on: the total ends there (destroying
+            // this stopped copy afterwards takes nothing from the guest).
+            long totalMs = sw.ElapsedMilliseconds;
             Say("migration sender: Target reports successful startup.");
             client.DestroyAsync(_dom).Sync();
             Say(string.Create(CultureInfo.InvariantCulture,
-                $"migration sender: downtime {figures.DowntimeMs} ms, total time {sw.ElapsedMilliseconds} ms " +
+                $"migration sender: downtime {figures.DowntimeMs} ms, total time {totalMs} ms " +
                 $"(QEMU's stream {figures.TotalTimeMs} ms, {Mib(figures.TransferredBytes)} MiB, {figures.Iterations} dirty-page passes; stream sent after {sentMs} ms)"));
             Say("Migration successful.");
             return 0;
@@ -170,6 +201,8 @@ public static class MigrateCommand
                 using var storageProgress = new ProgressPrinter(ctx, client, _dom, () => Interlocked.Read(ref relayed));
                 return StorageCopyStreams.Send(client, _dom, channel, total => Interlocked.Exchange(ref relayed, total));
             }
+            if (_handOver is { } handOver)
+                return SendThroughQemu(handOver);
             var dir = Directory.CreateTempSubdirectory("xlm-");
             try
             {
@@ -217,6 +250,35 @@ public static class MigrateCommand
                 }
                 catch (IOException)
                 {
+                }
+            }
+        }
+
+        /// <summary>
+        /// QEMU writes into the channel itself; this xl keeps off it until xenod answers (QEMU is
+        /// done with it then, completed or failed). A failed send throws xenod's error.
+        /// </summary>
+        private MigrationSendResponse SendThroughQemu(ChannelHandOver handOver)
+        {
+            using var progress = new ProgressPrinter(ctx, client, _dom, () => 0);
+            try
+            {
+                return client.SendMigrationAsync(_dom, new MigrationSendRequest { FdToken = handOver.Token }).Sync();
+            }
+            finally
+            {
+                progress.Dispose();
+                handOver.Dispose();
+                _handOver = null;
+                // QEMU may leave the channel's file non-blocking; xl's own writes expect it blocking.
+                try
+                {
+                    if (channel.ToReceiverHandle is { } handle)
+                        Xeno.Qemu.Interop.UnixRights.SetNonBlocking(handle, false);
+                }
+                catch (IOException)
+                {
+                    // The channel is gone: the next write says so.
                 }
             }
         }

@@ -49,8 +49,9 @@ public static class MigrateReceiveCommand
             var state = Xeno.Migration.Streams.DomainStateRecord.FromJson(prefix.DomainStateJson);
             name = state.Name;
             // A sender with --copy-storage lists the disks it copies: its streams come multiplexed.
-            domid = state.CopiedDisks.Count > 0
-                ? StorageCopyStreams.Receive(client, input, output, prefix.DomainStateJson)
+            // A sender that handed its channel to QEMU sends QEMU's stream as is: ours goes to QEMU too.
+            domid = state.CopiedDisks.Count > 0 ? StorageCopyStreams.Receive(client, input, output, prefix.DomainStateJson)
+                : state.RawQemuStream ? ReceiveThroughQemu(client, prefix.DomainStateJson)
                 : ReceiveStream(client, input, prefix.DomainStateJson);
         }
         catch (Exception e) when (e is MigrationWireException or Xeno.Migration.SaveFiles.SaveFileException or IOException
@@ -116,6 +117,36 @@ public static class MigrateReceiveCommand
             Say(ctx, $"migration target: {e.Message}");
         }
         return 1;
+    }
+
+    /// <summary>
+    /// Hands this xl's stdin to xenod for the incoming QEMU, which reads the stream straight from
+    /// it. Xen's protocol has the receiver speak next (the ready message) and the sender waits for
+    /// it, so nothing follows QEMU's stream on the channel for QEMU to read past. This xl keeps off
+    /// stdin until xenod answers (QEMU is done reading it then).
+    /// </summary>
+    private static int ReceiveThroughQemu(XenodClient client, string stateJson)
+    {
+        using var stdin = new SafeFileHandle(0, ownsHandle: false);
+        using (var handOver = ChannelHandOver.TryOffer(client.SocketPath, stdin, out string? why)
+                              ?? throw new MigrationWireException($"the sender hands QEMU's stream over whole, but this host's xenod cannot take the channel ({why})"))
+        {
+            try
+            {
+                return client.ReceiveMigrationAsync(new MigrationReceiveRequest { StateJson = stateJson, FdToken = handOver.Token }).Sync().Domid;
+            }
+            finally
+            {
+                // QEMU's incoming migration makes the channel non-blocking; the hand-over reads block.
+                try
+                {
+                    Xeno.Qemu.Interop.UnixRights.SetNonBlocking(stdin, false);
+                }
+                catch (IOException)
+                {
+                }
+            }
+        }
     }
 
     /// <summary>xenod's QEMU listens on a socket of ours (migrate-incoming); we feed it the chunks.</summary>

@@ -16,6 +16,22 @@ internal sealed class ReceiverChannel : IDisposable
     public Stream ToReceiver => _process.StandardInput.BaseStream;
     public Stream FromReceiver => _process.StandardOutput.BaseStream;
 
+    /// <summary>The descriptor of the receiver's stdin (what QEMU writes to when it gets the channel); null if not a pipe.</summary>
+    public System.Runtime.InteropServices.SafeHandle? ToReceiverHandle
+    {
+        get
+        {
+            try
+            {
+                return (ToReceiver as System.IO.Pipes.PipeStream)?.SafePipeHandle is { IsInvalid: false, IsClosed: false } h ? h : null;
+            }
+            catch (Exception e) when (e is ObjectDisposedException or InvalidOperationException)
+            {
+                return null;
+            }
+        }
+    }
+
     public static ReceiverChannel Start(string rune, TextWriter err)
     {
         var info = new ProcessStartInfo("/bin/sh")
