@@ -56,6 +56,7 @@ public static class PanelApp
         s.AddSingleton<Ssh.SshKeys>();
         s.AddSingleton<XenodClients>();
         s.AddSingleton<VmService>();
+        s.AddSingleton<VmInstallService>();
         s.AddSingleton<SessionValidation>();
         s.AddSingleton<PanelMetrics>();
         // Behind a reverse proxy on this host (docs/panel.md): the client's address and scheme

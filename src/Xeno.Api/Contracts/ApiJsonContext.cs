@@ -58,4 +58,7 @@ namespace Xeno.Api.Contracts;
 [JsonSerializable(typeof(NicDetachRequest))]
 [JsonSerializable(typeof(GuestConvertRequest))]
 [JsonSerializable(typeof(GuestConvertResponse))]
+[JsonSerializable(typeof(GuestInstallRequest))]
+[JsonSerializable(typeof(GuestInstallOperation))]
+[JsonSerializable(typeof(ChainloadCdResponse))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

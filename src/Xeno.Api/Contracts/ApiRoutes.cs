@@ -63,5 +63,9 @@ public static class ApiRoutes
         new("GET", Domain + "/sched", "The domain's weight and cap (xl sched-credit -d)", null, typeof(DomainSchedParams)),
         new("POST", Domain + "/sched", "Set weight and/or cap (xl sched-credit -d -w/-c)", typeof(SetDomainSchedRequest), typeof(DomainSchedParams)),
         new("POST", "/v1/guests/convert", "Prepare a stopped guest's Linux disk for pv or hvm (xl guest-convert)", typeof(GuestConvertRequest), typeof(GuestConvertResponse)),
+        new("POST", "/v1/guests/install", "Install Debian on a new guest's disk in a helper guest (xl guest-install); answers the operation to follow",
+            typeof(GuestInstallRequest), typeof(GuestInstallOperation), 202),
+        new("GET", "/v1/guests/install/{id}", "An install's steps so far, then its result or failure", null, typeof(GuestInstallOperation)),
+        new("POST", "/v1/guests/chainload-cd", "The GRUB chain-load CD, built once and cached by content (xl guest-chainload-cd)", null, typeof(ChainloadCdResponse)),
     ];
 }

@@ -153,6 +153,7 @@ public sealed class ApiServer : IAsyncDisposable
         LiveMigrationRoutes.Map(app, engine, fds);
         ConsoleAttachRoute.Map(app, engine);
         GuestRoutes.Map(app, engine);
+        GuestInstallRoutes.Map(app, engine);
         // GET /v1/events is mapped beside these by its own file (EventRoutes.Map) when it lands.
         app.MapFallback((HttpRequest request) => Error(ApiErrorKind.NotFound, $"no route {request.Method} {request.Path}"));
     }

@@ -80,6 +80,7 @@ public sealed class DomainEngine : IAsyncDisposable
     public IDomainEventSink Events { get => _context.Events; set => _context.Events = value; }
 
     public EngineLog Log => _context.Log;
+    public Hosting.EnginePaths Paths => _context.Paths;
     public AcceleratorChoice Accelerator => _context.Accelerator;
 
     /// <summary>The host's CPU count, used to print "all" for a full affinity as xl does.</summary>

@@ -21,9 +21,10 @@ public static partial class VmCreateForm
     [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();
 
+    /// <param name="diskBringsKernel">The disk will hold a system with its own kernel (autoinstall): a PV VM then boots it through pygrub.</param>
     public static (VmCreateRequest? Request, IReadOnlyList<string> Errors) Parse(
         string? name, string? type, string? memoryMib, string? vcpus, string? diskGib, string? kernel,
-        IReadOnlyList<KernelChoice> kernels)
+        IReadOnlyList<KernelChoice> kernels, bool diskBringsKernel = false)
     {
         var errors = new List<string>();
         name = (name ?? "").Trim();
@@ -52,7 +53,7 @@ public static partial class VmCreateForm
             if (chosen is null)
                 errors.Add("Kernel: choose one of the kernels offered.");
         }
-        else if (vmType == VmType.Pv)
+        else if (vmType == VmType.Pv && !diskBringsKernel)
         {
             errors.Add(kernels.Count == 0
                 ? "Kernel: a PV guest needs a kernel, and the administrator has offered none."

@@ -17,13 +17,13 @@ public sealed record VmOutcome(bool Ok, string Message, PanelVm? Vm = null);
 public sealed class VmService(VmRecords vms, Quotas quotas, DiskStore disks, XenodClients xenod, Hosts hosts,
     AuditLog audit, PanelOptions options, VmBootService boots)
 {
-    // Quota check and insert in one step: two creates at once must not both fit the last slot.
-    private readonly SemaphoreSlim _createGate = new(1, 1);
+    /// <summary>Quota check and insert in one step: two creates at once (plain or autoinstalled) must not both fit the last slot.</summary>
+    internal SemaphoreSlim CreateGate { get; } = new(1, 1);
 
     public async Task<VmOutcome> CreateAsync(PanelUser user, VmCreateRequest request, string? remote, CancellationToken cancel)
     {
         PanelVm? vm;
-        await _createGate.WaitAsync(cancel);
+        await CreateGate.WaitAsync(cancel);
         try
         {
             if (!user.IsAdmin)
@@ -48,7 +48,7 @@ public sealed class VmService(VmRecords vms, Quotas quotas, DiskStore disks, Xen
         }
         finally
         {
-            _createGate.Release();
+            CreateGate.Release();
         }
         audit.Write(user.Name, "vm.create", vm.Name, remote, "ok", $"{VmRecords.TypeText(vm.Type)} {vm.MemoryMib} MiB {vm.Vcpus} vCPUs {vm.DiskGib} GiB");
         var start = await PowerAsync(user, vm, PowerAction.Start, remote, cancel);

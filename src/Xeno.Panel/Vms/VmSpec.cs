@@ -36,8 +36,10 @@ public static class VmSpec
             }
             else
             {
-                // No admin kernel: the guest's own, read from its disk as Xen's pygrub does.
+                // No admin kernel: the guest's own, read from its disk as Xen's pygrub does; its
+                // console is hvc0 under pv whatever its grub.cfg says (xl guest-install's config does the same).
                 t.Append("bootloader = \"pygrub\"\n");
+                t.Append("extra = \"console=hvc0\"\n");
             }
         }
         var disks = new List<string> { Quoted($"format=raw,vdev={(hvm ? "hda" : "xvda")},access=rw,target={vm.DiskPath}") };

@@ -119,6 +119,22 @@ public sealed class GuestInstallCommandTests
     }
 
     [Fact]
+    public void AGoodRequestGoesToXenodAndWithoutOneNothingIsMade()
+    {
+        // Everything checks out, so xl asks xenod (which installs); none runs for this prefix.
+        using var xl = new XlRunner();
+        var s = Make(xl);
+        var before = s.Files();
+        var unreachable = $"no xenod is running for prefix {xl.Prefix} (nothing answers at {Path.Combine(xl.Prefix, "run/xeno/xenod.sock")}: no such socket); " +
+                          $"start one with `xenod run --prefix {xl.Prefix}`\n";
+        Assert.Equal((1, "", unreachable), xl.Run(s.Args("--root-password-file", s.Password)));
+        Assert.Equal(before, s.Files());
+        // The chain-load CD is xenod's too (it owns the cache).
+        Assert.Equal((1, "", unreachable), xl.Run("guest-chainload-cd"));
+        Assert.False(Directory.Exists(Path.Combine(xl.Prefix, "var/lib/xeno/chainload-cd")));
+    }
+
+    [Fact]
     public void UsageErrorsExitTwo()
     {
         using var xl = new XlRunner();

@@ -39,6 +39,8 @@ public sealed class ApiRequestFuzzTests : IAsyncLifetime
         ("/v1/domains/9/reboot", """{"acpi_fallback":false}"""),
         ("/v1/domains/nosuch/destroy", ""),
         ("/v1/domains/nosuch/pause", ""),
+        // Every default path is missing under the test's prefix: no install can start.
+        ("/v1/guests/install", """{"name":"web1","type":"pv","hostname":"web1.example","size_bytes":1073741824,"authorized_keys":"ssh-ed25519 AAAAC3Nz me","root_password":"pw","memory_mib":256,"vifs":["script=vif-nat"],"timeout_seconds":60}"""),
     ];
 
     private static readonly string[] Odd =

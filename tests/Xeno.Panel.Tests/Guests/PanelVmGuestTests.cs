@@ -21,7 +21,7 @@ public sealed class PanelVmGuestTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<T> WithXenodAsync<T>(Func<string, EngineHost, Task<T>> body)
+    internal static async Task<T> WithXenodAsync<T>(Func<string, EngineHost, Task<T>> body)
     {
         // A short root: xenod's unix sockets live under the prefix.
         var root = Directory.CreateTempSubdirectory("xq-").FullName;

@@ -1,15 +1,18 @@
+using Xeno.Api.Client;
+using Xeno.Api.Contracts;
+using Xeno.Cli.Commands.Domain;
+
 namespace Xeno.Cli.Commands.Guests;
 
 /// <summary>
 /// `xl guest-chainload-cd [--out FILE]` (Xeno's own): builds (or finds cached) the GRUB
 /// chain-load CD and prints its path. An hvm config boots a guest disk without a BIOS
 /// bootloader from it: the CD as a cdrom with boot="d", the guest's disk as hda; the CD's GRUB
-/// reads the guest's own grub.cfg or menu.lst with the serial console on. See docs/guests.md.
+/// reads the guest's own grub.cfg or menu.lst with the serial console on. xenod builds and
+/// caches the CD (POST /v1/guests/chainload-cd); xl prints its path or copies it. See docs/guests.md.
 /// </summary>
 public static class GuestChainloadCdCommand
 {
-    /// <summary>Where built CDs are cached, under the host's var/lib/xeno.</summary>
-    public const string CacheFolder = "chainload-cd";
 
     public static readonly XlCommand Definition = new(
         "guest-chainload-cd", Run, Modifies: false, CanDryRun: false,
@@ -47,25 +50,30 @@ public static class GuestChainloadCdCommand
             XlHelp.PrintCommandHelp(ctx, Definition);
             return 2;
         }
+        string iso;
         try
         {
-            var iso = new ChainloadCdBuilder(Path.Combine(ctx.Host.Layout.LibDir, CacheFolder)).Build();
-            if (output is null)
-            {
-                ctx.Out.Write(iso + "\n");
-                return 0;
-            }
+            using var client = DomainArgs.Client(ctx);
+            iso = client.BuildChainloadCdAsync().Sync().Path;
+        }
+        catch (XenodException e)
+        {
+            ctx.Err.Write(e.Kind == ApiErrorKind.Unreachable ? e.Message + "\n" : $"guest-chainload-cd: {e.Message}\n");
+            return 1;
+        }
+        if (output is null)
+        {
+            ctx.Out.Write(iso + "\n");
+            return 0;
+        }
+        try
+        {
             var full = Path.GetFullPath(output);
             var temp = full + ".partial";
             File.Copy(iso, temp, overwrite: true);
             File.Move(temp, full, overwrite: true);
             ctx.Out.Write(full + "\n");
             return 0;
-        }
-        catch (ChainloadCdException e)
-        {
-            ctx.Err.Write($"guest-chainload-cd: {e.Message}\n");
-            return 1;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

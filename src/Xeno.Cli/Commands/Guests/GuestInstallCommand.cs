@@ -220,14 +220,7 @@ public static class GuestInstallCommand
         try
         {
             using var f = File.OpenRead(path);
-            Span<byte> head = stackalloc byte[512];
-            if (f.Length < 1 << 20) return "too small to be a disk image";
-            f.ReadExactly(head);
-            if (head[0] == 'Q' && head[1] == 'F' && head[2] == 'I' && head[3] == 0xfb)
-                return "a qcow2 image: the base must be raw (scripts/debian-image/build makes one)";
-            if (head[510] != 0x55 || head[511] != 0xaa) return "no MBR partition table: not a disk made by scripts/debian-image/build";
-            bytes = f.Length;
-            return null;
+            return InstallBaseImage.Problem(f, out bytes);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

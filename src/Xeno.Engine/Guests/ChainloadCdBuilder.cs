@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using Xeno.Boot.ChainLoad;
 
-namespace Xeno.Cli.Commands.Guests;
+namespace Xeno.Engine.Guests;
 
 /// <summary>
 /// Builds the GRUB chain-load CD with Debian's grub-mkrescue (grub-pc-bin's i386-pc GRUB,
 /// xorriso) from <see cref="ChainloadCdConfig"/>, cached by content: the same config and GRUB
-/// build give the cached ISO back without running anything.
+/// build give the cached ISO back without running anything. Run by xenod (POST
+/// /v1/guests/chainload-cd), which owns the cache.
 /// </summary>
 public sealed class ChainloadCdBuilder(string cacheDir, string grubDir = ChainloadCdBuilder.DefaultGrubDir)
 {

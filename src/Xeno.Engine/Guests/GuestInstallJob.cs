@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Xeno.Api.Contracts;
+using Xeno.Config.Domain;
+using Xeno.Config.Host;
+using Xeno.Config.Install;
+using Xeno.Config.Language;
+using Xeno.Config.Specs;
+using Xeno.Engine.Domains;
+
+namespace Xeno.Engine.Guests;
+
+/// <summary>
+/// Carries out a checked install (<see cref="GuestInstallPlan"/>) in xenod (moved here from xl's
+/// GuestInstaller): the base image is copied to the new disk (reflink where the filesystem can,
+/// sparse otherwise) and the file grown, the parameters written to a private parameter disk, and
+/// the helper guest created; its console log is followed until it reports. Only then is the
+/// guest's config written. Whatever fails, the half-made disk and the parameter disk are removed:
+/// the host never mounts or parses the new disk's filesystem, the helper does all of that.
+/// </summary>
+internal sealed class GuestInstallJob(DomainEngine engine, GuestInstallPlan plan, GuestInstallProgress progress)
+{
+    /// <summary>How long a helper that has reported may take to power off before it is destroyed.</summary>
+    private static readonly TimeSpan PowerOffGrace = TimeSpan.FromSeconds(60);
+
+    public async Task RunAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        var r = plan;
+        DirectoryInfo? privateDir = null;
+        bool diskMade = false;
+        try
+        {
+            // Claim the path first (create-new: two installs cannot share a disk), owner-only: it
+            // will hold root's password hash.
+            Directory.CreateDirectory(Path.GetDirectoryName(r.Disk)!);
+            using (CreateOwnerOnly(r.Disk))
+            {
+            }
+            diskMade = true;
+            progress.Step($"copying the base image {r.BaseImage} to {r.Disk}");
+            if (await RunToolAsync("cp", "--reflink=auto", "--sparse=always", r.BaseImage, r.Disk) is { } cpError)
+            {
+                Failed($"copying the base image failed: {cpError}");
+                return;
+            }
+            // Growing the file is all the host does to the disk; the partition and filesystem grow inside the helper.
+            using (var f = new FileStream(r.Disk, FileMode.Open, FileAccess.Write))
+            {
+                if (f.Length < r.SizeBytes) f.SetLength(r.SizeBytes);
+            }
+
+            // The parameter disk: private folder (0700), file 0600; never on a command line.
+            privateDir = Directory.CreateTempSubdirectory("xeno-install-");
+            string parameters = Path.Combine(privateDir.FullName, "parameters.img");
+            using (var f = CreateOwnerOnly(parameters))
+            {
+                f.Write(InstallParameterDisk.Encode(r.Hostname, r.RootPassword, r.AuthorizedKeys));
+            }
+
+            var spec = BuildSpec(InstallConfigs.Helper(r.Name, r.Kernel, r.Ramdisk, r.Disk, parameters), r.HelperName, out var buildError);
+            if (spec is null)
+            {
+                Failed(buildError!);
+                return;
+            }
+            progress.Step($"starting the helper guest {r.HelperName}");
+            int domid;
+            try
+            {
+                domid = await engine.CreateAsync(spec, paused: false, CancellationToken.None);
+            }
+            catch (EngineException e)
+            {
+                Failed($"the helper guest could not be created: {e.Message}");
+                return;
+            }
+            var (report, log) = await FollowAsync(domid);
+            if (!report.Succeeded)
+            {
+                Failed((report.Reason ?? "the helper guest stopped without reporting a result") + $" (the helper's console log: {log})");
+                return;
+            }
+
+            string configText = r.GuestConfig;
+            if (r.Config is not null)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(r.Config)!);
+                using var f = new FileStream(r.Config, FileMode.CreateNew, FileAccess.Write);
+                f.Write(new UTF8Encoding(false).GetBytes(configText));
+            }
+            diskMade = false; // it is the guest's now
+            engine.Log.Info(string.Create(CultureInfo.InvariantCulture,
+                $"guest-install: {r.Name}: Debian installed on {r.Disk} ({r.SizeBytes >> 20} MiB, {r.TypeText}) in {clock.Elapsed.TotalSeconds:F0} s"));
+            progress.Succeed(new GuestInstallResult
+            {
+                Disk = r.Disk, SizeBytes = r.SizeBytes, Type = r.TypeText, Hostname = r.Hostname, Config = r.Config, ConfigText = configText,
+                Seconds = clock.Elapsed.TotalSeconds,
+            });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Failed(e.Message);
+        }
+        catch (Exception e)
+        {
+            // A bug must still end the operation, or its client would follow it forever.
+            Failed(e.Message);
+        }
+        finally
+        {
+            if (privateDir is not null) TryDelete(() => privateDir.Delete(recursive: true));
+            if (diskMade) TryDelete(() => File.Delete(r.Disk));
+        }
+    }
+
+    private void Failed(string reason)
+    {
+        engine.Log.Info($"guest-install: {plan.Name}: install failed: {reason}");
+        progress.Fail(reason);
+    }
+
+    /// <summary>
+    /// Follows the helper's console log until it reports (its progress lines become steps), then
+    /// waits for it to power off; destroys it when it overstays the plan's timeout or the grace after its report.
+    /// </summary>
+    private async Task<(InstallReport Report, string Log)> FollowAsync(int domid)
+    {
+        string log = engine.Paths.ConsoleLog(plan.HelperName);
+        var clock = Stopwatch.StartNew();
+        int shown = 0;
+        TimeSpan? reportedAt = null;
+        while (true)
+        {
+            var report = InstallConsole.Read(ReadShared(log));
+            foreach (var step in report.Steps.Skip(shown)) progress.Step(step);
+            shown = report.Steps.Count;
+            bool running = await RunningAsync(domid);
+            if (report.Finished) reportedAt ??= clock.Elapsed;
+            if (!running)
+            {
+                report = InstallConsole.Read(ReadShared(log)); // its last lines
+                foreach (var step in report.Steps.Skip(shown)) progress.Step(step);
+                return (report, log);
+            }
+            if (reportedAt is { } at && clock.Elapsed - at > PowerOffGrace || clock.Elapsed > plan.Timeout)
+            {
+                await TryDestroyAsync(domid);
+                return (report.Finished ? report
+                    : new InstallReport(true, false, $"the helper guest did not finish within {plan.Timeout.TotalSeconds:F0} s and was destroyed", report.Steps), log);
+            }
+            await Task.Delay(500);
+        }
+    }
+
+    private async Task<bool> RunningAsync(int domid) =>
+        (await engine.ListAsync(CancellationToken.None)).Any(d => d.Domid == domid && d.Name == plan.HelperName);
+
+    private async Task TryDestroyAsync(int domid)
+    {
+        try
+        {
+            await engine.DestroyAsync(domid.ToString(CultureInfo.InvariantCulture), CancellationToken.None);
+        }
+        catch (EngineException)
+        {
+            // gone meanwhile
+        }
+    }
+
+    /// <summary>The helper's spec, built as xl builds a config (no vifs, one vCPU: xl.conf and the host's topology do not matter).</summary>
+    private static DomainSpec? BuildSpec(string text, string source, out string? error)
+    {
+        error = null;
+        var parse = ConfigParser.Parse(text, source);
+        if (!parse.Success)
+        {
+            error = string.Join(" ", parse.DiagnosticLines());
+            return null;
+        }
+        var build = DomainSpecBuilder.Build(parse.Document!,
+            new DomainBuildContext(new GlobalConfig(), HostCpuTopology.SingleNode(Math.Max(1, Environment.ProcessorCount)), Random.Shared));
+        if (!build.Ok)
+        {
+            error = string.Concat(build.Messages).TrimEnd('\n');
+            return null;
+        }
+        return build.Spec;
+    }
+
+    private static async Task<string?> RunToolAsync(string tool, params string[] args)
+    {
+        var info = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        try
+        {
+            using var p = Process.Start(info)!;
+            var err = p.StandardError.ReadToEndAsync();
+            await p.StandardOutput.ReadToEndAsync();
+            await p.WaitForExitAsync();
+            return p.ExitCode == 0 ? null : $"{tool} exited with {p.ExitCode}: {(await err).Trim()}";
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return $"cannot run {tool}: {e.Message}";
+        }
+    }
+
+    /// <summary>A new file (never an existing one) only its owner, root, may read.</summary>
+    private static FileStream CreateOwnerOnly(string path)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        return new FileStream(path, options);
+    }
+
+    private static string ReadShared(string file)
+    {
+        try
+        {
+            using var f = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return new StreamReader(f).ReadToEnd();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return ""; // not written yet
+        }
+    }
+
+    private static void TryDelete(Action delete)
+    {
+        try { delete(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+}

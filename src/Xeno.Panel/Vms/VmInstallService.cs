@@ -1,0 +1,126 @@
+using Microsoft.Extensions.Hosting;
+using Xeno.Api.Client;
+using Xeno.Api.Contracts;
+using Xeno.Panel.Data;
+using Xeno.Panel.Hosting;
+
+namespace Xeno.Panel.Vms;
+
+/// <summary>
+/// "Create with an autoinstalled Debian": the quota and name checks of a plain create, then
+/// xenod's autoinstaller (POST /v1/guests/install) writes the VM's disk in the panel's storage
+/// folder; the VM is recorded only once xenod has accepted the request, so a refusal leaves
+/// nothing behind. The install is followed in the background: its end is audited (vm.install)
+/// and a finished VM is started. The owner never names a path: the disk is the panel's, the base
+/// image and helper kernel xenod's.
+/// </summary>
+public sealed class VmInstallService(VmRecords vms, Quotas quotas, DiskStore disks, XenodClients xenod, Hosts hosts,
+    AuditLog audit, PanelOptions options, VmService service, IHostApplicationLifetime lifetime)
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long the panel follows an install (xenod's helper timeout is 20 minutes).</summary>
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(30);
+
+    public async Task<VmOutcome> CreateAsync(PanelUser user, VmCreateRequest request, VmAutoinstall install, string? remote, CancellationToken cancel)
+    {
+        PanelVm? vm;
+        GuestInstallOperation operation;
+        await service.CreateGate.WaitAsync(cancel);
+        try
+        {
+            if (!user.IsAdmin)
+            {
+                var refusals = QuotaCheck.Refusals(quotas.For(user.Id, options.DefaultQuota), vms.UsageOf(user.Id),
+                    request.MemoryMib, request.Vcpus, request.DiskGib);
+                if (refusals.Count > 0)
+                    return Refuse(user, request.Name, remote, string.Join(" ", refusals));
+            }
+            if (vms.NameTaken(request.Name))
+                return Refuse(user, request.Name, remote, $"Name: a VM called {request.Name} already exists.");
+            var path = disks.PathFor(request.Name);
+            if (File.Exists(path))
+                return Refuse(user, request.Name, remote, $"Name: the storage folder already holds a disk for {request.Name}; ask an administrator.");
+            var host = hosts.Get(Hosts.LocalName) ?? throw new InvalidOperationException("the panel database has no local host");
+            try
+            {
+                operation = await xenod.For(host.Id).StartGuestInstallAsync(new GuestInstallRequest
+                {
+                    Name = request.Name,
+                    Type = VmRecords.TypeText(request.Type),
+                    Hostname = install.Hostname,
+                    SizeBytes = (long)request.DiskGib << 30,
+                    AuthorizedKeys = install.AuthorizedKeys,
+                    RootPassword = install.RootPassword,
+                    MemoryMib = request.MemoryMib,
+                    Disk = path,
+                }, cancel);
+            }
+            catch (XenodException e)
+            {
+                return Refuse(user, request.Name, remote, $"Autoinstall: {e.Message}");
+            }
+            // The disk brings its own kernel: a pv VM boots it through pygrub.
+            vm = vms.Add(request.Name, user.Id, host.Id, request.Type, request.MemoryMib, request.Vcpus, request.DiskGib, path, kernel: null);
+            if (vm is null)
+                return Refuse(user, request.Name, remote, $"Name: a VM called {request.Name} already exists.");
+        }
+        finally
+        {
+            service.CreateGate.Release();
+        }
+        audit.Write(user.Name, "vm.create", vm.Name, remote, "ok",
+            $"{VmRecords.TypeText(vm.Type)} {vm.MemoryMib} MiB {vm.Vcpus} vCPUs {vm.DiskGib} GiB, autoinstall Debian (host name {install.Hostname}, install {operation.Id})");
+        _ = Task.Run(() => FollowAsync(user, vm, operation.Id, remote));
+        return new VmOutcome(true, $"Created {vm.Name}: Debian is being installed on its disk; it starts when the install is done (a few minutes).", vm);
+    }
+
+    /// <summary>Polls the install until it ends, audits the end, and starts the VM when it succeeded.</summary>
+    private async Task FollowAsync(PanelUser user, PanelVm vm, string id, string? remote)
+    {
+        var stopping = lifetime.ApplicationStopping;
+        var client = xenod.For(vm.HostId);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            while (clock.Elapsed < Patience)
+            {
+                await Task.Delay(Poll, stopping);
+                GuestInstallOperation operation;
+                try
+                {
+                    operation = await client.GetGuestInstallAsync(id, stopping);
+                }
+                catch (XenodException e) when (e.Kind is ApiErrorKind.Unreachable or ApiErrorKind.NotResponding)
+                {
+                    continue; // xenod restarting or busy: ask again
+                }
+                if (operation.State == "running") continue;
+                if (operation.Result is null)
+                {
+                    audit.Write(user.Name, "vm.install", vm.Name, remote, "failed", operation.Error);
+                    return;
+                }
+                audit.Write(user.Name, "vm.install", vm.Name, remote, "ok",
+                    $"Debian installed ({operation.Result.SizeBytes >> 20} MiB, host name {operation.Result.Hostname}) in {operation.Result.Seconds:F0} s");
+                await service.PowerAsync(user, vm, PowerAction.Start, remote, stopping);
+                return;
+            }
+            audit.Write(user.Name, "vm.install", vm.Name, remote, "failed", $"the install did not end within {Patience.TotalMinutes:F0} minutes");
+        }
+        catch (OperationCanceledException)
+        {
+            // The panel is stopping; the install goes on in xenod, and the owner starts the VM.
+        }
+        catch (XenodException e)
+        {
+            audit.Write(user.Name, "vm.install", vm.Name, remote, "failed", $"lost the install's progress: {e.Message}");
+        }
+    }
+
+    private VmOutcome Refuse(PanelUser user, string target, string? remote, string message)
+    {
+        audit.Write(user.Name, "vm.create", target, remote, "refused", message);
+        return new VmOutcome(false, message);
+    }
+}

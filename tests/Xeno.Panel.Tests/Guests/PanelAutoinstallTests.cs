@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Xeno.Engine.Tests.Support;
+using Xeno.Panel.Data;
+using Xeno.Panel.Tests.Support;
+
+namespace Xeno.Panel.Tests.Guests;
+
+/// <summary>
+/// The create page's "autoinstall Debian" against a real xenod (in process): a request xenod
+/// refuses (no base image on the host) records nothing and makes no disk, with the refusal
+/// audited; then, with a base image and the kit's plain initramfs as the helper's (it has no
+/// installer: one short kit boot), the VM is recorded, xenod's install fails in the helper, the
+/// panel audits vm.install failed with the helper's reason, and the half-made disk is gone.
+/// The successful install is xl guest-install's test (same route, Xeno.Engine.Tests).
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class PanelAutoinstallTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private const string Key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBase64Key= me@host";
+
+    private static (string, string)[] Form(string name) =>
+    [
+        ("name", name), ("type", "pv"), ("memory", "256"), ("vcpus", "1"), ("disk", "1"), ("kernel", ""),
+        ("boot", "autoinstall"), ("hostname", name + ".example"), ("rootPassword", ""), ("sshKeys", Key),
+    ];
+
+    /// <summary>A 64 MiB sparse raw disk with one MBR partition, as the base image is laid out.</summary>
+    private static void BaseImage(string image)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(image)!);
+        using (var f = File.Create(image)) f.SetLength(64L << 20);
+        var info = new ProcessStartInfo("sfdisk") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "--quiet", "--no-reread", "--no-tell-kernel", image }) info.ArgumentList.Add(a);
+        using var p = Process.Start(info)!;
+        p.StandardInput.Write("label: dos\nstart=2048, type=83, bootable\n");
+        p.StandardInput.Close();
+        p.StandardOutput.ReadToEnd();
+        var err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, err);
+    }
+
+    [Fact]
+    public Task AnAutoinstallXenodRefusesMakesNothingAndOneThatFailsInTheHelperIsAudited() => PanelVmGuestTests.WithXenodAsync<bool>(async (prefix, host) =>
+    {
+        var kit = GuestKit.Get();
+        await using var panel = await PanelServer.StartAsync(prefix: prefix);
+        panel.AddUser("ann");
+        using var ann = await panel.LoggedInAsync("ann");
+        var records = panel.App.Services.GetRequiredService<VmRecords>();
+
+        // No base image on this host: xenod refuses, the panel shows it and records nothing.
+        var refused = await ann.PostAsync("/Vms/Create", Form("deb1"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
+        var html = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync(Ct));
+        Assert.Contains($"Autoinstall: base image {Path.Combine(prefix, "usr/lib/xeno/images/debian-12.img")}: ", html);
+        Assert.Empty(records.VisibleTo(panel.Users.Find("ann")!));
+        Assert.False(File.Exists(Path.Combine(panel.Options.DiskDir, "deb1.img")));
+        Assert.Contains(panel.Audit.Read(user: "ann", action: "vm.create"), e => e.Result == "refused" && e.Target == "deb1");
+
+        // xenod's defaults: a base image, and the kit's kernel with its plain initramfs (no installer) as the helper's.
+        BaseImage(Path.Combine(prefix, "usr/lib/xeno/images/debian-12.img"));
+        var rescue = Path.Combine(prefix, "usr/lib/xeno/rescue");
+        Directory.CreateDirectory(rescue);
+        File.Copy(kit.Vmlinuz, Path.Combine(rescue, "vmlinuz"));
+        File.Copy(kit.Initrd, Path.Combine(rescue, "initrd.img"));
+        var created = await ann.PostAsync("/Vms/Create", Form("deb1"));
+        Assert.Equal(HttpStatusCode.Redirect, created.StatusCode);
+        Assert.Contains("Created deb1: Debian is being installed on its disk", WebUtility.HtmlDecode(await ann.TextAsync(created.Headers.Location!.OriginalString)));
+        var vm = Assert.Single(records.VisibleTo(panel.Users.Find("ann")!));
+        Assert.Equal((VmType.Pv, null, Path.Combine(panel.Options.DiskDir, "deb1.img")), (vm.Type, vm.Kernel, vm.DiskPath));
+        var sw = Stopwatch.StartNew();
+        while (!panel.Audit.Read(user: "ann", action: "vm.install").Any())
+        {
+            Assert.True(sw.Elapsed < TimeSpan.FromMinutes(5), "the install's end was not audited within 5 minutes");
+            await Task.Delay(250, Ct);
+        }
+        var end = Assert.Single(panel.Audit.Read(user: "ann", action: "vm.install"));
+        Assert.Equal(("failed", "deb1"), (end.Result, end.Target));
+        Assert.StartsWith("this initramfs has no installer", end.Detail, StringComparison.Ordinal);
+        Assert.False(File.Exists(vm.DiskPath));
+        Assert.DoesNotContain(await host.Engine.ListAsync(Ct), d => d.Name == "xeno-install-deb1");
+        return true;
+    });
+}
