@@ -13,9 +13,11 @@ internal static class DaemonMain
           network-setup  create a bridge for guests on a test host (docs/network.md)
           help        show this text
 
-        xenod run [--prefix P] [--foreground]
+        xenod run [--prefix P] [--foreground] [--socket-group G]
           --prefix P        host prefix (default $XENO_PREFIX or /)
           --foreground      also print the log on stdout
+          --socket-group G  the API socket is root:G mode 0660 (default: root only,
+                            0600), so programs in group G need no root (docs/api.md)
 
         xenod xenstored --socket PATH [--state-dir DIR] [--prefix P] [--sync]
           --socket PATH     main socket; its connections act as dom0

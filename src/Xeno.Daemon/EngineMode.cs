@@ -4,19 +4,20 @@ using Xeno.Engine.Hosting;
 namespace Xeno.Daemon;
 
 /// <summary>
-/// `xenod run [--prefix P] [--foreground]`: the domain engine and its API on
-/// P/run/xeno/xenod.sock. Runs until SIGTERM/SIGINT; guests keep running after it stops
+/// `xenod run [--prefix P] [--foreground] [--socket-group G]`: the domain engine and its API on
+/// P/run/xeno/xenod.sock (root only, or root and group G). Runs until SIGTERM/SIGINT; guests keep running after it stops
 /// and are re-adopted by the next `xenod run` on the same prefix. Without --foreground the
 /// log goes only to P/var/log/xeno/xenod.log (systemd runs it in the foreground anyway).
 /// </summary>
 internal static class EngineMode
 {
-    internal sealed record Settings(string Prefix, bool Foreground);
+    internal sealed record Settings(string Prefix, bool Foreground, string? SocketGroup = null);
 
     internal static Settings? Parse(string[] args, out string? error)
     {
         string prefix = Environment.GetEnvironmentVariable("XENO_PREFIX") ?? "/";
         bool foreground = false;
+        string? socketGroup = null;
         error = null;
         for (int i = 0; i < args.Length; i++)
         {
@@ -29,13 +30,23 @@ internal static class EngineMode
                 case "--foreground" or "-F":
                     foreground = true;
                     break;
+                case "--socket-group":
+                    if (i + 1 >= args.Length || args[i + 1].Length == 0) { error = "--socket-group needs a group name"; return null; }
+                    socketGroup = args[++i];
+                    break;
                 default:
                     if (args[i].StartsWith("--prefix=", StringComparison.Ordinal)) { prefix = args[i]["--prefix=".Length..]; break; }
+                    if (args[i].StartsWith("--socket-group=", StringComparison.Ordinal))
+                    {
+                        socketGroup = args[i]["--socket-group=".Length..];
+                        if (socketGroup.Length == 0) { error = "--socket-group needs a group name"; return null; }
+                        break;
+                    }
                     error = $"unknown option '{args[i]}'";
                     return null;
             }
         }
-        return new Settings(prefix, foreground);
+        return new Settings(prefix, foreground, socketGroup);
     }
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancel)
@@ -49,7 +60,8 @@ internal static class EngineMode
         EngineHost host;
         try
         {
-            host = await EngineHost.StartAsync(settings.Prefix, settings.Foreground ? stdout : null, cancel: cancel);
+            host = await EngineHost.StartAsync(settings.Prefix, settings.Foreground ? stdout : null,
+                options: new Xeno.Engine.Domains.EngineOptions { ApiSocketGroup = settings.SocketGroup }, cancel: cancel);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
         {

@@ -54,6 +54,8 @@ public static class PanelApp
         s.AddSingleton<DiskStore>();
         s.AddSingleton<VmAccess>();
         s.AddSingleton<Ssh.SshKeys>();
+        s.AddSingleton<Groups>();
+        s.AddSingleton<AccountAdmin>();
         s.AddSingleton<XenodClients>();
         s.AddSingleton<VmService>();
         s.AddSingleton<VmInstallService>();

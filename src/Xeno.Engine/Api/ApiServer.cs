@@ -13,7 +13,7 @@ using Xeno.Engine.Events;
 namespace Xeno.Engine.Api;
 
 /// <summary>
-/// xenod's HTTP+JSON API on a root-only unix socket (Kestrel's ListenUnixSocket). The routes
+/// xenod's HTTP+JSON API on a root-only (or root-and-one-group) unix socket (Kestrel's ListenUnixSocket). The routes
 /// are <see cref="ApiRoutes.All"/> (docs/api.md); every body is a Xeno.Api contract type
 /// written and read through the source-generated <see cref="ApiJsonContext"/>. Every error
 /// answers an <see cref="ApiError"/>.
@@ -36,9 +36,11 @@ public sealed class ApiServer : IAsyncDisposable
             .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>() is not null)
             .SelectMany(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods.Select(m => (m, "/" + e.RoutePattern.RawText!.TrimStart('/'))))];
 
+    /// <param name="socketGroup">A group given the socket (0660) besides root (<see cref="ApiSocketAccess"/>); null: root only.</param>
     public static async Task<ApiServer> StartAsync(string socketPath, DomainEngine engine, DateTimeOffset started, CancellationToken cancel = default,
-        EventLog? events = null)
+        EventLog? events = null, string? socketGroup = null)
     {
+        uint? gid = socketGroup is null ? null : ApiSocketAccess.ResolveGroup(socketGroup);
         Directory.CreateDirectory(Path.GetDirectoryName(socketPath)!);
         File.Delete(socketPath);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -61,9 +63,9 @@ public sealed class ApiServer : IAsyncDisposable
             fds.Dispose();
             throw;
         }
-        // Root only: the socket controls every guest on the host.
+        // Root only (or root and the socket group): the socket controls every guest on the host.
         if (OperatingSystem.IsLinux())
-            File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            ApiSocketAccess.Apply(socketPath, gid);
         return new ApiServer(app, fds);
     }
 

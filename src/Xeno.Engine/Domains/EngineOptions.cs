@@ -23,6 +23,8 @@ public sealed record EngineOptions
     public TimeSpan MigrationTimeout { get; init; } = TimeSpan.FromMinutes(10);
     /// <summary>How many rotated console logs to keep (name.log.1 ... .N), as xl does with 10.</summary>
     public int ConsoleLogGenerations { get; init; } = 10;
+    /// <summary>A group that may use the API socket besides root (xenod run --socket-group); null: root only.</summary>
+    public string? ApiSocketGroup { get; init; }
     /// <summary>Run the xenstore server inside xenod (socket &lt;prefix&gt;/run/xenstored/socket) and publish domains there.</summary>
     public bool EmbeddedXenstore { get; init; } = true;
     /// <summary>Recent console output kept in memory per domain (GET /v1/domains/{dom}/console).</summary>

@@ -40,6 +40,9 @@ public sealed class EngineHost : IAsyncDisposable
         TimeProvider? time = null, CancellationToken cancel = default)
     {
         time ??= TimeProvider.System;
+        // A socket group that does not exist is refused before anything is touched.
+        if (options?.ApiSocketGroup is { } group)
+            Xeno.Engine.Api.ApiSocketAccess.ResolveGroup(group);
         var paths = new EnginePaths(prefix);
         Directory.CreateDirectory(paths.RunDir);
         // One xenod per prefix, decided before anything is touched (xenstore journal, sockets, QMP).
@@ -112,7 +115,7 @@ public sealed class EngineHost : IAsyncDisposable
         ApiServer api;
         try
         {
-            api = await ApiServer.StartAsync(paths.Socket, engine, time.GetUtcNow(), cancel, events);
+            api = await ApiServer.StartAsync(paths.Socket, engine, time.GetUtcNow(), cancel, events, options?.ApiSocketGroup);
         }
         catch
         {

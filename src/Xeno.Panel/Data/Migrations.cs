@@ -69,5 +69,6 @@ public static class Migrations
             """),
         Ssh.SshKeysSchema.Step,
         .. VmMigrations.Steps,
+        .. AdminMigrations.Steps,
     ];
 }

@@ -24,6 +24,13 @@ public sealed class Sessions(PanelDatabase db)
             ("@i", id), ("@u", userId))) == 1;
     }
 
+    /// <summary>Ends every live session of a user (disabled, role changed, password reset: the next request signs in again).</summary>
+    public int RevokeAll(long userId)
+    {
+        using var c = db.Open();
+        return Db.Execute(c, null, "UPDATE sessions SET revoked = @t WHERE user_id = @u AND revoked IS NULL", ("@t", Db.Now()), ("@u", userId));
+    }
+
     public void Revoke(string id)
     {
         using var c = db.Open();

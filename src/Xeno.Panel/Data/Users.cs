@@ -4,7 +4,8 @@ namespace Xeno.Panel.Data;
 
 public enum Role { Admin, Owner }
 
-public sealed record PanelUser(long Id, string Name, string PasswordHash, Role Role)
+/// <param name="Disabled">An admin turned the account off: no login (web or SSH), no VM (docs/panel.md "Accounts").</param>
+public sealed record PanelUser(long Id, string Name, string PasswordHash, Role Role, bool Disabled = false)
 {
     public bool IsAdmin => Role == Role.Admin;
 }
@@ -12,7 +13,7 @@ public sealed record PanelUser(long Id, string Name, string PasswordHash, Role R
 /// <summary>The users table.</summary>
 public sealed class Users(PanelDatabase db)
 {
-    private const string Columns = "id, name, password_hash, role";
+    private const string Columns = "id, name, password_hash, role, disabled";
 
     public PanelUser? Find(string name)
     {
@@ -36,6 +37,25 @@ public sealed class Users(PanelDatabase db)
     {
         using var c = db.Open();
         return Convert.ToInt64(Db.Scalar(c, null, "SELECT COUNT(*) FROM users WHERE role = 'admin'")) > 0;
+    }
+
+    /// <summary>Admins who can still log in (the admin pages never take the last one away).</summary>
+    public int EnabledAdmins()
+    {
+        using var c = db.Open();
+        return Convert.ToInt32(Db.Scalar(c, null, "SELECT COUNT(*) FROM users WHERE role = 'admin' AND NOT disabled"), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public void SetRole(long id, Role role)
+    {
+        using var c = db.Open();
+        Db.Execute(c, null, "UPDATE users SET role = @r WHERE id = @i", ("@r", RoleText(role)), ("@i", id));
+    }
+
+    public void SetDisabled(long id, bool disabled)
+    {
+        using var c = db.Open();
+        Db.Execute(c, null, "UPDATE users SET disabled = @d WHERE id = @i", ("@d", disabled), ("@i", id));
     }
 
     /// <summary>Adds a user; null when the name is taken.</summary>
@@ -63,5 +83,5 @@ public sealed class Users(PanelDatabase db)
     public static string RoleText(Role role) => role == Role.Admin ? "admin" : "owner";
 
     private static PanelUser Read(DbDataReader r) =>
-        new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3) == "admin" ? Role.Admin : Role.Owner);
+        new(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3) == "admin" ? Role.Admin : Role.Owner, r.GetBoolean(4));
 }

@@ -11,7 +11,7 @@ public sealed record PanelVm(long Id, string Name, long OwnerId, string OwnerNam
 /// <summary>The usage an owner's VMs add up to (what quotas are checked against).</summary>
 public sealed record Usage(int Vms, int MemoryMib, int Vcpus, int DiskGib);
 
-/// <summary>The vms and vm_administrators tables.</summary>
+/// <summary>The vms and vm_administrators tables (and the groups that administer VMs, for who may see them).</summary>
 public sealed class VmRecords(PanelDatabase db)
 {
     private const string Select = """
@@ -40,17 +40,23 @@ public sealed class VmRecords(PanelDatabase db)
     /// <summary>Every VM for an admin; for anyone else the ones they own or administer.</summary>
     public IReadOnlyList<PanelVm> VisibleTo(PanelUser user)
     {
+        if (user.Disabled)
+            return [];
         using var c = db.Open();
         return user.IsAdmin
             ? Db.Query(c, Select + " ORDER BY v.name", Read)
-            : Db.Query(c, Select + " WHERE v.owner_id = @u OR v.id IN (SELECT vm_id FROM vm_administrators WHERE user_id = @u) ORDER BY v.name", Read, ("@u", user.Id));
+            : Db.Query(c, Select + " WHERE v.owner_id = @u OR v.id IN (SELECT vm_id FROM vm_administrators WHERE user_id = @u) OR v.id IN (" + ByGroup + ") ORDER BY v.name", Read, ("@u", user.Id));
     }
 
     public bool IsAdministrator(long vmId, long userId)
     {
         using var c = db.Open();
-        return Convert.ToInt64(Db.Scalar(c, null, "SELECT COUNT(*) FROM vm_administrators WHERE vm_id = @v AND user_id = @u", ("@v", vmId), ("@u", userId))) > 0;
+        return Convert.ToInt64(Db.Scalar(c, null, "SELECT COUNT(*) FROM vm_administrators WHERE vm_id = @v AND user_id = @u", ("@v", vmId), ("@u", userId))) > 0
+            || Convert.ToInt64(Db.Scalar(c, null, "SELECT COUNT(*) FROM vms WHERE id = @v AND id IN (" + ByGroup + ")", ("@v", vmId), ("@u", userId))) > 0;
     }
+
+    /// <summary>The VMs user @u administers through a group (vm_group_administrators, the admin pages).</summary>
+    private const string ByGroup = "SELECT ga.vm_id FROM vm_group_administrators ga JOIN group_members m ON m.group_id = ga.group_id WHERE m.user_id = @u";
 
     public void AddAdministrator(long vmId, long userId)
     {

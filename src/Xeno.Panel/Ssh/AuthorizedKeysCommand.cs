@@ -61,7 +61,7 @@ public static partial class AuthorizedKeysCommand
             err.WriteLine("xeno-panel: " + string.Join("; ", problems));
             return 2;
         }
-        foreach (var line in Lines(o, positional[0], positional[1], positional[2], keys.Find))
+        foreach (var line in Lines(o, positional[0], positional[1], positional[2], keys.FindForLogin))
             output.WriteLine(line);
         return 0;
     }

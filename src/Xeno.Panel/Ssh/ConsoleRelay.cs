@@ -10,30 +10,21 @@ public enum ConsoleEnd
     GuestClosed,
     /// <summary>The owner's input ended (EOF, hang-up): the session ends.</summary>
     InputEnded,
-    /// <summary>The console socket did not take the connection.</summary>
-    CannotConnect,
 }
 
 /// <summary>
-/// Relays between the menu's terminal and a guest's console on xenod's console hub socket (raw
-/// bytes both ways, docs/api.md "Consoles") until ^] , the end of input, or the hub closing.
+/// Relays between the menu's terminal and a guest's console (raw bytes both ways: xenod's
+/// WebSocket attach as a stream, docs/api.md "Consoles") until ^] , the end of input, or xenod
+/// closing it. The console goes through the API socket only, so the menu's account needs no
+/// access to the console hub's root-only socket files (docs/panel.md, "Which account").
 /// </summary>
 public static class ConsoleRelay
 {
     public const byte Escape = 0x1d; // ^]
 
-    public static async Task<(ConsoleEnd End, string? Error)> RunAsync(string socketPath, MenuInput input, Stream output, CancellationToken cancel)
+    /// <param name="stream">The console connection; the relay owns it and disposes it at the end, which also ends its reader.</param>
+    public static async Task<ConsoleEnd> RunAsync(Stream stream, MenuInput input, Stream output, CancellationToken cancel)
     {
-        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancel);
-        }
-        catch (SocketException e)
-        {
-            return (ConsoleEnd.CannotConnect, e.Message);
-        }
-        using var stream = new NetworkStream(socket, ownsSocket: false);
         using var guestGone = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var fromGuest = Task.Run(async () =>
         {
@@ -86,13 +77,14 @@ public static class ConsoleRelay
         }
         try
         {
-            socket.Shutdown(SocketShutdown.Both);
+            await stream.DisposeAsync();
         }
-        catch (SocketException)
+        catch (Exception e) when (e is IOException or SocketException or System.Net.WebSockets.WebSocketException or ObjectDisposedException)
         {
+            // Already gone: nothing to close.
         }
-        // The guest side ends once the socket is shut; a terminal that no longer takes output must not hold the menu.
+        // The guest side ends once the stream is closed; a terminal that no longer takes output must not hold the menu.
         await Task.WhenAny(fromGuest, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None));
-        return (end, null);
+        return end;
     }
 }

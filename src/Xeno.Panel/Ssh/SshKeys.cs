@@ -42,6 +42,13 @@ public sealed class SshKeys(PanelDatabase db)
         return Db.Query(c, Select + " WHERE k.key_blob = @b AND k.key_type = @t", Read, ("@b", key.Blob), ("@t", key.Type)).FirstOrDefault();
     }
 
+    /// <summary>The key sshd may let in: <see cref="Find"/>, unless its user's account is disabled.</summary>
+    public StoredSshKey? FindForLogin(SshPublicKey key)
+    {
+        using var c = db.Open();
+        return Db.Query(c, Select + " WHERE k.key_blob = @b AND k.key_type = @t AND NOT u.disabled", Read, ("@b", key.Blob), ("@t", key.Type)).FirstOrDefault();
+    }
+
     /// <summary>Adds a key for a user; null and the reason when it cannot be.</summary>
     public (StoredSshKey? Key, string? Error) Add(long userId, SshPublicKey key)
     {

@@ -12,14 +12,33 @@ namespace Xeno.Panel.Ssh;
 public sealed record SshMenuSession(PanelUser User, StoredSshKey Key, string Remote);
 
 /// <summary>The panel's parts the menu uses: the same records, rights, actions and audit as the web pages.</summary>
-public sealed record SshMenuServices(Users Users, VmRecords Vms, VmAccess Access, VmService Service, XenodClients Xenod, AuditLog Audit, TimeProvider Clock);
+public sealed record SshMenuServices(Users Users, VmRecords Vms, VmAccess Access, VmService Service, VmBootService Boots, VmChangeService Changes,
+    CdImages Images, XenodClients Xenod, AuditLog Audit, TimeProvider Clock)
+{
+    /// <summary>The services the web pages get from dependency injection, built by hand for the menu's own process.</summary>
+    public static SshMenuServices For(PanelDatabase db, XenodClients xenod, Hosts hosts, AuditLog audit, PanelOptions options, TimeProvider clock)
+    {
+        var vms = new VmRecords(db);
+        var images = new CdImages(db);
+        var quotas = new Quotas(db);
+        var disks = new DiskStore(options);
+        var extraDisks = new VmDiskRecords(db);
+        var boots = new VmBootService(new VmBootRecords(db), images, extraDisks, audit, options);
+        return new SshMenuServices(new Users(db), vms, new VmAccess(vms),
+            new VmService(vms, quotas, disks, xenod, hosts, audit, options, boots), boots,
+            new VmChangeService(new VmSettingsRecords(db), vms, extraDisks, quotas, disks, images, xenod, audit, options),
+            images, xenod, audit, clock);
+    }
+}
 
 /// <summary>
 /// The SSH management menu (prgmr's out-of-band console): a line-based state machine over the
 /// owner's VMs. At the list a number or name picks a VM (only one the user may see: owner,
 /// listed administrator, or admin); at a VM: console, power on, shut down, reboot, force off
-/// (confirmed), back, quit. Every VM action checks access again on a fresh record, goes through
-/// <see cref="VmService"/> (audited there) or is audited here. Bad input gets a message and the
+/// (confirmed), boot mode (normal, rescue, a catalogue CD, the chain-load CD), CD insert and
+/// eject, back, quit. Every VM action checks access again on a fresh record, goes through
+/// <see cref="VmService"/>, <see cref="VmBootService"/> or <see cref="VmChangeService"/> (audited
+/// there, as for the web pages) or is audited here. Bad input gets a message and the
 /// prompt again; the end of input ends the session. It never runs a shell or any command.
 /// </summary>
 public sealed class SshMenu(SshMenuSession session, MenuInput input, Stream output, Func<IDisposable?> rawTerminal, SshMenuServices s)
@@ -135,7 +154,10 @@ public sealed class SshMenu(SshMenuSession session, MenuInput input, Stream outp
 
     private async Task<bool> VmChoiceAsync(string line, CancellationToken cancel)
     {
-        var choice = line.ToLowerInvariant();
+        // A verb and what follows it (an image's name keeps its case: catalogue names are exact).
+        int blank = line.IndexOfAny([' ', '\t']);
+        var choice = (blank < 0 ? line : line[..blank]).ToLowerInvariant();
+        var argument = blank < 0 ? "" : line[(blank + 1)..].Trim();
         if (choice is "q" or "quit" or "exit")
             return false;
         if (choice is "b" or "back")
@@ -149,9 +171,15 @@ public sealed class SshMenu(SshMenuSession session, MenuInput input, Stream outp
             Say(VmHelp(_vm!));
             return true;
         }
-        if (choice is not ("c" or "console" or "on" or "start" or "shutdown" or "reboot" or "off" or "force-off" or "s" or "status"))
+        if (choice is not ("c" or "console" or "on" or "start" or "shutdown" or "reboot" or "off" or "force-off" or "s" or "status"
+            or "boot" or "images" or "insert" or "eject"))
         {
-            Say($"Unknown choice \"{Shown(line)}\"; type c, on, shutdown, reboot, off, s, b or q (h explains them).\n");
+            Say($"Unknown choice \"{Shown(line)}\"; type c, on, shutdown, reboot, off, boot, images, insert, eject, s, b or q (h explains them).\n");
+            return true;
+        }
+        if (argument.Length > 0 && choice is not ("boot" or "insert"))
+        {
+            Say($"{choice} takes nothing after it; type h for help.\n");
             return true;
         }
         // Rights can change while the menu is open: act only on a fresh record still allowed.
@@ -178,11 +206,62 @@ public sealed class SshMenu(SshMenuSession session, MenuInput input, Stream outp
             case "off" or "force-off":
                 _state = State.ConfirmForceOff;
                 break;
+            case "boot":
+                Boot(vm, argument);
+                break;
+            case "images":
+                Say(ImagesText());
+                break;
+            case "insert":
+                Say((argument.Length == 0
+                    ? "Type insert and an image's name (images lists them).\n"
+                    : (await s.Changes.InsertCdAsync(User, vm, argument, session.Remote, cancel)).Message + "\n"));
+                break;
+            case "eject":
+                Say((await s.Changes.EjectCdAsync(User, vm, session.Remote, cancel)).Message + "\n");
+                break;
             default:
                 await ShowVmAsync(cancel);
                 break;
         }
         return true;
+    }
+
+    /// <summary>`boot` alone says the setting and the choices; `boot MODE [IMAGE]` sets it through the web page's service (same checks, same audit).</summary>
+    private void Boot(PanelVm vm, string argument)
+    {
+        if (argument.Length == 0)
+        {
+            Say($"{vm.Name} boots from the {s.Boots.Describe(s.Boots.Get(vm))} at its next power-on.\n" + BootChoices());
+            return;
+        }
+        int blank = argument.IndexOfAny([' ', '\t']);
+        var mode = (blank < 0 ? argument : argument[..blank]).ToLowerInvariant();
+        var image = blank < 0 ? "" : argument[(blank + 1)..].Trim();
+        if (mode != "cd" && image.Length > 0)
+        {
+            Say($"boot {Shown(mode)} takes no image name; only boot cd does.\n");
+            return;
+        }
+        var outcome = s.Boots.Set(User, vm, mode, image, session.Remote);
+        Say(outcome.Message + "\n" + (outcome.Ok ? "" : BootChoices()));
+    }
+
+    private string BootChoices() =>
+        "  boot normal        from its disk\n" +
+        "  boot rescue        the rescue system (a shell on the console, every disk attached)\n" +
+        "  boot cd IMAGE      from a CD image of the catalogue (images lists them)\n" +
+        (s.Boots.ChainloadOffered ? "  boot chainload     from the chain-load CD (the guest's own GRUB configuration)\n" : "");
+
+    private string ImagesText()
+    {
+        var all = s.Images.All();
+        if (all.Count == 0)
+            return "The CD image catalogue is empty; ask an administrator to add an image.\n";
+        var text = new StringBuilder("CD images:\n");
+        foreach (var i in all)
+            text.Append(CultureInfo.InvariantCulture, $"  {i.Name,-32} {i.SizeBytes / (1 << 20),8} MiB  sha256 {i.Sha256}\n");
+        return text.ToString();
     }
 
     private async Task<bool> ConfirmForceOffAsync(string line, CancellationToken cancel)
@@ -224,23 +303,26 @@ public sealed class SshMenu(SshMenuSession session, MenuInput input, Stream outp
             return true;
         }
         string tty = Tty(domain.Console.Kind);
+        // xenod's WebSocket attach on the API socket: the recent output first, then live (no root-only hub socket needed).
+        System.Net.WebSockets.WebSocket attached;
         try
         {
-            var recent = (await client.GetConsoleOutputAsync(vm.Name, cancel)).Output;
-            if (recent.Length > 0)
-                Say($"--- the last output of {vm.Name}'s console ---\n{Tail(recent)}\n--- live ---\n");
+            attached = await client.AttachConsoleAsync(vm.Name, cancel);
         }
-        catch (XenodException)
+        catch (XenodException e)
         {
-            // The history is a courtesy; the live console may still work.
+            s.Audit.Write(User.Name, "vm.console", vm.Name, session.Remote, "failed", e.Message);
+            Say($"Cannot attach to {vm.Name}'s console: {e.Message}\n");
+            return true;
         }
         s.Audit.Write(User.Name, "vm.console", vm.Name, session.Remote, "ok", $"attached to {tty}");
-        Say($"Connected to {vm.Name}'s console ({tty}). Type ^] (Ctrl and ]) to come back to the menu.\n");
-        (ConsoleEnd end, string? error) result;
+        Say($"Connected to {vm.Name}'s console ({tty}), its recent output first. Type ^] (Ctrl and ]) to come back to the menu.\n");
+        ConsoleEnd end;
         using (rawTerminal())
-            result = await ConsoleRelay.RunAsync(domain.Console.Socket, input, output, cancel);
+            end = await ConsoleRelay.RunAsync(System.Net.WebSockets.WebSocketStream.Create(attached, System.Net.WebSockets.WebSocketMessageType.Binary, ownsWebSocket: true),
+                input, output, cancel);
         Say("\n");
-        switch (result.end)
+        switch (end)
         {
             case ConsoleEnd.Detached:
                 s.Audit.Write(User.Name, "vm.console", vm.Name, session.Remote, "ok", "detached");
@@ -249,10 +331,6 @@ public sealed class SshMenu(SshMenuSession session, MenuInput input, Stream outp
             case ConsoleEnd.GuestClosed:
                 s.Audit.Write(User.Name, "vm.console", vm.Name, session.Remote, "ok", "closed by xenod");
                 Say($"{vm.Name}'s console closed (the VM stopped, or xenod restarted).\n");
-                return true;
-            case ConsoleEnd.CannotConnect:
-                s.Audit.Write(User.Name, "vm.console", vm.Name, session.Remote, "failed", result.error);
-                Say($"Cannot attach to {vm.Name}'s console: {result.error}\n");
                 return true;
             default:
                 s.Audit.Write(User.Name, "vm.console", vm.Name, session.Remote, "ok", "input ended");
@@ -307,7 +385,7 @@ public sealed class SshMenu(SshMenuSession session, MenuInput input, Stream outp
     /// <summary>The record again, if it still exists and the user (read again too) may still use it; else says so.</summary>
     private PanelVm? Fresh(PanelVm vm)
     {
-        var user = s.Users.Get(session.User.Id) ?? throw new SessionGone("account removed");
+        var user = User;
         var fresh = s.Vms.Get(vm.Id);
         if (fresh is not null && s.Access.Allows(user, fresh))
             return fresh;
@@ -316,17 +394,29 @@ public sealed class SshMenu(SshMenuSession session, MenuInput input, Stream outp
         return null;
     }
 
-    private PanelUser User => s.Users.Get(session.User.Id) ?? throw new SessionGone("account removed");
+    private PanelUser User => s.Users.Get(session.User.Id) is { } user
+        ? user.Disabled ? throw Disabled() : user
+        : throw new SessionGone("account removed");
+
+    /// <summary>An admin disabled the account while the menu was open: the session ends (audited by the caller).</summary>
+    private SessionGone Disabled()
+    {
+        Say("This account has been disabled; the session ends.\n");
+        return new SessionGone("account disabled");
+    }
 
     private const string ListHelp =
         "At the list: type a VM's number or name to manage it; l lists the VMs again; q quits.\n";
 
-    private static string VmHelp(PanelVm vm) =>
+    private string VmHelp(PanelVm vm) =>
         $"  c         out-of-band console ({Tty(vm)}; ^] comes back here)\n" +
         "  on        power on\n" +
         "  shutdown  graceful shutdown (the guest agent, else the ACPI button)\n" +
         "  reboot    reboot\n" +
         "  off       force off (asks first)\n" +
+        "  boot      the boot mode for the next power-on: boot normal, boot rescue, boot cd IMAGE" + (s.Boots.ChainloadOffered ? ", boot chainload" : "") + "\n" +
+        "  images    the CD images of the catalogue\n" +
+        "  insert I  put CD image I into the running hvm guest's CD drive; eject takes it out\n" +
         "  s         status\n" +
         "  b         back to the list\n" +
         "  q         quit\n";
@@ -337,17 +427,6 @@ public sealed class SshMenu(SshMenuSession session, MenuInput input, Stream outp
     private static string Tty(VmRow r) => r.Domain is { } d ? Tty(d.Console.Kind) : Tty(r.Vm);
 
     private static string Tty(PanelVm vm) => vm.Type == VmType.Hvm ? "ttyS0" : "hvc0";
-
-    /// <summary>The last lines of the console history (at most 2 KiB), so attaching shows where the guest is.</summary>
-    private static string Tail(string text)
-    {
-        const int Max = 2048;
-        if (text.Length <= Max)
-            return text.TrimEnd('\r', '\n');
-        var tail = text[^Max..];
-        int nl = tail.IndexOf('\n');
-        return (nl >= 0 ? tail[(nl + 1)..] : tail).TrimEnd('\r', '\n');
-    }
 
     /// <summary>Typed text as it may be shown back: control characters replaced, cut at 40 characters.</summary>
     private static string Shown(string typed)

@@ -37,12 +37,16 @@ public static class SshMenuProgram
             err.WriteLine("xeno-panel: this key is no longer registered in the panel");
             return 1;
         }
+        if (user.Disabled)
+        {
+            audit.Write(user.Name, "ssh.login", null, remote, "refused", "the account is disabled");
+            err.WriteLine("xeno-panel: this account is disabled; ask an administrator");
+            return 1;
+        }
         var hosts = new Hosts(db);
         hosts.EnsureLocal(options.SocketPath);
-        var vms = new VmRecords(db);
         using var xenod = new XenodClients(hosts, options);
-        var services = new SshMenuServices(users, vms, new VmAccess(vms), VmServiceFor(db, vms, xenod, hosts, audit, options),
-            xenod, audit, TimeProvider.System);
+        var services = SshMenuServices.For(db, xenod, hosts, audit, options, TimeProvider.System);
 
         using var hangUp = new CancellationTokenSource();
         // A hang-up ends the menu cleanly (audited); ^C and ^\ at the menu do nothing (the terminal drops the line).
@@ -74,9 +78,4 @@ public static class SshMenuProgram
         audit.Write(user.Name, "ssh.logout", null, remote, "ok", how);
         return 0;
     }
-
-    /// <summary>The VM service the web pages get from dependency injection, built by hand for the menu's own process.</summary>
-    public static VmService VmServiceFor(PanelDatabase db, VmRecords vms, XenodClients xenod, Hosts hosts, AuditLog audit, PanelOptions options) =>
-        new(vms, new Quotas(db), new DiskStore(options), xenod, hosts, audit, options,
-            new VmBootService(new VmBootRecords(db), new CdImages(db), new VmDiskRecords(db), audit, options));
 }

@@ -16,6 +16,13 @@ public sealed class EngineModeTests
         Assert.Equal("unknown option '--bogus'", error);
         Assert.Null(EngineMode.Parse(["--prefix"], out error));
         Assert.Equal("--prefix needs a directory", error);
+        Assert.Null(EngineMode.Parse([], out _)!.SocketGroup);
+        Assert.Equal("xeno", EngineMode.Parse(["--socket-group", "xeno"], out _)!.SocketGroup);
+        Assert.Equal("xeno-api", EngineMode.Parse(["--socket-group=xeno-api", "-F"], out _)!.SocketGroup);
+        Assert.Null(EngineMode.Parse(["--socket-group"], out error));
+        Assert.Equal("--socket-group needs a group name", error);
+        Assert.Null(EngineMode.Parse(["--socket-group="], out error));
+        Assert.Equal("--socket-group needs a group name", error);
     }
 
     [Fact]
@@ -23,7 +30,7 @@ public sealed class EngineModeTests
     {
         var o = new StringWriter();
         Assert.Equal(0, await DaemonMain.RunAsync(["help"], o, new StringWriter(), TestContext.Current.CancellationToken));
-        Assert.Contains("xenod run [--prefix P] [--foreground]", o.ToString(), StringComparison.Ordinal);
+        Assert.Contains("xenod run [--prefix P] [--foreground] [--socket-group G]", o.ToString(), StringComparison.Ordinal);
         var e = new StringWriter();
         Assert.Equal(2, await DaemonMain.RunAsync(["run", "--bogus"], new StringWriter(), e, TestContext.Current.CancellationToken));
         Assert.StartsWith("xenod run: unknown option '--bogus'\n", e.ToString(), StringComparison.Ordinal);

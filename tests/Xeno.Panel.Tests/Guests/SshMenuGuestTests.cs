@@ -17,7 +17,7 @@ namespace Xeno.Panel.Tests.Guests;
 /// kit, a real sshd lets the owner's key in through `xeno-panel authorized-keys`, and `ssh -tt`
 /// on a real terminal drives the menu: the list (without another owner's VM, which cannot be
 /// chosen by number or name), the guest's hvc0 console (a command typed there runs), ^] back,
-/// force off. One guest boot. sshd, its session processes and files are gone afterwards.
+/// the boot-mode entries (rescue, a catalogue CD, normal) and a CD insert the pv guest refuses, force off. One guest boot. sshd, its session processes and files are gone afterwards.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class SshMenuGuestTests
@@ -50,6 +50,8 @@ public sealed class SshMenuGuestTests
             Assert.Equal(HttpStatusCode.Redirect, create.StatusCode);
             // bob's VM is only recorded (never started): the menu must not show it to ann either way.
             var records = panel.App.Services.GetRequiredService<VmRecords>();
+            // One catalogue image (as an admin registers it) for the boot-mode and CD entries.
+            var image = panel.App.Services.GetRequiredService<CdImages>().Add("rescue-cd.iso", Path.Combine(root, "rescue-cd.iso"), 1 << 20, new string('a', 64), false, "root")!;
             records.Add("bobvm", bob.Id, records.VisibleTo(panel.Users.Find("ann")!).Single().HostId, VmType.Pv, 64, 1, 1, Path.Combine(root, "bobvm.img"), null);
 
             // ann registers her key on the keys page.
@@ -95,14 +97,28 @@ public sealed class SshMenuGuestTests
             Assert.Matches(@"annvm: running \(domain \d+\), up [0-9:]+; pv, 128 MiB, 1 vCPUs, console hvc0", session.Output);
 
             session.Type("c\r");
-            await WaitForAsync(() => session.Output.Contains("Connected to annvm's console (hvc0).", StringComparison.Ordinal), session, "the console");
-            // The history shows where the guest is (its ready marker), then live input reaches its shell.
-            Assert.Contains("XENO-GUEST-READY", session.Output);
+            await WaitForAsync(() => session.Output.Contains("Connected to annvm's console (hvc0), its recent output first.", StringComparison.Ordinal), session, "the console");
+            // The history (xenod's WebSocket attach) shows where the guest is (its ready marker), then live input reaches its shell.
+            await WaitForAsync(() => session.Output.Contains("XENO-GUEST-READY", StringComparison.Ordinal), session, "the console's history");
             session.Type("echo menu-$((6*7))-ok\r");
             await WaitForAsync(() => session.Output.Contains("menu-42-ok", StringComparison.Ordinal), session, "the guest's answer to a command typed on the console");
             session.Type("\x1d");
             await WaitForAsync(() => session.Output.Contains("Detached from annvm's console.", StringComparison.Ordinal), session, "the detach");
             await WaitForAsync(() => session.Output.EndsWith("annvm> ", StringComparison.Ordinal), session, "annvm's prompt after the console");
+
+            // The boot-mode and CD entries, through the same services and audit as the info page.
+            session.Type("insert rescue-cd.iso\r");
+            await WaitForAsync(() => session.Output.Contains("CD: annvm runs as pv; only hvm guests have a CD drive.", StringComparison.Ordinal), session, "the CD insert's refusal for a pv guest");
+            session.Type("boot rescue\r");
+            await WaitForAsync(() => session.Output.Contains("annvm boots from the rescue system at its next power-on.", StringComparison.Ordinal), session, "rescue mode");
+            session.Type("boot cd rescue-cd.iso\r");
+            await WaitForAsync(() => session.Output.Contains("annvm boots from the CD image rescue-cd.iso at its next power-on.", StringComparison.Ordinal), session, "the CD boot mode");
+            var boots = panel.App.Services.GetRequiredService<Xeno.Panel.Vms.VmBootService>();
+            var annvm = records.VisibleTo(panel.Users.Find("ann")!).Single();
+            Assert.Equal(new VmBoot(BootMode.Cd, image.Id), boots.Get(annvm));
+            session.Type("boot normal\r");
+            await WaitForAsync(() => session.Output.Contains("annvm boots from the normal (its disk) at its next power-on.", StringComparison.Ordinal), session, "the normal boot mode");
+            Assert.Equal(VmBoot.Normal, boots.Get(annvm));
 
             session.Type("off\r");
             await WaitForAsync(() => session.Output.Contains("Type yes to confirm: ", StringComparison.Ordinal), session, "the force-off question");
@@ -133,6 +149,8 @@ public sealed class SshMenuGuestTests
             Assert.Contains(audit, e => e.Action == "vm.force-off" && e.Result == "ok" && e.Target == "annvm" && e.Remote == From);
             Assert.Contains(audit, e => e.Action == "vm.access" && e.Result == "refused" && e.Target == "bobvm" && e.Remote == From);
             Assert.Contains(audit, e => e.Action == "ssh.logout" && e.Detail == "quit");
+            Assert.Equal(3, audit.Count(e => e.Action == "vm.boot-mode" && e.Result == "ok" && e.Remote == From && e.Target == "annvm"));
+            Assert.Contains(audit, e => e.Action == "vm.cd-insert" && e.Result == "refused" && e.Remote == From && e.Target == "annvm");
             Assert.DoesNotContain(panel.Audit.Read(), e => e.Target == "bobvm" && e.Action != "vm.access");
         }
         finally

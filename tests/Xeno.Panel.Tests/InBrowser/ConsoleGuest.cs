@@ -20,7 +20,7 @@ public sealed class ConsoleGuest : IAsyncLifetime
     private string _root = "";
     private EngineHost? _host;
 
-    internal LivePanel Panel { get; private set; } = null!;
+    internal PanelServer Panel { get; private set; } = null!;
     internal Chromium Ann { get; private set; } = null!;
     internal Chromium Root { get; private set; } = null!;
     internal XenodClient Xenod { get; private set; } = null!;
@@ -49,13 +49,10 @@ public sealed class ConsoleGuest : IAsyncLifetime
         Directory.CreateDirectory(Prefix);
         _host = await EngineHost.StartAsync(Prefix, options: new EngineOptions { AgentTimeout = TimeSpan.FromMilliseconds(500) }, cancel: CancellationToken.None);
         Xenod = new XenodClient(Path.Combine(Prefix, "run/xeno/xenod.sock"), Prefix);
-        Panel = await LivePanel.StartAsync(new PanelOptions
+        Panel = await PanelServer.StartLiveAsync(o => o with
         {
-            Prefix = Prefix,
-            Database = Path.Combine(_root, "panel.db"),
-            StorageDir = Path.Combine(_root, "disks"),
             Kernels = [new() { Name = "kit", Kernel = kit.Vmlinuz, Ramdisk = kit.Initrd, Extra = "console=hvc0 xeno.action=shell xeno.agent=off" }],
-        });
+        }, Prefix);
         Panel.AddUser("ann");
         Panel.AddUser("bob");
         Panel.AddUser("root", Role.Admin);

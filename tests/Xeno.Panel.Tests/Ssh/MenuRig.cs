@@ -13,10 +13,11 @@ namespace Xeno.Panel.Tests.Ssh;
 /// </summary>
 internal sealed class MenuRig : IDisposable
 {
-    public MenuRig()
+    public MenuRig(Func<PanelOptions, PanelOptions>? change = null)
     {
         Root = Directory.CreateTempSubdirectory("xps-").FullName;
         Options = new PanelOptions { Prefix = Root, Database = Path.Combine(Root, "panel.db"), StorageDir = Path.Combine(Root, "disks") };
+        Options = change?.Invoke(Options) ?? Options;
         Db = new PanelDatabase(Options.DatabasePath);
         Db.Migrate();
         Users = new Users(Db);
@@ -43,11 +44,14 @@ internal sealed class MenuRig : IDisposable
 
     public PanelUser AddUser(string name, Role role = Role.Owner) => Users.Add(name, "h", role)!;
 
+    /// <summary>A catalogue entry as an admin's registration leaves it (the file itself is not needed: nothing boots here).</summary>
+    public CdImage AddImage(string name) =>
+        new CdImages(Db).Add(name, Path.Combine(Root, name + ".iso"), 3 << 20, new string('0', 64), uploaded: false, "root")!;
+
     public PanelVm AddVm(string name, PanelUser owner, VmType type = VmType.Pv) =>
         Vms.Add(name, owner.Id, Host.Id, type, 128, 1, 1, Path.Combine(Root, name + ".img"), null)!;
 
-    public SshMenuServices Services => new(Users, Vms, new VmAccess(Vms), SshMenuProgram.VmServiceFor(Db, Vms, Xenod, Hosts, Audit, Options),
-        Xenod, Audit, TimeProvider.System);
+    public SshMenuServices Services => SshMenuServices.For(Db, Xenod, Hosts, Audit, Options, TimeProvider.System);
 
     /// <summary>Runs the menu for <paramref name="user"/> on <paramref name="input"/> (bytes as typed) to its end.</summary>
     public async Task<(string Output, string End)> RunAsync(PanelUser user, byte[] input, TimeSpan? limit = null)

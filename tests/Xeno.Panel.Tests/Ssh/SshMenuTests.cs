@@ -70,7 +70,7 @@ public sealed class SshMenuTests : IDisposable
         Assert.Contains("ann-web> ", output);
         Assert.Contains("Force ann-web off? Like pulling the plug: unsaved data is lost. Type yes to confirm: ", output);
         Assert.Contains("Not forced off; ann-web is left as it is.", output);
-        Assert.Contains("Unknown choice \"fly\"; type c, on, shutdown, reboot, off, s, b or q (h explains them).", output);
+        Assert.Contains("Unknown choice \"fly\"; type c, on, shutdown, reboot, off, boot, images, insert, eject, s, b or q (h explains them).", output);
         Assert.Contains("  c         out-of-band console (hvc0; ^] comes back here)", output);
         Assert.Contains("xenod: no xenod is running", output);
         var audit = _rig.Audit.Read(user: "ann");
@@ -81,6 +81,67 @@ public sealed class SshMenuTests : IDisposable
             Assert.Equal(MenuRig.Remote, e.Remote);
             Assert.Equal("failed", e.Result);
         }
+    }
+
+    [Fact]
+    public async Task BootModeAndCdGoThroughTheWebPagesServicesWithTheirChecksAndAudit()
+    {
+        var ann = _rig.AddUser("ann");
+        var vm = _rig.AddVm("ann-web", ann);
+        var image = _rig.AddImage("Debian-12.iso");
+        var (output, end) = await _rig.RunAsync(ann,
+            "1\nboot\nboot rescue\nboot\nboot cd\nboot cd nosuch\nboot cd debian-12.iso\nboot chainload\nboot normal now\nboot fly\n" +
+            "boot cd Debian-12.iso\nimages\ninsert\ninsert Debian-12.iso\neject\neject now\nh\nq\n");
+        Assert.Equal("quit", end);
+        Assert.Contains("ann-web boots from the normal (its disk) at its next power-on.\n  boot normal        from its disk\n", output);
+        Assert.Contains("ann-web boots from the rescue system at its next power-on.", output);
+        Assert.Contains("CD image: choose one.", output);
+        // Names are exact, as on the web page: another case is another name.
+        Assert.Equal(2, CountOf(output, "CD image: choose one of the images offered."));
+        // No chain-load CD is configured here: not offered, so refused as an unknown mode.
+        Assert.Contains("Boot mode: choose one of the modes offered.", output);
+        Assert.DoesNotContain("boot chainload", output);
+        Assert.Contains("boot normal takes no image name; only boot cd does.", output);
+        Assert.Contains("ann-web boots from the CD image Debian-12.iso at its next power-on.", output);
+        Assert.Matches(@"CD images:\n  Debian-12.iso +3 MiB  sha256 0{64}\n", output);
+        Assert.Contains("Type insert and an image's name (images lists them).", output);
+        Assert.Contains("eject takes nothing after it; type h for help.", output);
+        Assert.Contains("  boot      the boot mode for the next power-on: boot normal, boot rescue, boot cd IMAGE\n", output);
+        Assert.Equal(new VmBoot(BootMode.Cd, image.Id), _rig.Services.Boots.Get(vm));
+
+        var boots = _rig.Audit.Read(user: "ann", action: "vm.boot-mode");
+        // In order: rescue, four refusals (no image, unknown, wrong case, chain-load not offered), "fly", the CD.
+        Assert.Equal(["ok", "refused", "refused", "refused", "refused", "refused", "ok"], boots.Select(e => e.Result).Reverse());
+        Assert.All(boots, e => Assert.Equal((MenuRig.Remote, "ann-web"), (e.Remote!, e.Target!)));
+        // CD insert and eject asked xenod (none runs here) through the web page's service and were refused with its reason.
+        foreach (var action in new[] { "vm.cd-insert", "vm.cd-eject" })
+        {
+            var e = Assert.Single(_rig.Audit.Read(user: "ann", action: action));
+            Assert.Equal(("refused", MenuRig.Remote), (e.Result, e.Remote!));
+            Assert.StartsWith("xenod: ", e.Detail);
+            Assert.Contains(e.Detail!, output);
+        }
+    }
+
+    [Fact]
+    public async Task TheChainLoadCdIsOfferedWhereConfigured()
+    {
+        using var rig = new MenuRig(o => o with { ChainloadCd = "/srv/xeno/grub-chainload.iso" });
+        var ann = rig.AddUser("ann");
+        var vm = rig.AddVm("ann-web", ann);
+        var (output, _) = await rig.RunAsync(ann, "ann-web\nboot\nboot chainload\nq\n");
+        Assert.Contains("  boot chainload     from the chain-load CD (the guest's own GRUB configuration)\n", output);
+        Assert.Contains("ann-web boots from the chain-load CD (the guest's own GRUB configuration) at its next power-on.", output);
+        Assert.Equal(BootMode.Chainload, rig.Services.Boots.Get(vm).Mode);
+        Assert.Equal("ok", Assert.Single(rig.Audit.Read(action: "vm.boot-mode")).Result);
+    }
+
+    private static int CountOf(string text, string part)
+    {
+        int n = 0;
+        for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
+            n++;
+        return n;
     }
 
     [Fact]
@@ -140,7 +201,9 @@ public sealed class SshMenuTests : IDisposable
         _rig.AddVm("ann-web", ann);
         _rig.AddVm("ann-db", ann, VmType.Hvm);
         _rig.AddVm("bob-web", bob);
-        string[] words = ["1", "2", "3", "0", "q", "b", "l", "h", "?", "c", "on", "off", "yes", "no", "shutdown", "reboot", "s", "ann-web", "bob-web", "", " ", "\x1d", "\x03", "\x04", "\x1b[A", "é", "\xff"];
+        _rig.AddImage("x.iso");
+        string[] words = ["1", "2", "3", "0", "q", "b", "l", "h", "?", "c", "on", "off", "yes", "no", "shutdown", "reboot", "s", "ann-web", "bob-web",
+            "boot", "boot rescue", "boot cd", "boot cd x.iso", "boot normal", "boot chainload", "images", "insert", "insert x.iso", "eject", "", " ", "\x1d", "\x03", "\x04", "\x1b[A", "é", "\xff"];
         int seed = Random.Shared.Next();
         var random = new Random(seed);
         for (int round = 0; round < 150; round++)

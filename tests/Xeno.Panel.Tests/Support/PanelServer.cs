@@ -9,40 +9,67 @@ using Xeno.Panel.Data;
 namespace Xeno.Panel.Tests.Support;
 
 /// <summary>
-/// The real panel (PanelApp.Build, every middleware and page) on ASP.NET Core's in-memory test
-/// server, with its database and storage in a temporary prefix. Without <c>xenodSocket</c> no
-/// xenod answers (the pages say so); the guest test passes a real one.
+/// The real panel (PanelApp.Build, every middleware and page) with its database and storage in a
+/// temporary prefix: on ASP.NET Core's in-memory test server (<see cref="StartAsync"/>), or on
+/// Kestrel at a free loopback port for a real browser (<see cref="StartLiveAsync"/>). Without a
+/// xenod at the prefix no xenod answers (the pages say so); the guest tests pass a prefix with a real one.
 /// </summary>
 internal sealed class PanelServer : IAsyncDisposable
 {
-    private PanelServer(string root, WebApplication app, PanelOptions options)
+    private readonly Uri? _address;
+
+    private PanelServer(string root, WebApplication app, PanelOptions options, Uri? address)
     {
         Root = root;
         App = app;
         Options = options;
+        _address = address;
     }
 
     public string Root { get; }
     public WebApplication App { get; }
     public PanelOptions Options { get; }
     public TestServer Server => (TestServer)App.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>();
+
+    /// <summary>http://127.0.0.1:PORT/ of a panel started with <see cref="StartLiveAsync"/>.</summary>
+    public Uri Address => _address ?? throw new InvalidOperationException("this panel runs on the in-memory test server: start it with StartLiveAsync for an address");
+
     public AuditLog Audit => App.Services.GetRequiredService<AuditLog>();
     public Users Users => App.Services.GetRequiredService<Users>();
 
     public const string Password = "correct horse battery";
 
-    public static async Task<PanelServer> StartAsync(Func<PanelOptions, PanelOptions>? change = null, string? prefix = null)
+    /// <summary>On the in-memory test server (requests through <see cref="Browser"/>).</summary>
+    public static Task<PanelServer> StartAsync(Func<PanelOptions, PanelOptions>? change = null, string? prefix = null) =>
+        StartAsync(change, prefix, live: false);
+
+    /// <summary>On Kestrel at a free loopback port (<see cref="Address"/>), for a real browser.</summary>
+    public static Task<PanelServer> StartLiveAsync(Func<PanelOptions, PanelOptions>? change = null, string? prefix = null) =>
+        StartAsync(change, prefix, live: true);
+
+    private static async Task<PanelServer> StartAsync(Func<PanelOptions, PanelOptions>? change, string? prefix, bool live)
     {
         var root = Directory.CreateTempSubdirectory("xpw-").FullName;
-        var options = new PanelOptions { Prefix = prefix ?? root, Database = Path.Combine(root, "panel.db"), StorageDir = Path.Combine(root, "disks") };
-        options = change?.Invoke(options) ?? options;
-        var app = PanelApp.Build(options, configure: b =>
+        try
         {
-            b.WebHost.UseTestServer();
-            b.Logging.ClearProviders();
-        });
-        await app.StartAsync();
-        return new PanelServer(root, app, options);
+            var options = new PanelOptions { Prefix = prefix ?? root, Database = Path.Combine(root, "panel.db"), StorageDir = Path.Combine(root, "disks") };
+            options = change?.Invoke(options) ?? options;
+            var app = PanelApp.Build(options, configure: b =>
+            {
+                if (live)
+                    b.WebHost.UseUrls("http://127.0.0.1:0");
+                else
+                    b.WebHost.UseTestServer();
+                b.Logging.ClearProviders();
+            });
+            await app.StartAsync();
+            return new PanelServer(root, app, options, live ? new Uri(app.Urls.Single().TrimEnd('/') + "/") : null);
+        }
+        catch
+        {
+            Directory.Delete(root, recursive: true);
+            throw;
+        }
     }
 
     public PanelUser AddUser(string name, Role role = Role.Owner) =>

@@ -27,7 +27,65 @@ public sealed class AuthorizationTableTests
         ["Admin/Audit"] = "admins only",
         ["/metrics"] = "admins, or the bearer token Panel:MetricsToken (Metrics/PanelMetricsTests)",
         ["Admin/Isos"] = "admins only (the CD image catalogue)",
+        ["Admin/Users"] = "admins only (accounts: list, create)",
+        ["Admin/User"] = "admins only (one account: disable, password, role, quota; the user is a form field)",
+        ["Admin/Groups"] = "admins only (groups and members)",
+        ["Admin/VmAdmins"] = "admins only (VM administrators, users or groups)",
     };
+
+    /// <summary>The named form handlers of the admin pages, each posted by an owner with fields an admin's post would pass with.</summary>
+    private static readonly (string Handler, KeyValuePair<string, string>[] Fields)[] AdminHandlers =
+    [
+        ("create", [new("name", "mallory"), new("password", "a long password 1"), new("role", "admin"), new("group", "ops")]),
+        ("disable", [new("name", "bob")]),
+        ("enable", [new("name", "bob")]),
+        ("password", [new("name", "bob"), new("password", "a long password 1")]),
+        ("role", [new("name", "ann"), new("role", "admin")]),
+        ("quota", [new("name", "ann"), new("vms", "100"), new("memory", "100000"), new("vcpus", "100"), new("disk", "1000")]),
+        ("quotadefault", [new("name", "ann")]),
+        ("remove", [new("name", "x"), new("group", "ops"), new("vm", "annvm"), new("kind", "user"), new("who", "bob")]),
+        ("addmember", [new("group", "ops"), new("user", "ann")]),
+        ("removemember", [new("group", "ops"), new("user", "ann")]),
+        ("add", [new("vm", "annvm"), new("kind", "user"), new("who", "ann")]),
+        ("register", [new("name", "x"), new("path", "/etc/passwd")]),
+        ("", []),
+    ];
+
+    [Fact]
+    public async Task NoAdminPageAnswersAnOwner()
+    {
+        await using var panel = await PanelServer.StartAsync();
+        panel.AddUser("ann");
+        panel.AddUser("bob");
+        panel.AddUser("root", Role.Admin);
+        using var ann = await panel.LoggedInAsync("ann");
+        using var root = await panel.LoggedInAsync("root");
+        var routes = ((IEndpointRouteBuilder)panel.App).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
+            .Select(r => r.RoutePattern.RawText ?? "").Where(r => r.StartsWith("Admin/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(NoVm.Keys.Where(k => k.StartsWith("Admin/", StringComparison.Ordinal)).Order(), routes.Order());
+        foreach (var route in routes)
+        {
+            var path = "/" + route + "?name=ann";
+            // An admin reaches it (so the refusal below is the check's doing, not a broken route).
+            Assert.Equal(HttpStatusCode.OK, (await root.GetAsync(path)).StatusCode);
+            Assert.Equal(HttpStatusCode.Forbidden, (await ann.GetAsync(path)).StatusCode);
+            foreach (var (handler, fields) in AdminHandlers)
+            {
+                // A valid token of ann's own session: only the admin check stands in the way.
+                var r = await ann.PostAsync($"/{route}?handler={handler}", fields, "/Vms/Create");
+                Assert.True(r.StatusCode == HttpStatusCode.Forbidden, $"ann's POST /{route}?handler={handler} answered {(int)r.StatusCode}");
+            }
+        }
+        // Nothing ann posted changed anything, and no admin action ran in her name.
+        Assert.Equal(Role.Owner, panel.Users.Find("ann")!.Role);
+        Assert.False(panel.Users.Find("bob")!.Disabled);
+        Assert.Null(panel.Users.Find("mallory"));
+        Assert.Null(panel.App.Services.GetRequiredService<Quotas>().Own(panel.Users.Find("ann")!.Id));
+        Assert.Empty(panel.App.Services.GetRequiredService<Groups>().All());
+        Assert.DoesNotContain(panel.Audit.Read(user: "ann"), e => e.Action.StartsWith("user.", StringComparison.Ordinal)
+            || e.Action.StartsWith("group.", StringComparison.Ordinal) || e.Action.StartsWith("vm.admin", StringComparison.Ordinal)
+            || e.Action.StartsWith("cd.", StringComparison.Ordinal));
+    }
 
     /// <summary>
     /// WebSockets that name a VM, and the page that hands out their one-shot ticket: opened for

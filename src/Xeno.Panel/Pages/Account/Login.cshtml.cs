@@ -39,7 +39,14 @@ public sealed class LoginModel(Users users, Passwords passwords, Sessions sessio
             Response.StatusCode = StatusCodes.Status401Unauthorized;
             return Page();
         }
-        var session = sessions.Start(user!.Id);
+        if (user!.Disabled)
+        {
+            audit.Write(user.Name, "login", null, remote, "refused", "the account is disabled");
+            Message = "This account is disabled; ask an administrator.";
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Page();
+        }
+        var session = sessions.Start(user.Id);
         await HttpContext.SignInAsync(PanelClaims.Scheme, PanelClaims.For(user, session));
         audit.Write(user.Name, "login", null, remote, "ok");
         return LocalRedirect(ReturnUrl);
