@@ -12,7 +12,7 @@ namespace Xeno.Qemu.Qmp;
 /// (QEMU exited) every waiting command fails with <see cref="QmpDisconnectedException"/>,
 /// <see cref="Events"/> completes and <see cref="Closed"/> finishes.
 /// </summary>
-public sealed class QmpClient : IAsyncDisposable
+public sealed partial class QmpClient : IAsyncDisposable
 {
     private readonly Stream _stream;
     private readonly QmpMessageReader _reader;
@@ -118,7 +118,16 @@ public sealed class QmpClient : IAsyncDisposable
         }
     }
 
-    private async Task<JsonElement> SendAsync(string command, JsonObject? arguments, CancellationToken cancellationToken)
+    private Task<JsonElement> SendAsync(string command, JsonObject? arguments, CancellationToken cancellationToken) =>
+        SendAsync(command, arguments, null, cancellationToken);
+
+    /// <summary>
+    /// Sends a command and waits for its answer. With <paramref name="fd"/> the descriptor goes
+    /// with the command's bytes (SCM_RIGHTS) and the write lock is held until the answer: QEMU
+    /// keeps only the descriptors of its latest read, so nothing else may be sent in between.
+    /// </summary>
+    private async Task<JsonElement> SendAsync(string command, JsonObject? arguments, System.Runtime.InteropServices.SafeHandle? fd,
+        CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(command);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -137,29 +146,56 @@ public sealed class QmpClient : IAsyncDisposable
         try
         {
             await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await _stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-                await _stream.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
-                await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                _writeLock.Release();
-            }
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        catch (OperationCanceledException)
         {
             _pending.TryRemove(id, out _);
-            throw new QmpDisconnectedException($"QMP command '{command}' could not be sent: {e.Message}", e);
+            throw;
         }
-
-        using var registration = cancellationToken.Register(() =>
+        bool locked = true;
+        try
         {
-            if (_pending.TryRemove(id, out var p))
-                p.Answer.TrySetCanceled(cancellationToken);
-        });
-        return await pending.Answer.Task.ConfigureAwait(false);
+            try
+            {
+                int sent = 0;
+                if (fd is not null)
+                {
+                    bytes = [.. bytes, (byte)'\n'];
+                    sent = SendWithFd(bytes, fd);
+                }
+                await _stream.WriteAsync(bytes.AsMemory(sent), cancellationToken).ConfigureAwait(false);
+                if (fd is null)
+                    await _stream.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+                await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+            {
+                _pending.TryRemove(id, out _);
+                throw new QmpDisconnectedException($"QMP command '{command}' could not be sent: {e.Message}", e);
+            }
+            catch (OperationCanceledException)
+            {
+                _pending.TryRemove(id, out _);
+                throw;
+            }
+            if (fd is null)
+            {
+                _writeLock.Release();
+                locked = false;
+            }
+
+            using var registration = cancellationToken.Register(() =>
+            {
+                if (_pending.TryRemove(id, out var p))
+                    p.Answer.TrySetCanceled(cancellationToken);
+            });
+            return await pending.Answer.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            if (locked)
+                _writeLock.Release();
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken = default) => ExecuteAsync("stop", null, cancellationToken);
