@@ -44,7 +44,7 @@ public sealed class ApiServer : IAsyncDisposable
         builder.Services.AddRoutingCore();
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        // Console viewers attach over a WebSocket (ConsoleAttachRoute).
+        // Console and VNC viewers attach over a WebSocket (ConsoleAttachRoute, VncRoute).
         app.UseWebSockets();
         Map(app, engine, started);
         if (events is not null) EventRoutes.Map(app, events);
@@ -140,6 +140,7 @@ public sealed class ApiServer : IAsyncDisposable
         SaveRestoreRoutes.Map(app, engine);
         LiveMigrationRoutes.Map(app, engine);
         ConsoleAttachRoute.Map(app, engine);
+        VncRoute.Map(app, engine);
         GuestRoutes.Map(app, engine);
         // GET /v1/events is mapped beside these by its own file (EventRoutes.Map) when it lands.
         app.MapFallback((HttpRequest request) => Error(ApiErrorKind.NotFound, $"no route {request.Method} {request.Path}"));
