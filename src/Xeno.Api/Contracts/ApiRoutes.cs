@@ -28,6 +28,8 @@ public static class ApiRoutes
         new("GET", Domain + "/console", "The console's recent output", null, typeof(ConsoleOutput)),
         new("GET", Domain + "/console/attach", "Attach to the console over a WebSocket: the recent output, then the live output; what the client sends goes to the guest", null, null,
             Status: 101, ContentType: "application/octet-stream"),
+        new("GET", Domain + "/vnc", "The hvm domain's graphical console over a WebSocket: VNC's RFB protocol in binary messages both ways, no password asked (xenod hands QEMU the connection; no VNC port)", null, null,
+            Status: 101, ContentType: "application/octet-stream"),
         new("POST", Domain + "/destroy", "Destroy the domain (QEMU quit, killed after 5 s)", null, typeof(EmptyResponse)),
         new("POST", Domain + "/pause", "Pause the vCPUs", null, typeof(EmptyResponse)),
         new("POST", Domain + "/unpause", "Unpause the vCPUs", null, typeof(EmptyResponse)),

@@ -48,7 +48,7 @@ public sealed class ApiServer : IAsyncDisposable
         builder.Services.AddRoutingCore();
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        // Console viewers attach over a WebSocket (ConsoleAttachRoute).
+        // Console and VNC viewers attach over a WebSocket (ConsoleAttachRoute, VncRoute).
         app.UseWebSockets();
         // Beside the API socket: where xl hands over a migration channel (docs/api.md).
         var fds = Migration.FdInbox.Start(socketPath, Qemu.Interop.UnixRights.EffectiveUserId());
@@ -154,6 +154,7 @@ public sealed class ApiServer : IAsyncDisposable
         SaveRestoreRoutes.Map(app, engine);
         LiveMigrationRoutes.Map(app, engine, fds);
         ConsoleAttachRoute.Map(app, engine);
+        VncRoute.Map(app, engine);
         GuestRoutes.Map(app, engine);
         GuestInstallRoutes.Map(app, engine);
         // GET /v1/events is mapped beside these by its own file (EventRoutes.Map) when it lands.

@@ -38,7 +38,7 @@ public static class ConsoleAttachRoute
             using (viewer)
             {
                 using var ws = await http.WebSockets.AcceptWebSocketAsync();
-                await ConsoleWebSocketRelay.RunAsync(ws, viewer, stopping);
+                await SocketWebSocketRelay.RunAsync(ws, viewer, "console closed", stopping);
             }
             // The response is the upgraded connection: nothing more to write.
             return Results.Empty;

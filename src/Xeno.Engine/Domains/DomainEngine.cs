@@ -37,6 +37,7 @@ public sealed class DomainEngine : IAsyncDisposable
     private readonly Statistics.StatisticsCollector _statistics;
     private readonly Resources.SchedRequests _sched;
     private readonly Migration.SaveRestoreRequests _saveRestore;
+    private readonly Consoles.Vnc.VncConnector _vnc;
 
     public DomainEngine(EnginePaths paths, EngineLog log, TimeProvider time, AcceleratorChoice accelerator,
         EngineOptions? options = null, ProcFs? proc = null)
@@ -67,6 +68,7 @@ public sealed class DomainEngine : IAsyncDisposable
         _statistics = new Statistics.StatisticsCollector(_context, _registry);
         _sched = new Resources.SchedRequests(_context, _registry);
         _saveRestore = new Migration.SaveRestoreRequests(_context, _registry, _lifecycle);
+        _vnc = new Consoles.Vnc.VncConnector(_registry);
         LiveMigration = new Migration.LiveMigrationRequests(_context, _registry, _lifecycle);
     }
 
@@ -189,6 +191,10 @@ public sealed class DomainEngine : IAsyncDisposable
     /// <summary>xl sysrq: Alt+SysRq+key typed on the guest's keyboard.</summary>
     public Task SysrqAsync(string idOrName, string key, CancellationToken cancel = default) =>
         _control.SysrqAsync(idOrName, key, cancel);
+
+    /// <summary>A new connection to an hvm domain's VNC server (RFB from its greeting on; no listener involved).</summary>
+    public Task<System.Net.Sockets.Socket> ConnectVncAsync(string idOrName, CancellationToken cancel = default) =>
+        _vnc.ConnectAsync(idOrName, cancel);
 
     /// <summary>xl dump-core: an ELF core of guest memory at an absolute host path.</summary>
     public Task DumpCoreAsync(string idOrName, string path, CancellationToken cancel = default) =>

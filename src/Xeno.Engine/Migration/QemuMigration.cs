@@ -33,7 +33,7 @@ internal static class QemuMigration
     public static async Task<string> HandChannelAsync(Domain d, QemuInstance q, Microsoft.Win32.SafeHandles.SafeFileHandle channel, CancellationToken cancel)
     {
         using (channel)
-            await QmpCall.RunAsync(d, q, (c, t) => c.GetFdAsync(ChannelFdName, channel, t), cancel);
+            await QmpCall.RunAsync(d, q, (c, t) => c.PassFdAsync(ChannelFdName, channel, t), cancel);
         return "fd:" + ChannelFdName;
     }
 

@@ -12,10 +12,11 @@ namespace Xeno.Panel.Consoles;
 
 /// <summary>
 /// The serial console's WebSocket, /Vms/Console/{id}/socket?token=T (the page Pages/Vms/Console
-/// connects it). Checked in this order, each refusal audited: a live session (401), the VM rule
-/// of every VM page (404 for another owner's VM or none, as <see cref="VmAccessFilter"/>), the
-/// page's one-shot ticket (403), a WebSocket request (400). Then it attaches to xenod through
-/// the typed client and relays bytes both ways (<see cref="ConsoleProxy"/>).
+/// connects it). Checked in this order, each refusal audited (<see cref="Admit"/>, shared
+/// with <see cref="VncEndpoints"/>): a live session (401), the VM rule of every VM page (404 for
+/// another owner's VM or none, as <see cref="VmAccessFilter"/>), the page's one-shot ticket
+/// (403), a WebSocket request (400). Then it attaches to xenod through the typed client and
+/// relays bytes both ways (<see cref="ConsoleProxy"/>).
 /// </summary>
 public static class ConsoleEndpoints
 {
@@ -31,42 +32,20 @@ public static class ConsoleEndpoints
         return services;
     }
 
-    public static void MapPanelConsoles(this WebApplication app) => app.MapGet(SocketRoute, SocketAsync);
+    public static void MapPanelConsoles(this WebApplication app)
+    {
+        app.MapGet(SocketRoute, SocketAsync);
+        app.MapGet(VncEndpoints.SocketRoute, VncEndpoints.SocketAsync);
+    }
 
     private static async Task SocketAsync(HttpContext http, string id)
     {
+        if (Admit(http, id, ConsoleKind.Serial) is not { } admitted)
+            return;
+        var (user, vm, session) = admitted;
         var services = http.RequestServices;
         var audit = services.GetRequiredService<AuditLog>();
         var remote = CurrentUser.Remote(http);
-        var user = CurrentUser.Of(http);
-        var session = PanelClaims.SessionId(http.User);
-        if (user is null || session is null)
-        {
-            audit.Write(null, "console.socket", id, remote, "refused", "not signed in");
-            http.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            return;
-        }
-        var vm = long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out long vmId) ? services.GetRequiredService<VmRecords>().Get(vmId) : null;
-        if (vm is null || !services.GetRequiredService<VmAccess>().Allows(user, vm))
-        {
-            audit.Write(user.Name, "vm.access", id, remote, "refused", $"{http.Request.Method} {http.Request.Path}");
-            http.Response.StatusCode = StatusCodes.Status404NotFound;
-            return;
-        }
-        var check = services.GetRequiredService<ConsoleTickets>().Redeem(http.Request.Query["token"], session, user.Id, vm.Id);
-        if (check != TicketCheck.Ok)
-        {
-            audit.Write(user.Name, "console.socket", vm.Name, remote, "refused", ConsoleTickets.Explain(check));
-            http.Response.StatusCode = StatusCodes.Status403Forbidden;
-            return;
-        }
-        if (!http.WebSockets.IsWebSocketRequest)
-        {
-            audit.Write(user.Name, "console.socket", vm.Name, remote, "refused", "not a WebSocket request");
-            http.Response.StatusCode = StatusCodes.Status400BadRequest;
-            return;
-        }
-
         using var browser = await http.WebSockets.AcceptWebSocketAsync();
         var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         WebSocket xenod;
@@ -85,6 +64,47 @@ public static class ConsoleEndpoints
         var sessions = services.GetRequiredService<Sessions>();
         using (xenod)
             await ConsoleProxy.RunAsync(browser, xenod, () => sessions.IsLive(session, user.Id), stopping);
+    }
+
+    /// <summary>
+    /// The checks every console WebSocket passes before its upgrade, in this order, each refusal
+    /// audited and answered: a live session (401), the VM rule of every VM page (404), the page's
+    /// one-shot ticket for this console (403), a WebSocket request (400). Null once refused.
+    /// </summary>
+    internal static (PanelUser User, PanelVm Vm, string Session)? Admit(HttpContext http, string id, ConsoleKind kind)
+    {
+        var services = http.RequestServices;
+        var audit = services.GetRequiredService<AuditLog>();
+        var remote = CurrentUser.Remote(http);
+        var user = CurrentUser.Of(http);
+        var session = PanelClaims.SessionId(http.User);
+        if (user is null || session is null)
+        {
+            audit.Write(null, "console.socket", id, remote, "refused", "not signed in");
+            http.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return null;
+        }
+        var vm = long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out long vmId) ? services.GetRequiredService<VmRecords>().Get(vmId) : null;
+        if (vm is null || !services.GetRequiredService<VmAccess>().Allows(user, vm))
+        {
+            audit.Write(user.Name, "vm.access", id, remote, "refused", $"{http.Request.Method} {http.Request.Path}");
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            return null;
+        }
+        var check = services.GetRequiredService<ConsoleTickets>().Redeem(http.Request.Query["token"], session, user.Id, vm.Id, kind);
+        if (check != TicketCheck.Ok)
+        {
+            audit.Write(user.Name, "console.socket", vm.Name, remote, "refused", ConsoleTickets.Explain(check));
+            http.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return null;
+        }
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            audit.Write(user.Name, "console.socket", vm.Name, remote, "refused", "not a WebSocket request");
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return null;
+        }
+        return (user, vm, session);
     }
 
     /// <summary>Says why on the terminal (a close reason alone is easy to miss) and closes.</summary>

@@ -83,7 +83,14 @@ public sealed class VmService(VmRecords vms, Quotas quotas, DiskStore disks, Xen
                     var (spec, error) = VmSpec.Build(vm, kernel, host.NrCpus, plan);
                     if (spec is null)
                         return Refuse(user, name, vm.Name, remote, error);
-                    var created = await client.CreateDomainAsync(new CreateDomainRequest { Spec = spec.Value }, cancel);
+                    // An hvm guest's VNC server listens on loopback only (Xen's default vnclisten); a fresh
+                    // random password, never shown, locks it to other local users too. The graphical
+                    // console needs no port and no password (xenod's GET …/vnc, Consoles/VncEndpoints).
+                    var created = await client.CreateDomainAsync(new CreateDomainRequest
+                    {
+                        Spec = spec.Value,
+                        VncPassword = plan.BootsHvm(vm) ? VncLock.NewPassword() : null,
+                    }, cancel);
                     done = plan.Mode == BootMode.Normal
                         ? $"Started {vm.Name} (domain {created.Domid})."
                         : $"Started {vm.Name} (domain {created.Domid}) from the {boots.Describe(boots.Get(vm))}.";

@@ -6,7 +6,7 @@ namespace Xeno.Qemu.Interop;
 /// <summary>
 /// Passing an open file descriptor over a unix socket (sendmsg/recvmsg with SCM_RIGHTS), the
 /// peer's credentials (SO_PEERCRED) and the O_NONBLOCK flag: how xl hands the migration channel
-/// to xenod and xenod hands it to QEMU (QMP getfd). Linux LP64 layouts (x86_64, aarch64).
+/// to xenod and xenod hands it to QEMU (QMP getfd), and socket pairs for QEMU's VNC viewers. Linux LP64 layouts (x86_64, aarch64).
 /// Side effects: the calls act on the descriptors given.
 /// </summary>
 public static unsafe partial class UnixRights
@@ -47,6 +47,9 @@ public static unsafe partial class UnixRights
     }
 
     [LibraryImport("libc", SetLastError = true)]
+    private static partial int socketpair(int domain, int type, int protocol, int* fds);
+
+    [LibraryImport("libc", SetLastError = true)]
     private static partial nint sendmsg(int fd, MsgHdr* msg, int flags);
 
     [LibraryImport("libc", SetLastError = true)]
@@ -80,6 +83,20 @@ public static unsafe partial class UnixRights
         var p = new PollFd { Fd = fd, Events = events };
         if (poll(&p, 1, -1) < 0 && Marshal.GetLastPInvokeError() != EIntr)
             throw Error("poll", Marshal.GetLastPInvokeError());
+    }
+
+    /// <summary>
+    /// A connected pair of unix stream sockets (socketpair, close-on-exec): one end is handed to
+    /// QEMU (add_client for a VNC viewer), the other stays with xenod.
+    /// </summary>
+    public static (System.Net.Sockets.Socket First, System.Net.Sockets.Socket Second) CreatePair()
+    {
+        const int afUnix = 1, sockStream = 1, sockCloexec = 0x80000;
+        int* fds = stackalloc int[2];
+        if (socketpair(afUnix, sockStream | sockCloexec, 0, fds) != 0)
+            throw Error("socketpair(AF_UNIX)", Marshal.GetLastPInvokeError());
+        return (new System.Net.Sockets.Socket(new System.Net.Sockets.SafeSocketHandle(fds[0], ownsHandle: true)),
+            new System.Net.Sockets.Socket(new System.Net.Sockets.SafeSocketHandle(fds[1], ownsHandle: true)));
     }
 
     /// <summary>This process's effective user id (whom a peer must be, besides root).</summary>

@@ -12,11 +12,9 @@ namespace Xeno.Qemu.Qmp;
 /// (QEMU exited) every waiting command fails with <see cref="QmpDisconnectedException"/>,
 /// <see cref="Events"/> completes and <see cref="Closed"/> finishes.
 /// </summary>
-public sealed class QmpClient : IAsyncDisposable
+public sealed partial class QmpClient : IAsyncDisposable
 {
     private readonly Stream _stream;
-    /// <summary>The unix socket under <see cref="_stream"/>, when there is one: descriptors travel on it (getfd).</summary>
-    private readonly Socket? _socket;
     private readonly QmpMessageReader _reader;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly ConcurrentDictionary<string, Pending> _pending = new();
@@ -33,7 +31,6 @@ public sealed class QmpClient : IAsyncDisposable
     private QmpClient(Stream stream, QmpMessageReader reader, QmpGreeting greeting)
     {
         _stream = stream;
-        _socket = (stream as NetworkStream)?.Socket;
         _reader = reader;
         Greeting = greeting;
     }
@@ -121,31 +118,16 @@ public sealed class QmpClient : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// QMP getfd: hands QEMU an open descriptor (SCM_RIGHTS with the command's bytes) under
-    /// <paramref name="name"/>, for URIs such as migrate's "fd:&lt;name&gt;". QEMU holds its own
-    /// copy afterwards: the caller closes <paramref name="fd"/> when it no longer needs it.
-    /// </summary>
-    public async Task GetFdAsync(string name, System.Runtime.InteropServices.SafeHandle fd, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentNullException.ThrowIfNull(fd);
-        if (_socket is null)
-            throw new InvalidOperationException("getfd needs a QMP connection over a unix socket");
-        using var deadline = new CancellationTokenSource(DefaultTimeout);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        try
-        {
-            await SendAsync("getfd", new JsonObject { ["fdname"] = name }, linked.Token, fd).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new QmpTimeoutException("getfd", DefaultTimeout);
-        }
-    }
+    private Task<JsonElement> SendAsync(string command, JsonObject? arguments, CancellationToken cancellationToken) =>
+        SendAsync(command, arguments, null, cancellationToken);
 
-    private async Task<JsonElement> SendAsync(string command, JsonObject? arguments, CancellationToken cancellationToken,
-        System.Runtime.InteropServices.SafeHandle? passFd = null)
+    /// <summary>
+    /// Sends a command and waits for its answer. With <paramref name="fd"/> the descriptor goes
+    /// with the command's bytes (SCM_RIGHTS) and the write lock is held until the answer: QEMU
+    /// keeps only the descriptors of its latest read, so nothing else may be sent in between.
+    /// </summary>
+    private async Task<JsonElement> SendAsync(string command, JsonObject? arguments, System.Runtime.InteropServices.SafeHandle? fd,
+        CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(command);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
@@ -164,37 +146,56 @@ public sealed class QmpClient : IAsyncDisposable
         try
         {
             await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                if (passFd is not null)
-                {
-                    // QEMU's monitor takes the descriptor that arrives with the command's bytes.
-                    Interop.UnixRights.Send(_socket!.SafeHandle, [.. bytes, (byte)'\n'], passFd);
-                }
-                else
-                {
-                    await _stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-                    await _stream.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
-                    await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
-                }
-            }
-            finally
-            {
-                _writeLock.Release();
-            }
         }
-        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        catch (OperationCanceledException)
         {
             _pending.TryRemove(id, out _);
-            throw new QmpDisconnectedException($"QMP command '{command}' could not be sent: {e.Message}", e);
+            throw;
         }
-
-        using var registration = cancellationToken.Register(() =>
+        bool locked = true;
+        try
         {
-            if (_pending.TryRemove(id, out var p))
-                p.Answer.TrySetCanceled(cancellationToken);
-        });
-        return await pending.Answer.Task.ConfigureAwait(false);
+            try
+            {
+                int sent = 0;
+                if (fd is not null)
+                {
+                    bytes = [.. bytes, (byte)'\n'];
+                    sent = SendWithFd(bytes, fd);
+                }
+                await _stream.WriteAsync(bytes.AsMemory(sent), cancellationToken).ConfigureAwait(false);
+                if (fd is null)
+                    await _stream.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+                await _stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+            {
+                _pending.TryRemove(id, out _);
+                throw new QmpDisconnectedException($"QMP command '{command}' could not be sent: {e.Message}", e);
+            }
+            catch (OperationCanceledException)
+            {
+                _pending.TryRemove(id, out _);
+                throw;
+            }
+            if (fd is null)
+            {
+                _writeLock.Release();
+                locked = false;
+            }
+
+            using var registration = cancellationToken.Register(() =>
+            {
+                if (_pending.TryRemove(id, out var p))
+                    p.Answer.TrySetCanceled(cancellationToken);
+            });
+            return await pending.Answer.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            if (locked)
+                _writeLock.Release();
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken = default) => ExecuteAsync("stop", null, cancellationToken);

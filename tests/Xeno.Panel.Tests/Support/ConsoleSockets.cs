@@ -7,10 +7,10 @@ namespace Xeno.Panel.Tests.Support;
 /// <summary>Console WebSockets against the in-memory panel, with a browser's cookies.</summary>
 internal static partial class ConsoleSockets
 {
-    /// <summary>The WebSocket path with its ticket, as the console page hands it to its script.</summary>
-    public static async Task<string> SocketUrlAsync(Browser browser, long vmId)
+    /// <summary>The WebSocket path with its ticket, as a console page (the serial one unless <paramref name="page"/> names another) hands it to its script.</summary>
+    public static async Task<string> SocketUrlAsync(Browser browser, long vmId, string page = "/Vms/Console/{id}")
     {
-        var html = await browser.TextAsync($"/Vms/Console/{vmId}");
+        var html = await browser.TextAsync(page.Replace("{id}", vmId.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
         var m = SocketAttribute().Match(html);
         Assert.True(m.Success, "the console page names no WebSocket");
         return WebUtility.HtmlDecode(m.Groups[1].Value);

@@ -95,6 +95,7 @@ public sealed class AuthorizationTableTests
     private static readonly Dictionary<string, string> WebSockets = new()
     {
         ["/Vms/Console/{id}/socket"] = "/Vms/Console/{id}",
+        ["/Vms/Vnc/{id}/socket"] = "/Vms/Vnc/{id}",
     };
 
     /// <summary>Form fields to post to a VM route: every action a page takes.</summary>
@@ -144,7 +145,7 @@ public sealed class AuthorizationTableTests
             if (WebSockets.TryGetValue(raw, out var ticketPage))
             {
                 int refusedBefore = panel.Audit.Read(action: "vm.access").Count;
-                var url = await ConsoleSockets.SocketUrlAsync(ann, vm.Id);
+                var url = await ConsoleSockets.SocketUrlAsync(ann, vm.Id, ticketPage);
                 Assert.Equal(ticketPage.Replace("{id}", vm.Id.ToString(), StringComparison.Ordinal) + "/socket", url[..url.IndexOf('?', StringComparison.Ordinal)]);
                 Assert.Equal(404, (await ConsoleSockets.OpenAsync(panel, bob, url)).Status);
                 Assert.Equal(404, (await ConsoleSockets.OpenAsync(panel, bob, path)).Status);

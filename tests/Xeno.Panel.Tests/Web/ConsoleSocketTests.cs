@@ -79,7 +79,7 @@ public sealed class ConsoleSocketTests
         Assert.Contains(audit, e => e.Action == "vm.access" && e.User == "bob" && e.Result == "refused" && e.Detail == $"GET {socket}");
         Assert.Contains(audit, e => e.Action == "console.socket" && e.User == "ann" && e.Detail == "no console ticket");
         Assert.Contains(audit, e => e.Action == "console.socket" && e.User == "ann" && e.Detail == "unknown or already used console ticket");
-        Assert.Contains(audit, e => e.Action == "console.socket" && e.User == "ann" && e.Detail == "console ticket of another session or VM");
+        Assert.Contains(audit, e => e.Action == "console.socket" && e.User == "ann" && e.Detail == "console ticket of another session, VM or console");
         Assert.Equal(6, audit.Count(e => e.Result == "refused" && e.Action is "console.socket" or "vm.access"));
         Assert.DoesNotContain(audit, e => e.Action == "vm.console");
     }

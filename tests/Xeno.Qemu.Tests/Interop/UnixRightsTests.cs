@@ -52,6 +52,32 @@ public sealed class UnixRightsTests : IDisposable
     }
 
     [Fact]
+    public void ASocketPairIsConnectedBothWaysAndAPassedEndKeepsWorking()
+    {
+        var (a, b) = UnixRights.CreatePair();
+        var (inner, outer) = UnixRights.CreatePair();
+        using (a)
+        using (b)
+        using (outer)
+        {
+            using (inner)
+                UnixRights.Send(a.SafeHandle, "getfd\n"u8, inner.SafeHandle);
+            var buffer = new byte[16];
+            int n = UnixRights.Receive(b.SafeHandle, buffer, out var passed);
+            Assert.Equal("getfd\n", System.Text.Encoding.ASCII.GetString(buffer, 0, n));
+            Assert.NotNull(passed);
+            // The sender's copy is closed; the passed end still talks to its peer.
+            using (passed)
+            using (var received = new Socket(new SafeSocketHandle(passed.DangerousGetHandle(), ownsHandle: false)))
+                received.Send("through the copy"u8);
+            var got = new byte[32];
+            Assert.Equal("through the copy", System.Text.Encoding.ASCII.GetString(got, 0, outer.Receive(got)));
+            b.Send("pong"u8);
+            Assert.Equal("pong", System.Text.Encoding.ASCII.GetString(got, 0, a.Receive(got)));
+        }
+    }
+
+    [Fact]
     public void BytesWithoutADescriptorArriveWithNone()
     {
         var (client, server) = Pair();

@@ -40,7 +40,7 @@ public sealed class QmpGetFdTests
             Assert.StartsWith("pipe:[", target);
             Assert.False(QemuHolds(qemu.Id, target));
 
-            await client.GetFdAsync("chan", pipe.ClientSafePipeHandle, token);
+            await client.PassFdAsync("chan", pipe.ClientSafePipeHandle, token);
             Assert.True(QemuHolds(qemu.Id, target), "QEMU holds the pipe after getfd");
             // Commands after it still work (the descriptor went with getfd's own bytes only).
             await client.QueryStatusAsync(token);
