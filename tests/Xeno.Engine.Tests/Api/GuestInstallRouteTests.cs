@@ -108,7 +108,7 @@ public sealed class GuestInstallRouteTests : IAsyncLifetime
             Assert.Equal((kind, message), (e.Kind, e.Message));
             Assert.Equal(before, Files(output));
         }
-        Assert.Equal(new[] { "user" }, _x.ListNames());
+        Assert.Equal(new[] { "Domain-0", "user" }, _x.ListNames());
 
         // xl passes its own checks, then prints xenod's refusal as its own (as before the install moved to xenod).
         var keyFile = _x.WriteConfig("id.pub", Key + "\n");

@@ -85,7 +85,7 @@ public sealed class GuestRescueTests
         using (var console = await ConsoleReader.AttachAsync(Path.Combine(x.Prefix, $"run/xeno/d{x.Domid("resc")}/console")))
         {
             var text = await RunAsync(console,
-                "mount -t ext4 /dev/vda1 /mnt && sed -i '/xeno-broken/d' /mnt/etc/fstab && " +
+                "mkdir -p /mnt && mount -t ext4 /dev/vda1 /mnt && sed -i '/xeno-broken/d' /mnt/etc/fstab && " +
                 "echo \"bad-lines-$(grep -c xeno-broken /mnt/etc/fstab)\" && umount /mnt && sync", "FIX-DONE");
             Assert.True(Regex.IsMatch(text, @"\nbad-lines-0\r?\n"), $"the bad line is still there; the console showed:\n{text}");
         }

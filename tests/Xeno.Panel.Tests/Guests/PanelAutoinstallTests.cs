@@ -9,7 +9,7 @@ namespace Xeno.Panel.Tests.Guests;
 
 /// <summary>
 /// The create page's "autoinstall Debian" against a real xenod (in process): a request xenod
-/// refuses (no base image on the host) records nothing and makes no disk, with the refusal
+/// refuses (no helper kernel on the host) records nothing and makes no disk, with the refusal
 /// audited; then, with a base image and the kit's plain initramfs as the helper's (it has no
 /// installer: one short kit boot), the VM is recorded, xenod's install fails in the helper, the
 /// panel audits vm.install failed with the helper's reason, and the half-made disk is gone.
@@ -53,11 +53,11 @@ public sealed class PanelAutoinstallTests
         using var ann = await panel.LoggedInAsync("ann");
         var records = panel.App.Services.GetRequiredService<VmRecords>();
 
-        // No base image on this host: xenod refuses, the panel shows it and records nothing.
+        // No helper kernel (nor base image) on this host: xenod refuses, the panel shows it and records nothing.
         var refused = await ann.PostAsync("/Vms/Create", Form("deb1"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
         var html = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync(Ct));
-        Assert.Contains($"Autoinstall: base image {Path.Combine(prefix, "usr/lib/xeno/images/debian-12.img")}: ", html);
+        Assert.Contains($"Autoinstall: no helper kernel at {Path.Combine(prefix, "usr/lib/xeno/rescue/vmlinuz")}: ", html);
         Assert.Empty(records.VisibleTo(panel.Users.Find("ann")!));
         Assert.False(File.Exists(Path.Combine(panel.Options.DiskDir, "deb1.img")));
         Assert.Contains(panel.Audit.Read(user: "ann", action: "vm.create"), e => e.Result == "refused" && e.Target == "deb1");
