@@ -68,7 +68,10 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
                 {
                     copied = await StorageMirror.DisksAsync(d, q, token);
                     context.Log.Info($"Domain {d.Domid} ({d.Name}): mirroring {copied.Count} disk(s) to the target");
+                    var mirroring = System.Diagnostics.Stopwatch.StartNew();
                     await StorageMirror.StartAsync(d, q, copied, nbdSocketPath, context.Options.MigrationTimeout, token);
+                    // The copy's own figure (the migration benchmark reads it): every disk copied once, following the guest's writes.
+                    context.Log.Info(StorageMirror.ReadyLine(d, copied, mirroring.Elapsed));
                     var disks = copied;
                     atSwitchover = t => StorageMirror.CompleteAsync(d, q, disks, t);
                 }
@@ -145,7 +148,7 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
         var copied = state.CopiedDisks;
         if (copied.Count > 0 && nbdSocketPath is null)
             throw new EngineException(EngineErrorKind.Invalid, "the sender copies disks (--copy-storage) but the request names no NBD socket");
-        var created = StorageMirror.CreateDisks(copied);
+        IReadOnlyList<string> created = [];
         int domid;
         try
         {
@@ -158,6 +161,10 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
                     {
                         Soft = state.SoftAffinity.Select(t => t is not null && Xeno.Host.KernelCpuList.TryParse(t, out var c) ? c : null).ToList(),
                     };
+                    // Made once the domain has its domid, each recorded in its run folder first: a xenod
+                    // killed before the start completes removes them at its next start (UnrecordedRunFolders).
+                    var runDir = context.Paths.DomainRunDir(d.Domid);
+                    created = StorageMirror.CreateDisks(copied, list => Record(runDir, list));
                 },
                 async (d, q, t) =>
                 {
@@ -179,6 +186,41 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
             _copiedDisks[domid] = created;
         context.Log.Info($"Domain {domid} ({spec.Name}) received by live migration, paused until the sender hands over");
         return domid;
+    }
+
+    private static void Record(string runDir, IReadOnlyList<string> disks)
+    {
+        try
+        {
+            IncomingDiskJournal.Write(runDir, disks);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new EngineException(EngineErrorKind.Failed, $"cannot record the disks to create in {runDir}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// After a xenod restart: an adopted copy still named "&lt;name&gt;--incoming" (its start had
+    /// completed, the hand-over not yet) takes the disks on its run folder's list with it when destroyed.
+    /// </summary>
+    public void AdoptCopiedDisks()
+    {
+        foreach (var s in registry.All())
+        {
+            var d = s.Domain;
+            if (!d.Name.EndsWith(IncomingSuffix, StringComparison.Ordinal))
+                continue;
+            try
+            {
+                if (IncomingDiskJournal.Read(context.Paths.DomainRunDir(d.Domid)) is { Count: > 0 } disks)
+                    _copiedDisks[d.Domid] = disks;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                context.Log.Info($"Domain {d.Domid} ({d.Name}): cannot read the list of disks it received: {e.Message}");
+            }
+        }
     }
 
     /// <summary>Disks an incoming copy received (--copy-storage), removed if that copy is destroyed before the hand-over.</summary>
