@@ -148,7 +148,9 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
         var copied = state.CopiedDisks;
         if (copied.Count > 0 && nbdSocketPath is null)
             throw new EngineException(EngineErrorKind.Invalid, "the sender copies disks (--copy-storage) but the request names no NBD socket");
-        IReadOnlyList<string> created = [];
+        // Each disk is listed before it is created, so a xenod killed from here on removes it at its next start.
+        var staged = IncomingDiskJournal.NewStaged(context.Paths.RunDir);
+        var created = StorageMirror.CreateDisks(copied, list => Record(staged, list));
         int domid;
         try
         {
@@ -161,10 +163,9 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
                     {
                         Soft = state.SoftAffinity.Select(t => t is not null && Xeno.Host.KernelCpuList.TryParse(t, out var c) ? c : null).ToList(),
                     };
-                    // Made once the domain has its domid, each recorded in its run folder first: a xenod
-                    // killed before the start completes removes them at its next start (UnrecordedRunFolders).
-                    var runDir = context.Paths.DomainRunDir(d.Domid);
-                    created = StorageMirror.CreateDisks(copied, list => Record(runDir, list));
+                    // The list moves into the domain's run folder: destroyed, or never started (no runtime record), it goes with its disks.
+                    if (created.Count > 0)
+                        Record(() => IncomingDiskJournal.MoveInto(staged, context.Paths.DomainRunDir(d.Domid)), staged);
                 },
                 async (d, q, t) =>
                 {
@@ -180,6 +181,7 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
         catch
         {
             StorageMirror.RemoveDisks(created);
+            StorageMirror.RemoveDisks([staged]);
             throw;
         }
         if (created.Count > 0)
@@ -188,15 +190,17 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
         return domid;
     }
 
-    private static void Record(string runDir, IReadOnlyList<string> disks)
+    private static void Record(string path, IReadOnlyList<string> disks) => Record(() => IncomingDiskJournal.Write(path, disks), path);
+
+    private static void Record(Action write, string path)
     {
         try
         {
-            IncomingDiskJournal.Write(runDir, disks);
+            write();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new EngineException(EngineErrorKind.Failed, $"cannot record the disks to create in {runDir}: {e.Message}", e);
+            throw new EngineException(EngineErrorKind.Failed, $"cannot record the disks it creates in {path}: {e.Message}", e);
         }
     }
 
@@ -213,7 +217,7 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
                 continue;
             try
             {
-                if (IncomingDiskJournal.Read(context.Paths.DomainRunDir(d.Domid)) is { Count: > 0 } disks)
+                if (IncomingDiskJournal.Read(IncomingDiskJournal.PathIn(context.Paths.DomainRunDir(d.Domid))) is { Count: > 0 } disks)
                     _copiedDisks[d.Domid] = disks;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)

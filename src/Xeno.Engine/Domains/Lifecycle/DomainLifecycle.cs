@@ -50,12 +50,11 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
         ArgumentNullException.ThrowIfNull(spec);
         if (DomainName.Problem(spec.Name) is { } badName)
             throw new EngineException(EngineErrorKind.Invalid, badName);
+        HostFiles.CheckBootFiles(spec);
         var supervisor = Reserve(spec, spec.Name, DomainPhase.Incoming);
         try
         {
             prepare(supervisor.Domain);
-            // After prepare: --copy-storage creates the disks there, once the domain has its domid.
-            HostFiles.CheckBootFiles(spec);
         }
         catch
         {

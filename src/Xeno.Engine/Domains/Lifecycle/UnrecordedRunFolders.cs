@@ -24,6 +24,12 @@ internal static partial class UnrecordedRunFolders
     {
         if (!Directory.Exists(context.Paths.RunDir))
             return;
+        // Lists of an incoming copy killed before its domain had a domid.
+        foreach (var staged in Migration.IncomingDiskJournal.Staged(context.Paths.RunDir).ToList())
+        {
+            RemoveIncomingDisks(context, "incoming", staged, recordedDisks);
+            Migration.StorageMirror.RemoveDisks([staged]);
+        }
         foreach (var dir in Directory.GetDirectories(context.Paths.RunDir))
         {
             var m = DomainFolder().Match(Path.GetFileName(dir));
@@ -36,7 +42,7 @@ internal static partial class UnrecordedRunFolders
                 qemu.Kill();
                 context.Log.Info($"domain {domid}: killed QEMU pid {qemu.Pid} of a start that never finished (no runtime record)");
             }
-            RemoveIncomingDisks(context, domid, dir, recordedDisks);
+            RemoveIncomingDisks(context, domid.ToString(CultureInfo.InvariantCulture), Migration.IncomingDiskJournal.PathIn(dir), recordedDisks);
             try
             {
                 Directory.Delete(dir, recursive: true);
@@ -50,12 +56,12 @@ internal static partial class UnrecordedRunFolders
     }
 
     /// <summary>The disks a never-completed incoming copy created (its QEMU is gone by now).</summary>
-    private static void RemoveIncomingDisks(EngineContext context, int domid, string dir, IReadOnlySet<string> recordedDisks)
+    private static void RemoveIncomingDisks(EngineContext context, string domid, string list, IReadOnlySet<string> recordedDisks)
     {
         IReadOnlyList<string> disks;
         try
         {
-            disks = Migration.IncomingDiskJournal.Read(dir);
+            disks = Migration.IncomingDiskJournal.Read(list);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {

@@ -12,11 +12,15 @@ public sealed class IncomingDiskJournalTests
         var dir = Directory.CreateTempSubdirectory("xidj-").FullName;
         try
         {
-            var run = Path.Combine(dir, "d7"); // made by the first write, as for a new domid
-            Assert.Empty(IncomingDiskJournal.Read(run));
-            IncomingDiskJournal.Write(run, ["/srv/a b.img"]);
-            IncomingDiskJournal.Write(run, ["/srv/a b.img", "/srv/\"quoted\"\n.qcow2"]);
-            Assert.Equal(["/srv/a b.img", "/srv/\"quoted\"\n.qcow2"], IncomingDiskJournal.Read(run));
+            var staged = IncomingDiskJournal.NewStaged(dir);
+            Assert.Empty(IncomingDiskJournal.Read(staged));
+            IncomingDiskJournal.Write(staged, ["/srv/a b.img"]);
+            IncomingDiskJournal.Write(staged, ["/srv/a b.img", "/srv/\"quoted\"\n.qcow2"]);
+            Assert.Equal([staged], IncomingDiskJournal.Staged(dir));
+            var run = Path.Combine(dir, "d7"); // made by the move, as for a new domid
+            IncomingDiskJournal.MoveInto(staged, run);
+            Assert.Empty(IncomingDiskJournal.Staged(dir));
+            Assert.Equal(["/srv/a b.img", "/srv/\"quoted\"\n.qcow2"], IncomingDiskJournal.Read(IncomingDiskJournal.PathIn(run)));
             Assert.Equal([IncomingDiskJournal.FileName], Directory.GetFiles(run).Select(Path.GetFileName));
         }
         finally
