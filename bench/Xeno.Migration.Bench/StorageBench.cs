@@ -61,8 +61,8 @@ internal static class StorageBench
         md.Append("in its own mount namespace where the image's folder is another folder (the same path, another file), back and forth; ");
         md.Append("the figure is the storage phase xenod logs: from `drive-mirror` until every mirror is ready (the whole disk copied: ");
         md.Append("QEMU → NBD → xl → framed channel → xl → the target QEMU's NBD export → the target's file). The bare mirror is timed the ");
-        md.Append("same way without xl (QEMU → unix socket → QEMU). The rest of the move (RAM, completing the mirrors, hand-over) is in ");
-        md.Append("the last column.\n\n");
+        md.Append("same way without xl (QEMU → unix socket → QEMU). The whole move (with RAM, completing the mirrors, hand-over) is ");
+        md.Append("under the table.\n\n");
         md.Append("| Method | Time (ms) | MiB/s | Ratio to xl migrate's copy |\n|---|---|---|---|\n");
         string Rate(List<double> ms) => ms.Count == 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{diskMiB / (Figures.Median(ms) / 1000):F1}");
         md.Append(CultureInfo.InvariantCulture, $"| xl migrate --copy-storage (storage phase) | {Figures.Ms(xeno)} ({Figures.All(xeno)}) | {Rate(xeno)} | 1.00x |\n");
