@@ -4,13 +4,14 @@ using Xeno.Engine.Bench;
 namespace Xeno.Migration.Bench;
 
 /// <summary>
-/// The migration benchmark: live migration (idle and dirtying guest) and save / restore, Xeno
+/// The migration benchmark: live migration (idle and dirtying guest), save / restore and the
+/// --copy-storage disk copy (against cp, qemu-img convert and QEMU's own mirror), Xeno
 /// against bare QEMU on the same argument vector, side by side in one run. Writes the markdown
 /// sections to --out.
 /// </summary>
 internal static class Program
 {
-    private const string Usage = "usage: Xeno.Migration.Bench --out FILE.md [--quick] [--runs N] [--only migrate|save]\n";
+    private const string Usage = "usage: Xeno.Migration.Bench --out FILE.md [--quick] [--runs N] [--only migrate|save|storage] [--disk-mib N]\n";
 
     /// <summary>Runs a section and puts the host's load at its start and end under its heading (TCG figures move with it).</summary>
     private static async Task<string> WithLoadAsync(Func<Task<string>> section)
@@ -27,7 +28,7 @@ internal static class Program
     {
         string? outFile = null, only = null;
         bool quick = false;
-        int runs = 3;
+        int runs = 3, diskMiB = 512;
         try
         {
             for (int i = 0; i < args.Length; i++)
@@ -39,6 +40,7 @@ internal static class Program
                     case "--quick": quick = true; break;
                     case "--runs": runs = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture); break;
                     case "--only": only = Value(); break;
+                    case "--disk-mib": diskMiB = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture); break;
                     default: throw new FormatException($"unknown argument {args[i]}");
                 }
             }
@@ -48,7 +50,7 @@ internal static class Program
             Console.Error.Write($"{e.Message}\n{Usage}");
             return 2;
         }
-        if (outFile is null || only is not (null or "migrate" or "save") || runs < 1)
+        if (outFile is null || only is not (null or "migrate" or "save" or "storage") || runs < 1 || diskMiB < 1)
         {
             Console.Error.Write(Usage);
             return 2;
@@ -65,6 +67,8 @@ internal static class Program
                 sections.Add(await WithLoadAsync(() => MigrateBench.RunAsync(kit, runs, Path.Combine(root, "m"))));
             if (only is null or "save")
                 sections.Add(await WithLoadAsync(() => SaveRestoreBench.RunAsync(kit, runs, Path.Combine(root, "s"), quick ? [256] : [256, 1024])));
+            if (only is null or "storage")
+                sections.Add(await WithLoadAsync(() => StorageBench.RunAsync(kit, runs, Path.Combine(root, "st"), quick ? Math.Min(diskMiB, 256) : diskMiB)));
         }
         finally
         {

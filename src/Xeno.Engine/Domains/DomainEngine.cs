@@ -120,7 +120,11 @@ public sealed class DomainEngine : IAsyncDisposable
     }
 
     /// <summary>Re-adopts the guests of a previous xenod from their runtime records.</summary>
-    public Task RecoverAsync(CancellationToken cancel = default) => _lifecycle.RecoverAsync(cancel);
+    public async Task RecoverAsync(CancellationToken cancel = default)
+    {
+        await _lifecycle.RecoverAsync(cancel);
+        LiveMigration.AdoptCopiedDisks();
+    }
 
     // ---- requests on one domain ----------------------------------------------------------
 

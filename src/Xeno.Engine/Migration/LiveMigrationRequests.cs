@@ -76,7 +76,10 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
                 {
                     copied = await StorageMirror.DisksAsync(d, q, token);
                     context.Log.Info($"Domain {d.Domid} ({d.Name}): mirroring {copied.Count} disk(s) to the target");
+                    var mirroring = System.Diagnostics.Stopwatch.StartNew();
                     await StorageMirror.StartAsync(d, q, copied, nbdSocketPath, context.Options.MigrationTimeout, token);
+                    // The copy's own figure (the migration benchmark reads it): every disk copied once, following the guest's writes.
+                    context.Log.Info(StorageMirror.ReadyLine(d, copied, mirroring.Elapsed));
                     var disks = copied;
                     atSwitchover = t => StorageMirror.CompleteAsync(d, q, disks, t);
                 }
@@ -165,7 +168,9 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
         var copied = state.CopiedDisks;
         if (copied.Count > 0 && nbdSocketPath is null)
             throw new EngineException(EngineErrorKind.Invalid, "the sender copies disks (--copy-storage) but the request names no NBD socket");
-        var created = StorageMirror.CreateDisks(copied);
+        // Each disk is listed before it is created, so a xenod killed from here on removes it at its next start.
+        var staged = IncomingDiskJournal.NewStaged(context.Paths.RunDir);
+        var created = StorageMirror.CreateDisks(copied, list => Record(staged, list));
         int domid;
         try
         {
@@ -178,6 +183,9 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
                     {
                         Soft = state.SoftAffinity.Select(t => t is not null && Xeno.Host.KernelCpuList.TryParse(t, out var c) ? c : null).ToList(),
                     };
+                    // The list moves into the domain's run folder: destroyed, or never started (no runtime record), it goes with its disks.
+                    if (created.Count > 0)
+                        Record(() => IncomingDiskJournal.MoveInto(staged, context.Paths.DomainRunDir(d.Domid)), staged);
                 },
                 async (d, q, t) =>
                 {
@@ -196,12 +204,50 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
         catch
         {
             StorageMirror.RemoveDisks(created);
+            StorageMirror.RemoveDisks([staged]);
             throw;
         }
         if (created.Count > 0)
             _copiedDisks[domid] = created;
         context.Log.Info($"Domain {domid} ({spec.Name}) received by live migration {(socketPath is null ? "through the channel xl handed over" : "through xl's relay")}, paused until the sender hands over");
         return domid;
+    }
+
+    private static void Record(string path, IReadOnlyList<string> disks) => Record(() => IncomingDiskJournal.Write(path, disks), path);
+
+    private static void Record(Action write, string path)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new EngineException(EngineErrorKind.Failed, $"cannot record the disks it creates in {path}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// After a xenod restart: an adopted copy still named "&lt;name&gt;--incoming" (its start had
+    /// completed, the hand-over not yet) takes the disks on its run folder's list with it when destroyed.
+    /// </summary>
+    public void AdoptCopiedDisks()
+    {
+        foreach (var s in registry.All())
+        {
+            var d = s.Domain;
+            if (!d.Name.EndsWith(IncomingSuffix, StringComparison.Ordinal))
+                continue;
+            try
+            {
+                if (IncomingDiskJournal.Read(IncomingDiskJournal.PathIn(context.Paths.DomainRunDir(d.Domid))) is { Count: > 0 } disks)
+                    _copiedDisks[d.Domid] = disks;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+            {
+                context.Log.Info($"Domain {d.Domid} ({d.Name}): cannot read the list of disks it received: {e.Message}");
+            }
+        }
     }
 
     /// <summary>Disks an incoming copy received (--copy-storage), removed if that copy is destroyed before the hand-over.</summary>

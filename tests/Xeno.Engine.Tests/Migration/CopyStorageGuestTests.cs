@@ -64,7 +64,7 @@ public sealed class CopyStorageGuestTests
         var noise = new byte[DiskBytes];
         new Random(12).NextBytes(noise);
         File.WriteAllBytes(disk, noise);
-        var target = SeparateDiskHost.Start(b.Prefix, diskDir);
+        using var target = SeparateDiskHost.Start(b.Prefix, diskDir);
         try
         {
             await Xenod.WaitForAsync(() => File.Exists(Path.Combine(b.Prefix, "run/xeno/xenod.sock")), "the target's xenod socket", 60);

@@ -10,7 +10,8 @@ namespace Xeno.Engine.Tests.Migration;
 /// Failure injection with one real TCG guest moved (and failing to move) three times to a target
 /// xenod standing for another host (its own process and mount namespace, the disk's folder a tmpfs
 /// there, so every move copies the disk with --copy-storage): the transport process killed
-/// mid-copy (socat standing for ssh), the target's xenod killed mid-copy (then started again),
+/// mid-copy (socat standing for ssh), the target's xenod killed mid-copy (then started again: it
+/// removes the disk the copy had created),
 /// the target's disk full during the copy (a 4 MiB tmpfs for a 16 MiB disk).
 /// Each time the source resumes, the guest keeps running (its console answers, its counter counts),
 /// and neither side keeps anything: no "--incoming" domain, no run folder, no QEMU, no half-made disk,
@@ -137,9 +138,11 @@ public sealed class MigrationFailureGuestTests
             await AssertTargetCleanAsync(b, target, disk, "a killed transport");
             await AssertRunsOnAsync(a, name, domid, "a killed transport");
 
-            // 2. The target's xenod killed mid-copy; started again, it keeps nothing of the copy.
+            // 2. The target's xenod killed mid-copy; started again (the same host: its namespace and
+            // tmpfs stay), it removes the disk the copy had created and keeps nothing else of it.
             moving = Task.Run(() => a.Xl("migrate", "--copy-storage", "-s", rune, name, "host-b"));
             await Xenod.WaitForAsync(() => b.ListNames().Contains(name + "--incoming"), "the target's incoming copy", 120);
+            await Xenod.WaitForAsync(() => target.Exists(disk), "the target's copy of the disk", 60);
             target.Daemon.Kill();
             target.Daemon.WaitForExit();
             cut = await moving;
@@ -147,9 +150,14 @@ public sealed class MigrationFailureGuestTests
             Assert.True(cut.Exit == 1, cut.Err);
             Assert.Contains("Migration failed", cut.Err);
             await AssertRunsOnAsync(a, name, domid, "the target's xenod killed");
-            // Started again (its disk folder now a 4 MiB tmpfs, for the next case).
-            target = await StartTargetAsync(b, diskDir, "4m");
-            await AssertTargetCleanAsync(b, null, disk, "the target's xenod killed and started again");
+            Assert.True(target.Exists(disk), "the killed xenod's copy of the disk is there until a xenod starts again");
+            target.Restart();
+            await Xenod.WaitForAsync(() => File.Exists(Path.Combine(b.Prefix, "run/xeno/xenod.sock")) && b.Xl("list").Exit == 0, "the target's xenod again", 60);
+            await AssertTargetCleanAsync(b, target, disk, "the target's xenod killed and started again");
+            // The source's own disk is untouched (a different file) and the guest still writes it.
+            Assert.True(File.Exists(disk));
+            // A full disk for the next case: the emptied tmpfs shrunk to 4 MiB.
+            Assert.Equal(0, target.Run("mount", "-o", "remount,size=4m", diskDir).Exit);
 
             // 3. The target's disk fills during the copy (16 MiB into 4 MiB).
             var full = a.Xl("migrate", "--copy-storage", "-s", rune, name, "host-b");
@@ -170,6 +178,7 @@ public sealed class MigrationFailureGuestTests
                     b.Xl("destroy", leftover);
             }
             XenodProcess.Stop(target.Daemon);
+            target.Dispose();
         }
         XenodProcess.AssertNoCgroupLeft(b.Prefix);
         Assert.Empty(ProcessesNaming(Path.Combine(b.Prefix, "run")));

@@ -52,7 +52,16 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
             throw new EngineException(EngineErrorKind.Invalid, badName);
         HostFiles.CheckBootFiles(spec);
         var supervisor = Reserve(spec, spec.Name, DomainPhase.Incoming);
-        prepare(supervisor.Domain);
+        try
+        {
+            prepare(supervisor.Domain);
+        }
+        catch
+        {
+            // The reservation must not stay behind.
+            Release(supervisor);
+            throw;
+        }
         await StartReservedAsync(supervisor, paused, receive);
         return supervisor.Domain.Domid;
     }
@@ -422,7 +431,8 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
             registry.SkipDomidsUpTo(r.Domid);
         foreach (var r in records)
             await AdoptAsync(r, cancel);
-        UnrecordedRunFolders.Clean(context, records.Select(r => r.Domid).ToHashSet());
+        UnrecordedRunFolders.Clean(context, records.Select(r => r.Domid).ToHashSet(),
+            records.SelectMany(r => r.Spec.Disks).Select(disk => disk.Target).OfType<string>().ToHashSet(StringComparer.Ordinal));
         await Resources.CpuControl.RemoveOrphansAsync(context, registry.All().Select(s => s.Domain.Domid).ToHashSet(), cancel);
         // A xenod killed after its last guest went leaves its subtree empty: nothing to keep it for.
         context.Cgroups.RemoveInstanceIfEmpty();

@@ -11,16 +11,25 @@ namespace Xeno.Engine.Domains.Lifecycle;
 /// maybe its QEMU (one started with -incoming defer waits for ever). At the next start nothing
 /// else knows them: a run folder without a record is ended, its QEMU killed (only if the pid file
 /// names a live QEMU of that very folder), then removed. Found by the migration failure tests.
+/// An incoming --copy-storage copy's folder lists the disks it created (IncomingDiskJournal): a
+/// migration that never completed, so they go too, except a path a recorded domain uses.
 /// </summary>
 internal static partial class UnrecordedRunFolders
 {
     [GeneratedRegex(@"^d(\d+)$")]
     private static partial Regex DomainFolder();
 
-    public static void Clean(EngineContext context, IReadOnlySet<int> recorded)
+    /// <param name="recordedDisks">Every disk path of a recorded domain: never removed.</param>
+    public static void Clean(EngineContext context, IReadOnlySet<int> recorded, IReadOnlySet<string> recordedDisks)
     {
         if (!Directory.Exists(context.Paths.RunDir))
             return;
+        // Lists of an incoming copy killed before its domain had a domid.
+        foreach (var staged in Migration.IncomingDiskJournal.Staged(context.Paths.RunDir).ToList())
+        {
+            RemoveIncomingDisks(context, "incoming", staged, recordedDisks);
+            Migration.StorageMirror.RemoveDisks([staged]);
+        }
         foreach (var dir in Directory.GetDirectories(context.Paths.RunDir))
         {
             var m = DomainFolder().Match(Path.GetFileName(dir));
@@ -33,6 +42,7 @@ internal static partial class UnrecordedRunFolders
                 qemu.Kill();
                 context.Log.Info($"domain {domid}: killed QEMU pid {qemu.Pid} of a start that never finished (no runtime record)");
             }
+            RemoveIncomingDisks(context, domid.ToString(CultureInfo.InvariantCulture), Migration.IncomingDiskJournal.PathIn(dir), recordedDisks);
             try
             {
                 Directory.Delete(dir, recursive: true);
@@ -41,6 +51,40 @@ internal static partial class UnrecordedRunFolders
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 context.Log.Info($"domain {domid}: cannot remove {dir}: {e.Message}");
+            }
+        }
+    }
+
+    /// <summary>The disks a never-completed incoming copy created (its QEMU is gone by now).</summary>
+    private static void RemoveIncomingDisks(EngineContext context, string domid, string list, IReadOnlySet<string> recordedDisks)
+    {
+        IReadOnlyList<string> disks;
+        try
+        {
+            disks = Migration.IncomingDiskJournal.Read(list);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            context.Log.Info($"domain {domid}: cannot read the disks an incoming copy created: {e.Message}");
+            return;
+        }
+        foreach (var disk in disks)
+        {
+            if (recordedDisks.Contains(disk))
+            {
+                context.Log.Info($"domain {domid}: kept {disk}: a recorded domain uses it");
+                continue;
+            }
+            try
+            {
+                if (!File.Exists(disk))
+                    continue;
+                File.Delete(disk);
+                context.Log.Info($"domain {domid}: removed {disk}, a disk of an incoming migration that never completed");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                context.Log.Info($"domain {domid}: cannot remove {disk}: {e.Message}");
             }
         }
     }
