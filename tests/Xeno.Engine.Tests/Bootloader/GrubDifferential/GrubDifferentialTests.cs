@@ -12,6 +12,7 @@ namespace Xeno.Engine.Tests.Bootloader.GrubDifferential;
 /// kernel, initrd (by total size) and arguments. A handful of seeded cases by default;
 /// XENO_GRUB_DIFF_CASES=N runs N, XENO_GRUB_DIFF_SEED=S starts at seed S.
 /// </summary>
+[Collection(nameof(GrubDifferentialTests))]
 public sealed class GrubDifferentialTests
 {
     // GRUB reads the 8 MB kernel through BIOS calls and the kernel unpacks itself, under TCG on a loaded host.
