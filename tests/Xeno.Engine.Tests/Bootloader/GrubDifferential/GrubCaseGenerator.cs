@@ -68,13 +68,6 @@ public sealed class GrubCaseGenerator(byte[] kernel)
             args.Insert(rng.Next(args.Count + 1), "console=ttyS0");
             args.Insert(rng.Next(args.Count + 1), "ignore_loglevel");
             args.Insert(rng.Next(args.Count + 1), $"x.entry={e}");
-            // Why nokaslr: seed 8 (separate ext2 /boot) waited the full 240 s after GRUB's "Loading Linux".
-            // Not GRUB, not a missing kernel, not TCG being slow: the kit's kernel, randomising its own
-            // address, died before its console started (QEMU's monitor showed the CPU parked at the kernel's
-            // panic loop, the same offset a nokaslr boot parks at after its root-fs panic), on that disk with a
-            // one-entry grub.cfg too, ext2 or ext4, with or without initrd, 160 or 256 MB; with nokaslr it
-            // boots. Where the kernel lands is not what this test judges; the argument is in both picks.
-            args.Insert(rng.Next(args.Count + 1), "nokaslr");
             string? local = null;
             if (globalVar is not null && rng.Next(2) == 0) args.Insert(rng.Next(args.Count + 1), Pick(rng, ["$kopts", "${kopts}", "\"$kopts\""]));
             if (rng.Next(5) == 0)

@@ -54,7 +54,8 @@ public sealed class GrubLegacyDifferentialTests
             var disagreements = outcomes.Where(o => o.Disagreement is not null).Select(o => o.Disagreement!).ToList();
             TestContext.Current.TestOutputHelper?.WriteLine($"grub legacy {stages.Version}: {cases} cases, booted {booted}, disagreements {disagreements.Count}");
             foreach (var o in outcomes)
-                TestContext.Current.TestOutputHelper?.WriteLine($"{o.Case}: {(o.GrubBooted ? "booted" : "booted nothing")} in {o.Elapsed.TotalSeconds:F0} s");
+                TestContext.Current.TestOutputHelper?.WriteLine($"{o.Case}: {(o.GrubBooted ? "booted" : "booted nothing")} in {o.Elapsed.TotalSeconds:F0} s" +
+                                                                (o.GrubBooted ? "" : "\n" + o.Detail));
             Assert.True(disagreements.Count == 0, string.Join("\n\n", disagreements));
             // Most generated configs are ones grub boots: a run where it booted none tests nothing.
             Assert.True(booted * 2 >= cases, $"grub legacy booted only {booted} of {cases} cases:\n" +
