@@ -107,7 +107,7 @@ public static class GrubLegacyParser
                     (kernel, args) = KernelLine.Split(value);
                     break;
                 case "initrd":
-                    // grub's initrd needs a Linux kernel loaded first ("Error 34"): the entry fails there.
+                    // grub's initrd needs a Linux kernel loaded first ("Error 19: Linux kernel must be loaded before initrd"): the entry fails there.
                     if (kernel is null) failure ??= "initrd before any kernel";
                     initrd = GrubDevice.PathOf(value);
                     break;

@@ -54,7 +54,7 @@ public class PygrubBootloaderTests
     }
 
     [Theory]
-    // As grub legacy: a missing initrd, or an initrd line before the kernel ("Error 34"), fails the default too.
+    // As grub legacy: a missing initrd, or an initrd line before the kernel ("Error 19: Linux kernel must be loaded before initrd"), fails the default too.
     [InlineData("title a\nkernel /vmlinuz-a\ninitrd /gone\n")]
     [InlineData("title a\ninitrd /initrd-a\nkernel /vmlinuz-a\n")]
     [InlineData("title a\nroot (hd0,0)\n")]
