@@ -27,6 +27,12 @@ public sealed record BootEntry(string Title, string? Root, string? Kernel, strin
     /// <summary>grub2: the title as GRUB reads it (quotes joined, escapes undone), which a default may name; null when the same as <see cref="Title"/>.</summary>
     public string? GrubTitle { get; init; }
 
+    /// <summary>
+    /// grub legacy: why grub fails this entry whatever files the disk holds (an initrd line before any
+    /// kernel line); null when it does not. grub then boots the fallback entry, if any.
+    /// </summary>
+    public string? GrubFailure { get; init; }
+
     /// <summary>Directory of the config file; relative kernel paths (extlinux) are resolved against it.</summary>
     public string BaseDirectory { get; init; } = "/";
 }

@@ -28,7 +28,7 @@ public static class GrubLegacyParser
         string? title = null;
         List<string>? image = null;
 
-        foreach (var line in ConfigLines.Meaningful(text))
+        foreach (var line in ConfigLines.Meaningful(GrubLegacyLines.AsGrubReadsThem(text)))
         {
             if (line.StartsWith("title", StringComparison.Ordinal))
             {
@@ -93,7 +93,7 @@ public static class GrubLegacyParser
 
     private static BootEntry BuildEntry(string title, List<string> lines, string baseDir, List<BootDiagnostic> diagnostics)
     {
-        string? root = null, kernel = null, args = null, initrd = null;
+        string? root = null, kernel = null, args = null, initrd = null, failure = null;
         foreach (var line in lines)
         {
             var (command, argument) = GrubWords.CommandAndArgument(line);
@@ -107,6 +107,8 @@ public static class GrubLegacyParser
                     (kernel, args) = KernelLine.Split(value);
                     break;
                 case "initrd":
+                    // grub's initrd needs a Linux kernel loaded first ("Error 19: Linux kernel must be loaded before initrd"): the entry fails there.
+                    if (kernel is null) failure ??= "initrd before any kernel";
                     initrd = GrubDevice.PathOf(value);
                     break;
                 case "chainloader" or "module":
@@ -117,7 +119,41 @@ public static class GrubLegacyParser
                     break;
             }
         }
-        return new BootEntry(PyText.Strip(title), root, kernel, args, initrd) { BaseDirectory = baseDir };
+        return new BootEntry(PyText.Strip(title), root, kernel, args, initrd) { BaseDirectory = baseDir, GrubFailure = failure };
+    }
+}
+
+/// <summary>
+/// A menu.lst as grub legacy's line reader hands it on: carriage returns dropped, tabs read as
+/// blanks, a backslash before a newline joins the next line (with a blank; a line ending in
+/// backslashes keeps all but the last). A config without those characters reads exactly as before.
+/// </summary>
+internal static class GrubLegacyLines
+{
+    public static string AsGrubReadsThem(string text)
+    {
+        if (text.IndexOfAny(['\r', '\t', '\\']) < 0) return text;
+        var sb = new System.Text.StringBuilder(text.Length);
+        bool literal = false;
+        foreach (var raw in text)
+        {
+            char c = raw;
+            if (c == '\r') continue;
+            if (c == '\t') c = ' ';
+            if (literal)
+            {
+                if (c == '\n')
+                {
+                    c = ' ';
+                    sb.Length--; // the backslash
+                }
+                literal = false;
+            }
+            // Every backslash, even one after another, escapes the next character.
+            if (c == '\\') literal = true;
+            sb.Append(c);
+        }
+        return sb.ToString();
     }
 }
 

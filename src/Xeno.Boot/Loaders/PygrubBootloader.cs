@@ -67,18 +67,19 @@ public static class PygrubBootloader
             if (picked >= 0 && picked < menu.Entries.Count) index = picked;
         }
         var entry = menu.Entries[index];
-        if (string.IsNullOrEmpty(entry.Kernel))
-            throw new BootException($"{menu.ConfigPath}: entry \"{entry.Title}\" names no kernel");
 
-        // grub legacy "fallback": pygrub ignores it; we use it when the default's kernel is missing.
+        // grub legacy "fallback": pygrub ignores it; we use it where grub does, when the default entry
+        // fails (its kernel or initrd file missing, or an entry grub refuses) and the fallback would not.
         if (request.Entry is null && menu.FallbackIndex is { } fb && fb >= 0 && fb < menu.Entries.Count && fb != index
-            && !fs.FileExists(KernelPath(entry)) && menu.Entries[(int)fb].Kernel is { Length: > 0 } fbKernel
-            && fs.FileExists(ConfigLines.Resolve(menu.Entries[(int)fb].BaseDirectory, fbKernel)))
+            && GrubFails(fs, entry) is { } failure && GrubFails(fs, menu.Entries[(int)fb]) is null)
         {
-            diagnostics.Add(new(DiagnosticLevel.Warning, $"Kernel {entry.Kernel} not found, booting fallback entry {fb}"));
+            diagnostics.Add(new(DiagnosticLevel.Warning, $"{failure}, booting fallback entry {fb}"));
             index = (int)fb;
             entry = menu.Entries[index];
         }
+
+        if (string.IsNullOrEmpty(entry.Kernel))
+            throw new BootException($"{menu.ConfigPath}: entry \"{entry.Title}\" names no kernel");
 
         string args = CommandLine(entry.Args, request, true);
         string? ramdisk = entry.Initrd is { Length: > 0 } i ? ConfigLines.Resolve(entry.BaseDirectory, i) : null;
@@ -97,6 +98,16 @@ public static class PygrubBootloader
         else args = args.Length > 0 && request.Args.Length > 0 ? args + " " + request.Args : args + request.Args;
         if (!string.IsNullOrEmpty(request.ExtraArgs)) args = args.Length > 0 ? args + " " + request.ExtraArgs : request.ExtraArgs;
         return args;
+    }
+
+    /// <summary>Why grub would fail to boot <paramref name="entry"/> from <paramref name="fs"/>; null when it would not.</summary>
+    private static string? GrubFails(IGuestFileSystem fs, BootEntry entry)
+    {
+        if (string.IsNullOrEmpty(entry.Kernel)) return $"Entry {entry.Title} names no kernel";
+        if (!fs.FileExists(KernelPath(entry))) return $"Kernel {entry.Kernel} not found";
+        if (entry.Initrd is { Length: > 0 } initrd && !fs.FileExists(ConfigLines.Resolve(entry.BaseDirectory, initrd)))
+            return $"Initrd {initrd} not found";
+        return entry.GrubFailure is { } refused ? $"Entry {entry.Title}: {refused}" : null;
     }
 
     private static string KernelPath(BootEntry entry) => ConfigLines.Resolve(entry.BaseDirectory, entry.Kernel!);

@@ -41,9 +41,9 @@ public class GrubLegacyParserTests
         // "title=Third": pygrub takes the text after the 6th character.
         Assert.Equal("Third", menu.Entries[2].Title);
         Assert.Equal("d1", menu.Entries[2].Root);
-        // No blank in "/k<TAB>with-tab": pygrub keeps it all as the kernel path.
-        Assert.Equal("/k\twith-tab", menu.Entries[2].Kernel);
-        Assert.Null(menu.Entries[2].Args);
+        // grub legacy reads a tab as a blank (pygrub would keep "/k<TAB>with-tab" as the kernel path).
+        Assert.Equal("/k", menu.Entries[2].Kernel);
+        Assert.Equal("with-tab", menu.Entries[2].Args);
         Assert.Equal(1, menu.DefaultIndex);
         Assert.Equal(0, menu.FallbackIndex);
         Assert.Equal("5", menu.Timeout);
@@ -80,6 +80,26 @@ public class GrubLegacyParserTests
         var menu = GrubLegacyParser.Parse("default saved\ntitle a\nkernel /a\ntitle b\nkernel /b\n", "/boot/grub/menu.lst",
             p => p == "/boot/grub/default" ? "1\n#\n# WARNING\n" : null);
         Assert.Equal(1, menu.DefaultIndex);
+    }
+
+    [Fact]
+    public void LinesAreReadAsGrubLegacyReadsThem()
+    {
+        // Tabs are blanks, carriage returns vanish, backslash-newline joins lines (also in a comment).
+        var menu = GrubLegacyParser.Parse(
+            "title a\r\nkernel\t/k\tx=1\t\\\n\ty=2 \\\\\ny=3\r\n# gone \\\ninitrd /not\ninitrd /i\\\n",
+            "/boot/grub/menu.lst");
+        var e = Assert.Single(menu.Entries);
+        Assert.Equal(("a", "/k", "x=1   y=2 \\ y=3", "/i"), (e.Title, e.Kernel, e.Args, e.Initrd));
+        Assert.Null(e.GrubFailure);
+    }
+
+    [Fact]
+    public void AnInitrdBeforeTheKernelFailsTheEntryInGrub()
+    {
+        var menu = GrubLegacyParser.Parse("title a\ninitrd /i\nkernel /k\ntitle b\nkernel /k\ninitrd /i\n", "/boot/grub/menu.lst");
+        Assert.Equal("initrd before any kernel", menu.Entries[0].GrubFailure);
+        Assert.Null(menu.Entries[1].GrubFailure);
     }
 
     [Fact]

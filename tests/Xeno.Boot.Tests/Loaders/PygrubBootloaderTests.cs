@@ -53,6 +53,31 @@ public class PygrubBootloaderTests
         Assert.Equal("/vmlinuz-b", choice.Kernel);
     }
 
+    [Theory]
+    // As grub legacy: a missing initrd, or an initrd line before the kernel ("Error 19: Linux kernel must be loaded before initrd"), fails the default too.
+    [InlineData("title a\nkernel /vmlinuz-a\ninitrd /gone\n")]
+    [InlineData("title a\ninitrd /initrd-a\nkernel /vmlinuz-a\n")]
+    [InlineData("title a\nroot (hd0,0)\n")]
+    public void FallbackIsUsedWhereGrubLegacyFailsTheDefault(string entryA)
+    {
+        var fs = new MemoryFileSystem()
+            .Add("/boot/grub/menu.lst", "default 0\nfallback 1\n" + entryA + "title b\nkernel /vmlinuz-b\n")
+            .Add("/vmlinuz-a", "A").Add("/initrd-a", "IA").Add("/vmlinuz-b", "B");
+        var choice = PygrubBootloader.Choose(NoTable, _ => fs, new BootRequest());
+        Assert.Equal(("/vmlinuz-b", 1), (choice.Kernel, choice.EntryIndex));
+    }
+
+    [Fact]
+    public void AnEntryGrubRefusesIsStillBootedWithoutAFallback()
+    {
+        // pygrub's choice stands where grub itself would boot nothing.
+        var fs = new MemoryFileSystem()
+            .Add("/boot/grub/menu.lst", "title a\ninitrd /initrd-a\nkernel /vmlinuz-a\n")
+            .Add("/vmlinuz-a", "A").Add("/initrd-a", "IA");
+        var choice = PygrubBootloader.Choose(NoTable, _ => fs, new BootRequest());
+        Assert.Equal(("/vmlinuz-a", "/initrd-a"), (choice.Kernel, choice.Ramdisk));
+    }
+
     [Fact]
     public void NetwareLoaderWinsWithoutAConfig()
     {

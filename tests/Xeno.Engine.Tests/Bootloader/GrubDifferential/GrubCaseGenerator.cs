@@ -195,7 +195,7 @@ public sealed class GrubCaseGenerator(byte[] kernel)
     private static T Pick<T>(Random rng, IReadOnlyList<T> items) => items[rng.Next(items.Count)];
 
     /// <summary>An empty newc cpio archive (just its trailer) padded with zeros to <paramref name="size"/> bytes.</summary>
-    private static byte[] Initrd(int size)
+    internal static byte[] Initrd(int size)
     {
         var header = "070701" + "00000000" + "00000000" + "00000000" + "00000000" + "00000001" + "00000000" + "00000000" +
                      "00000000" + "00000000" + "00000000" + "00000000" + "0000000B" + "00000000" + "TRAILER!!!\0";

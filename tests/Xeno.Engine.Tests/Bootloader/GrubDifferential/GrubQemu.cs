@@ -47,7 +47,9 @@ public static class GrubQemu
     private static bool WaitsForAKey(string log)
     {
         var tail = log[Math.Max(0, log.Length - 800)..];
-        return tail.Contains("Use the ^ and v keys", StringComparison.Ordinal) || tail.Contains("Press any key to continue", StringComparison.Ordinal);
+        return tail.Contains("Use the ^ and v keys", StringComparison.Ordinal) || tail.Contains("Press any key to continue", StringComparison.Ordinal) ||
+               // GRUB (2 or legacy) found no config it could run and waits at its command line.
+               tail.TrimEnd().EndsWith("grub>", StringComparison.Ordinal);
     }
 
     public static async Task<GrubBootResult> BootAsync(IReadOnlyList<string> drives, string serialLog, TimeSpan limit, CancellationToken cancel)
