@@ -87,7 +87,7 @@ public sealed class VncGuest : IAsyncLifetime
     private string _root = "";
     private EngineHost? _host;
 
-    internal LivePanel Panel { get; private set; } = null!;
+    internal PanelServer Panel { get; private set; } = null!;
     internal Chromium Ann { get; private set; } = null!;
     public long VmId { get; private set; }
 
@@ -111,12 +111,7 @@ public sealed class VncGuest : IAsyncLifetime
         var prefix = Path.Combine(_root, "p");
         Directory.CreateDirectory(prefix);
         _host = await EngineHost.StartAsync(prefix, options: new EngineOptions { AgentTimeout = TimeSpan.FromMilliseconds(500) }, cancel: CancellationToken.None);
-        Panel = await LivePanel.StartAsync(new PanelOptions
-        {
-            Prefix = prefix,
-            Database = Path.Combine(_root, "panel.db"),
-            StorageDir = Path.Combine(_root, "disks"),
-        });
+        Panel = await PanelServer.StartLiveAsync(prefix: prefix);
         Panel.AddUser("ann");
         Panel.AddUser("bob");
 
