@@ -164,4 +164,15 @@ public sealed class UnixRightsTests : IDisposable
             Assert.Equal((4, true), await receive.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
         }
     }
+
+    [Fact]
+    public void APipeGrowsToAMebibyteAndASocketIsNoPipe()
+    {
+        using var pipe = new AnonymousPipeServerStream(PipeDirection.Out);
+        Assert.Equal(1 << 20, UnixRights.TryGrowPipe(pipe.SafePipeHandle, 1 << 20));
+        var (client, server) = Pair();
+        using (client)
+        using (server)
+            Assert.Equal(-1, UnixRights.TryGrowPipe(client.SafeHandle, 1 << 20));
+    }
 }

@@ -23,6 +23,9 @@ internal sealed class ChannelHandOver : IDisposable
         Token = token;
     }
 
+    /// <summary>The pipe buffer asked for: Linux's default maximum for an unprivileged process.</summary>
+    public const int PipeBytes = 1 << 20;
+
     /// <summary>What a migrate or incoming request names (fd_token).</summary>
     public string Token { get; }
 
@@ -32,6 +35,9 @@ internal sealed class ChannelHandOver : IDisposable
     /// </summary>
     public static ChannelHandOver? TryOffer(string apiSocketPath, SafeHandle channel, out string? why)
     {
+        // A pipe (the rune's stdin, or ssh's or a pipeline's on the receiver) gets 1 MiB: QEMU and
+        // the other side then wake each other 16 times less often than through 64 KiB.
+        UnixRights.TryGrowPipe(channel, PipeBytes);
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
