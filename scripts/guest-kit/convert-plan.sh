@@ -66,7 +66,9 @@ _xcp_parse() {
       continue
     fi
     [ "$_xcp_line" = end ] && { _xcp_state=done; break; }
+    # A setting is one word key=value; an operation's words are separated by blanks (base64 may end in '=').
     case "$_xcp_line" in
+      *" "*) ;;
       *=*)
         _xcp_key="${_xcp_line%%=*}"
         _xcp_value="${_xcp_line#*=}"

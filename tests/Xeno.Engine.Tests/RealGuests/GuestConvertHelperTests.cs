@@ -50,9 +50,9 @@ public sealed class GuestConvertHelperTests
             ["/usr/sbin/grub-mkconfig"] = "#!/bin/sh\necho 'grub-mkconfig: error: failing on purpose' >&2\nexit 1\n",
         }, tools: true);
         var failed = await Task.Run(() => x.Xl("guest-convert", "-k", kernel, "-r", ramdisk, failing, "hvm"));
-        Assert.True(failed.Exit == 1, failed.Out + failed.Err);
-        Assert.Contains("guest-convert: regenerating /boot/grub/grub.cfg with the guest's grub-mkconfig\n", failed.Err);
-        Assert.Contains("guest-convert:   grub-mkconfig: error: failing on purpose\n", failed.Err);
+        Assert.True(failed.Exit == 1 && failed.Err.Contains("guest-convert: writing the changes\n", StringComparison.Ordinal), failed.Out + failed.Err);
+        Assert.True(failed.Err.Contains("guest-convert: regenerating /boot/grub/grub.cfg with the guest's grub-mkconfig\n", StringComparison.Ordinal)
+                    && failed.Err.Contains("guest-convert:   grub-mkconfig: error: failing on purpose\n", StringComparison.Ordinal), failed.Err);
         Assert.Contains($"guest-convert: {failing}: grub-mkconfig failed (the original files were put back) (the helper's console log: ", failed.Err);
         var files = ReadFiles(failing, "/etc/default/grub", "/boot/grub/grub.cfg", "/boot/grub/menu.lst", "/etc/inittab");
         Assert.Equal("GRUB_CMDLINE_LINUX=\"console=hvc0\"\n", files["/etc/default/grub"]);
@@ -95,7 +95,7 @@ public sealed class GuestConvertHelperTests
     /// <summary>
     /// An 8 MiB ext4 filesystem image (no partition table) holding <paramref name="files"/>; with
     /// <paramref name="tools"/>, the host's static busybox as the guest's /bin/sh and /usr/bin/env
-    /// (what the helper needs to run the guest's own tools in a chroot), executables 0755.
+    /// and /proc, /sys, /dev folders (what the helper needs to run the guest's own tools in a chroot), executables 0755.
     /// </summary>
     private static string Ext4(string root, string name, Dictionary<string, string> files, bool tools)
     {
@@ -111,6 +111,8 @@ public sealed class GuestConvertHelperTests
         {
             Directory.CreateDirectory(Path.Combine(tree, "bin"));
             Directory.CreateDirectory(Path.Combine(tree, "usr/bin"));
+            // Where the helper binds its own /proc, /sys and /dev for the chroot (every real system has them).
+            foreach (var d in new[] { "proc", "sys", "dev" }) Directory.CreateDirectory(Path.Combine(tree, d));
             File.Copy("/bin/busybox", Path.Combine(tree, "bin/busybox"));
             File.CreateSymbolicLink(Path.Combine(tree, "bin/sh"), "busybox");
             File.CreateSymbolicLink(Path.Combine(tree, "usr/bin/env"), "/bin/busybox");
