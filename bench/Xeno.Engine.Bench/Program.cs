@@ -8,12 +8,12 @@ namespace Xeno.Engine.Bench;
 /// (PausedFleetBench), the toolstack's latency with one hung QEMU among
 /// them (HungBench), how exactly cpu_weight and cap are enforced (SchedBench), disk throughput in a
 /// guest, PV vs emulated IDE vs bare QEMU (Disk/DiskBench), and the real Debian
-/// image's boot to its login prompt, pv vs hvm (DebianBootBench), and the autoinstaller to first login (DebianInstallBench). Writes the markdown sections to --out.
+/// image's boot to its login prompt, pv vs hvm (DebianBootBench), the autoinstaller to first login (DebianInstallBench) and the PV <-> HVM conversion (DebianConvertBench). Writes the markdown sections to --out.
 /// </summary>
 internal static class Program
 {
     private const string Usage =
-        "usage: Xeno.Engine.Bench --out FILE.md [--quick] [--runs N] [--only boot|fleet|paused|hung|sched|debian|install|disk]\n" +
+        "usage: Xeno.Engine.Bench --out FILE.md [--quick] [--runs N] [--only boot|fleet|paused|hung|sched|debian|install|convert|disk]\n" +
         "         [--guests N] [--guest-memory MIB] [--guest-type pv|pvh] [--list-calls N] [--programs DIR]\n" +
         "         [--stagger-ms N] [--reserve-mib N] [--busy-xl \"top -b -i 1\"]...\n";
 
@@ -56,7 +56,7 @@ internal static class Program
             Console.Error.Write($"{e.Message}\n{Usage}");
             return 2;
         }
-        if (outFile is null || only is not (null or "boot" or "fleet" or "hung" or "sched" or "debian" or "install" or "disk" or "paused") || guestType is not ("pv" or "pvh"))
+        if (outFile is null || only is not (null or "boot" or "fleet" or "hung" or "sched" or "debian" or "install" or "convert" or "disk" or "paused") || guestType is not ("pv" or "pvh"))
         {
             Console.Error.Write(Usage);
             return 2;
@@ -103,6 +103,9 @@ internal static class Program
         // The autoinstaller to first login: a helper boot and a Debian boot per run, so at most 2 (quick: 1).
         if (only is null or "install")
             sections.Add(await DebianInstallBench.RunAsync(kit, quick ? 1 : Math.Min(runs, 2)));
+        // PV <-> HVM conversion: two helper boots per run, so at most 3 runs (quick: 1).
+        if (only is null or "convert")
+            sections.Add(await DebianConvertBench.RunAsync(kit, quick ? 1 : Math.Min(runs, 3)));
         var md = string.Join('\n', sections);
         await File.WriteAllTextAsync(outFile, md);
         Console.Write(md);

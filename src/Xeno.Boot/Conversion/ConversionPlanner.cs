@@ -108,7 +108,11 @@ public static partial class ConversionPlanner
         }
         if (inits.Count == 0) notes.Add("no getty setup found (systemd, /etc/inittab, /etc/init/*.conf): the login prompt is not changed");
         if (snapshot.Text(Grub2Config) is not null || snapshot.Text(Grub2RedHatConfig) is not null)
-            notes.Add("grub.cfg was edited in place; the guest's next update-grub regenerates it from the edited /etc/default/grub");
+        {
+            notes.Add(snapshot.Text(GrubDefaults) is not null
+                ? "grub.cfg is regenerated from the edited /etc/default/grub by the guest's own grub-mkconfig (the diff of a dry run shows it edited in place)"
+                : "grub.cfg is edited in place (no /etc/default/grub to regenerate it from)");
+        }
 
         var bootSetup = string.Join(", ", boot);
         return new ConversionPlan(target, distribution, bootSetup, inits, changes, notes);

@@ -3,8 +3,9 @@ using System.Text.RegularExpressions;
 namespace Xeno.Boot.Conversion;
 
 /// <summary>
-/// The boot menus themselves, edited in place because the conversion runs without booting the
-/// guest (its grub-mkconfig cannot run): GRUB 2's grub.cfg (`linux` lines; for hvm a serial
+/// The boot menus themselves, edited in place: a hand-written grub.cfg or a menu.lst has nothing
+/// to regenerate it from (where /etc/default/grub is there, the helper guest then regenerates
+/// grub.cfg with the guest's own grub-mkconfig, and the edit is what a dry run shows): GRUB 2's grub.cfg (`linux` lines; for hvm a serial
 /// terminal if there is none) and grub legacy's menu.lst (`kernel` lines, Debian's `# kopt=` /
 /// `# defoptions=` / `# xenkopt=` templates for update-grub; for hvm `splashimage` lines removed,
 /// as graphics do not show on a serial console, and a serial terminal added). The edits are the

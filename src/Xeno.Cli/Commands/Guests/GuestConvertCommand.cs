@@ -1,18 +1,19 @@
+using System.Globalization;
+using Xeno.Api.Client;
 using Xeno.Boot;
 using Xeno.Boot.Conversion;
-using Xeno.Boot.Disks;
-using Xeno.Boot.Images;
 using Xeno.Cli.Commands.Domain;
-using Xeno.GuestDisks;
+using Xeno.Cli.Commands.Guests.Helpers;
+using Xeno.GuestDisks.Rescue;
 
 namespace Xeno.Cli.Commands.Guests;
 
 /// <summary>
-/// `xl guest-convert [-n] [-b DIR] DISK pv|hvm` (Xeno's own; Xen has none): prepares the Linux
-/// system on a stopped guest's raw disk image for the other boot type, offline. What changes is
-/// decided by <see cref="ConversionPlanner"/> from files read with Xeno.Boot; this layer only
-/// prints the diff, keeps a backup and runs e2fsprogs' debugfs to write (no mount, no loop
-/// device, no guest boot). See docs/guests.md.
+/// `xl guest-convert [options] DISK pv|hvm` (Xeno's own; Xen has none): prepares the Linux system
+/// on a stopped guest's disk for the other boot type. What changes is decided by
+/// <see cref="ConversionPlanner"/> from files read with Xeno.Boot; the changes are made inside a
+/// helper guest with the disk attached (<see cref="RescueConverter"/>), which regenerates GRUB's
+/// config and, with -B, installs GRUB in the MBR with the guest's own tools. See docs/guests.md.
 /// </summary>
 public static class GuestConvertCommand
 {
@@ -20,30 +21,47 @@ public static class GuestConvertCommand
         "guest-convert", Run, Modifies: true, CanDryRun: true,
         "Prepare a stopped guest's Linux disk for booting as pv or hvm (Xeno)",
         "[options] <Disk> <pv|hvm>",
-        "-n, --dry-run           Print the plan and the diff, change nothing.\n" +
-        "-b DIR, --backup=DIR    Keep the original files and the undo script in DIR\n" +
-        "                        (default: <Disk>.convert-<type>-<UTC time>).");
+        "-n, --dry-run              Print the plan and the diff, change nothing.\n" +
+        "-B, --install-bootloader   hvm: also install GRUB for BIOS in the disk's MBR\n" +
+        "                           (the guest's own grub-install), so it boots without\n" +
+        "                           the chain-load CD.\n" +
+        "-b DIR, --backup=DIR       Also keep copies of the texts before and after and\n" +
+        "                           the diff in DIR on the host (the backup and its\n" +
+        "                           restore script are always on the guest's disk).\n" +
+        "-k FILE, --kernel=FILE     The helper's kernel (default: <prefix>/" + GuestRescueCommand.DefaultDir + "/vmlinuz).\n" +
+        "-r FILE, --ramdisk=FILE    The helper's rescue initramfs (default: <prefix>/" + GuestRescueCommand.DefaultDir + "/initrd.img).\n" +
+        "--timeout=SECONDS          Give the helper guest this long (default 900).");
 
-    private const string ShortOptions = "nb:";
+    private const string ShortOptions = "nBb:k:r:T:";
 
     private static readonly LongOption[] LongOptions =
     [
         new LongOption("dry-run", false, 'n'),
+        new LongOption("install-bootloader", false, 'B'),
         new LongOption("backup", true, 'b'),
+        new LongOption("kernel", true, 'k'),
+        new LongOption("ramdisk", true, 'r'),
+        new LongOption("timeout", true, 'T'),
     ];
 
     private static int Run(XlContext ctx, IReadOnlyList<string> args)
     {
         if (DomainArgs.Parse(ctx, Definition, ShortOptions, LongOptions, args, required: 0, out int exit) is not { } parsed)
             return exit;
-        bool dryRun = ctx.DryRun;
-        string? backup = null;
+        bool dryRun = ctx.DryRun, bootloader = false;
+        string? backup = null, timeout = null;
+        string kernel = Path.Combine(ctx.Host.Prefix, GuestRescueCommand.DefaultDir, "vmlinuz");
+        string ramdisk = Path.Combine(ctx.Host.Prefix, GuestRescueCommand.DefaultDir, "initrd.img");
         foreach (var (opt, arg) in parsed.Options)
         {
             switch (opt)
             {
                 case 'n': dryRun = true; break;
+                case 'B': bootloader = true; break;
                 case 'b': backup = arg; break;
+                case 'k': kernel = arg!; break;
+                case 'r': ramdisk = arg!; break;
+                case 'T': timeout = arg; break;
             }
         }
         if (parsed.Operands.Count != 2)
@@ -61,53 +79,44 @@ public static class GuestConvertCommand
                 ctx.Err.Write($"guest-convert: unknown guest type '{parsed.Operands[1]}' (pv, pvh or hvm)\n");
                 return 2;
         }
+        int seconds = 900;
+        if (timeout is not null && (!int.TryParse(timeout, NumberStyles.None, CultureInfo.InvariantCulture, out seconds) || seconds < 1))
+        {
+            ctx.Err.Write($"guest-convert: --timeout '{timeout}' is not a whole number of seconds\n");
+            return 2;
+        }
+        var options = new ConvertOptions(target, dryRun, bootloader, Path.GetFullPath(kernel), Path.GetFullPath(ramdisk),
+            backup is null ? null : Path.GetFullPath(backup), TimeSpan.FromSeconds(seconds), DateTime.UtcNow);
 
         try
         {
-            return Convert(ctx, disk, target, dryRun, backup);
+            using var client = DomainArgs.Client(ctx);
+            var result = RescueConverter.Convert(disk, options, new XenodHelperGuests(ctx, client), step => ctx.Err.Write($"guest-convert: {step}\n"));
+            Print(ctx, result, options);
+            return 0;
         }
-        catch (Exception e) when (e is ConversionRefusedException or BootException or IOException or UnauthorizedAccessException or DebugfsException)
+        catch (Exception e) when (e is ConversionRefusedException or HelperGuestException or BootException or IOException or UnauthorizedAccessException or XenodException)
         {
             ctx.Err.Write($"guest-convert: {disk}: {e.Message}\n");
             return 1;
         }
     }
 
-    private static int Convert(XlContext ctx, string disk, GuestBootType target, bool dryRun, string? backup)
+    private static void Print(XlContext ctx, RescueConversionResult r, ConvertOptions o)
     {
-        GuestRoot root;
-        using (var image = new FileStream(disk, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
-        using (var guestDisk = GuestDisk.Open(image))
-        {
-            if (guestDisk.Format != ImageFormat.Raw && !dryRun)
-            {
-                throw new ConversionRefusedException(
-                    $"a {guestDisk.Format.ToString().ToLowerInvariant()} image: guest-convert writes raw images only (debugfs); " +
-                    "`qemu-img convert -O raw` it first, or use -n to see the plan");
-            }
-            root = GuestSnapshotReader.Read(guestDisk);
-        }
-        var plan = ConversionPlanner.Plan(root.Snapshot, target);
-        var where = root.Partition is { } p ? $"partition {p.Number}" : "the whole disk";
-        ctx.Out.Write($"{plan.Distribution} on {where} ({root.FileSystemKind}); boot: {plan.BootSetup}; " +
+        var plan = r.Plan;
+        ctx.Out.Write($"{plan.Distribution} on {r.Location} ({r.FileSystem}); boot: {plan.BootSetup}; " +
                       $"gettys: {(plan.InitSystems.Count == 0 ? "none found" : string.Join(", ", plan.InitSystems))}\n");
         foreach (var note in plan.Notes) ctx.Out.Write($"note: {note}\n");
-        if (plan.Changes.Count == 0)
+        if (plan.Changes.Count == 0 && !o.InstallBootloader)
         {
-            ctx.Out.Write($"already prepared for {GuestConsoles.Name(target)}: nothing to change\n");
-            return 0;
+            ctx.Out.Write($"already prepared for {GuestConsoles.Name(o.Target)}: nothing to change\n");
+            return;
         }
-        ctx.Out.Write(plan.Diff());
-        if (dryRun) return 0;
-        if (!root.FileSystemKind.StartsWith("ext", StringComparison.Ordinal))
-            throw new ConversionRefusedException($"the root filesystem is {root.FileSystemKind}: guest-convert writes ext2/3/4 only (debugfs)");
-        // Mode bits, not an open for writing: root may write a file nobody is meant to (the image cache is 0444).
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(disk) & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) == 0)
-            throw new ConversionRefusedException("the image is read-only (no write permission): nothing changed");
-
-        backup ??= $"{disk}.convert-{GuestConsoles.Name(target)}-{DateTime.UtcNow:yyyyMMdd'T'HHmmss'Z'}";
-        var applied = ConversionApplier.Apply(disk, root.Offset, plan, backup);
-        ctx.Out.Write($"converted for {GuestConsoles.Name(target)}: {plan.Changes.Count} changes; backup and undo script in {applied}\n");
-        return 0;
+        ctx.Out.Write(r.Diff());
+        if (r.Backup is null) return;
+        var name = GuestConsoles.Name(o.Target);
+        ctx.Out.Write(string.Create(CultureInfo.InvariantCulture,
+            $"converted for {name}: {r.Done.Count} changes{(r.BootloaderInstalled ? ", GRUB installed in the MBR" : "")}; backup and restore script in {r.Backup} on the guest's disk\n"));
     }
 }
