@@ -41,7 +41,8 @@ internal static class DebianConvertBench
         await using var host = await EngineHost.StartAsync(prefix);
         var disk = Path.Combine(root, "guest.img");
         Run("cp", "--sparse=always", image, disk);
-        File.SetUnixFileMode(disk, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (OperatingSystem.IsLinux())
+            File.SetUnixFileMode(disk, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var times = new Dictionary<string, List<double[]>> { ["pv"] = [], ["hvm"] = [] };
         for (int r = 0; r < runs; r++)
         {
