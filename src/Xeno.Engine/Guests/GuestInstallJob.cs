@@ -8,6 +8,7 @@ using Xeno.Config.Install;
 using Xeno.Config.Language;
 using Xeno.Config.Specs;
 using Xeno.Engine.Domains;
+using Xeno.GuestDisks.Rescue;
 
 namespace Xeno.Engine.Guests;
 
@@ -125,7 +126,7 @@ internal sealed class GuestInstallJob(DomainEngine engine, GuestInstallPlan plan
     /// Follows the helper's console log until it reports (its progress lines become steps), then
     /// waits for it to power off; destroys it when it overstays the plan's timeout or the grace after its report.
     /// </summary>
-    private async Task<(InstallReport Report, string Log)> FollowAsync(int domid)
+    private async Task<(HelperReport Report, string Log)> FollowAsync(int domid)
     {
         string log = engine.Paths.ConsoleLog(plan.HelperName);
         var clock = Stopwatch.StartNew();
@@ -133,14 +134,14 @@ internal sealed class GuestInstallJob(DomainEngine engine, GuestInstallPlan plan
         TimeSpan? reportedAt = null;
         while (true)
         {
-            var report = InstallConsole.Read(ReadShared(log));
+            var report = HelperConsole.Install.Read(ReadShared(log));
             foreach (var step in report.Steps.Skip(shown)) progress.Step(step);
             shown = report.Steps.Count;
             bool running = await RunningAsync(domid);
             if (report.Finished) reportedAt ??= clock.Elapsed;
             if (!running)
             {
-                report = InstallConsole.Read(ReadShared(log)); // its last lines
+                report = HelperConsole.Install.Read(ReadShared(log)); // its last lines
                 foreach (var step in report.Steps.Skip(shown)) progress.Step(step);
                 return (report, log);
             }
@@ -148,7 +149,7 @@ internal sealed class GuestInstallJob(DomainEngine engine, GuestInstallPlan plan
             {
                 await TryDestroyAsync(domid);
                 return (report.Finished ? report
-                    : new InstallReport(true, false, $"the helper guest did not finish within {plan.Timeout.TotalSeconds:F0} s and was destroyed", report.Steps), log);
+                    : new HelperReport(true, false, $"the helper guest did not finish within {plan.Timeout.TotalSeconds:F0} s and was destroyed", report.Steps), log);
             }
             await Task.Delay(500);
         }

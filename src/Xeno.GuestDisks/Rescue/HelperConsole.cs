@@ -9,11 +9,13 @@ public sealed record HelperReport(bool Finished, bool Succeeded, string? Reason,
 
 /// <summary>
 /// Reads a helper guest's console log: progress lines "PREFIX: ...", then one result line,
-/// "TAG-OK" or "TAG-FAILED: reason" (the conversion's are xeno-convert / XENO-CONVERT). Only whole
-/// lines count, so a result is read once it is complete.
+/// "TAG-OK" or "TAG-FAILED: reason" (the installer's are xeno-install / XENO-INSTALL, the
+/// conversion's xeno-convert / XENO-CONVERT: scripts/guest-kit). Only whole lines count, so a
+/// result is read once it is complete.
 /// </summary>
 public sealed record HelperConsole(string StepPrefix, string Ok, string Failed)
 {
+    public static readonly HelperConsole Install = new("xeno-install: ", "XENO-INSTALL-OK", "XENO-INSTALL-FAILED: ");
     public static readonly HelperConsole Convert = new("xeno-convert: ", "XENO-CONVERT-OK", "XENO-CONVERT-FAILED: ");
 
     public HelperReport Read(string consoleText)

@@ -38,9 +38,24 @@ public static class ConsoleEndpoints
         app.MapGet(VncEndpoints.SocketRoute, VncEndpoints.SocketAsync);
     }
 
-    private static async Task SocketAsync(HttpContext http, string id)
+    private static Task SocketAsync(HttpContext http, string id) =>
+        RelayAsync(http, id, ConsoleKind.Serial, "vm.console", "serial console attached",
+            (xenod, vm, cancel) => xenod.AttachConsoleAsync(vm.Name, cancel),
+            (vm, e) => e.Kind == ApiErrorKind.NotFound ? $"{vm.Name} is not running." : e.Message,
+            RefuseAsync);
+
+    /// <summary>
+    /// One console WebSocket, serial or VNC: <see cref="Admit"/>, then the upgrade, the attach to
+    /// xenod (<paramref name="attach"/>) audited as <paramref name="action"/>, and the relay until
+    /// either side ends (<see cref="ConsoleProxy"/>, which also ends it when the session does). A
+    /// refused attach is audited with <paramref name="explain"/>'s reason and told to the browser.
+    /// </summary>
+    internal static async Task RelayAsync(HttpContext http, string id, ConsoleKind kind, string action, string attached,
+        Func<XenodClient, PanelVm, CancellationToken, Task<WebSocket>> attach,
+        Func<PanelVm, XenodException, string> explain,
+        Func<WebSocket, string, Task> refuse)
     {
-        if (Admit(http, id, ConsoleKind.Serial) is not { } admitted)
+        if (Admit(http, id, kind) is not { } admitted)
             return;
         var (user, vm, session) = admitted;
         var services = http.RequestServices;
@@ -51,16 +66,16 @@ public static class ConsoleEndpoints
         WebSocket xenod;
         try
         {
-            xenod = await services.GetRequiredService<XenodClients>().For(vm.HostId).AttachConsoleAsync(vm.Name, stopping);
+            xenod = await attach(services.GetRequiredService<XenodClients>().For(vm.HostId), vm, stopping);
         }
         catch (XenodException e)
         {
-            var why = e.Kind == ApiErrorKind.NotFound ? $"{vm.Name} is not running." : e.Message;
-            audit.Write(user.Name, "vm.console", vm.Name, remote, "failed", why);
-            await RefuseAsync(browser, why);
+            var why = explain(vm, e);
+            audit.Write(user.Name, action, vm.Name, remote, "failed", why);
+            await refuse(browser, why);
             return;
         }
-        audit.Write(user.Name, "vm.console", vm.Name, remote, "ok", "serial console attached");
+        audit.Write(user.Name, action, vm.Name, remote, "ok", attached);
         var sessions = services.GetRequiredService<Sessions>();
         using (xenod)
             await ConsoleProxy.RunAsync(browser, xenod, () => sessions.IsLive(session, user.Id), stopping);

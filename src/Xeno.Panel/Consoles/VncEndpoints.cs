@@ -21,45 +21,28 @@ public static class VncEndpoints
 
     public static string SocketPath(long vmId) => $"/Vms/Vnc/{vmId.ToString(CultureInfo.InvariantCulture)}/socket";
 
-    internal static async Task SocketAsync(HttpContext http, string id)
-    {
-        if (ConsoleEndpoints.Admit(http, id, ConsoleKind.Vnc) is not { } admitted)
-            return;
-        var (user, vm, session) = admitted;
-        var services = http.RequestServices;
-        var audit = services.GetRequiredService<AuditLog>();
-        var remote = CurrentUser.Remote(http);
-        using var browser = await http.WebSockets.AcceptWebSocketAsync();
-        var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-        WebSocket xenod;
-        try
-        {
-            xenod = await services.GetRequiredService<XenodClients>().For(vm.HostId).AttachVncAsync(vm.Name, stopping);
-        }
-        catch (XenodException e)
-        {
-            var why = e.Kind switch
+    internal static Task SocketAsync(HttpContext http, string id) =>
+        ConsoleEndpoints.RelayAsync(http, id, ConsoleKind.Vnc, "vm.vnc", "graphical console attached",
+            (xenod, vm, cancel) => xenod.AttachVncAsync(vm.Name, cancel),
+            (vm, e) => e.Kind switch
             {
                 ApiErrorKind.NotFound => $"{vm.Name} is not running.",
                 ApiErrorKind.Invalid => $"{vm.Name} is not running as an hvm guest: it has no graphical console.",
                 ApiErrorKind.Conflict => $"{vm.Name} has no graphical console now.",
                 _ => e.Message,
-            };
-            audit.Write(user.Name, "vm.vnc", vm.Name, remote, "failed", why);
-            // RFB has no place for a message before the server's greeting: the close says why.
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            try
-            {
-                await browser.CloseOutputAsync(WebSocketCloseStatus.InternalServerError, why.Length > 120 ? why[..120] : why, grace.Token);
-            }
-            catch (Exception c) when (c is WebSocketException or IOException or OperationCanceledException)
-            {
-            }
-            return;
+            },
+            CloseWithReasonAsync);
+
+    /// <summary>RFB has no place for a message before the server's greeting: the close says why.</summary>
+    private static async Task CloseWithReasonAsync(WebSocket browser, string why)
+    {
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await browser.CloseOutputAsync(WebSocketCloseStatus.InternalServerError, why.Length > 120 ? why[..120] : why, grace.Token);
         }
-        audit.Write(user.Name, "vm.vnc", vm.Name, remote, "ok", "graphical console attached");
-        var sessions = services.GetRequiredService<Sessions>();
-        using (xenod)
-            await ConsoleProxy.RunAsync(browser, xenod, () => sessions.IsLive(session, user.Id), stopping);
+        catch (Exception c) when (c is WebSocketException or IOException or OperationCanceledException)
+        {
+        }
     }
 }

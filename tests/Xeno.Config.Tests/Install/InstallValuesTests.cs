@@ -107,24 +107,6 @@ public sealed class InstallValuesTests
     }
 
     [Fact]
-    public void TheHelpersReportIsReadFromWholeLines()
-    {
-        var empty = InstallConsole.Read("");
-        Assert.Equal((false, false, null), (empty.Finished, empty.Succeeded, empty.Reason));
-        Assert.Empty(empty.Steps);
-        var running = InstallConsole.Read("[ 1.0] kernel\r\nXENO-GUEST-READY\r\nxeno-install: checking the filesystem\r\nxeno-install: grow");
-        Assert.False(running.Finished);
-        Assert.Equal(["checking the filesystem"], running.Steps);
-        // Not yet a whole line: not a result.
-        Assert.False(InstallConsole.Read("xeno-install: a\nXENO-INSTALL-OK").Finished);
-        var ok = InstallConsole.Read("xeno-install: a\nxeno-install: b\r\nXENO-INSTALL-OK\r\nreboot: Power down\n");
-        Assert.True(ok.Finished && ok.Succeeded);
-        Assert.Equal(["a", "b"], ok.Steps);
-        var failed = InstallConsole.Read("xeno-install: a\nXENO-INSTALL-FAILED: the disk has no MBR partition table\n");
-        Assert.Equal((true, false, "the disk has no MBR partition table"), (failed.Finished, failed.Succeeded, failed.Reason));
-    }
-
-    [Fact]
     public void TheConfigsNameTheDisksAndTheBoot()
     {
         Assert.Equal(
