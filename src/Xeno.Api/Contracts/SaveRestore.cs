@@ -13,6 +13,13 @@ public sealed record SaveDomainRequest
     public bool Checkpoint { get; init; }
     /// <summary>xl save -p: leave the domain paused after the save.</summary>
     public bool LeavePaused { get; init; }
+    /// <summary>
+    /// xl save &lt;Domain&gt; &lt;file&gt; &lt;ConfigFile&gt;: the domain JSON (as `xl -N create` prints it) stored in
+    /// the file instead of the running domain's config; null stores the domain's own.
+    /// </summary>
+    public JsonElement? Spec { get; init; }
+    /// <summary>The VNC password of <see cref="Spec"/> (never in the spec's JSON).</summary>
+    public string? VncPassword { get; init; }
 }
 
 /// <summary>The answer of a save, for xl's "Saving to FILE new xl format (info …)" line.</summary>

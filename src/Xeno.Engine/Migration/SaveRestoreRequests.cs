@@ -32,7 +32,8 @@ internal sealed class SaveRestoreRequests(EngineContext context, DomainRegistry 
             if (d.Qemu is not { } q)
                 throw new EngineException(EngineErrorKind.Conflict, $"Domain {d.Domid} is not running");
             var spec = config ?? d.Spec;
-            var state = new DomainStateRecord(d.Name, d.Spec.Uuid, DomainSpecJson.Write(spec), d.Paused, d.TargetKb, d.MaxMemKb)
+            // A config given to xl save names the domain restore creates (Xen's); the UUID stays the guest's.
+            var state = new DomainStateRecord(config?.Name ?? d.Name, d.Spec.Uuid, DomainSpecJson.Write(spec), d.Paused, d.TargetKb, d.MaxMemKb)
             {
                 SoftAffinity = d.Affinity.Soft.Select(a => a is null ? null : CpuRanges.Format(a)).ToList(),
                 VncPassword = string.IsNullOrEmpty(spec.Vnc.Password) ? null : spec.Vnc.Password,

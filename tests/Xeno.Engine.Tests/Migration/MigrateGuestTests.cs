@@ -122,7 +122,15 @@ public sealed class MigrateGuestTests
             Assert.True(await shell.RunAsync("cp /tmp/c /tmp/c0"));
         }
 
-        var (exit, _, err) = x.Xl("migrate", "-s", Receiver(x), name, "localhost");
+        // -C names a file that cannot be read: Xen's message before anything starts, the guest runs on.
+        var unread = x.Xl("migrate", "-C", Path.Combine(x.Root, "no-such.cfg"), "-s", Receiver(x), name, "localhost");
+        Assert.Equal((1, $"Failed to read config file: {Path.Combine(x.Root, "no-such.cfg")}: No such file or directory\n"), (unread.Exit, unread.Err));
+        Assert.Equal(["Domain-0", name], x.ListNames());
+
+        // -C (Ganeti's form): the target builds the domain from this config, here the same guest under another name.
+        string moved = name + "c";
+        string movedConfig = x.PvConfig(moved, extra: $"disk=['{disk},raw,xvda,rw']\n");
+        var (exit, _, err) = x.Xl("migrate", "-C", movedConfig, "-s", Receiver(x), name, "localhost");
         TestContext.Current.TestOutputHelper?.WriteLine(err);
         Assert.True(exit == 0, err);
         string[] inOrder =
@@ -154,14 +162,14 @@ public sealed class MigrateGuestTests
         // Both QEMUs had the channel itself (no relay through xl), the failed attempt's too.
         string log = XenodLog(x);
         Assert.Contains($"({name}) sent by live migration through the channel xl handed over", log);
-        Assert.Contains($"({name}--incoming) received by live migration through the channel xl handed over", log);
+        Assert.Contains($"({moved}--incoming) received by live migration through the channel xl handed over", log);
         Assert.DoesNotContain("through xl's relay", log);
 
-        // One domain of that name, a new domid, running; nothing left of the old one.
-        Assert.Equal(["Domain-0", name], x.ListNames());
-        int second = x.Domid(name);
+        // One domain, named as -C's config says, a new domid, running; nothing left of the old one.
+        Assert.Equal(["Domain-0", moved], x.ListNames());
+        int second = x.Domid(moved);
         Assert.True(second > first, $"new domid {second} after {first}");
-        Xenod.AssertRow(@" (r-----|-b----) ", x.ListRow(name));
+        Xenod.AssertRow(@" (r-----|-b----) ", x.ListRow(moved));
         Assert.Equal([$"d{second}"], RunFolders(x));
         using (var shell = await GuestShell.AttachAsync(x.Prefix, second))
         {
@@ -177,7 +185,7 @@ public sealed class MigrateGuestTests
         Assert.Equal("before", Sector(disk, 0));
         Assert.Equal("resumed", Sector(disk, 2));
         Assert.Equal("after", Sector(disk, 3));
-        Assert.Equal(0, x.Xl("destroy", name).Exit);
+        Assert.Equal(0, x.Xl("destroy", moved).Exit);
         Assert.Empty(RunFolders(x));
     }
 

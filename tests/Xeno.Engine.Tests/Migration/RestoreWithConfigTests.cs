@@ -7,7 +7,8 @@ namespace Xeno.Engine.Tests.Migration;
 /// xl restore &lt;ConfigFile&gt; &lt;CheckpointFile&gt; (Xen's: the config file replaces the stored one), on
 /// a domain created paused (its kernel never runs: no guest boot's cost): the restored domain
 /// takes the given config's name and keeps the saved UUID; a config that cannot be read and one
-/// that describes another machine (QEMU refuses the state) each create nothing.
+/// that describes another machine (QEMU refuses the state) each create nothing. xl save's config
+/// file is stored in the file and names what a plain restore creates.
 /// </summary>
 public sealed class RestoreWithConfigTests
 {
@@ -54,6 +55,23 @@ public sealed class RestoreWithConfigTests
         Assert.Equal(["Domain-0", renamed], x.ListNames());
         Xenod.AssertRow(@" --p--- ", x.ListRow(renamed));
         Assert.Equal(uuid, Uuid(x, renamed));
-        Assert.Equal(0, x.Xl("destroy", renamed).Exit);
+
+        // xl save's config file: one that cannot be read leaves the domain as it was; a good one is
+        // stored in the file, so a plain restore creates the domain it describes (its name, the same UUID).
+        var again = Path.Combine(x.Root, "rc2.save");
+        var unread = x.Xl("save", renamed, again, missing);
+        Assert.Equal((1, $"Failed to read config file: {missing}: No such file or directory\n"), (unread.Exit, unread.Err));
+        Assert.False(File.Exists(again));
+        Assert.Equal(["Domain-0", renamed], x.ListNames());
+        string third = name + "-c";
+        var stored = x.Xl("save", renamed, again, x.PvConfig(third));
+        Assert.True(stored.Exit == 0, stored.Err);
+        Assert.DoesNotContain("Parsing config from", stored.Err);
+        Assert.Equal(["Domain-0"], x.ListNames());
+        (exit, _, err) = x.Xl("restore", "-p", again);
+        Assert.True(exit == 0, err);
+        Assert.Equal(["Domain-0", third], x.ListNames());
+        Assert.Equal(uuid, Uuid(x, third));
+        Assert.Equal(0, x.Xl("destroy", third).Exit);
     }
 }

@@ -40,11 +40,7 @@ public static class MigrateCommand
             [new LongOption("debug", false, 'd'), new LongOption("live", false, 'l'), new LongOption("copy-storage", false, 'S')], args, 2, out var exit);
         if (p is null) return exit;
         // Operands past <host> are ignored, as Xen's xl ignores them.
-        if (p.Options.Any(o => o.Option == 'C'))
-        {
-            ctx.Err.Write("xl: migrate -C is not supported by Xeno yet: the domain's own config is sent\n");
-            return 1;
-        }
+        string? overrideConfig = p.Options.LastOrDefault(o => o.Option == 'C').Argument;
         // --live is xm's and ignored, as Xen's xl does; -D changes nothing (Xeno never reuses domids).
         string? ssh = p.Options.LastOrDefault(o => o.Option == 's').Argument;
         bool noDaemonize = p.Options.Any(o => o.Option == 'e'), pause = p.Options.Any(o => o.Option == 'p'),
@@ -53,7 +49,13 @@ public static class MigrateCommand
         return DomainArgs.Guard(ctx, client =>
         {
             var d = client.GetDomainAsync(dom).Sync();
+            // -C: the target builds the domain from this file instead (read before the receiver starts, as Xen's xl).
+            Xeno.Config.Domain.DomainSpec? sent = null;
+            if (overrideConfig is not null && (sent = RestoreConfigFile.Read(ctx, overrideConfig, out int configExit, announce: false, readFailureExit: 1)) is null)
+                return configExit;
             var description = client.DescribeMigrationAsync(DomainArgs.Dom(d.Domid), copyStorage).Sync();
+            if (sent is not null)
+                description = WithConfig(description, sent);
             var rune = MigrationRune.Build(ssh, host, ctx.Verbosity, noDaemonize, debug, pause);
             using var channel = ReceiverChannel.Start(rune, ctx.Err);
             try
@@ -65,6 +67,19 @@ public static class MigrateCommand
                 channel.WaitExit(TimeSpan.FromSeconds(30));
             }
         });
+    }
+
+    /// <summary>
+    /// The description with -C's domain in place of the running one's: its config and name are what
+    /// the target creates. The guest keeps its UUID (as with xl restore's config file): it is the
+    /// same machine, and its disks stay its own on the target.
+    /// </summary>
+    private static MigrationDescription WithConfig(MigrationDescription description, Xeno.Config.Domain.DomainSpec spec)
+    {
+        var state = Xeno.Migration.Streams.DomainStateRecord.FromJson(description.StateJson);
+        string json = Xeno.Config.Domain.DomainSpecJson.Write(spec with { Uuid = state.Uuid });
+        state = state with { SpecJson = json, Name = spec.Name };
+        return description with { ConfigJson = json, StateJson = state.ToJson() };
     }
 
     /// <summary>One migration's sender side, step by step in Xen's order.</summary>

@@ -6,14 +6,17 @@ using Xeno.Config.Language;
 namespace Xeno.Cli.Commands.Migration;
 
 /// <summary>
-/// `xl restore &lt;ConfigFile&gt; &lt;CheckpointFile&gt;`: as Xen's xl, a config file given on the
-/// command line replaces the config stored in the save file. It is read and checked here the way
-/// xl create reads one (Xen's "Parsing config from" line and messages), before xenod is asked.
+/// `xl restore &lt;ConfigFile&gt; &lt;CheckpointFile&gt;` and `xl migrate -C &lt;config&gt;`: as Xen's xl, a
+/// config file given on the command line replaces the domain's own config (the save file's, or
+/// the running domain's for the target). It is read and checked here the way xl create reads one
+/// (Xen's messages; restore also prints "Parsing config from"), before xenod is asked.
 /// </summary>
 internal static class RestoreConfigFile
 {
     /// <summary>The domain built from <paramref name="filename"/>, or null with xl's messages written and the exit status in <paramref name="exit"/>.</summary>
-    public static DomainSpec? Read(XlContext ctx, string filename, out int exit)
+    /// <param name="announce">Print "Parsing config from" (xl restore, as xl create; migrate -C does not).</param>
+    /// <param name="readFailureExit">The exit status when the file cannot be read (restore: libxl's ERROR_FAIL, 3; migrate: 1).</param>
+    public static DomainSpec? Read(XlContext ctx, string filename, out int exit, bool announce = true, int readFailureExit = 3)
     {
         exit = 1;
         string text;
@@ -27,10 +30,11 @@ internal static class RestoreConfigFile
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             ctx.Err.Write($"Failed to read config file: {filename}: {Strerror.Of(e)}\n");
-            exit = 3; // libxl's ERROR_FAIL, as xl create
+            exit = readFailureExit;
             return null;
         }
-        ctx.Err.Write($"Parsing config from {filename}\n");
+        if (announce)
+            ctx.Err.Write($"Parsing config from {filename}\n");
         var parse = ConfigParser.Parse(text, filename);
         if (!parse.Success)
         {

@@ -9,8 +9,8 @@ namespace Xeno.Cli.Commands.Migration;
 /// `xl save [-c] [-p] [-D] <Domain> <CheckpointFile>` and `xl restore [-p] [-e] [-d] <CheckpointFile>`
 /// with Xen's usage, messages and exit statuses. xenod does the work (it runs QEMU); restore's
 /// header checks run here first, so Xen's lines come out in Xen's order and a bad file creates
-/// nothing. Restore's config file operand replaces the stored config (<see cref="RestoreConfigFile"/>);
-/// save's is refused by name: not provided yet.
+/// nothing. A config file operand (<see cref="RestoreConfigFile"/>) is stored in the file instead
+/// of the domain's own config (save) or replaces the stored one (restore).
 /// </summary>
 public static class SaveRestoreCommands
 {
@@ -32,9 +32,6 @@ public static class SaveRestoreCommands
         "-V, --vncviewer          Connect to the VNC display after the domain is created.\n" +
         "-A, --vncviewer-autopass Pass VNC password to viewer via stdin.");
 
-    private const string ConfigNotProvided =
-        "xl: a config file for save is not supported by Xeno yet: the domain's own config is stored in the save file\n";
-
     private static int RunSave(XlContext ctx, IReadOnlyList<string> args)
     {
         var p = DomainArgs.Parse(ctx, Save, "cpD", [], args, 2, out var exit);
@@ -44,23 +41,24 @@ public static class SaveRestoreCommands
             XlHelp.PrintCommandHelp(ctx, Save);
             return 1;
         }
-        if (p.Operands.Count == 3)
-        {
-            ctx.Err.Write(ConfigNotProvided);
-            return 1;
-        }
         bool checkpoint = p.Options.Any(o => o.Option == 'c'), leavePaused = p.Options.Any(o => o.Option == 'p');
         // -D keeps the domid in Xen's stored config; Xeno never reuses domids, so it changes nothing.
         string dom = p.Operands[0], filename = p.Operands[1];
         return DomainArgs.Guard(ctx, client =>
         {
             var d = client.GetDomainAsync(dom).Sync();
+            // Xen's order: the domain first, then the config file (read and checked, no "Parsing config from").
+            Xeno.Config.Domain.DomainSpec? config = null;
+            if (p.Operands.Count == 3 && (config = RestoreConfigFile.Read(ctx, p.Operands[2], out int configExit, announce: false, readFailureExit: 1)) is null)
+                return configExit;
             try
             {
                 var answer = client.SaveDomainAsync(DomainArgs.Dom(d.Domid), new SaveDomainRequest
                 {
                     // xenod writes the file: a path relative to where xl runs is made absolute here.
                     Path = Path.GetFullPath(filename), Checkpoint = checkpoint, LeavePaused = leavePaused,
+                    Spec = config is null ? null : System.Text.Json.JsonElement.Parse(Xeno.Config.Domain.DomainSpecJson.Write(config)),
+                    VncPassword = config is null || string.IsNullOrEmpty(config.Vnc.Password) ? null : config.Vnc.Password,
                 }).Sync();
                 ctx.Err.Write($"Saving to {filename} new xl format (info {answer.Info})\n");
                 return 0;
