@@ -113,14 +113,19 @@ internal sealed class GuestInstallJob(DomainEngine engine, GuestInstallPlan plan
         {
             if (privateDir is not null) TryDelete(() => privateDir.Delete(recursive: true));
             if (diskMade) TryDelete(() => File.Delete(r.Disk));
+            // Reported only after the clean-up: a client told of the failure finds the half-made disk gone.
+            if (_failure is { } reason)
+            {
+                engine.Log.Info($"guest-install: {plan.Name}: install failed: {reason}");
+                progress.Fail(reason);
+            }
         }
     }
 
-    private void Failed(string reason)
-    {
-        engine.Log.Info($"guest-install: {plan.Name}: install failed: {reason}");
-        progress.Fail(reason);
-    }
+    /// <summary>The first failure, reported once the disks are cleaned up (the end of the run).</summary>
+    private string? _failure;
+
+    private void Failed(string reason) => _failure ??= reason;
 
     /// <summary>
     /// Follows the helper's console log until it reports (its progress lines become steps), then
