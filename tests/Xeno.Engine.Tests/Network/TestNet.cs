@@ -69,8 +69,8 @@ internal sealed class TestNet : IDisposable
 
     /// <summary>
     /// Every interface (index and name), address, route and nft/iptables rule of the host that
-    /// names this run. Link flags and IPv6 link-local entries are left out: the kernel changes
-    /// them by itself (carrier, DAD), they come and go with their interface, which is counted.
+    /// names this run. Link flags (also a route's "linkdown") and IPv6 link-local entries are left
+    /// out: the kernel changes them by itself (carrier, DAD), they come and go with their interface, which is counted.
     /// </summary>
     public IReadOnlyList<string> HostState()
     {
@@ -83,7 +83,8 @@ internal sealed class TestNet : IDisposable
         // ip -o addr: "7: name inet 10.0.0.1/24 ..." keeps index, name and address.
         lines.AddRange(Run("ip", "-o", "addr").Split('\n').Where(Mine).Select(l => string.Join(' ', l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(4))));
         foreach (var argv in new[] { new[] { "ip", "route", "show", "table", "all" }, ["ip", "-6", "route", "show", "table", "all"], ["nft", "list", "ruleset"], ["iptables-save"] })
-            lines.AddRange(TryRun(argv).Out.Split('\n').Where(Mine).Select(l => l.Trim()));
+            // A route's "linkdown" is its interface's carrier (a bridge that just lost a port): a link flag too.
+            lines.AddRange(TryRun(argv).Out.Split('\n').Where(Mine).Select(l => l.Trim().Replace(" linkdown", "", StringComparison.Ordinal)));
         return lines;
     }
 
