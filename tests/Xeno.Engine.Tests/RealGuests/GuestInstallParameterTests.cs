@@ -94,24 +94,7 @@ public sealed class GuestInstallParameterTests
             {
                 var disk = InstallParameterDisk.Encode("web1.example", "pass word", "ssh-ed25519 AAAA key\n").ToList();
                 int textLength = disk.IndexOf(0);
-                for (int m = r.Next(1, 4); m > 0; m--)
-                {
-                    if (disk.Count == 0) break;
-                    int at = r.Next(Math.Min(textLength, disk.Count));
-                    byte b = r.Next(4) switch
-                    {
-                        0 => (byte)"\n=/+.\0 "[r.Next(7)],
-                        1 => (byte)"../etc/passwd"[r.Next(13)],
-                        _ => (byte)r.Next(256),
-                    };
-                    switch (r.Next(4))
-                    {
-                        case 0: disk[at] = b; break;
-                        case 1: disk.Insert(at, b); break;
-                        case 2: disk.RemoveAt(at); break;
-                        default: disk.RemoveRange(at, disk.Count - at); break; // truncated
-                    }
-                }
+                TextDiskMutation.Apply(disk, textLength, r, "\n=/+.\0 ");
                 var (exit, err, files, outside) = Read(root, disk.ToArray());
                 Assert.Empty(outside);
                 Assert.All(files.Keys, k => Assert.Contains(k, new[] { "hostname", "root-password", "authorized-keys" }));
