@@ -3,8 +3,8 @@ using System.Net.Sockets;
 namespace Xeno.Engine.Consoles;
 
 /// <summary>
-/// One guest console served by xenod. It stays connected to QEMU's console chardev socket (one
-/// client at a time on QEMU's side; reconnecting whenever that connection drops) for the
+/// One guest console served by xenod. It stays connected to QEMU's console chardev (see
+/// <see cref="IConsoleUpstream"/>; reconnecting whenever that connection drops) for the
 /// guest's input, takes the guest's output from QEMU's console log (see
 /// <see cref="ConsoleLogFollower"/>: virtio-console drops what the socket cannot take at once,
 /// the log never does), keeps the recent output in a <see cref="ConsoleRing"/>, rotates the log
@@ -17,7 +17,7 @@ public sealed class ConsoleHub : IAsyncDisposable
     /// <summary>The hub's socket name inside the domain's run folder (next to QEMU's "con").</summary>
     public const string SocketName = "console";
 
-    private readonly string _upstreamPath;
+    private readonly IConsoleUpstream _upstreamSource;
     private readonly ConsoleHubOptions _options;
     private readonly TimeProvider _time;
     private readonly Action<string> _log;
@@ -39,11 +39,11 @@ public sealed class ConsoleHub : IAsyncDisposable
     private long _socketBytes;
     private int _disposed;
 
-    private ConsoleHub(string name, string upstreamPath, string socketPath, string logPath, ConsoleHubOptions options,
+    private ConsoleHub(string name, IConsoleUpstream upstream, string socketPath, string logPath, ConsoleHubOptions options,
         TimeProvider time, Action<string> log, Socket listener)
     {
         Name = name;
-        _upstreamPath = upstreamPath;
+        _upstreamSource = upstream;
         SocketPath = socketPath;
         _options = options;
         _time = time;
@@ -85,6 +85,11 @@ public sealed class ConsoleHub : IAsyncDisposable
     /// with the log's tail (output from before this xenod started), and starts relaying.
     /// </summary>
     public static ConsoleHub Start(string name, string upstreamPath, string socketPath, string logPath,
+        ConsoleHubOptions options, TimeProvider time, Action<string> log) =>
+        Start(name, new PathConsoleUpstream(upstreamPath), socketPath, logPath, options, time, log);
+
+    /// <inheritdoc cref="Start(string, string, string, string, ConsoleHubOptions, TimeProvider, Action{string})"/>
+    public static ConsoleHub Start(string name, IConsoleUpstream upstream, string socketPath, string logPath,
         ConsoleHubOptions options, TimeProvider time, Action<string> log)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -104,7 +109,7 @@ public sealed class ConsoleHub : IAsyncDisposable
             listener.Dispose();
             throw;
         }
-        var hub = new ConsoleHub(name, upstreamPath, socketPath, logPath, options, time, log, listener);
+        var hub = new ConsoleHub(name, upstream, socketPath, logPath, options, time, log, listener);
         hub.Ring.Append(hub._follower.StartAtEnd(options.RingBytes));
         // On the thread pool, not a thread of its own: one blocked thread per guest was 100
         // threads with 100 guests (BENCHMARKS.md); the pump only waits between short reads.
@@ -123,10 +128,10 @@ public sealed class ConsoleHub : IAsyncDisposable
         bool everConnected = false;
         while (!cancel.IsCancellationRequested)
         {
-            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            Socket? socket = null;
             try
             {
-                await socket.ConnectAsync(new UnixDomainSocketEndPoint(_upstreamPath), cancel).ConfigureAwait(false);
+                socket = await _upstreamSource.ConnectAsync(cancel).ConfigureAwait(false);
                 Volatile.Write(ref _upstream, socket);
                 if (everConnected)
                     _log($"{Name}: console reconnected to QEMU");
@@ -140,14 +145,14 @@ public sealed class ConsoleHub : IAsyncDisposable
                     Wake();
                 }
             }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+            catch (Exception e) when (e is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
             {
             }
             await _input.WaitAsync(CancellationToken.None).ConfigureAwait(false);
             try
             {
                 Volatile.Write(ref _upstream, null);
-                socket.Dispose();
+                socket?.Dispose();
             }
             finally
             {

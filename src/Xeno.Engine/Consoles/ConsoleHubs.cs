@@ -1,5 +1,6 @@
 using System.Net.Sockets;
-using Xeno.Qemu.Machine;
+using Xeno.Config.Domain;
+using Xeno.Engine.Domains;
 
 namespace Xeno.Engine.Consoles;
 
@@ -24,13 +25,18 @@ public sealed class ConsoleHubs : IAsyncDisposable
 
     public ConsoleHubOptions Options => _options;
 
-    /// <summary>Starts the hub of a domain; a failure is logged, never fatal to the guest.</summary>
-    public async Task StartAsync(int domid, RuntimeFiles files)
+    /// <summary>Starts the hub of a domain whose QEMU runs; a failure is logged, never fatal to the guest.</summary>
+    internal async Task StartAsync(Domain d)
     {
+        int domid = d.Domid;
+        var files = d.Files;
         await StopAsync(domid).ConfigureAwait(false);
+        IConsoleUpstream upstream = d.Spec.Kind == DomainKind.Hvm
+            ? new HandedConsoleUpstream(d, _log)
+            : new PathConsoleUpstream(files.ConsoleSocket);
         try
         {
-            var hub = ConsoleHub.Start($"Domain {domid}", files.ConsoleSocket, ConsoleHub.SocketFor(files), files.ConsoleLog,
+            var hub = ConsoleHub.Start($"Domain {domid}", upstream, ConsoleHub.SocketFor(files), files.ConsoleLog,
                 _options, _time, _log);
             lock (_gate)
                 _hubs[domid] = hub;

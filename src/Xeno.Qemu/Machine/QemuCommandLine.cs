@@ -104,10 +104,13 @@ public static class QemuCommandLine
         }
     }
 
+    /// <summary>The id of the guest console's chardev (QMP chardev-change names it).</summary>
+    public const string ConsoleChardevId = "console0";
+
     private static void AddConsoleAndChannels(List<string> args, MachineSpec spec)
     {
         var files = spec.Files;
-        Add(args, "-chardev", $"socket,id=console0,path={Escape(files.ConsoleSocket)},server=on,wait=off," +
+        Add(args, "-chardev", $"socket,id={ConsoleChardevId},path={Escape(files.ConsoleSocket)},server=on,wait=off," +
             $"logfile={Escape(files.ConsoleLog)},logappend=on");
         // One MSI-X vector per virtqueue (Linux needs 1 + 5 for two ports). With QEMU's default
         // (max_ports=31, 32 vectors) Linux shares one vector among all queues; hvc polls for its
@@ -115,9 +118,9 @@ public static class QemuCommandLine
         // kernel disables that vector ("Disabling IRQ #25") and with it console input.
         Add(args, "-device", "virtio-serial-pci,id=vserial0,max_ports=2,vectors=6");
         if (spec.Kind == GuestKind.Hvm)
-            Add(args, "-serial", "chardev:console0");
+            Add(args, "-serial", "chardev:" + ConsoleChardevId);
         else
-            Add(args, "-device", "virtconsole,bus=vserial0.0,chardev=console0,name=console.0");
+            Add(args, "-device", $"virtconsole,bus=vserial0.0,chardev={ConsoleChardevId},name=console.0");
         Add(args, "-chardev", $"socket,id=agent0,path={Escape(files.AgentSocket)},server=on,wait=off");
         Add(args, "-device", $"virtserialport,bus=vserial0.0,chardev=agent0,name={AgentPortName}");
     }

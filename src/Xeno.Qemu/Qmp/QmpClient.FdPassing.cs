@@ -7,7 +7,8 @@ namespace Xeno.Qemu.Qmp;
 
 /// <summary>
 /// Handing QEMU a descriptor: QMP getfd with it attached (SCM_RIGHTS on the QMP unix socket), for
-/// migrate's "fd:NAME" or add_client (a connected VNC viewer; no listener is ever opened for it).
+/// migrate's "fd:NAME", add_client (a connected VNC viewer; no listener is ever opened for it) or
+/// chardev-change (a console socket xenod made).
 /// </summary>
 public sealed partial class QmpClient
 {
@@ -41,6 +42,28 @@ public sealed partial class QmpClient
     /// </summary>
     public Task AddClientAsync(string protocol, string fdName, bool skipAuth, CancellationToken cancellationToken = default) =>
         ExecuteAsync("add_client", new JsonObject { ["protocol"] = protocol, ["fdname"] = fdName, ["skipauth"] = skipAuth }, cancellationToken);
+
+    /// <summary>
+    /// QMP chardev-change: chardev <paramref name="id"/> becomes a connected socket on the descriptor
+    /// passed as <paramref name="fdName"/>, still writing its output to <paramref name="logFile"/>
+    /// (appending). QEMU refuses it for a chardev whose device cannot swap backends (virtio-console).
+    /// </summary>
+    public Task ChangeChardevToSocketAsync(string id, string fdName, string logFile, CancellationToken cancellationToken = default) =>
+        ExecuteAsync("chardev-change", new JsonObject
+        {
+            ["id"] = id,
+            ["backend"] = new JsonObject
+            {
+                ["type"] = "socket",
+                ["data"] = new JsonObject
+                {
+                    ["addr"] = new JsonObject { ["type"] = "fd", ["data"] = new JsonObject { ["str"] = fdName } },
+                    ["server"] = false,
+                    ["logfile"] = logFile,
+                    ["logappend"] = true,
+                },
+            },
+        }, cancellationToken);
 
     /// <summary>QMP closefd: drops a descriptor passed with getfd that was not used.</summary>
     public Task CloseFdAsync(string fdName, CancellationToken cancellationToken = default) =>

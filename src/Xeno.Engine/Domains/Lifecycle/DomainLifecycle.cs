@@ -155,7 +155,7 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
                     await instance.DisposeAsync();
                     return;
                 }
-                await context.Consoles.StartAsync(d.Domid, d.Files);
+                await context.Consoles.StartAsync(d);
                 context.Publish(s => s.Introduce(d.Domid, d.Name, d.Spec, d.StartTime));
                 d.Monitor = Task.Run(() => MonitorAsync(supervisor, instance), CancellationToken.None);
                 var spec = d.Spec;
@@ -474,7 +474,7 @@ internal sealed class DomainLifecycle(EngineContext context, DomainRegistry regi
             await DestroyAsync(supervisor, cancel);
             return;
         }
-        await context.Consoles.StartAsync(d.Domid, d.Files);
+        await context.Consoles.StartAsync(d);
         try
         {
             await StepRunner.RunAsync(StartStepLists.ForAdoption, new StartContext(d, instance, context, r), context.Log.Info);
