@@ -17,19 +17,7 @@ internal static class BootBench
     /// <summary>Runs the interleaved boots (<paramref name="runs"/> of each; quick: one pv pair) and returns the markdown section.</summary>
     public static async Task<string> RunAsync(GuestKit kit, int runs, bool quick)
     {
-        var root = Directory.CreateTempSubdirectory("xeb-").FullName;
-        try
-        {
-            return await MeasureAsync(kit, runs, quick, root);
-        }
-        finally
-        {
-            // A failed run must not leave guests behind: xenod's and the bare ones all live under root.
-            int killed = HostProcesses.KillQemusUnder(root);
-            if (killed > 0)
-                Console.Error.WriteLine($"boot: killed {killed} QEMU process(es) left under {root}");
-            try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
+        return await ScratchRoot.UseAsync("xeb-", "boot", root => MeasureAsync(kit, runs, quick, root));
     }
 
     private static async Task<string> MeasureAsync(GuestKit kit, int runs, bool quick, string root)

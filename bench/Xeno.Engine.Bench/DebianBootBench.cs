@@ -19,18 +19,7 @@ internal static class DebianBootBench
     public static async Task<string> RunAsync(int runs)
     {
         var image = BuildImage();
-        var root = Directory.CreateTempSubdirectory("xedb-").FullName;
-        try
-        {
-            return await MeasureAsync(image, runs, root);
-        }
-        finally
-        {
-            int killed = HostProcesses.KillQemusUnder(root);
-            if (killed > 0)
-                Console.Error.WriteLine($"debian: killed {killed} QEMU process(es) left under {root}");
-            try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
+        return await ScratchRoot.UseAsync("xedb-", "debian", root => MeasureAsync(image, runs, root));
     }
 
     private static async Task<string> MeasureAsync(string image, int runs, string root)
@@ -49,7 +38,7 @@ internal static class DebianBootBench
                 "type=\"hvm\"\nvnc=0\nboot=\"c\"\n" + $"disk=['format=qcow2,vdev=hda,access=rw,target={hvmDisk}']\n"));
             Console.Error.WriteLine(Invariant($"debian: run {r + 1}/{runs}: pv {pv[^1]:F1} s, hvm {hvm[^1]:F1} s"));
         }
-        double load = double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+        double load = HostMemory.LoadAverage1Min();
         var md = new StringBuilder();
         md.Append("## Real Debian 12 guest: boot to the login prompt, pv vs hvm\n\n");
         md.Append("Method: the image of scripts/debian-image/build (docs/guests.md: Debian's kernel and initramfs, systemd, ");
@@ -121,6 +110,7 @@ internal static class DebianBootBench
         return output.Split('\n').Single(l => l.StartsWith("image=", StringComparison.Ordinal))["image=".Length..];
     }
 
+    /// <summary>Runs a tool for its output, its stderr left on the terminal: the image build shows its progress there (minutes when not cached).</summary>
     private static string Run(string tool, params string[] args)
     {
         var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, UseShellExecute = false };

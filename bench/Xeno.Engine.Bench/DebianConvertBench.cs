@@ -21,18 +21,7 @@ internal static class DebianConvertBench
     public static async Task<string> RunAsync(GuestKit kit, int runs)
     {
         var image = DebianBootBench.BuildImage();
-        var root = Directory.CreateTempSubdirectory("xedc-").FullName;
-        try
-        {
-            return await MeasureAsync(kit, image, runs, root);
-        }
-        finally
-        {
-            int killed = HostProcesses.KillQemusUnder(root);
-            if (killed > 0)
-                Console.Error.WriteLine($"convert: killed {killed} QEMU process(es) left under {root}");
-            try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
+        return await ScratchRoot.UseAsync("xedc-", "convert", root => MeasureAsync(kit, image, runs, root));
     }
 
     private static async Task<string> MeasureAsync(GuestKit kit, string image, int runs, string root)
@@ -40,7 +29,7 @@ internal static class DebianConvertBench
         var prefix = Path.Combine(root, "p");
         await using var host = await EngineHost.StartAsync(prefix);
         var disk = Path.Combine(root, "guest.img");
-        Run("cp", "--sparse=always", image, disk);
+        HostProcesses.Check("cp", "--sparse=always", image, disk);
         if (OperatingSystem.IsLinux())
             File.SetUnixFileMode(disk, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var times = new Dictionary<string, List<double[]>> { ["pv"] = [], ["hvm"] = [] };
@@ -57,7 +46,7 @@ internal static class DebianConvertBench
                 Console.Error.WriteLine(Invariant($"convert: run {r + 1}/{runs}: to {type} {total:F1} s"));
             }
         }
-        double load = double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+        double load = HostMemory.LoadAverage1Min();
         var md = new StringBuilder();
         md.Append("## PV ↔ HVM conversion (xl guest-convert)\n\n");
         md.Append("Method: `xl guest-convert DISK pv`, then `hvm`, on a raw copy of the cached Debian 12 image (docs/guests.md, ");
@@ -99,17 +88,6 @@ internal static class DebianConvertBench
                     _seen[step] = clock.Elapsed.TotalSeconds;
             }
         }
-    }
-
-    private static void Run(string tool, params string[] args)
-    {
-        var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info) ?? throw new InvalidOperationException($"cannot run {tool}");
-        var err = p.StandardError.ReadToEndAsync();
-        p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"{tool} failed: {err.Result}");
     }
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

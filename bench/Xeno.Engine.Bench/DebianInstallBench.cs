@@ -19,18 +19,7 @@ internal static class DebianInstallBench
     public static async Task<string> RunAsync(GuestKit kit, int runs)
     {
         var image = DebianBootBench.BuildImage();
-        var root = Directory.CreateTempSubdirectory("xedi-").FullName;
-        try
-        {
-            return await MeasureAsync(kit, image, runs, root);
-        }
-        finally
-        {
-            int killed = HostProcesses.KillQemusUnder(root);
-            if (killed > 0)
-                Console.Error.WriteLine($"install: killed {killed} QEMU process(es) left under {root}");
-            try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
+        return await ScratchRoot.UseAsync("xedi-", "install", root => MeasureAsync(kit, image, runs, root));
     }
 
     private static async Task<string> MeasureAsync(GuestKit kit, string image, int runs, string root)
@@ -38,7 +27,7 @@ internal static class DebianInstallBench
         var prefix = Path.Combine(root, "p");
         await using var host = await EngineHost.StartAsync(prefix);
         var key = Path.Combine(root, "id_ed25519");
-        Run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key);
+        HostProcesses.Check("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key);
         var installs = new List<double>();
         var logins = new List<double>();
         for (int r = 0; r < runs; r++)
@@ -53,8 +42,8 @@ internal static class DebianInstallBench
                 "--vif", $"script=vif-nat,ip={guest}", "-c", name], TextWriter.Null, err, prefix));
             if (exit != 0) throw new InvalidOperationException($"xl guest-install failed: {err}");
             installs.Add(sw.Elapsed.TotalSeconds);
-            while (TryRun("ssh", "-i", key, "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-                       "-o", "ConnectTimeout=10", "-o", "LogLevel=ERROR", $"root@{guest}", "true") != 0)
+            while (HostProcesses.Run("ssh", "-i", key, "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                   "-o", "ConnectTimeout=10", "-o", "LogLevel=ERROR", $"root@{guest}", "true").Exit != 0)
             {
                 if (sw.Elapsed > Limit) throw new TimeoutException($"no SSH login on {guest} after {Limit.TotalMinutes:F0} min");
                 await Task.Delay(1000);
@@ -64,7 +53,7 @@ internal static class DebianInstallBench
             File.Delete(disk);
             Console.Error.WriteLine(Invariant($"install: run {r + 1}/{runs}: installed {installs[^1]:F1} s, first SSH login {logins[^1]:F1} s"));
         }
-        double load = double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+        double load = HostMemory.LoadAverage1Min();
         var md = new StringBuilder();
         md.Append("## Autoinstall to first login (xl guest-install)\n\n");
         md.Append("Method: `xl guest-install --size 4G --ssh-key K --vif script=vif-nat,ip=... -c` of a pv guest (256 MiB) from the ");
@@ -77,22 +66,6 @@ internal static class DebianInstallBench
         md.Append(Invariant($"| installed (helper powered off) | {Stats.Median(installs):F1} | {installs.Min():F1} | {installs.Max():F1} |\n"));
         md.Append(Invariant($"| first SSH login as root | {Stats.Median(logins):F1} | {logins.Min():F1} | {logins.Max():F1} |\n"));
         return md.ToString();
-    }
-
-    private static int TryRun(string tool, params string[] args)
-    {
-        var info = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        using var p = Process.Start(info) ?? throw new InvalidOperationException($"cannot run {tool}");
-        p.StandardError.ReadToEndAsync();
-        p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return p.ExitCode;
-    }
-
-    private static void Run(string tool, params string[] args)
-    {
-        if (TryRun(tool, args) != 0) throw new InvalidOperationException($"{tool} failed");
     }
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

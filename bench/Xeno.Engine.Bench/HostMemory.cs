@@ -17,6 +17,9 @@ internal static class HostMemory
 
     /// <summary>"1.23 4.56 7.89": the 1, 5 and 15 minute load averages.</summary>
     public static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+
+    /// <summary>The 1 minute load average alone, for a report's "load average at the end".</summary>
+    public static double LoadAverage1Min() => double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
 }
 
 /// <summary>An xl command timed as a whole process with the fleet running; Error when it failed.</summary>

@@ -22,6 +22,15 @@ internal static class HostProcesses
         return new Result(p.ExitCode, output, err.Result, ms);
     }
 
+    /// <summary>Runs a program that must succeed and returns its output; a failure throws with its stderr.</summary>
+    public static string Check(string executable, params string[] args)
+    {
+        var r = Run(executable, args);
+        if (r.Exit != 0)
+            throw new InvalidOperationException($"{executable} failed ({r.Exit}): {r.Err.Trim()}");
+        return r.Out;
+    }
+
     /// <summary>Live QEMU processes whose command line names a path under <paramref name="prefix"/>.</summary>
     public static List<int> QemusUnder(string prefix)
     {

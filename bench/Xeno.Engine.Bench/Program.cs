@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Xeno.Engine.Bench;
 
 /// <summary>
@@ -27,35 +25,27 @@ internal static class Program
         string guestType = "pvh";
         int staggerMs = 0, reserveMiB = 2048;
         var busyXl = new List<string>();
-        try
+        bool ok = BenchArguments.TryRead(args, Usage, (arg, read) =>
         {
-            for (int i = 0; i < args.Length; i++)
+            switch (arg)
             {
-                string Value() => i + 1 < args.Length ? args[++i] : throw new FormatException($"{args[i]} needs a value");
-                int Number() => int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture);
-                switch (args[i])
-                {
-                    case "--out": outFile = Value(); break;
-                    case "--quick": quick = true; break;
-                    case "--runs": runs = Number(); break;
-                    case "--only": only = Value(); break;
-                    case "--guests": guests = Number(); break;
-                    case "--guest-memory": guestMemory = Number(); break;
-                    case "--guest-type": guestType = Value(); break;
-                    case "--list-calls": listCalls = Number(); break;
-                    case "--programs": programsDir = Value(); break;
-                    case "--stagger-ms": staggerMs = Number(); break;
-                    case "--reserve-mib": reserveMiB = Number(); break;
-                    case "--busy-xl": busyXl.Add(Value()); break;
-                    default: throw new FormatException($"unknown argument {args[i]}");
-                }
+                case "--out": outFile = read.Value(); break;
+                case "--quick": quick = true; break;
+                case "--runs": runs = read.Number(); break;
+                case "--only": only = read.Value(); break;
+                case "--guests": guests = read.Number(); break;
+                case "--guest-memory": guestMemory = read.Number(); break;
+                case "--guest-type": guestType = read.Value(); break;
+                case "--list-calls": listCalls = read.Number(); break;
+                case "--programs": programsDir = read.Value(); break;
+                case "--stagger-ms": staggerMs = read.Number(); break;
+                case "--reserve-mib": reserveMiB = read.Number(); break;
+                case "--busy-xl": busyXl.Add(read.Value()); break;
+                default: throw read.Unknown();
             }
-        }
-        catch (FormatException e)
-        {
-            Console.Error.Write($"{e.Message}\n{Usage}");
+        });
+        if (!ok)
             return 2;
-        }
         if (outFile is null || only is not (null or "boot" or "fleet" or "hung" or "sched" or "debian" or "install" or "convert" or "disk" or "paused") || guestType is not ("pv" or "pvh"))
         {
             Console.Error.Write(Usage);

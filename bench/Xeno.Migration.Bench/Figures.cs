@@ -20,6 +20,9 @@ internal static class Figures
     public static string All(IReadOnlyList<double> values) =>
         string.Join(" / ", values.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)));
 
+    /// <summary>A table cell: the median, every run in brackets.</summary>
+    public static string Cell(IReadOnlyList<double> values) => $"{Ms(values)} ({All(values)})";
+
     public static string Ratio(IReadOnlyList<double> ours, IReadOnlyList<double> limit) =>
         ours.Count == 0 || limit.Count == 0 || Median(limit) <= 0 ? "-"
             : string.Create(CultureInfo.InvariantCulture, $"{Median(ours) / Median(limit):F2}x");

@@ -59,8 +59,8 @@ internal static class MigrateBench
         foreach (var (workload, x, b) in rows)
         {
             md.Append(CultureInfo.InvariantCulture,
-                $"| {workload} | {Figures.Ms(x.Downtime)} ({Figures.All(x.Downtime)}) | {Figures.Ms(b.Downtime)} ({Figures.All(b.Downtime)}) | {Figures.Ratio(x.Downtime, b.Downtime)} " +
-                $"| {Figures.Ms(x.Total)} ({Figures.All(x.Total)}) | {Figures.Ms(x.Stream)} | {Figures.Ms(b.Stream)} ({Figures.All(b.Stream)}) " +
+                $"| {workload} | {Figures.Cell(x.Downtime)} | {Figures.Cell(b.Downtime)} | {Figures.Ratio(x.Downtime, b.Downtime)} " +
+                $"| {Figures.Cell(x.Total)} | {Figures.Ms(x.Stream)} | {Figures.Cell(b.Stream)} " +
                 $"| {Figures.Ratio(x.Total, b.Stream)} | {Figures.Ratio(x.Stream, b.Stream)} |\n");
         }
         md.Append('\n');

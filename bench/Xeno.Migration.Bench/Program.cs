@@ -1,4 +1,3 @@
-using System.Globalization;
 using Xeno.Engine.Bench;
 
 namespace Xeno.Migration.Bench;
@@ -29,27 +28,20 @@ internal static class Program
         string? outFile = null, only = null;
         bool quick = false;
         int runs = 3, diskMiB = 512;
-        try
+        bool ok = BenchArguments.TryRead(args, Usage, (arg, read) =>
         {
-            for (int i = 0; i < args.Length; i++)
+            switch (arg)
             {
-                string Value() => i + 1 < args.Length ? args[++i] : throw new FormatException($"{args[i]} needs a value");
-                switch (args[i])
-                {
-                    case "--out": outFile = Value(); break;
-                    case "--quick": quick = true; break;
-                    case "--runs": runs = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture); break;
-                    case "--only": only = Value(); break;
-                    case "--disk-mib": diskMiB = int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture); break;
-                    default: throw new FormatException($"unknown argument {args[i]}");
-                }
+                case "--out": outFile = read.Value(); break;
+                case "--quick": quick = true; break;
+                case "--runs": runs = read.Number(); break;
+                case "--only": only = read.Value(); break;
+                case "--disk-mib": diskMiB = read.Number(); break;
+                default: throw read.Unknown();
             }
-        }
-        catch (FormatException e)
-        {
-            Console.Error.Write($"{e.Message}\n{Usage}");
+        });
+        if (!ok)
             return 2;
-        }
         if (outFile is null || only is not (null or "migrate" or "save" or "storage") || runs < 1 || diskMiB < 1)
         {
             Console.Error.Write(Usage);

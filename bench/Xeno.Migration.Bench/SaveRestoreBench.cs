@@ -41,8 +41,8 @@ internal static class SaveRestoreBench
         foreach (var (mib, x, b) in rows)
         {
             md.Append(CultureInfo.InvariantCulture,
-                $"| {mib} MiB | {Figures.Ms(x.Save)} ({Figures.All(x.Save)}) | {Figures.Ms(b.Save)} ({Figures.All(b.Save)}) | {Figures.Ratio(x.Save, b.Save)} " +
-                $"| {Figures.Ms(x.Restore)} ({Figures.All(x.Restore)}) | {Figures.Ms(b.Restore)} ({Figures.All(b.Restore)}) | {Figures.Ratio(x.Restore, b.Restore)} " +
+                $"| {mib} MiB | {Figures.Cell(x.Save)} | {Figures.Cell(b.Save)} | {Figures.Ratio(x.Save, b.Save)} " +
+                $"| {Figures.Cell(x.Restore)} | {Figures.Cell(b.Restore)} | {Figures.Ratio(x.Restore, b.Restore)} " +
                 $"| {Figures.Median(x.FileMiB):F1} / {Figures.Median(b.FileMiB):F1} |\n");
         }
         md.Append('\n');

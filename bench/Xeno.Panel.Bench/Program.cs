@@ -1,4 +1,3 @@
-using System.Globalization;
 using Xeno.Engine.Bench;
 
 namespace Xeno.Panel.Bench;
@@ -22,32 +21,24 @@ internal static class Program
         var only = new HashSet<string>();
         bool quick = false;
         int? runs = null, vms = null, viewers = null, lines = null, clients = null, seconds = null;
-        try
+        bool ok = BenchArguments.TryRead(args, Usage, (arg, read) =>
         {
-            for (int i = 0; i < args.Length; i++)
+            switch (arg)
             {
-                string Value() => i + 1 < args.Length ? args[++i] : throw new FormatException($"{args[i]} needs a value");
-                int Number() => int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture);
-                switch (args[i])
-                {
-                    case "--out": outFile = Value(); break;
-                    case "--quick": quick = true; break;
-                    case "--runs": runs = Number(); break;
-                    case "--only": only.Add(Value()); break;
-                    case "--vms": vms = Number(); break;
-                    case "--viewers": viewers = Number(); break;
-                    case "--lines": lines = Number(); break;
-                    case "--clients": clients = Number(); break;
-                    case "--seconds": seconds = Number(); break;
-                    default: throw new FormatException($"unknown argument {args[i]}");
-                }
+                case "--out": outFile = read.Value(); break;
+                case "--quick": quick = true; break;
+                case "--runs": runs = read.Number(); break;
+                case "--only": only.Add(read.Value()); break;
+                case "--vms": vms = read.Number(); break;
+                case "--viewers": viewers = read.Number(); break;
+                case "--lines": lines = read.Number(); break;
+                case "--clients": clients = read.Number(); break;
+                case "--seconds": seconds = read.Number(); break;
+                default: throw read.Unknown();
             }
-        }
-        catch (FormatException e)
-        {
-            Console.Error.Write($"{e.Message}\n{Usage}");
+        });
+        if (!ok)
             return 2;
-        }
         if (outFile is null || only.Any(o => o is not ("list" or "keys" or "viewers" or "load")) || runs is < 1)
         {
             Console.Error.Write(Usage);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Xeno.Engine.Bench;
 
 namespace Xeno.Xl.Bench;
@@ -25,32 +24,24 @@ internal static class Program
         string? outFile = null, programsDir = null, baselineDir = null;
         bool quick = false, paused = false;
         int runs = 40, guests = 3, fleet = 0, memory = 112;
-        try
+        bool ok = BenchArguments.TryRead(args, Usage, (arg, read) =>
         {
-            for (int i = 0; i < args.Length; i++)
+            switch (arg)
             {
-                string Value() => i + 1 < args.Length ? args[++i] : throw new FormatException($"{args[i]} needs a value");
-                int Number() => int.Parse(Value(), NumberStyles.None, CultureInfo.InvariantCulture);
-                switch (args[i])
-                {
-                    case "--out": outFile = Value(); break;
-                    case "--quick": quick = true; break;
-                    case "--runs": runs = Number(); break;
-                    case "--guests": guests = Number(); break;
-                    case "--fleet": fleet = Number(); break;
-                    case "--guest-memory": memory = Number(); break;
-                    case "--programs": programsDir = Value(); break;
-                    case "--baseline": baselineDir = Value(); break;
-                    case "--paused": paused = true; break;
-                    default: throw new FormatException($"unknown argument {args[i]}");
-                }
+                case "--out": outFile = read.Value(); break;
+                case "--quick": quick = true; break;
+                case "--runs": runs = read.Number(); break;
+                case "--guests": guests = read.Number(); break;
+                case "--fleet": fleet = read.Number(); break;
+                case "--guest-memory": memory = read.Number(); break;
+                case "--programs": programsDir = read.Value(); break;
+                case "--baseline": baselineDir = read.Value(); break;
+                case "--paused": paused = true; break;
+                default: throw read.Unknown();
             }
-        }
-        catch (FormatException e)
-        {
-            Console.Error.Write($"{e.Message}\n{Usage}");
+        });
+        if (!ok)
             return 2;
-        }
         if (outFile is null || runs < 1 || (fleet > 0 && fleet < guests))
         {
             Console.Error.Write(Usage);

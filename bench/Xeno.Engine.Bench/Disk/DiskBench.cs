@@ -37,18 +37,7 @@ internal sealed class DiskBench(GuestKit kit, int rounds, bool quick)
 
     public async Task<string> RunAsync()
     {
-        var root = Directory.CreateTempSubdirectory("xedisk-").FullName;
-        try
-        {
-            return await MeasureAsync(root);
-        }
-        finally
-        {
-            int killed = HostProcesses.KillQemusUnder(root);
-            if (killed > 0)
-                Console.Error.WriteLine($"disk: killed {killed} QEMU process(es) left under {root}");
-            try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
+        return await ScratchRoot.UseAsync("xedisk-", "disk", root => MeasureAsync(root));
     }
 
     private async Task<string> MeasureAsync(string root)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
-using OpenQA.Selenium.Support.UI;
+using Xeno.Panel.Tests.Support;
 
 namespace Xeno.Panel.Bench.Consoles;
 
@@ -14,8 +14,6 @@ namespace Xeno.Panel.Bench.Consoles;
 /// </summary>
 internal sealed class BrowserConsole : IDisposable
 {
-    private const string Binary = "/usr/bin/chromium";
-    private const string DriverPath = "/usr/bin/chromedriver";
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
     private readonly ChromeDriver _driver;
     private readonly string _profile;
@@ -67,39 +65,17 @@ internal sealed class BrowserConsole : IDisposable
         _profile = profile;
     }
 
-    public static bool Available => File.Exists(Binary) && File.Exists(DriverPath);
+    public static bool Available => HeadlessChromium.Available;
 
     public static BrowserConsole Open(Uri site, string user, string password, long vmId)
     {
-        var profile = Directory.CreateTempSubdirectory("xpbc-").FullName;
-        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(DriverPath)!, Path.GetFileName(DriverPath));
-        service.SuppressInitialDiagnosticInformation = true;
-        service.HideCommandPromptWindow = true;
-        var options = new ChromeOptions { BinaryLocation = Binary };
-        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--window-size=1280,900", "--user-data-dir=" + profile, "--no-first-run", "--disable-extensions");
-        ChromeDriver driver;
-        try
-        {
-            driver = new ChromeDriver(service, options, Patience);
-        }
-        catch
-        {
-            service.Dispose();
-            Directory.Delete(profile, recursive: true);
-            throw;
-        }
+        var (driver, profile) = HeadlessChromium.Launch("xpbc-", Patience, TimeSpan.FromMinutes(10));
         var b = new BrowserConsole(driver, profile);
         try
         {
-            driver.Manage().Timeouts().PageLoad = Patience;
-            driver.Manage().Timeouts().AsynchronousJavaScript = TimeSpan.FromMinutes(10);
             driver.ExecuteCdpCommand("Page.addScriptToEvaluateOnNewDocument", new Dictionary<string, object?> { ["source"] = KeepSocket });
-            driver.Navigate().GoToUrl(new Uri(site, "Account/Login"));
-            driver.FindElement(By.CssSelector("input[name=name]")).SendKeys(user);
-            driver.FindElement(By.CssSelector("input[name=password]")).SendKeys(password);
-            driver.FindElement(By.CssSelector("input[name=password]")).Submit();
-            b.Wait(d => !new Uri(d.Url).AbsolutePath.StartsWith("/Account/Login", StringComparison.Ordinal), "the login");
+            HeadlessChromium.SubmitLogin(driver, site, user, password);
+            b.Wait(HeadlessChromium.LoggedIn, "the login");
             driver.Navigate().GoToUrl(new Uri(site, "Vms/Console/" + vmId.ToString(CultureInfo.InvariantCulture)));
             b.Wait(d => d.FindElement(By.Id("console-status")).GetAttribute("data-state") == "open", "the console WebSocket to open");
             return b;
@@ -125,23 +101,7 @@ internal sealed class BrowserConsole : IDisposable
         return lines.join('\n');
         """) ?? "";
 
-    private void Wait(Func<IWebDriver, bool> condition, string what)
-    {
-        var wait = new WebDriverWait(_driver, Patience) { PollingInterval = TimeSpan.FromMilliseconds(200), Message = "timed out waiting for " + what };
-        wait.IgnoreExceptionTypes(typeof(NoSuchElementException), typeof(StaleElementReferenceException));
-        wait.Until(condition);
-    }
+    private void Wait(Func<IWebDriver, bool> condition, string what) => HeadlessChromium.WaitUntil(_driver, condition, what, Patience);
 
-    public void Dispose()
-    {
-        try
-        {
-            _driver.Quit();
-        }
-        finally
-        {
-            _driver.Dispose();
-            try { Directory.Delete(_profile, recursive: true); } catch (IOException) { }
-        }
-    }
+    public void Dispose() => HeadlessChromium.Quit(_driver, _profile);
 }

@@ -1,6 +1,4 @@
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Xeno.Api.Contracts;
 using Xeno.Engine.Domains;
 
@@ -16,32 +14,19 @@ public static class ConsoleAttachRoute
 {
     public const string Route = ApiRoutes.Domain + "/console/attach";
 
-    public static void Map(WebApplication app, DomainEngine engine)
-    {
-        var stopping = app.Lifetime.ApplicationStopping;
-        app.MapGet(Route, (string dom, HttpContext http) => ApiServer.Guard(async () =>
+    public static void Map(WebApplication app, DomainEngine engine) =>
+        WebSocketRelayRoute.Map(app, Route, "console/attach", "console closed", async (dom, cancel) =>
         {
-            if (!http.WebSockets.IsWebSocketRequest)
-                throw new EngineException(EngineErrorKind.Invalid, "console/attach is a WebSocket: send the upgrade request (Connection: Upgrade, Upgrade: websocket)");
-            var d = await engine.GetAsync(dom, http.RequestAborted);
+            var d = await engine.GetAsync(dom, cancel);
             var hub = engine.Consoles.Find(d.Domid)
                       ?? throw new EngineException(EngineErrorKind.Conflict, $"Domain {d.Domid}: the console is not connected (xl dmesg says why)");
-            Socket viewer;
             try
             {
-                viewer = hub.AttachWithHistory();
+                return hub.AttachWithHistory();
             }
             catch (ObjectDisposedException)
             {
                 throw new EngineException(EngineErrorKind.NotFound, $"Domain {d.Domid} is going away: its console is closed");
             }
-            using (viewer)
-            {
-                using var ws = await http.WebSockets.AcceptWebSocketAsync();
-                await SocketWebSocketRelay.RunAsync(ws, viewer, "console closed", stopping);
-            }
-            // The response is the upgraded connection: nothing more to write.
-            return Results.Empty;
-        }));
-    }
+        });
 }

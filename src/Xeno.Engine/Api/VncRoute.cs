@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Xeno.Api.Contracts;
 using Xeno.Engine.Domains;
 
@@ -15,18 +14,6 @@ public static class VncRoute
 {
     public const string Route = ApiRoutes.Domain + "/vnc";
 
-    public static void Map(WebApplication app, DomainEngine engine)
-    {
-        var stopping = app.Lifetime.ApplicationStopping;
-        app.MapGet(Route, (string dom, HttpContext http) => ApiServer.Guard(async () =>
-        {
-            if (!http.WebSockets.IsWebSocketRequest)
-                throw new EngineException(EngineErrorKind.Invalid, "vnc is a WebSocket: send the upgrade request (Connection: Upgrade, Upgrade: websocket)");
-            using var vnc = await engine.ConnectVncAsync(dom, http.RequestAborted);
-            using var ws = await http.WebSockets.AcceptWebSocketAsync();
-            await SocketWebSocketRelay.RunAsync(ws, vnc, "VNC connection closed", stopping);
-            // The response is the upgraded connection: nothing more to write.
-            return Results.Empty;
-        }));
-    }
+    public static void Map(WebApplication app, DomainEngine engine) =>
+        WebSocketRelayRoute.Map(app, Route, "vnc", "VNC connection closed", engine.ConnectVncAsync);
 }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Xeno.Engine.Tests.Support;
 
 namespace Xeno.Cli.Tests.Guests;
 
@@ -10,23 +10,6 @@ namespace Xeno.Cli.Tests.Guests;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class GuestInstallCommandTests
 {
-    /// <summary>A 64 MiB sparse raw disk with one MBR partition, as the base image is laid out (not bootable: no guest boots here).</summary>
-    private static string BaseImage(XlRunner xl)
-    {
-        var image = Path.Combine(xl.Root, "base.img");
-        using (var f = File.Create(image)) f.SetLength(64L << 20);
-        var info = new ProcessStartInfo("sfdisk") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "--quiet", "--no-reread", "--no-tell-kernel", image }) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        p.StandardInput.Write("label: dos\nstart=2048, type=83, bootable\n");
-        p.StandardInput.Close();
-        p.StandardOutput.ReadToEnd();
-        var err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, err);
-        return image;
-    }
-
     private sealed record Setup(XlRunner Xl, string Base, string Key, string Password, string Out)
     {
         /// <summary>The arguments of a good request; <paramref name="extra"/> come before the name.</summary>
@@ -50,7 +33,7 @@ public sealed class GuestInstallCommandTests
         var password = xl.WriteFile("pw", "s3cret\n");
         var output = Path.Combine(xl.Root, "out");
         Directory.CreateDirectory(output);
-        return new Setup(xl, BaseImage(xl), key, password, output);
+        return new Setup(xl, PartitionedBaseImage.Create(Path.Combine(xl.Root, "base.img")), key, password, output);
     }
 
     [Fact]

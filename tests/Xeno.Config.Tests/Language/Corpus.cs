@@ -7,41 +7,20 @@ namespace Xeno.Config.Tests.Language;
 /// </summary>
 internal static class Corpus
 {
-    public const string SeedLines003 = """
-flags           : fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat \
-kernel          = '/usr/lib/xen/boot/hvmloader'
-builder         = 'hvm'
-device_model    = '/usr/lib/xen/bin/qemu-dm'
-memory          = '1024'
-vcpus           = '2'
-disk            = [ 'phy:/dev/vg01/winxp0,hda,w',
-name            = 'winxp'
-dhcp            = 'dhcp'
-vif             = [ 'bridge=eth0,mac=00:16:3e:38:d4:15' ]
-on_poweroff     = 'destroy'
-on_reboot       = 'restart'
-on_crash        = 'restart'
-boot            = 'c'
-vnc             = 1
-vncviewer       = 0
-vnclisten       = ''
-sdl             = 0
-kernel          = '/mnt/xen/linux/vmlinux'
-memory          = '256'
-vcpus           = '2'
-root            = '/dev/xvda1'
-disk            = [ 'phy:/dev/vg01/linux0,xvda,w' ]
-name            = 'linux'
-vif             = [ 'bridge=eth0,mac=00:16:3e:38:d4:07' ]
-on_poweroff     = 'destroy'
-on_reboot       = 'restart'
-on_crash        = 'restart'
-extra           = 'console=hvc0 init=/sbin/init rootfstype=ext4 rootflags=nobarrier'
-winxp                 2     1024     2 -b----     92.5
-linux                 3      256     1 r-----    312.1
-linux-domU$ uptime 
-linux-domU$ ^]
-""";
+    /// <summary>
+    /// Document 003's lines: /proc/cpuinfo's flags, its two configs (<see cref="SeedConfigs"/>; winxp's indented
+    /// second disk line is not among them), `xl list` rows and a guest's shell.
+    /// </summary>
+    public static readonly string SeedLines003 = string.Join('\n',
+    [
+        "flags           : fpu vme de pse tsc msr pae mce cx8 apic sep mtrr pge mca cmov pat \\",
+        .. LowercaseLines(SeedConfigs.Winxp),
+        .. LowercaseLines(SeedConfigs.Linux),
+        "winxp                 2     1024     2 -b----     92.5",
+        "linux                 3      256     1 r-----    312.1",
+        "linux-domU$ uptime ",
+        "linux-domU$ ^]",
+    ]);
 
     public const string SeedLines004 = """
 export LINUX_ROOT_DEVICE="LABEL=PRGMRDISK1"
@@ -74,6 +53,8 @@ lrwxrwxrwx 1 root root 0 Nov  1 03:35 xvda -> ../devices/vbd-768/block/xvda
         on_crash = 'coredump-restart'
         nested = [[1, [2, []]], '3']
         """;
+
+    private static IEnumerable<string> LowercaseLines(string text) => text.Split('\n').Where(l => l.Length > 0 && char.IsAsciiLetterLower(l[0]));
 
     public static IReadOnlyList<string> Configs()
     {

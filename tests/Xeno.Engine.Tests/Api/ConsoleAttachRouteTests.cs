@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Xeno.Api.Client;
 using Xeno.Api.Contracts;
 using Xeno.Engine.Tests.Support;
@@ -19,25 +18,19 @@ public sealed class ConsoleAttachRouteTests : IAsyncLifetime
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private string Socket => Path.Combine(_x.Prefix, "run/xeno/xenod.sock");
+    private string Socket => WebSocketRouteRefusals.ApiSocket(_x);
 
     [Fact]
     public async Task APlainRequestIsToldToUpgrade()
     {
-        using var http = new HttpClient(XenodSocket.CreateHandler(Socket)) { BaseAddress = XenodSocket.BaseAddress };
-        using var response = await http.GetAsync("/v1/domains/nosuch/console/attach", Ct);
-        Assert.Equal(400, (int)response.StatusCode);
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
-        Assert.Equal("invalid", body["kind"]!.GetValue<string>());
-        Assert.Contains("WebSocket", body["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        await WebSocketRouteRefusals.APlainRequestIsToldToUpgradeAsync(_x, "/v1/domains/nosuch/console/attach", Ct);
     }
 
     [Fact]
     public async Task TheTypedClientNamesAMissingDomainAndAMissingXenod()
     {
         using var client = new XenodClient(Socket);
-        var e = await Assert.ThrowsAsync<XenodException>(() => client.AttachConsoleAsync("nosuch", Ct));
-        Assert.Equal((ApiErrorKind.NotFound, "nosuch is an invalid domain identifier (rc=-6)"), (e.Kind, e.Message));
+        await WebSocketRouteRefusals.AMissingDomainIsNamedAsync(() => client.AttachConsoleAsync("nosuch", Ct));
 
         using var gone = new XenodClient(Path.Combine(_x.Root, "no.sock"));
         var down = await Assert.ThrowsAsync<XenodException>(() => gone.AttachConsoleAsync("web", Ct));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Xeno.Api.Client;
 using Xeno.Api.Contracts;
 using Xeno.Engine.Tests.Support;
@@ -24,23 +23,6 @@ public sealed class GuestInstallRouteTests : IAsyncLifetime
 
     private const string Key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBase64Key= me@host";
 
-    /// <summary>A 64 MiB sparse raw disk with one MBR partition, laid out as the base image (never booted here).</summary>
-    private string BaseImage()
-    {
-        var image = Path.Combine(_x.Root, "base.img");
-        using (var f = File.Create(image)) f.SetLength(64L << 20);
-        var info = new ProcessStartInfo("sfdisk") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "--quiet", "--no-reread", "--no-tell-kernel", image }) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        p.StandardInput.Write("label: dos\nstart=2048, type=83, bootable\n");
-        p.StandardInput.Close();
-        p.StandardOutput.ReadToEnd();
-        var err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, err);
-        return image;
-    }
-
     /// <summary>Every file where an install would write (the output folder, xenod's default disk folder), with its size.</summary>
     private string[] Files(string output) =>
         Directory.GetFiles(output, "*", SearchOption.AllDirectories)
@@ -51,7 +33,7 @@ public sealed class GuestInstallRouteTests : IAsyncLifetime
     public async Task BadRequestsAreRefusedNamingTheFieldAndMakeNothing()
     {
         using var client = new XenodClient(Path.Combine(_x.Prefix, "run/xeno/xenod.sock"), _x.Prefix);
-        var baseImage = BaseImage();
+        var baseImage = PartitionedBaseImage.Create(Path.Combine(_x.Root, "base.img"));
         var output = Path.Combine(_x.Root, "out");
         Directory.CreateDirectory(output);
         var taken = Path.Combine(output, "taken.img");

@@ -1,9 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.WebSockets;
 using System.Text;
-using System.Text.Json.Nodes;
 using Xeno.Api.Client;
-using Xeno.Api.Contracts;
 using Xeno.Engine.Tests.Support;
 
 namespace Xeno.Engine.Tests.Api;
@@ -23,7 +21,7 @@ public sealed class VncRouteTests : IAsyncLifetime
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private string Socket => Path.Combine(_x.Prefix, "run/xeno/xenod.sock");
+    private string Socket => WebSocketRouteRefusals.ApiSocket(_x);
 
     [Fact]
     public async Task EachClientGetsItsOwnVncConnectionWithoutThePassword()
@@ -55,14 +53,9 @@ public sealed class VncRouteTests : IAsyncLifetime
     [Fact]
     public async Task APlainRequestAndAMissingDomainAreRefused()
     {
-        using var http = new HttpClient(XenodSocket.CreateHandler(Socket)) { BaseAddress = XenodSocket.BaseAddress };
-        using var response = await http.GetAsync("/v1/domains/nosuch/vnc", Ct);
-        Assert.Equal(400, (int)response.StatusCode);
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
-        Assert.Contains("WebSocket", body["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        await WebSocketRouteRefusals.APlainRequestIsToldToUpgradeAsync(_x, "/v1/domains/nosuch/vnc", Ct);
         using var client = new XenodClient(Socket);
-        var e = await Assert.ThrowsAsync<XenodException>(() => client.AttachVncAsync("nosuch", Ct));
-        Assert.Equal((ApiErrorKind.NotFound, "nosuch is an invalid domain identifier (rc=-6)"), (e.Kind, e.Message));
+        await WebSocketRouteRefusals.AMissingDomainIsNamedAsync(() => client.AttachVncAsync("nosuch", Ct));
     }
 
     /// <summary>RFB 3.8 up to ServerInit, choosing security type None (offered only because the password is skipped).</summary>

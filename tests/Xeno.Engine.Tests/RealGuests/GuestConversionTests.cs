@@ -17,9 +17,6 @@ namespace Xeno.Engine.Tests.RealGuests;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class GuestConversionTests
 {
-    /// <summary>A full systemd boot under TCG on a loaded 2-core machine takes minutes: wait for the real prompt.</summary>
-    private const int Patience = 900;
-
     private static readonly TimeSpan XlWait = TimeSpan.FromMinutes(5);
 
     [Fact]
@@ -55,7 +52,7 @@ public sealed class GuestConversionTests
         Assert.Equal((0, "", ""), x.Xl("create", "-q", x.WriteConfig("conv-pv.cfg",
             "name=\"conv-pv\"\ntype=\"pv\"\nmemory=512\nbootloader=\"pygrub\"\n" +
             $"disk=['{disk},raw,xvda,rw']\n")));
-        using (var pv = await LogInAsync(x, "conv-pv", "hvc0", image, cancel))
+        using (var pv = await DebianConsoleLogin.LogInAsync(x, "conv-pv", "hvc0", image))
         {
             // pygrub passes no BOOT_IMAGE=; the arguments are grub.cfg's as regenerated.
             await RunAsync(pv, "conv-pv", "echo \"cmdline-$((6*7)) $(cat /proc/cmdline)\"",
@@ -83,7 +80,7 @@ public sealed class GuestConversionTests
         Assert.Equal((0, "", ""), x.Xl("create", "-q", x.WriteConfig("conv-cd.cfg",
             "name=\"conv-cd\"\ntype=\"hvm\"\nmemory=512\nvnc=0\nboot=\"d\"\n" +
             $"disk=['format=raw,vdev=hda,access=rw,target={disk}', 'format=raw,vdev=hdc,access=ro,devtype=cdrom,target={cd}']\n")));
-        using (var hvm = await LogInAsync(x, "conv-cd", "ttyS0", image, cancel))
+        using (var hvm = await DebianConsoleLogin.LogInAsync(x, "conv-cd", "ttyS0", image))
         {
             Assert.Contains($"{Xeno.Boot.ChainLoad.ChainloadCdConfig.BootingBanner} (hd0,msdos1)/boot/grub/grub.cfg", x.ConsoleLog("conv-cd"));
             await RunAsync(hvm, "conv-cd", "echo \"cmdline-$((6*7)) $(cat /proc/cmdline)\"",
@@ -103,7 +100,7 @@ public sealed class GuestConversionTests
         Assert.Equal((0, "", ""), x.Xl("create", "-q", x.WriteConfig("conv-hvm.cfg",
             "name=\"conv-hvm\"\ntype=\"hvm\"\nmemory=512\nvnc=0\nboot=\"c\"\n" +
             $"disk=['format=raw,vdev=hda,access=rw,target={disk}']\n")));
-        using (var hvm = await LogInAsync(x, "conv-hvm", "ttyS0", image, cancel))
+        using (var hvm = await DebianConsoleLogin.LogInAsync(x, "conv-hvm", "ttyS0", image))
         {
             await RunAsync(hvm, "conv-hvm", "echo \"cmdline-$((6*7)) $(cat /proc/cmdline)\"",
                 $@"cmdline-42 BOOT_IMAGE=/boot/vmlinuz-{Regex.Escape(image.KernelVersion)} root=UUID=[0-9a-f-]{{36}} ro console=tty0 console=ttyS0,115200n8 quiet\r?\n", cancel);
@@ -125,29 +122,6 @@ public sealed class GuestConversionTests
         var (exit, _, stderr) = await Task.Run(() => x.Xl("shutdown", "-w", name), cancel).WaitAsync(XlWait, cancel);
         Assert.True(exit == 0, $"xl shutdown -w {name}: {stderr}");
         await Xenod.WaitForAsync(() => !x.ListNames().Contains(name), $"{name} to power off and go away", 120);
-    }
-
-    /// <summary>Waits for getty's prompt on <paramref name="tty"/> and logs in as the admin over the console hub.</summary>
-    private static async Task<ConsoleReader> LogInAsync(Xenod x, string name, string tty, DebianImage image, CancellationToken cancel)
-    {
-        // agetty's /etc/issue banner names the line it serves, then the prompt.
-        await Xenod.WaitForAsync(() => x.ConsoleLog(name).Contains($"debian {tty}", StringComparison.Ordinal)
-                                       && x.ConsoleLog(name).Contains("debian login:", StringComparison.Ordinal),
-            $"{name}'s login prompt on {tty}", Patience);
-        var console = await ConsoleReader.AttachAsync(Path.Combine(x.Prefix, $"run/xeno/d{x.Domid(name)}/console"));
-        try
-        {
-            await console.TypeAsync(image.AdminUser + "\r");
-            await Xenod.WaitForAsync(() => console.Text.Contains("Password:", StringComparison.Ordinal), $"{name}'s password prompt", 300);
-            await console.TypeAsync(DebianImage.Password + "\r");
-            await Xenod.WaitForAsync(() => console.Text.Contains($"{image.AdminUser}@debian:~$", StringComparison.Ordinal), $"{name}'s shell prompt", 300);
-            return console;
-        }
-        catch
-        {
-            console.Dispose();
-            throw;
-        }
     }
 
     /// <summary>Types a command and waits for a whole output line matching <paramref name="pattern"/> (worked out by the shell, so the echoed command cannot match).</summary>

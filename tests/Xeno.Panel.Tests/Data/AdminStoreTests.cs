@@ -5,24 +5,16 @@ using Xeno.Panel.Tests.Support;
 namespace Xeno.Panel.Tests.Data;
 
 /// <summary>The admin pages' stores (disabled accounts, roles, sessions, quotas, groups, group administrators) on SQLite and on a real PostgreSQL server.</summary>
-public abstract class AdminStoreTests : IDisposable
+public abstract class AdminStoreTests : MigratedDatabaseTests
 {
-    private readonly TestDatabase _t;
-    private readonly PanelDatabase _db;
-
-    protected AdminStoreTests(TestDatabase t)
+    protected AdminStoreTests(TestDatabase t) : base(t)
     {
-        _t = t;
-        _db = t.Db;
-        _db.Migrate();
     }
-
-    public void Dispose() => _t.Dispose();
 
     [Fact]
     public void DisablingRolesSessionsAndQuotasAreKept()
     {
-        var users = new Users(_db);
+        var users = new Users(Db);
         var ann = users.Add("ann", "h", Role.Owner)!;
         var root = users.Add("root", "h", Role.Admin)!;
         Assert.False(ann.Disabled);
@@ -33,7 +25,7 @@ public abstract class AdminStoreTests : IDisposable
         users.SetRole(ann.Id, Role.Admin);
         Assert.Equal(1, users.EnabledAdmins());
 
-        var sessions = new Sessions(_db);
+        var sessions = new Sessions(Db);
         var s1 = sessions.Start(ann.Id);
         var s2 = sessions.Start(ann.Id);
         var other = sessions.Start(root.Id);
@@ -42,7 +34,7 @@ public abstract class AdminStoreTests : IDisposable
         Assert.True(sessions.IsLive(other, root.Id));
         Assert.Equal(0, sessions.RevokeAll(ann.Id));
 
-        var quotas = new Quotas(_db);
+        var quotas = new Quotas(Db);
         var fallback = new Quota(4, 2048, 4, 40);
         Assert.Null(quotas.Own(ann.Id));
         quotas.Set(ann.Id, new Quota(0, 1, 2, 3));
@@ -54,14 +46,14 @@ public abstract class AdminStoreTests : IDisposable
     [Fact]
     public void AGroupAdministersAVmForItsMembersOnly()
     {
-        var users = new Users(_db);
+        var users = new Users(Db);
         var ann = users.Add("ann", "h", Role.Owner)!;
         var bob = users.Add("bob", "h", Role.Owner)!;
         var cid = users.Add("cid", "h", Role.Owner)!;
-        var host = new Hosts(_db).EnsureLocal("/run/xeno/xenod.sock");
-        var vms = new VmRecords(_db);
+        var host = new Hosts(Db).EnsureLocal("/run/xeno/xenod.sock");
+        var vms = new VmRecords(Db);
         var vm = vms.Add("annvm", ann.Id, host.Id, VmType.Pv, 128, 1, 1, "/d/a.img", null)!;
-        var groups = new Groups(_db);
+        var groups = new Groups(Db);
         var ops = groups.Add("ops")!;
         Assert.Null(groups.Add("ops"));
         Assert.True(groups.AddMember(ops.Id, bob.Id));
@@ -96,9 +88,9 @@ public abstract class AdminStoreTests : IDisposable
     [Fact]
     public void ADisabledUsersKeyIsNotOfferedToSshd()
     {
-        var users = new Users(_db);
+        var users = new Users(Db);
         var ann = users.Add("ann", "h", Role.Owner)!;
-        var keys = new SshKeys(_db);
+        var keys = new SshKeys(Db);
         var dir = Directory.CreateTempSubdirectory("xpk-").FullName;
         try
         {

@@ -4,24 +4,16 @@ using Xeno.Panel.Tests.Support;
 namespace Xeno.Panel.Tests.Data;
 
 /// <summary>The stores on SQLite (<see cref="SqliteStoreTests"/>) and on a real PostgreSQL server (<see cref="PostgreSqlStoreTests"/>).</summary>
-public abstract class StoreTests : IDisposable
+public abstract class StoreTests : MigratedDatabaseTests
 {
-    private readonly TestDatabase _t;
-    private readonly PanelDatabase _db;
-
-    protected StoreTests(TestDatabase t)
+    protected StoreTests(TestDatabase t) : base(t)
     {
-        _t = t;
-        _db = t.Db;
-        _db.Migrate();
     }
-
-    public void Dispose() => _t.Dispose();
 
     [Fact]
     public void ATakenUserNameIsRefused()
     {
-        var users = new Users(_db);
+        var users = new Users(Db);
         Assert.NotNull(users.Add("ann", "h", Role.Owner));
         Assert.Null(users.Add("ann", "h2", Role.Admin));
         Assert.Equal(Role.Owner, users.Find("ann")!.Role);
@@ -30,12 +22,12 @@ public abstract class StoreTests : IDisposable
     [Fact]
     public void OwnersSeeTheirOwnAndAdministeredVmsAdminsSeeAll()
     {
-        var users = new Users(_db);
+        var users = new Users(Db);
         var ann = users.Add("ann", "h", Role.Owner)!;
         var bob = users.Add("bob", "h", Role.Owner)!;
         var root = users.Add("root", "h", Role.Admin)!;
-        var host = new Hosts(_db).EnsureLocal("/run/xeno/xenod.sock");
-        var vms = new VmRecords(_db);
+        var host = new Hosts(Db).EnsureLocal("/run/xeno/xenod.sock");
+        var vms = new VmRecords(Db);
         var a = vms.Add("a", ann.Id, host.Id, VmType.Pv, 128, 1, 1, "/d/a.img", "k")!;
         var b = vms.Add("b", bob.Id, host.Id, VmType.Hvm, 256, 2, 3, "/d/b.img", null)!;
         Assert.Null(vms.Add("a", bob.Id, host.Id, VmType.Pv, 128, 1, 1, "/d/a2.img", null));
@@ -51,8 +43,8 @@ public abstract class StoreTests : IDisposable
     [Fact]
     public void ARevokedSessionIsNotLive()
     {
-        var ann = new Users(_db).Add("ann", "h", Role.Owner)!;
-        var sessions = new Sessions(_db);
+        var ann = new Users(Db).Add("ann", "h", Role.Owner)!;
+        var sessions = new Sessions(Db);
         var s = sessions.Start(ann.Id);
         Assert.True(sessions.IsLive(s, ann.Id));
         Assert.False(sessions.IsLive(s, ann.Id + 1));
@@ -63,8 +55,8 @@ public abstract class StoreTests : IDisposable
     [Fact]
     public void QuotasFallBackToTheDefault()
     {
-        var ann = new Users(_db).Add("ann", "h", Role.Owner)!;
-        var quotas = new Quotas(_db);
+        var ann = new Users(Db).Add("ann", "h", Role.Owner)!;
+        var quotas = new Quotas(Db);
         var fallback = new Quota(1, 2, 3, 4);
         Assert.Equal(fallback, quotas.For(ann.Id, fallback));
         quotas.Set(ann.Id, new Quota(5, 6, 7, 8));
@@ -74,7 +66,7 @@ public abstract class StoreTests : IDisposable
     [Fact]
     public void AuditEntriesAreReadNewestFirstAndFiltered()
     {
-        var audit = new AuditLog(_db);
+        var audit = new AuditLog(Db);
         audit.Write("ann", "login", null, "10.0.0.1", "ok");
         audit.Write("bob", "vm.start", "web", "10.0.0.2", "failed", "no such kernel");
         audit.Write("ann", "vm.start", "db", "10.0.0.1", "ok");
@@ -87,7 +79,7 @@ public abstract class StoreTests : IDisposable
     [Fact]
     public void UsersAreListedAndTheirPasswordHashesChange()
     {
-        var users = new Users(_db);
+        var users = new Users(Db);
         var bob = users.Add("bob", "h1", Role.Owner)!;
         users.Add("amy", "h", Role.Admin);
         Assert.Equal(["amy", "bob"], users.All().Select(u => u.Name));
@@ -100,7 +92,7 @@ public abstract class StoreTests : IDisposable
     [Fact]
     public void TheLocalHostIsOneRowKeptInStepWithItsSocket()
     {
-        var hosts = new Hosts(_db);
+        var hosts = new Hosts(Db);
         var first = hosts.EnsureLocal("/a.sock");
         var again = hosts.EnsureLocal("/b.sock");
         Assert.Equal(first.Id, again.Id);
@@ -110,8 +102,8 @@ public abstract class StoreTests : IDisposable
     [Fact]
     public void AnOwnerWithoutVmsUsesNothing()
     {
-        var ann = new Users(_db).Add("ann", "h", Role.Owner)!;
-        var vms = new VmRecords(_db);
+        var ann = new Users(Db).Add("ann", "h", Role.Owner)!;
+        var vms = new VmRecords(Db);
         Assert.Equal(new Usage(0, 0, 0, 0), vms.UsageOf(ann.Id));
         Assert.Equal(0, vms.Count());
         Assert.False(vms.IsAdministrator(1, ann.Id));
@@ -120,7 +112,7 @@ public abstract class StoreTests : IDisposable
     [Fact]
     public void AuditTextKeepsEveryCharacter()
     {
-        var audit = new AuditLog(_db);
+        var audit = new AuditLog(Db);
         const string odd = "quote ' \" back \\ line \n 漢字 ; DROP TABLE audit; --";
         audit.Write(odd, "vm.start", odd, "::1", "ok", odd);
         var e = Assert.Single(audit.Read(user: odd));

@@ -28,22 +28,6 @@ public sealed class PanelAutoinstallTests
         ("boot", "autoinstall"), ("hostname", name + ".example"), ("rootPassword", ""), ("sshKeys", Key),
     ];
 
-    /// <summary>A 64 MiB sparse raw disk with one MBR partition, as the base image is laid out.</summary>
-    private static void BaseImage(string image)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(image)!);
-        using (var f = File.Create(image)) f.SetLength(64L << 20);
-        var info = new ProcessStartInfo("sfdisk") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "--quiet", "--no-reread", "--no-tell-kernel", image }) info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        p.StandardInput.Write("label: dos\nstart=2048, type=83, bootable\n");
-        p.StandardInput.Close();
-        p.StandardOutput.ReadToEnd();
-        var err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, err);
-    }
-
     [Fact]
     public Task AnAutoinstallXenodRefusesMakesNothingAndOneThatFailsInTheHelperIsAudited() => PanelVmGuestTests.WithXenodAsync<bool>(async (prefix, host) =>
     {
@@ -63,7 +47,7 @@ public sealed class PanelAutoinstallTests
         Assert.Contains(panel.Audit.Read(user: "ann", action: "vm.create"), e => e.Result == "refused" && e.Target == "deb1");
 
         // xenod's defaults: a base image, and the kit's kernel with its plain initramfs (no installer) as the helper's.
-        BaseImage(Path.Combine(prefix, "usr/lib/xeno/images/debian-12.img"));
+        PartitionedBaseImage.Create(Path.Combine(prefix, "usr/lib/xeno/images/debian-12.img"));
         var rescue = Path.Combine(prefix, "usr/lib/xeno/rescue");
         Directory.CreateDirectory(rescue);
         File.Copy(kit.Vmlinuz, Path.Combine(rescue, "vmlinuz"));

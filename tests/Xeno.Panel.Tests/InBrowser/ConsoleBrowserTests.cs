@@ -73,24 +73,20 @@ public sealed class ConsoleBrowserTests(ConsoleGuest guest) : IClassFixture<Cons
         ann.Open("/");
         var socketPath = $"/Vms/Console/{guest.VmId}/socket";
         // A ticket ann's session was given for a page view and has not used.
-        var fresh = (string?)ann.Driver.ExecuteAsyncScript("""
-            const done = arguments[arguments.length - 1];
-            fetch(arguments[0]).then(r => r.text()).then(html =>
-              done(new DOMParser().parseFromString(html, 'text/html').getElementById('terminal').dataset.socket));
-            """, $"/Vms/Console/{guest.VmId}");
+        var fresh = PageSockets.FreshSocket(ann, $"/Vms/Console/{guest.VmId}", "terminal");
         Assert.StartsWith(socketPath + "?token=", fresh, StringComparison.Ordinal);
 
-        Assert.Equal("refused", TryOpen(ann, socketPath));                       // no ticket
-        Assert.Equal("refused", TryOpen(ann, socketPath + "?token=forged"));    // a made-up one
+        Assert.Equal("refused", PageSockets.TryOpen(ann, socketPath));                       // no ticket
+        Assert.Equal("refused", PageSockets.TryOpen(ann, socketPath + "?token=forged"));    // a made-up one
         using var bob = Chromium.Start(guest.Panel.Address);
         bob.Open("/Account/Login");
-        Assert.Equal("refused", TryOpen(bob, fresh!));                           // not signed in
+        Assert.Equal("refused", PageSockets.TryOpen(bob, fresh!));                           // not signed in
         bob.LogIn("bob", PanelServer.Password);
         bob.Open($"/Vms/Console/{guest.VmId}");
         Assert.DoesNotContain("xterm", bob.Driver.PageSource, StringComparison.Ordinal); // the page: 404
-        Assert.Equal("refused", TryOpen(bob, fresh!));                           // another owner, ann's ticket
+        Assert.Equal("refused", PageSockets.TryOpen(bob, fresh!));                           // another owner, ann's ticket
         bob.Screenshot("06-other-owner-refused");
-        Assert.Equal("open", TryOpen(ann, fresh!));                              // still ann's to use
+        Assert.Equal("open", PageSockets.TryOpen(ann, fresh!));                              // still ann's to use
 
         var audit = guest.Panel.Audit.Read();
         Assert.Contains(audit, e => e.Action == "console.socket" && e.User == "ann" && e.Detail == "no console ticket");
@@ -98,16 +94,6 @@ public sealed class ConsoleBrowserTests(ConsoleGuest guest) : IClassFixture<Cons
         Assert.Contains(audit, e => e.Action == "console.socket" && e.User is null && e.Detail == "not signed in");
         Assert.Contains(audit, e => e.Action == "vm.access" && e.User == "bob" && e.Detail == $"GET {socketPath}");
     }
-
-    /// <summary>Opens a WebSocket from the page: "open" once it opens, "refused" when it closes unopened.</summary>
-    private static string? TryOpen(Chromium browser, string pathAndQuery) => (string?)browser.Driver.ExecuteAsyncScript("""
-        const done = arguments[arguments.length - 1];
-        const url = new URL(arguments[0], location.href);
-        url.protocol = 'ws:';
-        const ws = new WebSocket(url.href);
-        ws.onopen = () => { ws.close(); done('open'); };
-        ws.onclose = () => done('refused');
-        """, pathAndQuery);
 
     [Fact]
     public async Task XenodsWebSocketAttachGivesHistoryThenLiveOutputToEveryViewer()

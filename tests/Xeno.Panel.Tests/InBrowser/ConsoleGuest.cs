@@ -1,8 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
 using Xeno.Api.Client;
-using Xeno.Engine.Domains;
-using Xeno.Engine.Hosting;
 using Xeno.Engine.Tests.Support;
 using Xeno.Panel.Data;
 using Xeno.Panel.Tests.Support;
@@ -17,8 +14,7 @@ namespace Xeno.Panel.Tests.InBrowser;
 public sealed class ConsoleGuest : IAsyncLifetime
 {
     public const string VmName = "webcon";
-    private string _root = "";
-    private EngineHost? _host;
+    private LiveEngine? _engine;
 
     internal PanelServer Panel { get; private set; } = null!;
     internal Chromium Ann { get; private set; } = null!;
@@ -43,11 +39,8 @@ public sealed class ConsoleGuest : IAsyncLifetime
     private async Task StartAsync()
     {
         var kit = GuestKit.Get();
-        // A short root: xenod's unix sockets live under the prefix.
-        _root = Directory.CreateTempSubdirectory("xc-").FullName;
-        Prefix = Path.Combine(_root, "p");
-        Directory.CreateDirectory(Prefix);
-        _host = await EngineHost.StartAsync(Prefix, options: new EngineOptions { AgentTimeout = TimeSpan.FromMilliseconds(500) }, cancel: CancellationToken.None);
+        _engine = await LiveEngine.StartAsync("xc-");
+        Prefix = _engine.Prefix;
         Xenod = new XenodClient(Path.Combine(Prefix, "run/xeno/xenod.sock"), Prefix);
         Panel = await PanelServer.StartLiveAsync(o => o with
         {
@@ -59,20 +52,7 @@ public sealed class ConsoleGuest : IAsyncLifetime
 
         Ann = Chromium.Start(Panel.Address);
         Ann.LogIn("ann", PanelServer.Password);
-        Ann.Open("/Vms/Create");
-        Ann.Find("input[name=name]").SendKeys(VmName);
-        foreach (var (field, value) in new[] { ("memory", "128"), ("vcpus", "1"), ("disk", "1") })
-        {
-            var input = Ann.Find($"input[name={field}]");
-            input.Clear();
-            input.SendKeys(value);
-        }
-        Ann.Find("input[name=type][value=pv]").Click();
-        Ann.Find("select[name=kernel] option[value=kit]").Click();
-        Ann.Find("input[name=name]").Submit();
-        var info = Ann.WaitFor<string?>(d => new Uri(d.Url).AbsolutePath is var p && p.StartsWith("/Vms/Info/", StringComparison.Ordinal) ? p : null, "the VM's info page after create")!;
-        VmId = long.Parse(info["/Vms/Info/".Length..], CultureInfo.InvariantCulture);
-        Assert.Contains($"Created {VmName} and started it.", Ann.Driver.PageSource, StringComparison.Ordinal);
+        VmId = VmCreateForm.Submit(Ann, VmName, "pv", memoryMiB: 128, kernel: "kit");
         Ann.Screenshot("01-created");
 
         // Booted: the ready marker is on the console xenod keeps.
@@ -125,18 +105,9 @@ public sealed class ConsoleGuest : IAsyncLifetime
         }
         finally
         {
-            if (_host is not null)
-            {
-                foreach (var d in await _host.Engine.ListAsync(CancellationToken.None))
-                {
-                    try { await _host.Engine.DestroyAsync(d.Domid.ToString(CultureInfo.InvariantCulture), CancellationToken.None); }
-                    catch (EngineException) { }
-                }
-                await _host.DisposeAsync();
-                _host = null;
-            }
-            if (_root.Length > 0 && Directory.Exists(_root))
-                Directory.Delete(_root, recursive: true);
+            if (_engine is not null)
+                await _engine.DisposeAsync();
+            _engine = null;
         }
     }
 }

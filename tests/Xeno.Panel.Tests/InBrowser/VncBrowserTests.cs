@@ -1,6 +1,4 @@
 using System.Globalization;
-using Xeno.Engine.Domains;
-using Xeno.Engine.Hosting;
 using Xeno.Panel.Data;
 using Xeno.Panel.Tests.Support;
 
@@ -34,21 +32,17 @@ public sealed class VncBrowserTests(VncGuest guest) : IClassFixture<VncGuest>
         var ann = guest.Ann;
         ann.Open("/");
         var socketPath = $"/Vms/Vnc/{guest.VmId}/socket";
-        var fresh = (string?)ann.Driver.ExecuteAsyncScript("""
-            const done = arguments[arguments.length - 1];
-            fetch(arguments[0]).then(r => r.text()).then(html =>
-              done(new DOMParser().parseFromString(html, 'text/html').getElementById('screen').dataset.socket));
-            """, $"/Vms/Vnc/{guest.VmId}");
+        var fresh = PageSockets.FreshSocket(ann, $"/Vms/Vnc/{guest.VmId}", "screen");
         Assert.StartsWith(socketPath + "?token=", fresh, StringComparison.Ordinal);
 
-        Assert.Equal("refused", TryOpen(ann, socketPath));                      // no ticket
+        Assert.Equal("refused", PageSockets.TryOpen(ann, socketPath));                      // no ticket
         using var bob = Chromium.Start(guest.Panel.Address);
         bob.LogIn("bob", PanelServer.Password);
         bob.Open($"/Vms/Vnc/{guest.VmId}");
         Assert.DoesNotContain("vnc.js", bob.Driver.PageSource, StringComparison.Ordinal); // the page: 404
-        Assert.Equal("refused", TryOpen(bob, fresh!));                          // another owner, ann's ticket
+        Assert.Equal("refused", PageSockets.TryOpen(bob, fresh!));                          // another owner, ann's ticket
         bob.Screenshot("11-vnc-other-owner-refused");
-        Assert.Equal("open", TryOpen(ann, fresh!));                             // still ann's to use
+        Assert.Equal("open", PageSockets.TryOpen(ann, fresh!));                             // still ann's to use
 
         var audit = guest.Panel.Audit.Read();
         Assert.Contains(audit, e => e.Action == "console.socket" && e.User == "ann" && e.Detail == "no console ticket");
@@ -64,16 +58,6 @@ public sealed class VncBrowserTests(VncGuest guest) : IClassFixture<VncGuest>
         for (let i = 0; i < d.length; i += 4) if (d[i] | d[i + 1] | d[i + 2]) lit++;
         return lit;
         """) ?? 0L, CultureInfo.InvariantCulture);
-
-    /// <summary>Opens a WebSocket from the page: "open" once it opens, "refused" when it closes unopened.</summary>
-    private static string? TryOpen(Chromium browser, string pathAndQuery) => (string?)browser.Driver.ExecuteAsyncScript("""
-        const done = arguments[arguments.length - 1];
-        const url = new URL(arguments[0], location.href);
-        url.protocol = 'ws:';
-        const ws = new WebSocket(url.href);
-        ws.onopen = () => { ws.close(); done('open'); };
-        ws.onclose = () => done('refused');
-        """, pathAndQuery);
 }
 
 /// <summary>
@@ -84,8 +68,7 @@ public sealed class VncBrowserTests(VncGuest guest) : IClassFixture<VncGuest>
 public sealed class VncGuest : IAsyncLifetime
 {
     public const string VmName = "webvnc";
-    private string _root = "";
-    private EngineHost? _host;
+    private LiveEngine? _engine;
 
     internal PanelServer Panel { get; private set; } = null!;
     internal Chromium Ann { get; private set; } = null!;
@@ -106,30 +89,14 @@ public sealed class VncGuest : IAsyncLifetime
 
     private async Task StartAsync()
     {
-        // A short root: xenod's unix sockets live under the prefix.
-        _root = Directory.CreateTempSubdirectory("xv-").FullName;
-        var prefix = Path.Combine(_root, "p");
-        Directory.CreateDirectory(prefix);
-        _host = await EngineHost.StartAsync(prefix, options: new EngineOptions { AgentTimeout = TimeSpan.FromMilliseconds(500) }, cancel: CancellationToken.None);
-        Panel = await PanelServer.StartLiveAsync(prefix: prefix);
+        _engine = await LiveEngine.StartAsync("xv-");
+        Panel = await PanelServer.StartLiveAsync(prefix: _engine.Prefix);
         Panel.AddUser("ann");
         Panel.AddUser("bob");
 
         Ann = Chromium.Start(Panel.Address);
         Ann.LogIn("ann", PanelServer.Password);
-        Ann.Open("/Vms/Create");
-        Ann.Find("input[name=name]").SendKeys(VmName);
-        foreach (var (field, value) in new[] { ("memory", "64"), ("vcpus", "1"), ("disk", "1") })
-        {
-            var input = Ann.Find($"input[name={field}]");
-            input.Clear();
-            input.SendKeys(value);
-        }
-        Ann.Find("input[name=type][value=hvm]").Click();
-        Ann.Find("input[name=name]").Submit();
-        var info = Ann.WaitFor<string?>(d => new Uri(d.Url).AbsolutePath is var p && p.StartsWith("/Vms/Info/", StringComparison.Ordinal) ? p : null, "the VM's info page after create")!;
-        VmId = long.Parse(info["/Vms/Info/".Length..], CultureInfo.InvariantCulture);
-        Assert.Contains($"Created {VmName} and started it.", Ann.Driver.PageSource, StringComparison.Ordinal);
+        VmId = VmCreateForm.Submit(Ann, VmName, "hvm", memoryMiB: 64);
         Assert.Contains($"/Vms/Vnc/{VmId}", Ann.Driver.PageSource, StringComparison.Ordinal);
     }
 
@@ -144,18 +111,9 @@ public sealed class VncGuest : IAsyncLifetime
         }
         finally
         {
-            if (_host is not null)
-            {
-                foreach (var d in await _host.Engine.ListAsync(CancellationToken.None))
-                {
-                    try { await _host.Engine.DestroyAsync(d.Domid.ToString(CultureInfo.InvariantCulture), CancellationToken.None); }
-                    catch (EngineException) { }
-                }
-                await _host.DisposeAsync();
-                _host = null;
-            }
-            if (_root.Length > 0 && Directory.Exists(_root))
-                Directory.Delete(_root, recursive: true);
+            if (_engine is not null)
+                await _engine.DisposeAsync();
+            _engine = null;
         }
     }
 }

@@ -1,6 +1,5 @@
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
-using OpenQA.Selenium.Support.UI;
 
 namespace Xeno.Panel.Tests.Support;
 
@@ -10,8 +9,6 @@ namespace Xeno.Panel.Tests.Support;
 /// </summary>
 internal sealed class Chromium : IDisposable
 {
-    private const string Binary = "/usr/bin/chromium";
-    private const string DriverPath = "/usr/bin/chromedriver";
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
     private readonly string _profile;
 
@@ -27,29 +24,10 @@ internal sealed class Chromium : IDisposable
 
     public static Chromium Start(Uri site)
     {
-        Assert.True(File.Exists(Binary) && File.Exists(DriverPath),
-            $"the browser tests need {Binary} and {DriverPath}: apt-get install chromium chromium-driver (scripts/lib/common.sh)");
-        var profile = Directory.CreateTempSubdirectory("xpc-").FullName;
-        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(DriverPath)!, Path.GetFileName(DriverPath));
-        service.SuppressInitialDiagnosticInformation = true;
-        service.HideCommandPromptWindow = true;
-        var options = new ChromeOptions { BinaryLocation = Binary };
-        // Root in a container: no sandbox; no GPU; /dev/shm may be small.
-        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--window-size=1280,900", "--user-data-dir=" + profile, "--no-first-run", "--disable-extensions");
-        try
-        {
-            var driver = new ChromeDriver(service, options, Patience);
-            driver.Manage().Timeouts().PageLoad = Patience;
-            driver.Manage().Timeouts().AsynchronousJavaScript = Patience;
-            return new Chromium(driver, profile, site);
-        }
-        catch
-        {
-            service.Dispose();
-            Directory.Delete(profile, recursive: true);
-            throw;
-        }
+        Assert.True(HeadlessChromium.Available,
+            $"the browser tests need {HeadlessChromium.Binary} and {HeadlessChromium.DriverPath}: apt-get install chromium chromium-driver (scripts/lib/common.sh)");
+        var (driver, profile) = HeadlessChromium.Launch("xpc-", Patience, Patience);
+        return new Chromium(driver, profile, site);
     }
 
     public void Open(string path) => Driver.Navigate().GoToUrl(new Uri(Site, path.TrimStart('/')));
@@ -63,11 +41,9 @@ internal sealed class Chromium : IDisposable
     /// <summary>Waits for a condition the page reaches by itself (never a fixed sleep).</summary>
     public T WaitFor<T>(Func<IWebDriver, T> condition, string what, TimeSpan? patience = null)
     {
-        var wait = new WebDriverWait(Driver, patience ?? Patience) { PollingInterval = TimeSpan.FromMilliseconds(200), Message = "timed out waiting for " + what };
-        wait.IgnoreExceptionTypes(typeof(NoSuchElementException), typeof(StaleElementReferenceException));
         try
         {
-            return wait.Until(condition);
+            return HeadlessChromium.WaitUntil(Driver, condition, what, patience ?? Patience);
         }
         catch (WebDriverTimeoutException e)
         {
@@ -80,29 +56,14 @@ internal sealed class Chromium : IDisposable
 
     public void LogIn(string name, string password)
     {
-        Open("/Account/Login");
-        Find("input[name=name]").SendKeys(name);
-        Find("input[name=password]").SendKeys(password);
-        Find("input[name=password]").Submit();
-        WaitFor(d => !new Uri(d.Url).AbsolutePath.StartsWith("/Account/Login", StringComparison.Ordinal), "the login to finish");
+        HeadlessChromium.SubmitLogin(Driver, Site, name, password);
+        WaitFor(HeadlessChromium.LoggedIn, "the login to finish");
     }
 
     /// <summary>Saves a screenshot into the results folder (<see cref="Screenshots"/>) and attaches it to the test.</summary>
     public string Screenshot(string name) => Screenshots.Save(Driver.GetScreenshot().AsByteArray, name);
 
-    public void Dispose()
-    {
-        try
-        {
-            Driver.Quit();
-        }
-        finally
-        {
-            Driver.Dispose();
-            try { Directory.Delete(_profile, recursive: true); }
-            catch (IOException) { } // Chromium's last writes may race the delete; the temp folder is reaped anyway.
-        }
-    }
+    public void Dispose() => HeadlessChromium.Quit(Driver, _profile);
 }
 
 /// <summary>

@@ -1,29 +1,6 @@
-using Microsoft.AspNetCore.Mvc.RazorPages;
-using Xeno.Panel.Accounts;
 using Xeno.Panel.Consoles;
-using Xeno.Panel.Data;
-using Xeno.Panel.Hosting;
 
 namespace Xeno.Panel.Pages.Vms;
 
-/// <summary>
-/// An hvm VM's graphical console in the browser (noVNC, wwwroot/js/vnc.js). <see cref="VmAccessFilter"/>
-/// has checked access; each view gets its own one-shot ticket, good only for this console's WebSocket.
-/// </summary>
-public sealed class VncModel(ConsoleTickets tickets) : PageModel
-{
-    public PanelVm Vm { get; private set; } = null!;
-
-    /// <summary>The WebSocket's path with this view's ticket.</summary>
-    public string SocketUrl { get; private set; } = "";
-
-    public void OnGet()
-    {
-        Vm = (PanelVm)HttpContext.Items[VmAccessFilter.Key]!;
-        var user = CurrentUser.Of(HttpContext)!;
-        var token = tickets.Issue(PanelClaims.SessionId(User)!, user.Id, Vm.Id, ConsoleKind.Vnc);
-        SocketUrl = VncEndpoints.SocketPath(Vm.Id) + "?token=" + Uri.EscapeDataString(token);
-        // The ticket is in the page: never cached, never kept for another view.
-        Response.Headers.CacheControl = "no-store";
-    }
-}
+/// <summary>An hvm VM's graphical console in the browser (noVNC, wwwroot/js/vnc.js).</summary>
+public sealed class VncModel(ConsoleTickets tickets) : ConsolePageModel(tickets, ConsoleKind.Vnc, VncEndpoints.SocketPath);
