@@ -10,9 +10,11 @@ public sealed class IndexModel(VmRecords vms, VmService service, TimeProvider cl
 {
     public IReadOnlyList<VmRow> Rows { get; private set; } = [];
     public string? XenodError { get; private set; }
+    public string? Message { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancel)
     {
+        Message = TempData["message"] as string;
         var user = CurrentUser.Of(HttpContext)!;
         var list = vms.VisibleTo(user);
         var rows = new List<VmRow>();

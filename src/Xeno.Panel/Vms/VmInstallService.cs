@@ -11,11 +11,12 @@ namespace Xeno.Panel.Vms;
 /// xenod's autoinstaller (POST /v1/guests/install) writes the VM's disk in the panel's storage
 /// folder; the VM is recorded only once xenod has accepted the request, so a refusal leaves
 /// nothing behind. The install is followed in the background: its end is audited (vm.install)
-/// and a finished VM is started. The owner never names a path: the disk is the panel's, the base
-/// image and helper kernel xenod's.
+/// and a finished VM is started. While it runs the VM is in <see cref="VmInstalls"/> (it cannot
+/// be deleted). The owner never names a path: the disk is the panel's, the base image and helper
+/// kernel xenod's.
 /// </summary>
 public sealed class VmInstallService(VmRecords vms, Quotas quotas, DiskStore disks, XenodClients xenod, Hosts hosts,
-    AuditLog audit, PanelOptions options, VmService service, IHostApplicationLifetime lifetime)
+    AuditLog audit, PanelOptions options, VmService service, VmInstalls running, IHostApplicationLifetime lifetime)
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
 
@@ -64,6 +65,7 @@ public sealed class VmInstallService(VmRecords vms, Quotas quotas, DiskStore dis
             vm = vms.Add(request.Name, user.Id, host.Id, request.Type, request.MemoryMib, request.Vcpus, request.DiskGib, path, kernel: null);
             if (vm is null)
                 return Refuse(user, request.Name, remote, $"Name: a VM called {request.Name} already exists.");
+            running.Begin(vm.Id, operation.Id);
         }
         finally
         {
@@ -103,6 +105,7 @@ public sealed class VmInstallService(VmRecords vms, Quotas quotas, DiskStore dis
                 }
                 audit.Write(user.Name, "vm.install", vm.Name, remote, "ok",
                     $"Debian installed ({operation.Result.SizeBytes >> 20} MiB, host name {operation.Result.Hostname}) in {operation.Result.Seconds:F0} s");
+                running.End(vm.Id);
                 await service.PowerAsync(user, vm, PowerAction.Start, remote, stopping);
                 return;
             }
@@ -115,6 +118,10 @@ public sealed class VmInstallService(VmRecords vms, Quotas quotas, DiskStore dis
         catch (XenodException e)
         {
             audit.Write(user.Name, "vm.install", vm.Name, remote, "failed", $"lost the install's progress: {e.Message}");
+        }
+        finally
+        {
+            running.End(vm.Id);
         }
     }
 

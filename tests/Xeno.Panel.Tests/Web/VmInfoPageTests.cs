@@ -112,6 +112,30 @@ public sealed class VmInfoPageTests
     }
 
     [Fact]
+    public async Task ADeleteNeedsTheNameTheTokenAndXenod()
+    {
+        var (panel, ann, info, vm) = await StartAsync();
+        await using var _ = panel;
+        using var __ = ann;
+        Assert.Contains("Type its name to confirm", await ann.TextAsync(info));
+        var (status, html) = await PostAsync(ann, info, "delete", ("confirm", "wbe"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Contains("Delete: type the VM's name, web, to confirm.", html);
+        // Without the form's token: refused before the handler, and audited.
+        var r = await ann.PostAsync($"{info}?handler=delete", [new("confirm", "web")], tokenPage: null);
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Contains(panel.Audit.Read(action: "csrf"), e => e.Result == "refused" && e.User == "ann");
+        // Whether it runs is unknown without xenod: nothing is deleted.
+        (status, html) = await PostAsync(ann, info, "delete", ("confirm", "web"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Contains("xenod: no xenod is running", html);
+        Assert.Contains("web was not deleted.", html);
+        Assert.NotNull(panel.App.Services.GetRequiredService<VmRecords>().Get(vm.Id));
+        Assert.True(File.Exists(vm.DiskPath));
+        Assert.Equal(["refused", "refused"], panel.Audit.Read(user: "ann", action: "vm.delete").Select(e => e.Result));
+    }
+
+    [Fact]
     public async Task AdminsKeepTheCatalogueOwnersPickByName()
     {
         var (panel, ann, info, vm) = await StartAsync(o => o with { MaxIsoUploadMib = 1 });
