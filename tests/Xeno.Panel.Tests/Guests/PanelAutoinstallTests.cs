@@ -13,7 +13,8 @@ namespace Xeno.Panel.Tests.Guests;
 /// audited; then, with a base image and the kit's plain initramfs as the helper's (it has no
 /// installer: one short kit boot), the VM is recorded, xenod's install fails in the helper, the
 /// panel audits vm.install failed with the helper's reason, and the half-made disk is gone. While
-/// the install runs (its helper paused, so it certainly does) the VM cannot be deleted.
+/// the install runs (its helper paused, so it certainly does) the VM cannot be deleted; after the
+/// failure the VM is removed, its quota freed, and the owner's VM list says why.
 /// The successful install is xl guest-install's test (same route, Xeno.Engine.Tests).
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -99,8 +100,16 @@ public sealed class PanelAutoinstallTests
         var end = Assert.Single(panel.Audit.Read(user: "ann", action: "vm.install"));
         Assert.Equal(("failed", "deb1"), (end.Result, end.Target));
         Assert.StartsWith("this initramfs has no installer", end.Detail, StringComparison.Ordinal);
+        Assert.EndsWith(". deb1 was removed and its quota freed; create it again to retry.", end.Detail, StringComparison.Ordinal);
         Assert.False(File.Exists(vm.DiskPath));
         Assert.DoesNotContain(await host.Engine.ListAsync(Ct), d => d.Name == helper);
+        // Nothing is left: no record, no quota used, and the owner's list says what happened.
+        Assert.Null(records.Get(vm.Id));
+        Assert.Equal(new Usage(0, 0, 0, 0), records.UsageOf(vm.OwnerId));
+        var list = WebUtility.HtmlDecode(await ann.TextAsync("/"));
+        Assert.Contains("The autoinstall of deb1 failed (", list);
+        Assert.Contains(end.Detail!, list);
+        Assert.Contains("No VMs yet.", list);
         return true;
     });
 }
