@@ -10,7 +10,7 @@ namespace Xeno.Panel.Tests.Guests;
 /// Deleting a VM against a real xenod (in process): a running VM (an empty hvm guest, SeaBIOS
 /// only: no OS to boot) is forced off, its disks in the storage folder go, its record and so its
 /// quota are freed (the name can be created again), the delete is audited. A VM administrator
-/// may delete, and so may an admin.
+/// may delete, and so may an admin. On the way, the second VM boots from xenod's chain-load CD.
 /// </summary>
 public sealed class PanelDeleteGuestTests
 {
@@ -63,6 +63,17 @@ public sealed class PanelDeleteGuestTests
         create = await ann.PostAsync("/Vms/Create", form);
         Assert.Equal(HttpStatusCode.Redirect, create.StatusCode);
         info = create.Headers.Location!.OriginalString;
+        // Chain-load CD boot: the CD is xenod's, built by POST /v1/guests/chainload-cd at power-on.
+        r = await ann.PostAsync($"{info}?handler=boot", [new("mode", "chainload")], info);
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        r = await ann.PostAsync(info, [new("action", "force-off")], info);
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        r = await ann.PostAsync(info, [new("action", "start")], info);
+        Assert.True(r.StatusCode == HttpStatusCode.OK, WebUtility.HtmlDecode(await r.Content.ReadAsStringAsync(Ct)));
+        Assert.Contains("from the chain-load CD (the guest's own GRUB configuration).", WebUtility.HtmlDecode(await r.Content.ReadAsStringAsync(Ct)));
+        var cd = (await xenod.ListDisksAsync("gone", Ct)).Devices.Single(d => d.Vdev == "hdc").Target;
+        Assert.Equal(Path.Combine(prefix, "var/lib/xeno/chainload-cd"), Path.GetDirectoryName(cd));
+        Assert.True(File.Exists(cd), cd);
 
         r = await root.PostAsync($"{info}?handler=delete", [new("confirm", "gone")], info);
         Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);

@@ -69,10 +69,19 @@ public sealed class VmInfoPageTests
         (status, html) = await PostAsync(ann, info, "boot", ("mode", "cd"), ("cd", "/etc/passwd"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Contains("CD image: choose one of the images offered.", html);
-        (status, html) = await PostAsync(ann, info, "boot", ("mode", "chainload"));
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
-        Assert.DoesNotContain("value=\"chainload\"", html);
         Assert.Equal(BootMode.Rescue, panel.App.Services.GetRequiredService<VmBootRecords>().Get(vm.Id).Mode);
+        (status, html) = await PostAsync(ann, info, "boot", ("mode", "chainlaod"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Contains("Boot mode: choose one of the modes offered.", html);
+
+        // The chain-load CD is xenod's (POST /v1/guests/chainload-cd), asked for at power-on: without xenod, refused with its reason.
+        (status, html) = await PostAsync(ann, info, "boot", ("mode", "chainload"));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("web boots from the chain-load CD (the guest's own GRUB configuration) at its next power-on.", html);
+        start = await ann.PostAsync(info, [new("action", "start")], info);
+        Assert.Equal(HttpStatusCode.Conflict, start.StatusCode);
+        Assert.Contains("Chain-load CD: no xenod is running", WebUtility.HtmlDecode(await start.Content.ReadAsStringAsync(Ct)));
+        Assert.Equal(2, panel.Audit.Read(user: "ann", action: "vm.start").Count(e => e.Result == "refused"));
     }
 
     [Fact]

@@ -23,7 +23,6 @@ public sealed class InfoModel(VmService service, VmChangeService changes, VmBoot
     public string? XenodError { get; private set; }
     public VmBoot Boot { get; private set; } = VmBoot.Normal;
     public string BootText { get; private set; } = "";
-    public bool ChainloadOffered => boots.ChainloadOffered;
     public IReadOnlyList<CdImage> Catalogue { get; private set; } = [];
     public IReadOnlyList<KernelChoice> Kernels => options.Kernels;
     public IReadOnlyList<VmExtraDisk> ExtraDisks { get; private set; } = [];
