@@ -59,6 +59,8 @@ public static class PanelApp
         s.AddSingleton<XenodClients>();
         s.AddSingleton<VmService>();
         s.AddSingleton<VmInstallService>();
+        s.AddSingleton<VmInstalls>();
+        s.AddSingleton<VmDeleteService>();
         s.AddSingleton<SessionValidation>();
         s.AddSingleton<PanelMetrics>();
         // Behind a reverse proxy on this host (docs/panel.md): the client's address and scheme

@@ -54,9 +54,6 @@ public sealed record PanelOptions
     /// <summary>The largest CD image upload accepted, in MiB.</summary>
     public int MaxIsoUploadMib { get; init; } = 4096;
 
-    /// <summary>The GRUB chain-load CD (issue 13); the boot mode is offered only when this is set.</summary>
-    public string? ChainloadCd { get; init; }
-
     /// <summary>How often the usage graph's sampler reads xenod's statistics, in seconds.</summary>
     public int UsageSampleSeconds { get; init; } = 10;
 

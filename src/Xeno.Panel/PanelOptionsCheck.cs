@@ -22,7 +22,7 @@ public static class PanelOptionsCheck
         if (o.MetricsToken is { } token && (token.Length < 16 || token.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))))
             problems.Add("Panel:MetricsToken must be at least 16 characters without blanks");
         problems.AddRange(Ssh.AuthorizedKeysCommand.Problems(o));
-        foreach (var (key, value) in new[] { ("RescueKernel", o.RescueKernelPath), ("RescueRamdisk", o.RescueRamdiskPath), ("ChainloadCd", o.ChainloadCd) })
+        foreach (var (key, value) in new[] { ("RescueKernel", o.RescueKernelPath), ("RescueRamdisk", o.RescueRamdiskPath) })
         {
             if (value is not null && (value.IndexOfAny(['"', '\\', '\n', '\r', ',']) >= 0 || !Path.IsPathFullyQualified(value)))
                 problems.Add($"Panel:{key} must be an absolute path without quotes, backslashes, commas or line breaks");

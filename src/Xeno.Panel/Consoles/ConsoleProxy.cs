@@ -8,16 +8,22 @@ namespace Xeno.Panel.Consoles;
 /// once it ends (logout, an admin revoking it) the console closes too, as the cookie would no
 /// longer open it. Each socket has one sender here (a WebSocket allows one send and one
 /// receive at a time), so a stop is an abort of xenod's side that the pumps turn into closes.
+/// A browser that stops reading is cut after <see cref="SendDeadline"/> (its send never
+/// completes), as xenod's own relay does, so it cannot hold the relay (and xenod's viewer) for ever.
 /// </summary>
 public static class ConsoleProxy
 {
     public static readonly TimeSpan SessionCheck = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long one message to the browser may take before the browser counts as gone.</summary>
+    public static readonly TimeSpan SendDeadline = TimeSpan.FromSeconds(30);
+
     /// <summary>How long a side may take to finish its close handshake before it is cut.</summary>
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
 
+    /// <param name="sendDeadline">Tests shorten <see cref="SendDeadline"/>.</param>
     public static async Task RunAsync(WebSocket browser, WebSocket xenod, Func<bool> sessionLive, CancellationToken stopping,
-        TimeSpan? sessionCheck = null)
+        TimeSpan? sessionCheck = null, TimeSpan? sendDeadline = null)
     {
         string? stopReason = null;
         var toBrowser = ToBrowserAsync();
@@ -50,7 +56,9 @@ public static class ConsoleProxy
                         (status, description) = (xenod.CloseStatus ?? status, xenod.CloseStatusDescription ?? description);
                         break;
                     }
-                    await browser.SendAsync(buffer.AsMemory(0, r.Count), WebSocketMessageType.Binary, r.EndOfMessage, CancellationToken.None);
+                    // A cancelled send aborts the browser's WebSocket: right for a browser that stopped reading.
+                    using var deadline = new CancellationTokenSource(sendDeadline ?? SendDeadline);
+                    await browser.SendAsync(buffer.AsMemory(0, r.Count), WebSocketMessageType.Binary, r.EndOfMessage, deadline.Token);
                 }
             }
             catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)

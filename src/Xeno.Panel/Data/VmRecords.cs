@@ -96,6 +96,13 @@ public sealed class VmRecords(PanelDatabase db)
         return Db.Query(c, Select + " WHERE v.name = @n", Read, ("@n", name)).Single();
     }
 
+    /// <summary>Forgets a VM: its administrators, boot mode, extra disk rows and usage samples go with it (ON DELETE CASCADE).</summary>
+    public void Remove(long id)
+    {
+        using var c = db.Open();
+        Db.Execute(c, null, "DELETE FROM vms WHERE id = @i", ("@i", id));
+    }
+
     public static string TypeText(VmType t) => t == VmType.Hvm ? "hvm" : "pv";
 
     private static PanelVm Read(DbDataReader r) => new(

@@ -6,14 +6,20 @@ using Xeno.Panel.Vms;
 namespace Xeno.Panel.Pages;
 
 /// <summary>The VM list: an owner's own VMs (and those they administer), every VM for an admin; live figures from xenod.</summary>
-public sealed class IndexModel(VmRecords vms, VmService service, TimeProvider clock) : PageModel
+public sealed class IndexModel(VmRecords vms, VmService service, VmInstallService installs, TimeProvider clock) : PageModel
 {
+    /// <summary>The user's autoinstalls that failed lately (their VMs were removed again).</summary>
+    public IReadOnlyList<AuditEntry> FailedInstalls { get; private set; } = [];
+
     public IReadOnlyList<VmRow> Rows { get; private set; } = [];
     public string? XenodError { get; private set; }
+    public string? Message { get; private set; }
 
     public async Task OnGetAsync(CancellationToken cancel)
     {
+        Message = TempData["message"] as string;
         var user = CurrentUser.Of(HttpContext)!;
+        FailedInstalls = installs.RecentFailures(user, clock.GetUtcNow());
         var list = vms.VisibleTo(user);
         var rows = new List<VmRow>();
         foreach (var host in list.Select(v => v.HostId).Distinct())

@@ -23,7 +23,7 @@ public sealed record SshMenuServices(Users Users, VmRecords Vms, VmAccess Access
         var quotas = new Quotas(db);
         var disks = new DiskStore(options);
         var extraDisks = new VmDiskRecords(db);
-        var boots = new VmBootService(new VmBootRecords(db), images, extraDisks, audit, options);
+        var boots = new VmBootService(new VmBootRecords(db), images, extraDisks, xenod, audit, options);
         return new SshMenuServices(new Users(db), vms, new VmAccess(vms),
             new VmService(vms, quotas, disks, xenod, hosts, audit, options, boots), boots,
             new VmChangeService(new VmSettingsRecords(db), vms, extraDisks, quotas, disks, images, xenod, audit, options),
@@ -251,7 +251,7 @@ public sealed class SshMenu(SshMenuSession session, MenuInput input, Stream outp
         "  boot normal        from its disk\n" +
         "  boot rescue        the rescue system (a shell on the console, every disk attached)\n" +
         "  boot cd IMAGE      from a CD image of the catalogue (images lists them)\n" +
-        (s.Boots.ChainloadOffered ? "  boot chainload     from the chain-load CD (the guest's own GRUB configuration)\n" : "");
+        "  boot chainload     from the chain-load CD (the guest's own GRUB configuration)\n";
 
     private string ImagesText()
     {
@@ -414,7 +414,7 @@ public sealed class SshMenu(SshMenuSession session, MenuInput input, Stream outp
         "  shutdown  graceful shutdown (the guest agent, else the ACPI button)\n" +
         "  reboot    reboot\n" +
         "  off       force off (asks first)\n" +
-        "  boot      the boot mode for the next power-on: boot normal, boot rescue, boot cd IMAGE" + (s.Boots.ChainloadOffered ? ", boot chainload" : "") + "\n" +
+        "  boot      the boot mode for the next power-on: boot normal, boot rescue, boot cd IMAGE, boot chainload\n" +
         "  images    the CD images of the catalogue\n" +
         "  insert I  put CD image I into the running hvm guest's CD drive; eject takes it out\n" +
         "  s         status\n" +

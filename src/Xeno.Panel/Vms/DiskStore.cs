@@ -24,5 +24,13 @@ public sealed class DiskStore(PanelOptions options)
         }
     }
 
+    /// <summary>Whether <paramref name="path"/> is a file directly in the storage folder (a disk the panel made).</summary>
+    public bool Owns(string path) =>
+        Path.IsPathFullyQualified(path) && string.Equals(Path.GetDirectoryName(Path.GetFullPath(path)), Path.GetFullPath(options.DiskDir).TrimEnd('/'), StringComparison.Ordinal);
+
     public void Delete(string path) => File.Delete(path);
+
+    /// <summary>The backups xenod's conversion left beside a disk of the storage folder (&lt;disk&gt;.convert-&lt;type&gt;-&lt;time&gt;).</summary>
+    public IReadOnlyList<string> ConversionBackups(string disk) =>
+        Owns(disk) && Directory.Exists(options.DiskDir) ? Directory.GetDirectories(options.DiskDir, Path.GetFileName(disk) + ".convert-*") : [];
 }

@@ -1,16 +1,17 @@
+using Xeno.Api.Client;
 using Xeno.Panel.Data;
+using Xeno.Panel.Hosting;
 
 namespace Xeno.Panel.Vms;
 
 /// <summary>
 /// Boot modes as a property of each VM (normal, rescue, a catalogue CD, the chain-load CD),
 /// read at power-on into a <see cref="VmStartPlan"/>. Shared by the web pages and the SSH menu.
+/// The chain-load CD is xenod's (POST /v1/guests/chainload-cd builds it once and caches it),
+/// asked for at each chain-load power-on.
 /// </summary>
-public sealed class VmBootService(VmBootRecords boots, CdImages images, VmDiskRecords extraDisks, AuditLog audit, PanelOptions options)
+public sealed class VmBootService(VmBootRecords boots, CdImages images, VmDiskRecords extraDisks, XenodClients xenod, AuditLog audit, PanelOptions options)
 {
-    /// <summary>The chain-load CD is offered only where an admin configured one.</summary>
-    public bool ChainloadOffered => options.ChainloadCd is not null;
-
     public VmBoot Get(PanelVm vm) => boots.Get(vm.Id);
 
     /// <summary>The words the page shows for a boot setting.</summary>
@@ -24,7 +25,7 @@ public sealed class VmBootService(VmBootRecords boots, CdImages images, VmDiskRe
 
     public VmOutcome Set(PanelUser user, PanelVm vm, string? mode, string? cd, string? remote)
     {
-        var (boot, error) = VmSettingsForm.ParseBoot(mode, cd, images.All(), ChainloadOffered);
+        var (boot, error) = VmSettingsForm.ParseBoot(mode, cd, images.All());
         if (boot is null)
         {
             audit.Write(user.Name, "vm.boot-mode", vm.Name, remote, "refused", error);
@@ -37,7 +38,7 @@ public sealed class VmBootService(VmBootRecords boots, CdImages images, VmDiskRe
     }
 
     /// <summary>What the next power-on of <paramref name="vm"/> starts, or why it cannot.</summary>
-    public (VmStartPlan? Plan, string? Error) PlanFor(PanelVm vm)
+    public async Task<(VmStartPlan? Plan, string? Error)> PlanForAsync(PanelVm vm, CancellationToken cancel)
     {
         var disks = extraDisks.Of(vm.Id).Select(d => d.Path).ToList();
         var boot = boots.Get(vm.Id);
@@ -56,9 +57,15 @@ public sealed class VmBootService(VmBootRecords boots, CdImages images, VmDiskRe
                     return (null, "CD boot: the chosen image is no longer in the catalogue; choose another boot mode.");
                 return (new VmStartPlan(BootMode.Cd, disks, image.Path), null);
             case BootMode.Chainload:
-                if (options.ChainloadCd is null)
-                    return (null, "Chain-load CD: this host offers none any more; choose another boot mode.");
-                return (new VmStartPlan(BootMode.Chainload, disks, options.ChainloadCd), null);
+                try
+                {
+                    var cd = await xenod.For(vm.HostId).BuildChainloadCdAsync(cancel);
+                    return (new VmStartPlan(BootMode.Chainload, disks, cd.Path), null);
+                }
+                catch (XenodException e)
+                {
+                    return (null, $"Chain-load CD: {e.Message}");
+                }
             default:
                 return (new VmStartPlan(BootMode.Normal, disks), null);
         }

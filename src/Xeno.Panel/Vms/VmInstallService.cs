@@ -11,12 +11,20 @@ namespace Xeno.Panel.Vms;
 /// xenod's autoinstaller (POST /v1/guests/install) writes the VM's disk in the panel's storage
 /// folder; the VM is recorded only once xenod has accepted the request, so a refusal leaves
 /// nothing behind. The install is followed in the background: its end is audited (vm.install)
-/// and a finished VM is started. The owner never names a path: the disk is the panel's, the base
-/// image and helper kernel xenod's.
+/// and a finished VM is started. A failed install removes the VM again (record, quota, any
+/// disk left), as an order that could not be delivered: the audit entry says why, and the VM
+/// list shows it to the owner (<see cref="RecentFailures"/>). While it runs the VM is in
+/// <see cref="VmInstalls"/> (it cannot be deleted). The owner never names a path: the disk is
+/// the panel's, the base image and helper kernel xenod's.
 /// </summary>
 public sealed class VmInstallService(VmRecords vms, Quotas quotas, DiskStore disks, XenodClients xenod, Hosts hosts,
-    AuditLog audit, PanelOptions options, VmService service, IHostApplicationLifetime lifetime)
+    AuditLog audit, PanelOptions options, VmService service, VmInstalls running, IHostApplicationLifetime lifetime)
 {
+    public const string InstallAction = "vm.install";
+
+    /// <summary>How long the VM list shows an owner a failed install.</summary>
+    public static readonly TimeSpan FailureShown = TimeSpan.FromDays(1);
+
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
 
     /// <summary>How long the panel follows an install (xenod's helper timeout is 20 minutes).</summary>
@@ -64,6 +72,7 @@ public sealed class VmInstallService(VmRecords vms, Quotas quotas, DiskStore dis
             vm = vms.Add(request.Name, user.Id, host.Id, request.Type, request.MemoryMib, request.Vcpus, request.DiskGib, path, kernel: null);
             if (vm is null)
                 return Refuse(user, request.Name, remote, $"Name: a VM called {request.Name} already exists.");
+            running.Begin(vm.Id, operation.Id);
         }
         finally
         {
@@ -75,7 +84,7 @@ public sealed class VmInstallService(VmRecords vms, Quotas quotas, DiskStore dis
         return new VmOutcome(true, $"Created {vm.Name}: Debian is being installed on its disk; it starts when the install is done (a few minutes).", vm);
     }
 
-    /// <summary>Polls the install until it ends, audits the end, and starts the VM when it succeeded.</summary>
+    /// <summary>Polls the install until it ends, audits the end, and starts the VM when it succeeded (else removes it).</summary>
     private async Task FollowAsync(PanelUser user, PanelVm vm, string id, string? remote)
     {
         var stopping = lifetime.ApplicationStopping;
@@ -98,15 +107,16 @@ public sealed class VmInstallService(VmRecords vms, Quotas quotas, DiskStore dis
                 if (operation.State == "running") continue;
                 if (operation.Result is null)
                 {
-                    audit.Write(user.Name, "vm.install", vm.Name, remote, "failed", operation.Error);
+                    Fail(user, vm, remote, operation.Error ?? "the install failed", ended: true);
                     return;
                 }
-                audit.Write(user.Name, "vm.install", vm.Name, remote, "ok",
+                audit.Write(user.Name, InstallAction, vm.Name, remote, "ok",
                     $"Debian installed ({operation.Result.SizeBytes >> 20} MiB, host name {operation.Result.Hostname}) in {operation.Result.Seconds:F0} s");
+                running.End(vm.Id);
                 await service.PowerAsync(user, vm, PowerAction.Start, remote, stopping);
                 return;
             }
-            audit.Write(user.Name, "vm.install", vm.Name, remote, "failed", $"the install did not end within {Patience.TotalMinutes:F0} minutes");
+            Fail(user, vm, remote, $"the install did not end within {Patience.TotalMinutes:F0} minutes", ended: false);
         }
         catch (OperationCanceledException)
         {
@@ -114,8 +124,43 @@ public sealed class VmInstallService(VmRecords vms, Quotas quotas, DiskStore dis
         }
         catch (XenodException e)
         {
-            audit.Write(user.Name, "vm.install", vm.Name, remote, "failed", $"lost the install's progress: {e.Message}");
+            Fail(user, vm, remote, $"lost the install's progress: {e.Message}", ended: false);
         }
+        finally
+        {
+            running.End(vm.Id);
+        }
+    }
+
+    /// <summary>
+    /// The install did not deliver a system: the VM goes (its record, so its quota), with the disk
+    /// when xenod's install has ended (xenod removes a half-made disk itself; this is for one it
+    /// left). An install that may still run in xenod keeps its disk file: an admin removes it.
+    /// </summary>
+    private void Fail(PanelUser user, PanelVm vm, string? remote, string reason, bool ended)
+    {
+        vms.Remove(vm.Id);
+        if (ended && disks.Owns(vm.DiskPath))
+        {
+            try
+            {
+                disks.Delete(vm.DiskPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                reason += $" (its disk stays: {e.Message})";
+            }
+        }
+        audit.Write(user.Name, InstallAction, vm.Name, remote, "failed",
+            $"{reason.TrimEnd('.')}. {vm.Name} was removed and its quota freed; create it again to retry.");
+    }
+
+    /// <summary>The failed installs of <paramref name="user"/>'s VMs in the last <see cref="FailureShown"/>, newest first (the VM list shows them).</summary>
+    public IReadOnlyList<AuditEntry> RecentFailures(PanelUser user, DateTimeOffset now)
+    {
+        var since = Db.Stamp(now - FailureShown);
+        return audit.Read(user: user.Name, action: InstallAction, limit: 20)
+            .Where(e => e.Result == "failed" && string.CompareOrdinal(e.Time, since) >= 0).Take(5).ToList();
     }
 
     private VmOutcome Refuse(PanelUser user, string target, string? remote, string message)

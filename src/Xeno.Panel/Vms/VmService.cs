@@ -76,7 +76,7 @@ public sealed class VmService(VmRecords vms, Quotas quotas, DiskStore disks, Xen
                     var kernel = vm.Kernel is null ? null : options.Kernels.FirstOrDefault(k => k.Name == vm.Kernel);
                     if (vm.Type == VmType.Pv && vm.Kernel is not null && kernel is null)
                         return Refuse(user, name, vm.Name, remote, $"The kernel {vm.Kernel} is no longer offered; ask an administrator.");
-                    var (plan, planError) = boots.PlanFor(vm);
+                    var (plan, planError) = await boots.PlanForAsync(vm, cancel);
                     if (plan is null)
                         return Refuse(user, name, vm.Name, remote, planError!);
                     var host = await client.GetHostAsync(cancel);

@@ -62,13 +62,13 @@ public static partial class VmSettingsForm
     }
 
     /// <summary>The boot mode form: a mode word and, for a CD boot, a catalogue image's name.</summary>
-    public static (VmBoot? Boot, string? Error) ParseBoot(string? mode, string? cd, IReadOnlyList<CdImage> catalogue, bool chainloadOffered)
+    public static (VmBoot? Boot, string? Error) ParseBoot(string? mode, string? cd, IReadOnlyList<CdImage> catalogue)
     {
         switch ((mode ?? "").Trim())
         {
             case "normal": return (VmBoot.Normal, null);
             case "rescue": return (new VmBoot(BootMode.Rescue, null), null);
-            case "chainload" when chainloadOffered: return (new VmBoot(BootMode.Chainload, null), null);
+            case "chainload": return (new VmBoot(BootMode.Chainload, null), null);
             case "cd":
                 var name = (cd ?? "").Trim();
                 if (name.Length == 0)

@@ -8,7 +8,8 @@ namespace Xeno.Panel.Tests.Consoles;
 /// <summary>
 /// The panel's relay between a browser's WebSocket and xenod's, on real WebSockets over unix
 /// sockets: bytes both ways, xenod's close reaching the browser, the browser's close reaching
-/// xenod, and the console closing when the session ends.
+/// xenod, the console closing when the session ends, and a browser that stops reading cut after
+/// the send deadline (xenod told "viewer left") while another viewer's relay goes on.
 /// </summary>
 public sealed class ConsoleProxyTests : IDisposable
 {
@@ -93,5 +94,50 @@ public sealed class ConsoleProxyTests : IDisposable
         await relay.WaitAsync(TimeSpan.FromSeconds(30), Ct);
         // xenod's side was cut, so nothing more reaches the guest.
         Assert.NotEqual(WebSocketState.Open, xenodClient.State);
+    }
+
+    [Fact]
+    public async Task ABrowserThatStopsReadingIsCutAtTheSendDeadlineAndOtherViewersGoOn()
+    {
+        var (stuck, stuckServer) = await PairAsync();
+        var (stuckXenodClient, stuckXenod) = await PairAsync();
+        var (other, otherServer) = await PairAsync();
+        var (otherXenodClient, otherXenod) = await PairAsync();
+        var deadline = TimeSpan.FromMilliseconds(300);
+        var stuckRelay = ConsoleProxy.RunAsync(stuckServer, stuckXenodClient, () => true, CancellationToken.None, sendDeadline: deadline);
+        var otherRelay = ConsoleProxy.RunAsync(otherServer, otherXenodClient, () => true, CancellationToken.None, sendDeadline: deadline);
+
+        // The guest writes without pause; the stuck viewer never reads, so the socket buffers fill
+        // and the relay's send to it blocks until the deadline cuts it.
+        var chunk = new byte[64 * 1024];
+        Array.Fill(chunk, (byte)'x');
+        var writer = Task.Run(async () =>
+        {
+            try
+            {
+                for (int i = 0; i < 4096; i++)
+                    await stuckXenod.SendAsync(chunk, WebSocketMessageType.Binary, true, Ct);
+            }
+            catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException)
+            {
+                // The relay gave up on the stuck viewer and cut this side too.
+            }
+        }, Ct);
+        Assert.Equal(WebSocketMessageType.Close, (await ReceiveAsync(stuckXenod)).Type);
+        Assert.Equal("viewer left", stuckXenod.CloseStatusDescription);
+        await stuckRelay.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(WebSocketState.Aborted, stuckServer.State);
+        await writer.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+
+        // The other viewer's console still works both ways.
+        await otherXenod.SendAsync("still here\r\n"u8.ToArray(), WebSocketMessageType.Binary, true, Ct);
+        Assert.Equal((WebSocketMessageType.Binary, "still here\r\n"), await ReceiveAsync(other));
+        await other.SendAsync("ls\r"u8.ToArray(), WebSocketMessageType.Text, true, Ct);
+        Assert.Equal((WebSocketMessageType.Binary, "ls\r"), await ReceiveAsync(otherXenod));
+        await other.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "tab closed", Ct);
+        Assert.Equal(WebSocketMessageType.Close, (await ReceiveAsync(otherXenod)).Type);
+        await otherXenod.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "console closed", Ct);
+        await otherRelay.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        stuck.Dispose();
     }
 }

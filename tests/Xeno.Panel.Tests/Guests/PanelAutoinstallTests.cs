@@ -12,7 +12,9 @@ namespace Xeno.Panel.Tests.Guests;
 /// refuses (no helper kernel on the host) records nothing and makes no disk, with the refusal
 /// audited; then, with a base image and the kit's plain initramfs as the helper's (it has no
 /// installer: one short kit boot), the VM is recorded, xenod's install fails in the helper, the
-/// panel audits vm.install failed with the helper's reason, and the half-made disk is gone.
+/// panel audits vm.install failed with the helper's reason, and the half-made disk is gone. While
+/// the install runs (its helper paused, so it certainly does) the VM cannot be deleted; after the
+/// failure the VM is removed, its quota freed, and the owner's VM list says why.
 /// The successful install is xl guest-install's test (same route, Xeno.Engine.Tests).
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -58,6 +60,22 @@ public sealed class PanelAutoinstallTests
         var vm = Assert.Single(records.VisibleTo(panel.Users.Find("ann")!));
         Assert.Equal((VmType.Pv, null, Path.Combine(panel.Options.DiskDir, "deb1.img")), (vm.Type, vm.Kernel, vm.DiskPath));
         var sw = Stopwatch.StartNew();
+        var helper = "xeno-install-deb1";
+        while (!(await host.Engine.ListAsync(Ct)).Any(d => d.Name == helper))
+        {
+            Assert.False(panel.Audit.Read(user: "ann", action: "vm.install").Any(), "the install ended before its helper domain was seen");
+            Assert.True(sw.Elapsed < TimeSpan.FromMinutes(5), "the install's helper domain did not appear within 5 minutes");
+            await Task.Delay(50, Ct);
+        }
+        // Paused, the helper cannot finish: the install is certainly running while the delete is asked.
+        await host.Engine.PauseAsync(helper, true, Ct);
+        var info = created.Headers.Location!.OriginalString;
+        var refusedDelete = await ann.PostAsync($"{info}?handler=delete", [new("confirm", "deb1")], info);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, refusedDelete.StatusCode);
+        Assert.Contains("Delete: Debian is still being installed on deb1's disk; wait until the install ends", WebUtility.HtmlDecode(await refusedDelete.Content.ReadAsStringAsync(Ct)));
+        Assert.NotNull(records.Get(vm.Id));
+        await host.Engine.PauseAsync(helper, false, Ct);
+
         while (!panel.Audit.Read(user: "ann", action: "vm.install").Any())
         {
             Assert.True(sw.Elapsed < TimeSpan.FromMinutes(5), "the install's end was not audited within 5 minutes");
@@ -66,8 +84,16 @@ public sealed class PanelAutoinstallTests
         var end = Assert.Single(panel.Audit.Read(user: "ann", action: "vm.install"));
         Assert.Equal(("failed", "deb1"), (end.Result, end.Target));
         Assert.StartsWith("this initramfs has no installer", end.Detail, StringComparison.Ordinal);
+        Assert.EndsWith(". deb1 was removed and its quota freed; create it again to retry.", end.Detail, StringComparison.Ordinal);
         Assert.False(File.Exists(vm.DiskPath));
-        Assert.DoesNotContain(await host.Engine.ListAsync(Ct), d => d.Name == "xeno-install-deb1");
+        Assert.DoesNotContain(await host.Engine.ListAsync(Ct), d => d.Name == helper);
+        // Nothing is left: no record, no quota used, and the owner's list says what happened.
+        Assert.Null(records.Get(vm.Id));
+        Assert.Equal(new Usage(0, 0, 0, 0), records.UsageOf(vm.OwnerId));
+        var list = WebUtility.HtmlDecode(await ann.TextAsync("/"));
+        Assert.Contains("The autoinstall of deb1 failed (", list);
+        Assert.Contains(end.Detail!, list);
+        Assert.Contains("No VMs yet.", list);
         return true;
     });
 }

@@ -174,6 +174,11 @@ public sealed class PanelVmGuestTests
         Assert.Single(Directory.GetDirectories(Path.GetDirectoryName(vm.DiskPath)!, "deb.img.convert-pv-*"));
         Assert.Contains(panel.Audit.Read(user: "ann", action: "vm.type"), e => e.Result == "ok" && e.Detail!.Contains("Converted", StringComparison.Ordinal));
         Assert.Contains(panel.Audit.Read(user: "ann", action: "vm.cd-insert"), e => e.Result == "ok");
+
+        // Deleting it takes the conversion's backup too: nothing of deb stays in the storage folder.
+        r = await ann.PostAsync($"{info}?handler=delete", [new("confirm", "deb")], info);
+        Assert.Equal(HttpStatusCode.Redirect, r.StatusCode);
+        Assert.Empty(Directory.GetFileSystemEntries(Path.GetDirectoryName(vm.DiskPath)!));
         return true;
     });
 }

@@ -23,14 +23,14 @@ public sealed class VmSettingsFormTests
     [Fact]
     public void BootModesNameCatalogueImagesNeverPaths()
     {
-        Assert.Equal(VmBoot.Normal, VmSettingsForm.ParseBoot("normal", "x", Catalogue, false).Boot);
-        Assert.Equal(new VmBoot(BootMode.Rescue, null), VmSettingsForm.ParseBoot("rescue", null, Catalogue, false).Boot);
-        Assert.Equal(new VmBoot(BootMode.Cd, 7), VmSettingsForm.ParseBoot("cd", "debian-12.iso", Catalogue, false).Boot);
-        Assert.Equal("CD image: choose one of the images offered.", VmSettingsForm.ParseBoot("cd", "/srv/iso/d.iso", Catalogue, false).Error);
-        Assert.Equal("CD image: the catalogue is empty; ask an administrator to add one.", VmSettingsForm.ParseBoot("cd", "", [], false).Error);
-        // The chain-load CD exists only where it is configured.
-        Assert.Equal("Boot mode: choose one of the modes offered.", VmSettingsForm.ParseBoot("chainload", null, Catalogue, false).Error);
-        Assert.Equal(new VmBoot(BootMode.Chainload, null), VmSettingsForm.ParseBoot("chainload", null, Catalogue, true).Boot);
+        Assert.Equal(VmBoot.Normal, VmSettingsForm.ParseBoot("normal", "x", Catalogue).Boot);
+        Assert.Equal(new VmBoot(BootMode.Rescue, null), VmSettingsForm.ParseBoot("rescue", null, Catalogue).Boot);
+        Assert.Equal(new VmBoot(BootMode.Cd, 7), VmSettingsForm.ParseBoot("cd", "debian-12.iso", Catalogue).Boot);
+        Assert.Equal("CD image: choose one of the images offered.", VmSettingsForm.ParseBoot("cd", "/srv/iso/d.iso", Catalogue).Error);
+        Assert.Equal("CD image: the catalogue is empty; ask an administrator to add one.", VmSettingsForm.ParseBoot("cd", "", []).Error);
+        // The chain-load CD is always offered: xenod builds it at power-on.
+        Assert.Equal(new VmBoot(BootMode.Chainload, null), VmSettingsForm.ParseBoot("chainload", null, Catalogue).Boot);
+        Assert.Equal("Boot mode: choose one of the modes offered.", VmSettingsForm.ParseBoot("chainlaod", null, Catalogue).Error);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class VmSettingsFormTests
             var (size, sizeError) = VmSettingsForm.ParseDiskSize(Text());
             if (sizeError is null) Assert.InRange(size, 1, VmCreateForm.MaxDiskGib);
 
-            var (boot, bootError) = VmSettingsForm.ParseBoot(Text(), Text(), Catalogue, rng.Next(2) == 0);
+            var (boot, bootError) = VmSettingsForm.ParseBoot(Text(), Text(), Catalogue);
             Assert.True((boot is null) != (bootError is null));
             if (boot?.Mode == BootMode.Cd) Assert.Equal(7, boot.CdImageId);
 

@@ -111,6 +111,7 @@ public sealed class AuthorizationTableTests
         ("cdeject", []),
         ("diskadd", [new("size", "1")]),
         ("diskremove", [new("disk", "1")]),
+        ("delete", [new("confirm", "annvm")]),
         ("nosuchhandler", []),
     ];
 
@@ -176,7 +177,9 @@ public sealed class AuthorizationTableTests
             Assert.Equal(before + 1 + Actions.Length + Handlers.Length, panel.Audit.Read(action: "vm.access").Count);
         }
         Assert.True(vmRoutes > 0, "no route names a VM: the table test checks nothing");
-        // Nothing bob did reached the VM.
+        // Nothing bob did reached the VM: it is still there, with its disk.
+        Assert.NotNull(panel.App.Services.GetRequiredService<VmRecords>().Get(vm.Id));
+        Assert.True(File.Exists(vm.DiskPath));
         Assert.DoesNotContain(panel.Audit.Read(user: "bob"), e => e.Action.StartsWith("vm.", StringComparison.Ordinal) && e.Action != "vm.access");
         Assert.All(panel.Audit.Read(user: "bob", action: "vm.access"), e => Assert.Equal("refused", e.Result));
     }

@@ -69,10 +69,19 @@ public sealed class VmInfoPageTests
         (status, html) = await PostAsync(ann, info, "boot", ("mode", "cd"), ("cd", "/etc/passwd"));
         Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
         Assert.Contains("CD image: choose one of the images offered.", html);
-        (status, html) = await PostAsync(ann, info, "boot", ("mode", "chainload"));
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
-        Assert.DoesNotContain("value=\"chainload\"", html);
         Assert.Equal(BootMode.Rescue, panel.App.Services.GetRequiredService<VmBootRecords>().Get(vm.Id).Mode);
+        (status, html) = await PostAsync(ann, info, "boot", ("mode", "chainlaod"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Contains("Boot mode: choose one of the modes offered.", html);
+
+        // The chain-load CD is xenod's (POST /v1/guests/chainload-cd), asked for at power-on: without xenod, refused with its reason.
+        (status, html) = await PostAsync(ann, info, "boot", ("mode", "chainload"));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("web boots from the chain-load CD (the guest's own GRUB configuration) at its next power-on.", html);
+        start = await ann.PostAsync(info, [new("action", "start")], info);
+        Assert.Equal(HttpStatusCode.Conflict, start.StatusCode);
+        Assert.Contains("Chain-load CD: no xenod is running", WebUtility.HtmlDecode(await start.Content.ReadAsStringAsync(Ct)));
+        Assert.Equal(2, panel.Audit.Read(user: "ann", action: "vm.start").Count(e => e.Result == "refused"));
     }
 
     [Fact]
@@ -109,6 +118,30 @@ public sealed class VmInfoPageTests
         Assert.True(File.Exists(disk.Path));
         Assert.Contains(panel.Audit.Read(user: "ann", action: "vm.disk-add"), e => e.Result == "ok");
         Assert.Contains(panel.Audit.Read(user: "ann", action: "vm.resources"), e => e.Result == "refused");
+    }
+
+    [Fact]
+    public async Task ADeleteNeedsTheNameTheTokenAndXenod()
+    {
+        var (panel, ann, info, vm) = await StartAsync();
+        await using var _ = panel;
+        using var __ = ann;
+        Assert.Contains("Type its name to confirm", await ann.TextAsync(info));
+        var (status, html) = await PostAsync(ann, info, "delete", ("confirm", "wbe"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Contains("Delete: type the VM's name, web, to confirm.", html);
+        // Without the form's token: refused before the handler, and audited.
+        var r = await ann.PostAsync($"{info}?handler=delete", [new("confirm", "web")], tokenPage: null);
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        Assert.Contains(panel.Audit.Read(action: "csrf"), e => e.Result == "refused" && e.User == "ann");
+        // Whether it runs is unknown without xenod: nothing is deleted.
+        (status, html) = await PostAsync(ann, info, "delete", ("confirm", "web"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Contains("xenod: no xenod is running", html);
+        Assert.Contains("web was not deleted.", html);
+        Assert.NotNull(panel.App.Services.GetRequiredService<VmRecords>().Get(vm.Id));
+        Assert.True(File.Exists(vm.DiskPath));
+        Assert.Equal(["refused", "refused"], panel.Audit.Read(user: "ann", action: "vm.delete").Select(e => e.Result));
     }
 
     [Fact]

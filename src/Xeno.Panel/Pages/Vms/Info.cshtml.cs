@@ -14,7 +14,7 @@ namespace Xeno.Panel.Pages.Vms;
 /// disks, NICs, recent console output and the usage graph. <see cref="VmAccessFilter"/> has
 /// checked access before any handler runs; the services validate, act and audit.
 /// </summary>
-public sealed class InfoModel(VmService service, VmChangeService changes, VmBootService boots, CdCatalogue catalogue,
+public sealed class InfoModel(VmService service, VmChangeService changes, VmBootService boots, VmDeleteService deletes, CdCatalogue catalogue,
     VmRecords vms, VmDiskRecords extraDisks, UsageSamples usage, XenodClients xenod, PanelOptions options, TimeProvider clock) : PageModel
 {
     public VmRow Row { get; private set; } = null!;
@@ -23,7 +23,6 @@ public sealed class InfoModel(VmService service, VmChangeService changes, VmBoot
     public string? XenodError { get; private set; }
     public VmBoot Boot { get; private set; } = VmBoot.Normal;
     public string BootText { get; private set; } = "";
-    public bool ChainloadOffered => boots.ChainloadOffered;
     public IReadOnlyList<CdImage> Catalogue { get; private set; } = [];
     public IReadOnlyList<KernelChoice> Kernels => options.Kernels;
     public IReadOnlyList<VmExtraDisk> ExtraDisks { get; private set; } = [];
@@ -90,6 +89,16 @@ public sealed class InfoModel(VmService service, VmChangeService changes, VmBoot
 
     public Task<IActionResult> OnPostDiskRemoveAsync(string? disk, CancellationToken cancel) =>
         ShowAsync(changes.RemoveDiskAsync(Caller, Vm, disk, Remote, cancel), cancel);
+
+    /// <summary>Deletes the VM once its name is typed to confirm; the VM list tells what was done.</summary>
+    public async Task<IActionResult> OnPostDeleteAsync(string? confirm, CancellationToken cancel)
+    {
+        var outcome = await deletes.DeleteAsync(Caller, Vm, confirm, Remote, cancel);
+        if (!outcome.Ok)
+            return await ShowAsync(Task.FromResult(outcome), cancel);
+        TempData["message"] = outcome.Message;
+        return Redirect("/");
+    }
 
     /// <summary>The page again with the action's message; a refused action answers 422.</summary>
     private async Task<IActionResult> ShowAsync(Task<VmOutcome> action, CancellationToken cancel)
