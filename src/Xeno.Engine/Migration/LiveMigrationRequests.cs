@@ -91,10 +91,10 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
                     ? await QemuMigration.HandChannelAsync(d, q, fd, token)
                     : "unix:" + socketPath;
                 string through = socketPath is null ? "through the channel xl handed over" : "through xl's relay";
-                await QemuMigration.SendAsync(d, q, uri, context.Options.MigrationTimeout, token, atSwitchover);
+                // QEMU's reply that saw the end has its figures: no query more while the guest waits.
+                var reply = await QemuMigration.SendAsync(d, q, uri, context.Options.MigrationTimeout, token, atSwitchover);
                 if (copied.Count > 0)
                     await StorageMirror.ResetSwitchoverPauseAsync(d, q);
-                var reply = await QmpCall.RunAsync(d, q, (c, t) => c.ExecuteAsync("query-migrate", null, t), token);
                 // QEMU stopped the vCPUs for the stop-and-copy and leaves them so: listed paused until
                 // xl destroys this copy (success) or resumes it (the target failed).
                 d.Paused = true;
