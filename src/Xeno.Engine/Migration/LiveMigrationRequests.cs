@@ -33,6 +33,10 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
         {
             if (d.Qemu is not { } q)
                 throw new EngineException(EngineErrorKind.Conflict, $"Domain {d.Domid} is not running");
+            // A device QEMU cannot migrate is refused here, before xl starts the receiver: nothing has moved or stopped.
+            var blockers = MigrationBlockers.Read(await QmpCall.RunAsync(d, q, (c, t) => c.ExecuteAsync("query-migrate", null, t), token));
+            if (MigrationBlockers.Refusal(d.Domid, d.Name, blockers) is { } blocked)
+                throw new EngineException(EngineErrorKind.Conflict, blocked);
             IReadOnlyList<CopiedDisk> copied = copyStorage ? await StorageMirror.DisksAsync(d, q, token) : [];
             if (copyStorage && copied.Count == 0)
                 throw new EngineException(EngineErrorKind.Invalid, $"Domain {d.Domid} has no writable disk for --copy-storage to copy");
@@ -87,10 +91,10 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
                     ? await QemuMigration.HandChannelAsync(d, q, fd, token)
                     : "unix:" + socketPath;
                 string through = socketPath is null ? "through the channel xl handed over" : "through xl's relay";
-                await QemuMigration.SendAsync(d, q, uri, context.Options.MigrationTimeout, token, atSwitchover);
+                // QEMU's reply that saw the end has its figures: no query more while the guest waits.
+                var reply = await QemuMigration.SendAsync(d, q, uri, context.Options.MigrationTimeout, token, atSwitchover);
                 if (copied.Count > 0)
                     await StorageMirror.ResetSwitchoverPauseAsync(d, q);
-                var reply = await QmpCall.RunAsync(d, q, (c, t) => c.ExecuteAsync("query-migrate", null, t), token);
                 // QEMU stopped the vCPUs for the stop-and-copy and leaves them so: listed paused until
                 // xl destroys this copy (success) or resumes it (the target failed).
                 d.Paused = true;
@@ -168,6 +172,14 @@ internal sealed class LiveMigrationRequests(EngineContext context, DomainRegistr
         var copied = state.CopiedDisks;
         if (copied.Count > 0 && nbdSocketPath is null)
             throw new EngineException(EngineErrorKind.Invalid, "the sender copies disks (--copy-storage) but the request names no NBD socket");
+        // Before anything is made for it (a disk copy, a domid, QEMU): every file its QEMU opens must be here.
+        var problems = IncomingDevices.Problems(spec, copied, bootFilesOnHost: !Domains.Bootloader.PygrubCommandLine.Runs(spec),
+            path => File.Exists(path) || Directory.Exists(path));
+        if (IncomingDevices.Refusal(state.Name, problems) is { } refusal)
+        {
+            context.Log.Info($"Incoming migration of {state.Name} refused: {refusal}");
+            throw new EngineException(EngineErrorKind.Invalid, refusal);
+        }
         // Each disk is listed before it is created, so a xenod killed from here on removes it at its next start.
         var staged = IncomingDiskJournal.NewStaged(context.Paths.RunDir);
         var created = StorageMirror.CreateDisks(copied, list => Record(staged, list));

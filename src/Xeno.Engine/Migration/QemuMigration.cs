@@ -16,11 +16,20 @@ namespace Xeno.Engine.Migration;
 internal static class QemuMigration
 {
     /// <summary>
-    /// How often query-migrate is asked while QEMU migrates. The end of a live migration is seen
-    /// one poll late at most, on both sides, and the guest waits for that (the target's "ready"
-    /// follows its QEMU's completion): 10 ms keeps that wait small; a query costs QEMU microseconds.
+    /// How often query-migrate is asked while QEMU sends. The sending QEMU also reports each change
+    /// of its migration's status as a MIGRATION event (capability "events"), which the domain's
+    /// monitor hands on (<see cref="Devices.DeviceEvents"/>): the end is seen at once, and the poll is
+    /// only the fallback. A query costs QEMU microseconds.
     /// </summary>
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// How often the receiving side asks. Its events cannot be used: the domain's monitor (their one
+    /// reader) starts only once the state is in. The guest waits for this poll at the end of a live
+    /// migration (the target's "ready" follows its QEMU's completion), so it is short; the incoming
+    /// QEMU reads the stream in its main loop and answers a query between two reads.
+    /// </summary>
+    private static readonly TimeSpan IncomingPollInterval = TimeSpan.FromMilliseconds(5);
 
     /// <summary>The name QEMU knows a handed-over migration channel by (getfd, then "fd:" + name).</summary>
     public const string ChannelFdName = "xeno-migration";
@@ -51,13 +60,18 @@ internal static class QemuMigration
     /// With QEMU's pause-before-switchover capability on: run at that pause (the guest stopped,
     /// the last state not yet sent), then migrate-continue; its failure cancels the migration.
     /// </param>
-    public static async Task SendAsync(Domain d, QemuInstance q, string uri, TimeSpan timeout, CancellationToken cancel,
+    /// <returns>QEMU's last query-migrate reply (status completed: its figures).</returns>
+    public static async Task<JsonElement> SendAsync(Domain d, QemuInstance q, string uri, TimeSpan timeout, CancellationToken cancel,
         Func<CancellationToken, Task>? atSwitchover = null)
     {
+        await QmpCall.RunAsync(d, q, (c, t) => c.ExecuteAsync("migrate-set-capabilities", new JsonObject
+        {
+            ["capabilities"] = new JsonArray(new JsonObject { ["capability"] = "events", ["state"] = true }),
+        }, t), cancel);
         await StartAsync(d, q, "migrate", uri, cancel);
         try
         {
-            await WaitAsync(d, q, timeout, cancel, atSwitchover);
+            return await WaitAsync(d, q, timeout, PollInterval, d.DeviceEvents, cancel, atSwitchover);
         }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException || (atSwitchover is not null && e is EngineException or QmpException))
         {
@@ -75,7 +89,7 @@ internal static class QemuMigration
     public static async Task ReceiveAsync(Domain d, QemuInstance q, string uri, TimeSpan timeout, CancellationToken cancel)
     {
         await StartAsync(d, q, "migrate-incoming", uri, cancel);
-        await WaitAsync(d, q, timeout, cancel);
+        await WaitAsync(d, q, timeout, IncomingPollInterval, events: null, cancel);
     }
 
     /// <summary>
@@ -103,21 +117,26 @@ internal static class QemuMigration
         }
     }
 
-    /// <summary>Follows query-migrate to "completed"; "failed" or "cancelled" become an EngineException with QEMU's reason.</summary>
-    private static async Task WaitAsync(Domain d, QemuInstance q, TimeSpan timeout, CancellationToken cancel,
-        Func<CancellationToken, Task>? atSwitchover = null)
+    /// <summary>
+    /// Follows query-migrate to "completed" (returning that reply); "failed" or "cancelled" become an
+    /// EngineException with QEMU's reason. With <paramref name="events"/>, a MIGRATION event ends the wait for the next query early.
+    /// </summary>
+    private static async Task<JsonElement> WaitAsync(Domain d, QemuInstance q, TimeSpan timeout, TimeSpan interval,
+        Devices.DeviceEvents? events, CancellationToken cancel, Func<CancellationToken, Task>? atSwitchover = null)
     {
         bool switched = false;
         using var deadline = new CancellationTokenSource(timeout);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, deadline.Token);
         while (true)
         {
+            // Registered before the query: a change of status after it cannot slip past.
+            using var changed = events?.Expect(e => e.Name == "MIGRATION");
             var reply = await QmpCall.RunAsync(d, q, (c, t) => c.ExecuteAsync("query-migrate", null, t), cancel);
             var (status, error) = Status(reply);
             switch (status)
             {
                 case "completed":
-                    return;
+                    return reply;
                 case "failed" or "cancelled":
                     throw new EngineException(EngineErrorKind.Failed,
                         $"QEMU's migration stream {status}{(error is null ? "" : ": " + error)}");
@@ -127,13 +146,13 @@ internal static class QemuMigration
                     await QmpCall.RunAsync(d, q, (c, t) => c.ExecuteAsync("migrate-continue", new JsonObject { ["state"] = "pre-switchover" }, t), cancel);
                     continue;
             }
-            try
+            var delay = Task.Delay(interval, linked.Token);
+            await Task.WhenAny(changed?.Happened ?? delay, delay);
+            if (linked.IsCancellationRequested)
             {
-                await Task.Delay(PollInterval, linked.Token);
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancel.IsCancellationRequested)
-            {
-                throw new TimeoutException($"QEMU's migration stream did not finish within {timeout.TotalSeconds:0} s (status {status})");
+                if (deadline.IsCancellationRequested && !cancel.IsCancellationRequested)
+                    throw new TimeoutException($"QEMU's migration stream did not finish within {timeout.TotalSeconds:0} s (status {status})");
+                cancel.ThrowIfCancellationRequested();
             }
         }
     }

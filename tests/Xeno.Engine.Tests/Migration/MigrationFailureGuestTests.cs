@@ -7,9 +7,10 @@ using Xeno.Engine.Tests.Support;
 namespace Xeno.Engine.Tests.Migration;
 
 /// <summary>
-/// Failure injection with one real TCG guest moved (and failing to move) three times to a target
+/// Failure injection with one real TCG guest moved (and failing to move) four times to a target
 /// xenod standing for another host (its own process and mount namespace, the disk's folder a tmpfs
-/// there, so every move copies the disk with --copy-storage): the transport process killed
+/// there, so a move must copy the disk with --copy-storage): a move without it refused by the target
+/// (the disk's path names nothing there), the transport process killed
 /// mid-copy (socat standing for ssh), the target's xenod killed mid-copy (then started again: it
 /// removes the disk the copy had created),
 /// the target's disk full during the copy (a 4 MiB tmpfs for a 16 MiB disk).
@@ -118,6 +119,17 @@ public sealed class MigrationFailureGuestTests
             }
 
             var rune = $"env XENO_PREFIX={b.Prefix} sh -c 'shift 2; exec {XlPath} \"$@\"' sh";
+
+            // 0. Without --copy-storage the disk's path names nothing on the target (another host's
+            // storage): the target refuses before it makes anything, naming the disk; the guest runs on.
+            var refused = a.Xl("migrate", "-s", rune, name, "host-b");
+            TestContext.Current.TestOutputHelper?.WriteLine(refused.Err);
+            Assert.True(refused.Exit == 1, refused.Err);
+            Assert.Contains($"migration target: domain {name} cannot run on this host: disk vdev=xvda: {disk} does not exist on this host", refused.Err);
+            Assert.Contains("Migration failed", refused.Err);
+            Assert.DoesNotContain("Transfer complete", refused.Err);
+            await AssertTargetCleanAsync(b, target, disk, "a disk missing on the target");
+            await AssertRunsOnAsync(a, name, domid, "a disk missing on the target");
 
             // 1. The transport killed mid-copy: socat stands for ssh (the target listens on a unix socket).
             var listen = Path.Combine(a.Root, "transport.sock");
