@@ -1,7 +1,6 @@
 using System.Globalization;
 using Xeno.Api.Client;
 using Xeno.Api.Contracts;
-using Xeno.Boot.Conversion;
 using Xeno.Cli.Commands.Domain;
 
 namespace Xeno.Cli.Commands.Guests;
@@ -10,7 +9,7 @@ namespace Xeno.Cli.Commands.Guests;
 /// `xl guest-convert [options] DISK pv|hvm` (Xeno's own; Xen has none): prepares the Linux system
 /// on a stopped guest's disk for the other boot type, as a client of xenod (POST
 /// /v1/guests/convert, the web console's PV/HVM switch runs the same): xenod plans the changes
-/// with <see cref="ConversionPlanner"/> and makes them inside a helper guest with the disk
+/// with Xeno.Boot's ConversionPlanner and makes them inside a helper guest with the disk
 /// attached, which regenerates GRUB's config and, with -B, installs GRUB in the MBR with the
 /// guest's own tools. xl prints the helper's steps as they come. See docs/guests.md.
 /// </summary>
@@ -68,11 +67,11 @@ public static class GuestConvertCommand
             return 2;
         }
         var disk = parsed.Operands[0];
-        GuestBootType target;
+        string target; // the type the planner and xenod name it by (pvh boots as pv does)
         switch (parsed.Operands[1])
         {
-            case "pv": case "pvh": target = GuestBootType.Pv; break;
-            case "hvm": target = GuestBootType.Hvm; break;
+            case "pv": case "pvh": target = "pv"; break;
+            case "hvm": target = "hvm"; break;
             default:
                 ctx.Err.Write($"guest-convert: unknown guest type '{parsed.Operands[1]}' (pv, pvh or hvm)\n");
                 return 2;
@@ -90,7 +89,7 @@ public static class GuestConvertCommand
         var request = new GuestConvertRequest
         {
             Disk = Path.GetFullPath(disk),
-            Type = GuestConsoles.Name(target),
+            Type = target,
             DryRun = dryRun,
             InstallBootloader = bootloader,
             Backup = backup is null ? null : Path.GetFullPath(backup),
@@ -115,19 +114,19 @@ public static class GuestConvertCommand
         }
     }
 
-    private static void Print(XlContext ctx, GuestConvertResponse r, GuestBootType target, bool dryRun)
+    private static void Print(XlContext ctx, GuestConvertResponse r, string target, bool dryRun)
     {
         ctx.Out.Write($"{r.Distribution} on {r.Location} ({r.FileSystem}); boot: {r.BootSetup}; " +
                       $"gettys: {(r.InitSystems.Count == 0 ? "none found" : string.Join(", ", r.InitSystems))}\n");
         foreach (var note in r.Notes) ctx.Out.Write($"note: {note}\n");
         if (r.Changes == 0 && !r.BootloaderInstalled)
         {
-            ctx.Out.Write($"already prepared for {GuestConsoles.Name(target)}: nothing to change\n");
+            ctx.Out.Write($"already prepared for {target}: nothing to change\n");
             return;
         }
         ctx.Out.Write(r.Diff);
         if (dryRun || r.Backup is null) return;
         ctx.Out.Write(string.Create(CultureInfo.InvariantCulture,
-            $"converted for {GuestConsoles.Name(target)}: {r.Changes} changes{(r.BootloaderInstalled ? ", GRUB installed in the MBR" : "")}; backup and restore script in {r.Backup} on the guest's disk\n"));
+            $"converted for {target}: {r.Changes} changes{(r.BootloaderInstalled ? ", GRUB installed in the MBR" : "")}; backup and restore script in {r.Backup} on the guest's disk\n"));
     }
 }
