@@ -58,6 +58,7 @@ namespace Xeno.Api.Contracts;
 [JsonSerializable(typeof(NicDetachRequest))]
 [JsonSerializable(typeof(GuestConvertRequest))]
 [JsonSerializable(typeof(GuestConvertResponse))]
+[JsonSerializable(typeof(GuestConvertOperation))]
 [JsonSerializable(typeof(GuestInstallRequest))]
 [JsonSerializable(typeof(GuestInstallOperation))]
 [JsonSerializable(typeof(ChainloadCdResponse))]

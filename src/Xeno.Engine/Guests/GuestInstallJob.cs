@@ -2,11 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Xeno.Api.Contracts;
-using Xeno.Config.Domain;
-using Xeno.Config.Host;
 using Xeno.Config.Install;
-using Xeno.Config.Language;
-using Xeno.Config.Specs;
 using Xeno.Engine.Domains;
 using Xeno.GuestDisks.Rescue;
 
@@ -16,15 +12,12 @@ namespace Xeno.Engine.Guests;
 /// Carries out a checked install (<see cref="GuestInstallPlan"/>) in xenod (moved here from xl's
 /// GuestInstaller): the base image is copied to the new disk (reflink where the filesystem can,
 /// sparse otherwise) and the file grown, the parameters written to a private parameter disk, and
-/// the helper guest created; its console log is followed until it reports. Only then is the
+/// the helper guest created and followed until it reports (<see cref="EngineHelperGuests"/>). Only then is the
 /// guest's config written. Whatever fails, the half-made disk and the parameter disk are removed:
 /// the host never mounts or parses the new disk's filesystem, the helper does all of that.
 /// </summary>
-internal sealed class GuestInstallJob(DomainEngine engine, GuestInstallPlan plan, GuestInstallProgress progress)
+internal sealed class GuestInstallJob(DomainEngine engine, GuestInstallPlan plan, HelperOperation<GuestInstallResult> progress)
 {
-    /// <summary>How long a helper that has reported may take to power off before it is destroyed.</summary>
-    private static readonly TimeSpan PowerOffGrace = TimeSpan.FromSeconds(60);
-
     public async Task RunAsync()
     {
         var clock = Stopwatch.StartNew();
@@ -60,27 +53,21 @@ internal sealed class GuestInstallJob(DomainEngine engine, GuestInstallPlan plan
                 f.Write(InstallParameterDisk.Encode(r.Hostname, r.RootPassword, r.AuthorizedKeys));
             }
 
-            var spec = BuildSpec(InstallConfigs.Helper(r.Name, r.Kernel, r.Ramdisk, r.Disk, parameters), r.HelperName, out var buildError);
-            if (spec is null)
-            {
-                Failed(buildError!);
-                return;
-            }
             progress.Step($"starting the helper guest {r.HelperName}");
-            int domid;
+            HelperGuestRun run;
             try
             {
-                domid = await engine.CreateAsync(spec, paused: false, CancellationToken.None);
+                run = await new EngineHelperGuests(engine).RunAsync(r.HelperName, InstallConfigs.Helper(r.Name, r.Kernel, r.Ramdisk, r.Disk, parameters),
+                    HelperConsole.Install, r.Timeout, progress.Step);
             }
-            catch (EngineException e)
+            catch (HelperGuestNotStartedException e)
             {
-                Failed($"the helper guest could not be created: {e.Message}");
+                Failed(e.Message);
                 return;
             }
-            var (report, log) = await FollowAsync(domid);
-            if (!report.Succeeded)
+            if (!run.Report.Succeeded)
             {
-                Failed((report.Reason ?? "the helper guest stopped without reporting a result") + $" (the helper's console log: {log})");
+                Failed((run.Report.Reason ?? "the helper guest stopped without reporting a result") + $" (the helper's console log: {run.ConsoleLog})");
                 return;
             }
 
@@ -127,74 +114,6 @@ internal sealed class GuestInstallJob(DomainEngine engine, GuestInstallPlan plan
 
     private void Failed(string reason) => _failure ??= reason;
 
-    /// <summary>
-    /// Follows the helper's console log until it reports (its progress lines become steps), then
-    /// waits for it to power off; destroys it when it overstays the plan's timeout or the grace after its report.
-    /// </summary>
-    private async Task<(HelperReport Report, string Log)> FollowAsync(int domid)
-    {
-        string log = engine.Paths.ConsoleLog(plan.HelperName);
-        var clock = Stopwatch.StartNew();
-        int shown = 0;
-        TimeSpan? reportedAt = null;
-        while (true)
-        {
-            var report = HelperConsole.Install.Read(ReadShared(log));
-            foreach (var step in report.Steps.Skip(shown)) progress.Step(step);
-            shown = report.Steps.Count;
-            bool running = await RunningAsync(domid);
-            if (report.Finished) reportedAt ??= clock.Elapsed;
-            if (!running)
-            {
-                report = HelperConsole.Install.Read(ReadShared(log)); // its last lines
-                foreach (var step in report.Steps.Skip(shown)) progress.Step(step);
-                return (report, log);
-            }
-            if (reportedAt is { } at && clock.Elapsed - at > PowerOffGrace || clock.Elapsed > plan.Timeout)
-            {
-                await TryDestroyAsync(domid);
-                return (report.Finished ? report
-                    : new HelperReport(true, false, $"the helper guest did not finish within {plan.Timeout.TotalSeconds:F0} s and was destroyed", report.Steps), log);
-            }
-            await Task.Delay(500);
-        }
-    }
-
-    private async Task<bool> RunningAsync(int domid) =>
-        (await engine.ListAsync(CancellationToken.None)).Any(d => d.Domid == domid && d.Name == plan.HelperName);
-
-    private async Task TryDestroyAsync(int domid)
-    {
-        try
-        {
-            await engine.DestroyAsync(domid.ToString(CultureInfo.InvariantCulture), CancellationToken.None);
-        }
-        catch (EngineException)
-        {
-            // gone meanwhile
-        }
-    }
-
-    /// <summary>The helper's spec, built as xl builds a config (no vifs, one vCPU: xl.conf and the host's topology do not matter).</summary>
-    private static DomainSpec? BuildSpec(string text, string source, out string? error)
-    {
-        error = null;
-        var parse = ConfigParser.Parse(text, source);
-        if (!parse.Success)
-        {
-            error = string.Join(" ", parse.DiagnosticLines());
-            return null;
-        }
-        var build = DomainSpecBuilder.Build(parse.Document!,
-            new DomainBuildContext(new GlobalConfig(), HostCpuTopology.SingleNode(Math.Max(1, Environment.ProcessorCount)), Random.Shared));
-        if (!build.Ok)
-        {
-            error = string.Concat(build.Messages).TrimEnd('\n');
-            return null;
-        }
-        return build.Spec;
-    }
-
     private static async Task<string?> RunToolAsync(string tool, params string[] args)
     {
         var info = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
@@ -220,19 +139,6 @@ internal sealed class GuestInstallJob(DomainEngine engine, GuestInstallPlan plan
         if (!OperatingSystem.IsWindows())
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         return new FileStream(path, options);
-    }
-
-    private static string ReadShared(string file)
-    {
-        try
-        {
-            using var f = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            return new StreamReader(f).ReadToEnd();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return ""; // not written yet
-        }
     }
 
     private static void TryDelete(Action delete)

@@ -32,6 +32,18 @@ public sealed record RescueConversionResult(
     public string Diff() => string.Concat(Done.Select(c => c.Diff()));
 }
 
+/// <summary>A conversion read, planned and checked (<see cref="RescueConverter.CheckAsync"/>), not yet run.</summary>
+public sealed record RescueConversion(string Disk, ConvertOptions Options, GuestRoot Root, ImageFormat Format, ConversionPlan Plan, string Location)
+{
+    /// <summary>False for a dry run and for a disk already prepared (with no bootloader asked for): the plan is the answer.</summary>
+    public bool NeedsHelper => !Options.DryRun && (Plan.Changes.Count > 0 || Options.InstallBootloader);
+
+    public RescueConversionResult Planned => new(Plan, Location, Root.FileSystemKind, Plan.Changes, null, false);
+}
+
+/// <summary>A refusal because something else holds the disk (a domain using it, another conversion's helper); nothing changed.</summary>
+public sealed class ConversionConflictException(string message) : Exception(message);
+
 /// <summary>
 /// PV ↔ HVM conversion of a stopped guest's disk inside a helper guest. The host only reads the
 /// disk (Xeno.Boot's read-only readers, as xeno-pygrub does) and decides the changes with
@@ -46,7 +58,12 @@ public static class RescueConverter
     /// <summary>The result disk's size: the files of a conversion are a few kilobytes; base64 and a large grub.cfg fit many times.</summary>
     public const int ResultDiskBytes = 16 << 20;
 
-    public static RescueConversionResult Convert(string disk, ConvertOptions o, IHelperGuestHost host, Action<string> progress)
+    /// <summary>
+    /// Reads the disk, plans the changes and checks everything that can be checked before the
+    /// helper starts. Refusals (<see cref="ConversionRefusedException"/>, <see cref="ConversionConflictException"/>,
+    /// Xeno.Boot's <c>BootException</c> for a disk with no system it knows) change nothing.
+    /// </summary>
+    public static async Task<RescueConversion> CheckAsync(string disk, ConvertOptions o, IHelperGuestHost host)
     {
         disk = Path.GetFullPath(disk);
         GuestRoot root;
@@ -59,8 +76,8 @@ public static class RescueConverter
         }
         var plan = ConversionPlanner.Plan(root.Snapshot, o.Target);
         var where = root.Partition is { } p ? $"partition {p.Number}" : "the whole disk";
-        var nothing = new RescueConversionResult(plan, where, root.FileSystemKind, plan.Changes, null, false);
-        if (o.DryRun || (plan.Changes.Count == 0 && !o.InstallBootloader)) return nothing;
+        var checkedConversion = new RescueConversion(disk, o, root, format, plan, where);
+        if (!checkedConversion.NeedsHelper) return checkedConversion;
 
         if (o.InstallBootloader && o.Target != GuestBootType.Hvm)
             throw new ConversionRefusedException("a BIOS bootloader is for hvm guests (pv boots through pygrub): nothing changed");
@@ -78,12 +95,24 @@ public static class RescueConverter
         }
         if (ConvertHelperConfig.Unwritable(disk, o.Kernel, o.Ramdisk) is { } unwritable)
             throw new ConversionRefusedException(unwritable + ": nothing changed");
-        if (host.DomainsUsing(disk) is { Count: > 0 } users)
-            throw new ConversionRefusedException($"the disk is in use by domain {string.Join(", ", users)}: shut it down (and destroy it) first: nothing changed");
+        if (await host.DomainsUsingAsync(disk) is { Count: > 0 } users)
+            throw new ConversionConflictException($"the disk is in use by domain {string.Join(", ", users)}: shut it down (and destroy it) first: nothing changed");
         var name = ConvertHelperConfig.HelperName(disk);
-        if (host.DomainExists(name))
-            throw new ConversionRefusedException($"the helper domain {name} exists already (another conversion of this disk running?): nothing changed");
+        if (await host.DomainExistsAsync(name))
+            throw new ConversionConflictException($"the helper domain {name} exists already (another conversion of this disk running?): nothing changed");
+        return checkedConversion;
+    }
 
+    /// <summary>
+    /// Carries out a checked conversion in the helper guest (a dry run or one with nothing to do
+    /// answers the plan at once). Failures throw <see cref="HelperGuestException"/>, whose message
+    /// says whether the disk was changed and where its backup is.
+    /// </summary>
+    public static async Task<RescueConversionResult> RunAsync(RescueConversion c, IHelperGuestHost host, Action<string> progress)
+    {
+        var (disk, o, root, plan) = (c.Disk, c.Options, c.Root, c.Plan);
+        if (!c.NeedsHelper) return c.Planned;
+        var name = ConvertHelperConfig.HelperName(disk);
         var job = new ConvertJob(o.Target, root.Partition?.Number ?? 0, plan.Changes, ConvertJob.RegenerateTarget(root.Snapshot), o.InstallBootloader, o.UtcNow);
         var work = Directory.CreateTempSubdirectory("xeno-convert-");
         try
@@ -92,18 +121,26 @@ public static class RescueConverter
             WritePrivate(planDisk, f => f.Write(ConvertPlanDisk.Encode(job, plan.Diff())));
             WritePrivate(resultDisk, f => f.SetLength(ResultDiskBytes));
             if (ConvertHelperConfig.Unwritable(planDisk) is { } badTemp) throw new ConversionRefusedException(badTemp);
-            var config = ConvertHelperConfig.Text(name, o.Kernel, o.Ramdisk, disk, format, planDisk, resultDisk);
+            var config = ConvertHelperConfig.Text(name, o.Kernel, o.Ramdisk, disk, c.Format, planDisk, resultDisk);
             progress($"starting the helper guest {name}");
-            var report = host.Run(name, config, HelperConsole.Convert, o.Timeout, progress, out var log);
-            if (!report.Succeeded)
+            HelperGuestRun run;
+            try
             {
-                throw new HelperGuestException((report.Reason ?? "the helper guest stopped without reporting a result (the disk may have been changed: see " +
-                    job.BackupPath + " on it)") + $" (the helper's console log: {log})");
+                run = await host.RunAsync(name, config, HelperConsole.Convert, o.Timeout, progress);
+            }
+            catch (HelperGuestNotStartedException e)
+            {
+                throw new HelperGuestException(e.Message + ": nothing changed");
+            }
+            if (!run.Report.Succeeded)
+            {
+                throw new HelperGuestException((run.Report.Reason ?? "the helper guest stopped without reporting a result (the disk may have been changed: see " +
+                    job.BackupPath + " on it)") + $" (the helper's console log: {run.ConsoleLog})");
             }
             ConvertResult result;
             try
             {
-                result = ConvertResultDisk.Parse(File.ReadAllBytes(resultDisk));
+                result = ConvertResultDisk.Parse(await File.ReadAllBytesAsync(resultDisk));
             }
             catch (ConvertResultException e)
             {
@@ -111,7 +148,7 @@ public static class RescueConverter
             }
             var done = Done(job, root.Snapshot, result);
             if (o.HostBackup is { } backup) SaveHostBackup(backup, done);
-            return new RescueConversionResult(plan, where, root.FileSystemKind, done, result.Backup, o.InstallBootloader);
+            return new RescueConversionResult(plan, c.Location, root.FileSystemKind, done, result.Backup, o.InstallBootloader);
         }
         finally
         {

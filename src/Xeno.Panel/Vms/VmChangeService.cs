@@ -58,10 +58,10 @@ public sealed class VmChangeService(VmSettingsRecords settings, VmRecords vms, V
                 {
                     Disk = vm.DiskPath,
                     Type = VmRecords.TypeText(change.Type),
-                }, cancel);
+                }, cancel: cancel); // xenod's helper guest does it: the request waits for its end
                 converted = result.Changes == 0
                     ? $" The disk's {result.Distribution} was already prepared for {VmRecords.TypeText(change.Type)}."
-                    : $" Converted the disk's {result.Distribution}: {result.Changes} changes (backup in {Path.GetFileName(result.Backup)}).";
+                    : $" Converted the disk's {result.Distribution}: {result.Changes} changes (backup in {result.Backup} on the disk).";
             }
             catch (XenodException e)
             {

@@ -113,29 +113,4 @@ public sealed class ConversionFuzzTests
             LineDiff.Unified("/f", before, after));
     }
 
-    [Fact]
-    public void DebugfsScriptsApplyAndUndoWithTheGuestsModes()
-    {
-        var changes = new[]
-        {
-            GuestFileChange.Write("/etc/fstab", "old\n", "new\n"),
-            GuestFileChange.Write("/etc/init/ttyS0.conf", null, "x\n"),
-            GuestFileChange.Delete("/etc/w/serial-getty@hvc0.service", null, "/lib/t"),
-            GuestFileChange.Link("/etc/w/serial-getty@ttyS0.service", "/lib/t"),
-        };
-        var inodes = new Dictionary<string, DebugfsScript.Inode> { ["/etc/fstab"] = new(Convert.ToInt32("600", 8), 0, 4) };
-        Assert.Equal(
-            "rm /etc/fstab\nwrite /b/after/etc/fstab /etc/fstab\nsif /etc/fstab mode 0100600\nsif /etc/fstab uid 0\nsif /etc/fstab gid 4\n" +
-            "write /b/after/etc/init/ttyS0.conf /etc/init/ttyS0.conf\nsif /etc/init/ttyS0.conf mode 0100644\nsif /etc/init/ttyS0.conf uid 0\nsif /etc/init/ttyS0.conf gid 0\n" +
-            "rm /etc/w/serial-getty@hvc0.service\nsymlink /etc/w/serial-getty@ttyS0.service /lib/t\n",
-            DebugfsScript.Apply(changes, p => "/b/after" + p, inodes));
-        Assert.Equal(
-            "rm /etc/w/serial-getty@ttyS0.service\nsymlink /etc/w/serial-getty@hvc0.service /lib/t\nrm /etc/init/ttyS0.conf\n" +
-            "rm /etc/fstab\nwrite \"/b b/etc/fstab\" /etc/fstab\nsif /etc/fstab mode 0100600\nsif /etc/fstab uid 0\nsif /etc/fstab gid 4\n",
-            DebugfsScript.Undo(changes, p => "/b b" + p, inodes));
-        Assert.Equal(new DebugfsScript.Inode(Convert.ToInt32("644", 8), 0, 0), DebugfsScript.ParseStat(
-            "Inode: 391   Type: regular    Mode:  0644   Flags: 0x80000\nGeneration: 0    Version: 0x00000000:00000000\nUser:     0   Group:     0   Project:     0   Size: 71\n"));
-        Assert.Null(DebugfsScript.ParseStat("stat: File not found by ext2_lookup"));
-        Assert.Throws<ArgumentException>(() => DebugfsScript.Quote("/a\"b"));
-    }
 }

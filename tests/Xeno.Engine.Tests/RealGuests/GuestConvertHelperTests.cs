@@ -16,7 +16,7 @@ namespace Xeno.Engine.Tests.RealGuests;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class GuestConvertHelperTests
 {
-    private static readonly Dictionary<string, string> LegacyPv = new()
+    internal static readonly Dictionary<string, string> LegacyPv = new()
     {
         ["/etc/debian_version"] = "5.0.10\n",
         ["/boot/grub/menu.lst"] = "splashimage=(hd0,0)/boot/grub/splash.xpm.gz\ntitle Debian\n\tkernel /boot/vmlinuz-2.6.26-2-xen-amd64 root=/dev/xvda1 ro console=hvc0\n",
@@ -97,7 +97,7 @@ public sealed class GuestConvertHelperTests
     /// <paramref name="tools"/>, the host's static busybox as the guest's /bin/sh and /usr/bin/env
     /// and /proc, /sys, /dev folders (what the helper needs to run the guest's own tools in a chroot), executables 0755.
     /// </summary>
-    private static string Ext4(string root, string name, Dictionary<string, string> files, bool tools)
+    internal static string Ext4(string root, string name, Dictionary<string, string> files, bool tools)
     {
         var tree = Path.Combine(root, name + ".d");
         foreach (var (path, text) in files)
@@ -123,7 +123,7 @@ public sealed class GuestConvertHelperTests
     }
 
     /// <summary>Files of the image as Xeno.Boot reads them (the host never mounts it).</summary>
-    private static Dictionary<string, string> ReadFiles(string image, params string[] paths)
+    internal static Dictionary<string, string> ReadFiles(string image, params string[] paths)
     {
         using var stream = new FileStream(image, FileMode.Open, FileAccess.Read);
         using var disk = GuestDisk.Open(stream);
@@ -137,7 +137,7 @@ public sealed class GuestConvertHelperTests
         return files;
     }
 
-    private static void Run(string tool, params string[] args)
+    internal static void Run(string tool, params string[] args)
     {
         var info = new ProcessStartInfo(tool) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);

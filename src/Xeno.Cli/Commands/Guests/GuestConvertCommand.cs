@@ -1,19 +1,17 @@
 using System.Globalization;
 using Xeno.Api.Client;
-using Xeno.Boot;
-using Xeno.Boot.Conversion;
+using Xeno.Api.Contracts;
 using Xeno.Cli.Commands.Domain;
-using Xeno.Cli.Commands.Guests.Helpers;
-using Xeno.GuestDisks.Rescue;
 
 namespace Xeno.Cli.Commands.Guests;
 
 /// <summary>
 /// `xl guest-convert [options] DISK pv|hvm` (Xeno's own; Xen has none): prepares the Linux system
-/// on a stopped guest's disk for the other boot type. What changes is decided by
-/// <see cref="ConversionPlanner"/> from files read with Xeno.Boot; the changes are made inside a
-/// helper guest with the disk attached (<see cref="RescueConverter"/>), which regenerates GRUB's
-/// config and, with -B, installs GRUB in the MBR with the guest's own tools. See docs/guests.md.
+/// on a stopped guest's disk for the other boot type, as a client of xenod (POST
+/// /v1/guests/convert, the web console's PV/HVM switch runs the same): xenod plans the changes
+/// with Xeno.Boot's ConversionPlanner and makes them inside a helper guest with the disk
+/// attached, which regenerates GRUB's config and, with -B, installs GRUB in the MBR with the
+/// guest's own tools. xl prints the helper's steps as they come. See docs/guests.md.
 /// </summary>
 public static class GuestConvertCommand
 {
@@ -50,8 +48,7 @@ public static class GuestConvertCommand
             return exit;
         bool dryRun = ctx.DryRun, bootloader = false;
         string? backup = null, timeout = null;
-        string kernel = Path.Combine(ctx.Host.Prefix, GuestRescueCommand.DefaultDir, "vmlinuz");
-        string ramdisk = Path.Combine(ctx.Host.Prefix, GuestRescueCommand.DefaultDir, "initrd.img");
+        string? kernel = null, ramdisk = null; // xenod's defaults under its prefix
         foreach (var (opt, arg) in parsed.Options)
         {
             switch (opt)
@@ -70,53 +67,66 @@ public static class GuestConvertCommand
             return 2;
         }
         var disk = parsed.Operands[0];
-        GuestBootType target;
+        string target; // the type the planner and xenod name it by (pvh boots as pv does)
         switch (parsed.Operands[1])
         {
-            case "pv": case "pvh": target = GuestBootType.Pv; break;
-            case "hvm": target = GuestBootType.Hvm; break;
+            case "pv": case "pvh": target = "pv"; break;
+            case "hvm": target = "hvm"; break;
             default:
                 ctx.Err.Write($"guest-convert: unknown guest type '{parsed.Operands[1]}' (pv, pvh or hvm)\n");
                 return 2;
         }
-        int seconds = 900;
-        if (timeout is not null && (!int.TryParse(timeout, NumberStyles.None, CultureInfo.InvariantCulture, out seconds) || seconds < 1))
+        int? seconds = null;
+        if (timeout is not null)
         {
-            ctx.Err.Write($"guest-convert: --timeout '{timeout}' is not a whole number of seconds\n");
-            return 2;
+            if (!int.TryParse(timeout, NumberStyles.None, CultureInfo.InvariantCulture, out var t) || t < 1)
+            {
+                ctx.Err.Write($"guest-convert: --timeout '{timeout}' is not a whole number of seconds\n");
+                return 2;
+            }
+            seconds = t;
         }
-        var options = new ConvertOptions(target, dryRun, bootloader, Path.GetFullPath(kernel), Path.GetFullPath(ramdisk),
-            backup is null ? null : Path.GetFullPath(backup), TimeSpan.FromSeconds(seconds), DateTime.UtcNow);
-
+        var request = new GuestConvertRequest
+        {
+            Disk = Path.GetFullPath(disk),
+            Type = target,
+            DryRun = dryRun,
+            InstallBootloader = bootloader,
+            Backup = backup is null ? null : Path.GetFullPath(backup),
+            Kernel = kernel is null ? null : Path.GetFullPath(kernel),
+            Ramdisk = ramdisk is null ? null : Path.GetFullPath(ramdisk),
+            TimeoutSeconds = seconds,
+        };
         try
         {
             using var client = DomainArgs.Client(ctx);
-            var result = RescueConverter.Convert(disk, options, new XenodHelperGuests(ctx, client), step => ctx.Err.Write($"guest-convert: {step}\n"));
-            Print(ctx, result, options);
+            var result = client.ConvertGuestAsync(request, step => ctx.Err.Write($"guest-convert: {step}\n")).Sync();
+            Print(ctx, result, target, dryRun);
             return 0;
         }
-        catch (Exception e) when (e is ConversionRefusedException or HelperGuestException or BootException or IOException or UnauthorizedAccessException or XenodException)
+        catch (XenodException e)
         {
-            ctx.Err.Write($"guest-convert: {disk}: {e.Message}\n");
+            // xenod's refusals name the disk first, as its helper's failures do not.
+            ctx.Err.Write(e.Message.StartsWith(request.Disk + ":", StringComparison.Ordinal)
+                ? $"guest-convert: {e.Message}\n"
+                : $"guest-convert: {disk}: {e.Message}\n");
             return 1;
         }
     }
 
-    private static void Print(XlContext ctx, RescueConversionResult r, ConvertOptions o)
+    private static void Print(XlContext ctx, GuestConvertResponse r, string target, bool dryRun)
     {
-        var plan = r.Plan;
-        ctx.Out.Write($"{plan.Distribution} on {r.Location} ({r.FileSystem}); boot: {plan.BootSetup}; " +
-                      $"gettys: {(plan.InitSystems.Count == 0 ? "none found" : string.Join(", ", plan.InitSystems))}\n");
-        foreach (var note in plan.Notes) ctx.Out.Write($"note: {note}\n");
-        if (plan.Changes.Count == 0 && !o.InstallBootloader)
+        ctx.Out.Write($"{r.Distribution} on {r.Location} ({r.FileSystem}); boot: {r.BootSetup}; " +
+                      $"gettys: {(r.InitSystems.Count == 0 ? "none found" : string.Join(", ", r.InitSystems))}\n");
+        foreach (var note in r.Notes) ctx.Out.Write($"note: {note}\n");
+        if (r.Changes == 0 && !r.BootloaderInstalled)
         {
-            ctx.Out.Write($"already prepared for {GuestConsoles.Name(o.Target)}: nothing to change\n");
+            ctx.Out.Write($"already prepared for {target}: nothing to change\n");
             return;
         }
-        ctx.Out.Write(r.Diff());
-        if (r.Backup is null) return;
-        var name = GuestConsoles.Name(o.Target);
+        ctx.Out.Write(r.Diff);
+        if (dryRun || r.Backup is null) return;
         ctx.Out.Write(string.Create(CultureInfo.InvariantCulture,
-            $"converted for {name}: {r.Done.Count} changes{(r.BootloaderInstalled ? ", GRUB installed in the MBR" : "")}; backup and restore script in {r.Backup} on the guest's disk\n"));
+            $"converted for {target}: {r.Changes} changes{(r.BootloaderInstalled ? ", GRUB installed in the MBR" : "")}; backup and restore script in {r.Backup} on the guest's disk\n"));
     }
 }
