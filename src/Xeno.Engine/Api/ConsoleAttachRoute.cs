@@ -1,7 +1,7 @@
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Xeno.Api.Contracts;
+using Xeno.Engine.Consoles;
 using Xeno.Engine.Domains;
 
 namespace Xeno.Engine.Api;
@@ -26,10 +26,10 @@ public static class ConsoleAttachRoute
             var d = await engine.GetAsync(dom, http.RequestAborted);
             var hub = engine.Consoles.Find(d.Domid)
                       ?? throw new EngineException(EngineErrorKind.Conflict, $"Domain {d.Domid}: the console is not connected (xl dmesg says why)");
-            Socket viewer;
+            ConsoleViewer viewer;
             try
             {
-                viewer = hub.AttachWithHistory();
+                viewer = hub.AttachViewer();
             }
             catch (ObjectDisposedException)
             {
