@@ -203,7 +203,7 @@ public sealed class ConsoleHub : IAsyncDisposable
     private async Task PumpAsync()
     {
         var buffer = new byte[64 * 1024];
-        int eager = 0;
+        int eager = 0, quick = 0;
         string? failing = null;
         while (!_stop.IsCancellationRequested)
         {
@@ -214,6 +214,7 @@ public sealed class ConsoleHub : IAsyncDisposable
                 if (n > 0)
                 {
                     Deliver(buffer.AsSpan(0, n).ToArray());
+                    quick = 0; // what the socket announced is in
                     continue;
                 }
                 RotateLog();
@@ -224,15 +225,26 @@ public sealed class ConsoleHub : IAsyncDisposable
                     _log($"{Name}: console log {e.Message}");
                 failing = e.Message;
             }
+            // QEMU writes its socket just before its log: the bytes are a moment away, usually
+            // microseconds (a keystroke's echo). Look again at once a few times, giving up the
+            // core (QEMU may need it to write them), before waiting a millisecond at a time,
+            // and a new word from the socket ends that wait: a timer tick per echo was most of
+            // a keystroke's round trip (BENCHMARKS.md).
+            if (quick > 0)
+            {
+                quick--;
+                Thread.Yield();
+                continue;
+            }
             if (eager > 0)
             {
-                // QEMU writes its socket just before its log: the bytes are a moment away.
                 eager--;
-                await Task.Delay(1, CancellationToken.None).ConfigureAwait(false);
+                if (await _wake.WaitAsync(EagerPoll, CancellationToken.None).ConfigureAwait(false))
+                    (eager, quick) = (EagerLooks, QuickLooks);
                 continue;
             }
             if (await _wake.WaitAsync(IdlePoll, CancellationToken.None).ConfigureAwait(false))
-                eager = 20;
+                (eager, quick) = (EagerLooks, QuickLooks);
         }
     }
 
@@ -251,6 +263,14 @@ public sealed class ConsoleHub : IAsyncDisposable
 
     /// <summary>How often the pump looks at the log when QEMU's socket says nothing.</summary>
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often it looks in the ~20 ms (<see cref="EagerLooks"/>) after the socket last said output arrived.</summary>
+    private static readonly TimeSpan EagerPoll = TimeSpan.FromMilliseconds(1);
+
+    private const int EagerLooks = 20;
+
+    /// <summary>Immediate second looks at the log after the socket's word, before <see cref="EagerPoll"/>.</summary>
+    private const int QuickLooks = 20;
 
     private void RotateLog()
     {
