@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Xeno.Api.Contracts;
+using Xeno.Engine.Consoles;
 using Xeno.Engine.Domains;
 
 namespace Xeno.Engine.Api;
@@ -15,18 +16,18 @@ public static class ConsoleAttachRoute
     public const string Route = ApiRoutes.Domain + "/console/attach";
 
     public static void Map(WebApplication app, DomainEngine engine) =>
-        WebSocketRelayRoute.Map(app, Route, "console/attach", "console closed", async (dom, cancel) =>
+        WebSocketRelayRoute.Map(app, Route, "console/attach", async (dom, cancel) =>
         {
             var d = await engine.GetAsync(dom, cancel);
             var hub = engine.Consoles.Find(d.Domid)
                       ?? throw new EngineException(EngineErrorKind.Conflict, $"Domain {d.Domid}: the console is not connected (xl dmesg says why)");
             try
             {
-                return hub.AttachWithHistory();
+                return hub.AttachViewer();
             }
             catch (ObjectDisposedException)
             {
                 throw new EngineException(EngineErrorKind.NotFound, $"Domain {d.Domid} is going away: its console is closed");
             }
-        });
+        }, (ws, viewer, stopping) => SocketWebSocketRelay.RunAsync(ws, viewer, "console closed", stopping));
 }

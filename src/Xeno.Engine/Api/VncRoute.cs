@@ -15,5 +15,6 @@ public static class VncRoute
     public const string Route = ApiRoutes.Domain + "/vnc";
 
     public static void Map(WebApplication app, DomainEngine engine) =>
-        WebSocketRelayRoute.Map(app, Route, "vnc", "VNC connection closed", engine.ConnectVncAsync);
+        WebSocketRelayRoute.Map(app, Route, "vnc", engine.ConnectVncAsync,
+            (ws, socket, stopping) => SocketWebSocketRelay.RunAsync(ws, socket, "VNC connection closed", stopping));
 }

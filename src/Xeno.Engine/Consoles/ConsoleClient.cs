@@ -8,7 +8,7 @@ namespace Xeno.Engine.Consoles;
 /// thread pool cannot make a client that reads look like one that stopped; its input is
 /// handed to the hub for the guest.
 /// </summary>
-internal sealed class ConsoleClient : IDisposable
+internal sealed class ConsoleClient : IConsoleSink
 {
     private readonly Socket _socket;
     private readonly Queue<byte[]> _queue = new();

@@ -10,7 +10,8 @@ namespace Xeno.Engine.Consoles;
 /// the log never does), keeps the recent output in a <see cref="ConsoleRing"/>, rotates the log
 /// by size, and serves its own unix socket (mode 0600) to any number of clients: each gets the
 /// live output from the moment it attaches (nothing old, like Xen's pty), and the input of any
-/// goes to the guest.
+/// goes to the guest. Viewers in xenod's process (<see cref="AttachViewer"/>) get the recent
+/// output first and are served without a socket.
 /// </summary>
 public sealed class ConsoleHub : IAsyncDisposable
 {
@@ -28,7 +29,7 @@ public sealed class ConsoleHub : IAsyncDisposable
     private readonly Socket _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
-    private readonly HashSet<ConsoleClient> _clients = [];
+    private readonly HashSet<IConsoleSink> _clients = [];
     private readonly List<Task> _clientTasks = [];
     private readonly SemaphoreSlim _input = new(1, 1);
     private Socket? _upstream;
@@ -168,10 +169,14 @@ public sealed class ConsoleHub : IAsyncDisposable
         }
     }
 
-    /// <summary>Guest output: into the ring and every client's queue; clients too far behind are dropped.</summary>
+    /// <summary>
+    /// Guest output: into the ring and every client's queue; clients too far behind are dropped.
+    /// In-process viewers waiting for output get it on this thread, once the lock is released.
+    /// </summary>
     private void Deliver(byte[] chunk)
     {
-        List<ConsoleClient>? behind = null;
+        List<IConsoleSink>? behind = null;
+        List<ConsoleViewer>? viewers = null;
         lock (_gate)
         {
             Ring.Append(chunk);
@@ -179,10 +184,14 @@ public sealed class ConsoleHub : IAsyncDisposable
             {
                 if (!client.TryEnqueue(chunk))
                     (behind ??= []).Add(client);
+                else if (client is ConsoleViewer viewer)
+                    (viewers ??= []).Add(viewer);
             }
             if (behind is not null)
                 _clients.ExceptWith(behind);
         }
+        foreach (var viewer in viewers ?? [])
+            viewer.WakeReader();
         foreach (var client in behind ?? [])
         {
             _log($"{Name}: console client {client.Id} dropped: more than {_options.ClientBacklogBytes} bytes behind");
@@ -199,7 +208,7 @@ public sealed class ConsoleHub : IAsyncDisposable
     private async Task PumpAsync()
     {
         var buffer = new byte[64 * 1024];
-        int eager = 0;
+        int eager = 0, quick = 0;
         string? failing = null;
         while (!_stop.IsCancellationRequested)
         {
@@ -210,6 +219,7 @@ public sealed class ConsoleHub : IAsyncDisposable
                 if (n > 0)
                 {
                     Deliver(buffer.AsSpan(0, n).ToArray());
+                    quick = 0; // what the socket announced is in
                     continue;
                 }
                 RotateLog();
@@ -220,15 +230,26 @@ public sealed class ConsoleHub : IAsyncDisposable
                     _log($"{Name}: console log {e.Message}");
                 failing = e.Message;
             }
+            // QEMU writes its socket just before its log: the bytes are a moment away, usually
+            // microseconds (a keystroke's echo). Look again at once a few times, giving up the
+            // core (QEMU may need it to write them), before waiting a millisecond at a time,
+            // and a new word from the socket ends that wait: a timer tick per echo was most of
+            // a keystroke's round trip (BENCHMARKS.md).
+            if (quick > 0)
+            {
+                quick--;
+                Thread.Yield();
+                continue;
+            }
             if (eager > 0)
             {
-                // QEMU writes its socket just before its log: the bytes are a moment away.
                 eager--;
-                await Task.Delay(1, CancellationToken.None).ConfigureAwait(false);
+                if (await _wake.WaitAsync(EagerPoll, CancellationToken.None).ConfigureAwait(false))
+                    (eager, quick) = (EagerLooks, QuickLooks);
                 continue;
             }
             if (await _wake.WaitAsync(IdlePoll, CancellationToken.None).ConfigureAwait(false))
-                eager = 20;
+                (eager, quick) = (EagerLooks, QuickLooks);
         }
     }
 
@@ -247,6 +268,14 @@ public sealed class ConsoleHub : IAsyncDisposable
 
     /// <summary>How often the pump looks at the log when QEMU's socket says nothing.</summary>
     private static readonly TimeSpan IdlePoll = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How often it looks in the ~20 ms (<see cref="EagerLooks"/>) after the socket last said output arrived.</summary>
+    private static readonly TimeSpan EagerPoll = TimeSpan.FromMilliseconds(1);
+
+    private const int EagerLooks = 20;
+
+    /// <summary>Immediate second looks at the log after the socket's word, before <see cref="EagerPoll"/>.</summary>
+    private const int QuickLooks = 20;
 
     private void RotateLog()
     {
@@ -298,42 +327,43 @@ public sealed class ConsoleHub : IAsyncDisposable
                     return;
                 continue;
             }
-            if (!Adopt(socket, withHistory: false))
+            if (!Adopt(socket))
                 return;
         }
     }
 
     /// <summary>
-    /// Attaches a viewer in this process (the API's WebSocket attach): the returned socket reads
-    /// the recent output (the ring) and then the live output, with nothing lost or repeated
-    /// between them, and what is written to it goes to the guest. Dispose it to detach. Like
-    /// any client, one that falls too far behind is disconnected.
+    /// Attaches a viewer in this process (the API's WebSocket attach): it reads the recent output
+    /// (the ring) and then the live output, with nothing lost or repeated between them, and what
+    /// it writes goes to the guest. Dispose it to detach. Like any client, one that falls too
+    /// far behind is dropped (its reads end).
     /// </summary>
-    public Socket AttachWithHistory()
+    public ConsoleViewer AttachViewer()
     {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        var (hubSide, viewerSide) = Interop.SocketPair.Create();
-        bool adopted;
-        try
+        var viewer = new ConsoleViewer(Interlocked.Increment(ref _accepted), _options.ClientBacklogBytes, ToGuestAsync, Detach);
+        lock (_gate)
         {
-            adopted = Adopt(hubSide, withHistory: true);
+            if (Volatile.Read(ref _disposed) != 0 || _stop.IsCancellationRequested)
+                throw new ObjectDisposedException(Name + " console");
+            // Under the gate, as Deliver appends: the history ends exactly where live output starts.
+            var history = Ring.Snapshot();
+            if (history.Length > _options.ClientBacklogBytes)
+                history = history[^(int)_options.ClientBacklogBytes..];
+            if (history.Length > 0)
+                ((IConsoleSink)viewer).TryEnqueue(history);
+            _clients.Add(viewer);
         }
-        catch (ObjectDisposedException)
-        {
-            // Disposed in between (its cancellation source is gone).
-            hubSide.Dispose();
-            adopted = false;
-        }
-        if (!adopted)
-        {
-            viewerSide.Dispose();
-            throw new ObjectDisposedException(Name + " console");
-        }
-        return viewerSide;
+        return viewer;
+    }
+
+    private void Detach(ConsoleViewer viewer)
+    {
+        lock (_gate)
+            _clients.Remove(viewer);
     }
 
     /// <summary>Serves a connected client; false when the hub is closing (the client is closed).</summary>
-    private bool Adopt(Socket socket, bool withHistory)
+    private bool Adopt(Socket socket)
     {
         var cancel = _stop.Token;
         var client = new ConsoleClient(socket, _options.ClientBacklogBytes, Interlocked.Increment(ref _accepted));
@@ -343,15 +373,6 @@ public sealed class ConsoleHub : IAsyncDisposable
             {
                 client.Dispose();
                 return false;
-            }
-            if (withHistory)
-            {
-                // Under the gate, as Deliver appends: the snapshot ends exactly where live output starts.
-                var history = Ring.Snapshot();
-                if (history.Length > _options.ClientBacklogBytes)
-                    history = history[^(int)_options.ClientBacklogBytes..];
-                if (history.Length > 0)
-                    client.TryEnqueue(history);
             }
             _clients.Add(client);
             _clientTasks.RemoveAll(t => t.IsCompleted);
@@ -382,13 +403,16 @@ public sealed class ConsoleHub : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         _listener.Dispose();
         Task[] clientTasks;
+        IConsoleSink[] clients;
         lock (_gate)
         {
-            foreach (var client in _clients)
-                client.Dispose();
+            clients = [.. _clients];
             _clients.Clear();
             clientTasks = [.. _clientTasks];
         }
+        // Outside the gate: a viewer detaches itself from the hub as it closes.
+        foreach (var client in clients)
+            client.Dispose();
         Wake();
         await Task.WhenAll([_upstreamLoop, _acceptLoop, _pump, .. clientTasks]).ConfigureAwait(false);
         try

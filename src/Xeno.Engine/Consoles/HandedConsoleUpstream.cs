@@ -31,7 +31,7 @@ internal sealed class HandedConsoleUpstream(Domain domain, Action<string> log) :
         var d = domain;
         if (d.Qemu is not { } q)
             throw new IOException("QEMU is not running");
-        var (ours, theirs) = Interop.SocketPair.Create();
+        var (ours, theirs) = Xeno.Qemu.Interop.UnixRights.CreatePair();
         try
         {
             using (theirs)

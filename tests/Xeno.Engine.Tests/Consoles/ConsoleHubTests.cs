@@ -285,6 +285,19 @@ public sealed class ConsoleHubTests : IAsyncDisposable
             Assert.Contains("Domain 7: console log rotated at 1000 bytes", _log);
     }
 
+    /// <summary>A viewer's output until <paramref name="end"/> ends it (or fails after the patience).</summary>
+    private static async Task<byte[]> ReadViewerUntilAsync(ConsoleViewer viewer, byte[] end)
+    {
+        var seen = new List<byte>();
+        while (seen.Count < end.Length || !seen[^end.Length..].SequenceEqual(end))
+        {
+            var chunk = await viewer.ReadAsync().AsTask().WaitAsync(Patience, TestContext.Current.CancellationToken);
+            Assert.False(chunk.IsEmpty, "the viewer was closed");
+            seen.AddRange(chunk.ToArray());
+        }
+        return [.. seen];
+    }
+
     [Fact]
     public async Task AnAttachedViewerGetsTheRecentOutputThenTheLiveOutputWithoutGapOrRepeat()
     {
@@ -295,39 +308,30 @@ public sealed class ConsoleHubTests : IAsyncDisposable
         random.NextBytes(output);
         // Viewers attach while output streams in: each must see one contiguous stretch of it,
         // from where the ring began at its attach to the end.
-        var viewers = new List<Socket>();
+        var viewers = new List<ConsoleViewer>();
         for (int at = 0; at < output.Length;)
         {
             int n = Math.Min(random.Next(1, 3000), output.Length - at);
             await EmitAsync(qemu, output.AsMemory(at, n));
             at += n;
             if (viewers.Count < 4 && random.Next(4) == 0)
-                viewers.Add(hub.AttachWithHistory());
+                viewers.Add(hub.AttachViewer());
         }
         Assert.NotEmpty(viewers);
         var end = output[^16..];
         foreach (var viewer in viewers)
         {
-            using var socket = viewer;
+            using var _ = viewer;
             // Read until the output's last bytes arrive (random bytes: they end it only there).
-            var seen = new List<byte>();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_cancel);
-            timeout.CancelAfter(Patience);
-            var chunk = new byte[65536];
-            while (seen.Count < end.Length || !seen[^end.Length..].SequenceEqual(end))
-            {
-                int got = await socket.ReceiveAsync(chunk, SocketFlags.None, timeout.Token);
-                Assert.True(got > 0, "the viewer was closed");
-                seen.AddRange(chunk.AsSpan(0, got).ToArray());
-            }
+            var seen = await ReadViewerUntilAsync(viewer, end);
             // One contiguous stretch: the ring at its attach, then everything after.
-            Assert.Equal(output[^seen.Count..], seen.ToArray());
+            Assert.Equal(output[^seen.Length..], seen);
         }
         // The viewers type to the guest like any client.
-        using var typist = hub.AttachWithHistory();
-        await typist.SendAsync("typed by a viewer\n"u8.ToArray(), _cancel);
+        using var typist = hub.AttachViewer();
+        await typist.WriteAsync("typed by a viewer\n"u8.ToArray(), _cancel);
         Assert.Equal("typed by a viewer\n", await ReadTextAsync(qemu, "typed by a viewer\n"));
-        Assert.Equal(output[^4096..], await ReadExactlyAsync(typist, 4096));
+        Assert.Equal(output[^4096..], await ReadViewerUntilAsync(typist, end));
     }
 
     [Fact]
@@ -335,14 +339,46 @@ public sealed class ConsoleHubTests : IAsyncDisposable
     {
         var hub = StartHub();
         using var qemu = await AcceptHubAsync();
-        using var viewer = hub.AttachWithHistory();
-        await WaitUntilAsync(() => hub.ClientCount == 1, "the viewer");
+        var viewer = hub.AttachViewer();
+        Assert.Equal(1, hub.ClientCount);
+        // Waiting before the output arrives: the hub hands it over as it delivers.
+        var first = viewer.ReadAsync().AsTask();
         await EmitAsync(qemu, "first words\n"u8.ToArray());
-        Assert.Equal("first words\n", await ReadTextAsync(viewer, "first words\n"));
+        Assert.Equal("first words\n", Encoding.ASCII.GetString((await first.WaitAsync(Patience, _cancel)).Span));
         viewer.Dispose();
-        await WaitUntilAsync(() => hub.ClientCount == 0, "the viewer to detach");
+        Assert.Equal(0, hub.ClientCount);
+        Assert.True((await viewer.ReadAsync()).IsEmpty);
+        // A viewer still attached when the hub closes reads the end.
+        var last = hub.AttachViewer();
+        Assert.Equal("first words\n", Encoding.ASCII.GetString((await last.ReadAsync()).Span)); // the ring
+        var ended = last.ReadAsync().AsTask();
         await hub.DisposeAsync();
-        Assert.Throws<ObjectDisposedException>(() => hub.AttachWithHistory());
+        Assert.True((await ended.WaitAsync(Patience, _cancel)).IsEmpty);
+        Assert.Throws<ObjectDisposedException>(() => hub.AttachViewer());
+    }
+
+    [Fact]
+    public async Task AViewerThatStopsReadingIsDroppedOnceTooFarBehindAndTheOthersCarryOn()
+    {
+        await using var hub = StartHub(new ConsoleHubOptions { ClientBacklogBytes = 10_000, ReconnectDelay = TimeSpan.FromMilliseconds(20) });
+        using var qemu = await AcceptHubAsync();
+        using var idle = hub.AttachViewer();
+        using var reader = hub.AttachViewer();
+        var output = new byte[30_000];
+        new Random(31).NextBytes(output);
+        // In step with the reader, so the hub delivers the output in small pieces (one larger
+        // than the backlog would drop the reader too).
+        var seen = new List<byte>();
+        for (int at = 0; at < output.Length; at += 1000)
+        {
+            await EmitAsync(qemu, output.AsMemory(at, 1000));
+            seen.AddRange(await ReadViewerUntilAsync(reader, output[(at + 984)..(at + 1000)]));
+        }
+        Assert.Equal(output, seen.ToArray());
+        await WaitUntilAsync(() => hub.ClientCount == 1, "the idle viewer to be dropped");
+        Assert.True((await idle.ReadAsync()).IsEmpty);
+        lock (_log)
+            Assert.Contains(_log, l => l.StartsWith($"Domain 7: console client {idle.Id} dropped: more than 10000 bytes behind", StringComparison.Ordinal));
     }
 
     public ValueTask DisposeAsync()
