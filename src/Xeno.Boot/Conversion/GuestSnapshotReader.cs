@@ -72,9 +72,16 @@ public static class GuestSnapshotReader
     }
 
     /// <summary>The UUID of each ext2/3/4 partition (what blkid and UUID= in fstab name).</summary>
-    internal static Dictionary<int, string> PartitionUuids(GuestDisk disk)
+    internal static Dictionary<int, string> PartitionUuids(GuestDisk disk) => FromSuperblocks(disk, superblock => ExtUuid.FromSuperblock(superblock));
+
+    /// <summary>
+    /// What <paramref name="read"/> finds in each partition's 1024 bytes at offset 1024 (where
+    /// ext2/3/4 keep their superblock); partitions too short or unreadable give nothing, and
+    /// names of them are then left alone.
+    /// </summary>
+    internal static Dictionary<int, string> FromSuperblocks(GuestDisk disk, Func<byte[], string?> read)
     {
-        var uuids = new Dictionary<int, string>();
+        var found = new Dictionary<int, string>();
         foreach (var partition in disk.Partitions)
         {
             try
@@ -83,14 +90,14 @@ public static class GuestSnapshotReader
                 var superblock = new byte[1024];
                 stream.Position = 1024;
                 stream.ReadExactly(superblock);
-                if (ExtUuid.FromSuperblock(superblock) is { } uuid) uuids[partition.Number] = uuid;
+                if (read(superblock) is { } value) found[partition.Number] = value;
             }
             catch (Exception e) when (e is IOException or BootException or EndOfStreamException)
             {
-                // Too short or unreadable: no UUID for it; names of it are then left alone.
+                // Too short or unreadable: nothing for it.
             }
         }
-        return uuids;
+        return found;
     }
 }
 

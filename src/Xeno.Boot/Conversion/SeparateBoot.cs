@@ -65,26 +65,10 @@ public static partial class SeparateBoot
     }
 
     /// <summary>The volume label of each ext2/3/4 partition (superblock offset 0x78, 16 bytes).</summary>
-    private static Dictionary<int, string> Labels(GuestDisk disk)
+    private static Dictionary<int, string> Labels(GuestDisk disk) => GuestSnapshotReader.FromSuperblocks(disk, superblock =>
     {
-        var labels = new Dictionary<int, string>();
-        foreach (var partition in disk.Partitions)
-        {
-            try
-            {
-                using var stream = disk.OpenPartition(partition);
-                var superblock = new byte[1024];
-                stream.Position = 1024;
-                stream.ReadExactly(superblock);
-                if (superblock[0x38] != 0x53 || superblock[0x39] != 0xEF) continue;
-                var label = Encoding.UTF8.GetString(superblock.AsSpan(0x78, 16)).TrimEnd('\0');
-                if (label.Length > 0) labels[partition.Number] = label;
-            }
-            catch (Exception e) when (e is IOException or BootException or EndOfStreamException)
-            {
-                // Too short or unreadable: no label for it.
-            }
-        }
-        return labels;
-    }
+        if (superblock[0x38] != 0x53 || superblock[0x39] != 0xEF) return null;
+        var label = Encoding.UTF8.GetString(superblock.AsSpan(0x78, 16)).TrimEnd('\0');
+        return label.Length > 0 ? label : null;
+    });
 }
