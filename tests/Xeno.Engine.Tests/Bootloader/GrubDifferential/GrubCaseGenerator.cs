@@ -13,8 +13,7 @@ public sealed record GrubCase(int Seed, GrubDiskLayout Layout, bool Ext2, string
 /// Seeded generator of grub.cfg files in the syntax GRUB 2's own lexer accepts and Debian's
 /// grub-mkconfig writes: default as a number, title, id, "submenu>entry" path, saved_entry and
 /// next_entry from grubenv (with and without load_env), submenus, brace and body on one line,
-/// the brace on the next line (GRUB refuses that entry, and so must xeno-pygrub; its body has no linux line, as
-/// GRUB runs it while reading the config), ';' separators, single/double/escaped quoting, backslash line
+/// the brace on the next line (GRUB refuses that entry, and so must xeno-pygrub), ';' separators, single/double/escaped quoting, backslash line
 /// continuations, variables set globally or inside the entry, linux vs linux16, lists of initrds.
 /// Every kernel argument list carries console=ttyS0 and ignore_loglevel unquoted, so whatever
 /// GRUB boots logs its command line on the serial port.
@@ -161,17 +160,11 @@ public sealed class GrubCaseGenerator(byte[] kernel)
         {
             // Brace and body on one line, ';' between the commands.
             0 when !linux.Contains('\n') => $"{head} {{ {string.Join("; ", body)}; }}\n",
-            // The brace on a line of its own: GRUB refuses the entry and runs its body as top-level commands
-            // while it reads the config. No linux/initrd there: a kernel GRUB loaded at that point, then loaded
-            // again for the entry it boots, dies before its console starts (seed 8; the same config without the
-            // stray linux line boots), so the case would only wait for the limit and compare nothing.
-            1 => $"{head}\n{{\n{string.Concat(body.Where(b => !IsLoader(b)).Select(b => "  " + b + "\n"))}}}\n",
+            // The brace on a line of its own.
+            1 => $"{head}\n{{\n{string.Concat(body.Select(b => "  " + b + "\n"))}}}\n",
             _ => $"{head} {{\n{string.Concat(body.Select(b => "\t" + b + "\n"))}}}\n",
         };
     }
-
-    private static bool IsLoader(string command) =>
-        command.StartsWith("linux", StringComparison.Ordinal) || command.StartsWith("initrd", StringComparison.Ordinal);
 
     private static string Arg(Random rng) => rng.Next(10) switch
     {
