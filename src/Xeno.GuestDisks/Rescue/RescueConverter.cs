@@ -58,7 +58,8 @@ public static class RescueConverter
             root = GuestSnapshotReader.Read(guestDisk);
         }
         var plan = ConversionPlanner.Plan(root.Snapshot, o.Target);
-        var where = root.Partition is { } p ? $"partition {p.Number}" : "the whole disk";
+        var where = (root.Partition is { } p ? $"partition {p.Number}" : "the whole disk") +
+                    (root.BootPartition is { } b ? $", /boot on partition {b.Number}" : "");
         var nothing = new RescueConversionResult(plan, where, root.FileSystemKind, plan.Changes, null, false);
         if (o.DryRun || (plan.Changes.Count == 0 && !o.InstallBootloader)) return nothing;
 
@@ -84,7 +85,8 @@ public static class RescueConverter
         if (host.DomainExists(name))
             throw new ConversionRefusedException($"the helper domain {name} exists already (another conversion of this disk running?): nothing changed");
 
-        var job = new ConvertJob(o.Target, root.Partition?.Number ?? 0, plan.Changes, ConvertJob.RegenerateTarget(root.Snapshot), o.InstallBootloader, o.UtcNow);
+        var job = new ConvertJob(o.Target, root.Partition?.Number ?? 0, plan.Changes, ConvertJob.RegenerateTarget(root.Snapshot), o.InstallBootloader, o.UtcNow,
+            root.BootPartition?.Number);
         var work = Directory.CreateTempSubdirectory("xeno-convert-");
         try
         {
