@@ -2,7 +2,8 @@
 # conversion"), sourced by the converter (/sbin/xeno-convert) of the rescue initramfs, and by the
 # host's tests. Format (written by Xeno.GuestDisks' ConvertPlanDisk): the line
 # "xeno-convert-plan 1", then "key=value" settings (target, partition, regenerate, bootloader,
-# stamp; each once), then operations, one a line:
+# stamp; each once; and boot, the separate /boot partition's number or "-", at most once: "-" when
+# not given), then operations, one a line:
 #   write PATH SHA DATA     the file PATH (base64) gets DATA (base64); SHA is the sha256 of the
 #                           text it must have now, or "-" when it must not exist
 #   delete PATH SHA         the file PATH is removed (SHA as above, or "link" for a symbolic link)
@@ -75,6 +76,7 @@ _xcp_parse() {
         case "$_xcp_key" in
           target) case "$_xcp_value" in pv|hvm) ;; *) echo "plan disk: line $_xcp_n: target is not pv or hvm" >&2; return 1 ;; esac ;;
           partition) case "$_xcp_value" in [0-9]|[1-9][0-9]) ;; *) echo "plan disk: line $_xcp_n: bad partition number" >&2; return 1 ;; esac ;;
+          boot) case "$_xcp_value" in -|[1-9]|[1-9][0-9]) ;; *) echo "plan disk: line $_xcp_n: bad /boot partition number" >&2; return 1 ;; esac ;;
           bootloader) case "$_xcp_value" in 0|1) ;; *) echo "plan disk: line $_xcp_n: bootloader is not 0 or 1" >&2; return 1 ;; esac ;;
           stamp) case "$_xcp_value" in [0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9][0-9][0-9]Z) ;; *) echo "plan disk: line $_xcp_n: bad stamp" >&2; return 1 ;; esac ;;
           regenerate)
@@ -124,5 +126,6 @@ _xcp_parse() {
   for _xcp_key in target partition regenerate bootloader stamp; do
     case "$_xcp_seen" in *" $_xcp_key "*) ;; *) echo "plan disk: no $_xcp_key" >&2; return 1 ;; esac
   done
+  case "$_xcp_seen" in *" boot "*) ;; *) echo "boot=-" >> "$_xcp_out/settings" ;; esac
   return 0
 }

@@ -37,11 +37,15 @@ public static partial class ConversionPlanner
     public const string Fstab = "/etc/fstab";
     public const string Inittab = "/etc/inittab";
 
+    /// <summary>extlinux's configs where Debian's extlinux and other distributions put them (as pygrub looks for them).</summary>
+    public static IReadOnlyList<string> ExtlinuxConfigs { get; } = ["/boot/extlinux/extlinux.conf", "/boot/extlinux.conf", "/extlinux.conf"];
+
     /// <summary>Every file the planner may read; a snapshot holds those that exist.</summary>
     public static IReadOnlyList<string> FilesToRead { get; } =
     [
         "/etc/os-release", "/usr/lib/os-release", "/etc/debian_version", "/etc/redhat-release", "/etc/lsb-release",
         Grub2Config, Grub2RedHatConfig, GrubDefaults, MenuLst, Fstab, Inittab,
+        "/boot/extlinux/extlinux.conf", "/boot/extlinux.conf", "/extlinux.conf",
         "/etc/init/hvc0.conf", "/etc/init/xvc0.conf", "/etc/init/ttyS0.conf",
     ];
 
@@ -84,9 +88,16 @@ public static partial class ConversionPlanner
             boot.Add(MenuLst);
             Edit(MenuLst, text => GrubConfigEditor.RetargetMenuLst(text, target, uuids));
         }
+        foreach (var cfg in ExtlinuxConfigs)
+        {
+            if (snapshot.Text(cfg) is null) continue;
+            boot.Add(cfg);
+            Edit(cfg, text => ExtlinuxConfigEditor.Retarget(text, target, uuids));
+        }
         if (boot.Count == 0)
             throw new ConversionRefusedException(
-                $"{distribution}: no boot configuration found ({Grub2Config}, {Grub2RedHatConfig}, {MenuLst}); a separate /boot partition is not supported yet");
+                $"{distribution}: no boot configuration found ({Grub2Config}, {Grub2RedHatConfig}, {MenuLst}, {string.Join(", ", ExtlinuxConfigs)}), " +
+                "on the root filesystem nor on the /boot partition its fstab names");
 
         Edit(Fstab, text => FstabEditor.Retarget(text, uuids, notes));
 

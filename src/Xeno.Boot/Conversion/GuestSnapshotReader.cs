@@ -8,11 +8,14 @@ namespace Xeno.Boot.Conversion;
 /// <summary>The guest's root filesystem as found on its disk, and the snapshot read from it.</summary>
 /// <param name="Partition">Null for a filesystem on the whole disk.</param>
 /// <param name="Offset">Byte offset of the filesystem in the disk.</param>
-public sealed record GuestRoot(Partition? Partition, long Offset, string FileSystemKind, GuestSnapshot Snapshot);
+/// <param name="BootPartition">The separate /boot partition fstab names (its files are in the snapshot under /boot), or null.</param>
+public sealed record GuestRoot(Partition? Partition, long Offset, string FileSystemKind, GuestSnapshot Snapshot, Partition? BootPartition = null);
 
 /// <summary>
 /// Reads what <see cref="ConversionPlanner"/> needs from a guest disk (through Xeno.Boot's own
-/// read-only filesystem readers): the root filesystem is the first one holding /etc/fstab.
+/// read-only filesystem readers): the root filesystem is the first one holding /etc/fstab; where
+/// that fstab mounts /boot from another partition of the disk, the files under /boot are read
+/// from that partition (as the guest sees them, /boot mounted).
 /// </summary>
 public static class GuestSnapshotReader
 {
@@ -25,9 +28,17 @@ public static class GuestSnapshotReader
         {
             if (!fs.FileExists(ConversionPlanner.Fstab)) continue;
             var files = new Dictionary<string, string>();
+            var uuids = PartitionUuids(disk);
+            var bootPartition = SeparateBoot.Find(ReadText(fs, ConversionPlanner.Fstab), disk, uuids);
+            var bootFs = bootPartition is null ? null : disk.FileSystems().FirstOrDefault(f => f.Partition == bootPartition).FileSystem
+                ?? throw new ConversionRefusedException($"/etc/fstab mounts /boot from partition {bootPartition.Number}, which holds no filesystem Xeno reads");
             foreach (var path in ConversionPlanner.FilesToRead)
             {
-                if (fs.FileExists(path)) files[path] = ReadText(fs, path);
+                if (bootFs is not null && path.StartsWith("/boot/", StringComparison.Ordinal))
+                {
+                    if (bootFs.FileExists(path[5..])) files[path] = ReadText(bootFs, path[5..]);
+                }
+                else if (fs.FileExists(path)) files[path] = ReadText(fs, path);
             }
             var gettys = new HashSet<string>();
             if (fs.DirectoryExists(GettyEditor.SystemdWants))
@@ -43,14 +54,14 @@ public static class GuestSnapshotReader
                 Files = files,
                 EnabledSerialGettys = gettys,
                 HasSystemdSerialGetty = fs.FileExists(GettyEditor.SystemdTemplate) || fs.FileExists("/usr" + GettyEditor.SystemdTemplate),
-                PartitionUuids = PartitionUuids(disk),
+                PartitionUuids = uuids,
             };
-            return new GuestRoot(partition, partition?.Offset ?? 0, fs.Kind, snapshot);
+            return new GuestRoot(partition, partition?.Offset ?? 0, fs.Kind, snapshot, bootPartition);
         }
         throw new ConversionRefusedException("no recognisable Linux system on the disk: no filesystem holds /etc/fstab");
     }
 
-    private static string ReadText(IGuestFileSystem fs, string path)
+    internal static string ReadText(IGuestFileSystem fs, string path)
     {
         using var stream = fs.OpenFile(path);
         if (stream.Length > MaxFileBytes)
@@ -61,9 +72,16 @@ public static class GuestSnapshotReader
     }
 
     /// <summary>The UUID of each ext2/3/4 partition (what blkid and UUID= in fstab name).</summary>
-    private static Dictionary<int, string> PartitionUuids(GuestDisk disk)
+    internal static Dictionary<int, string> PartitionUuids(GuestDisk disk) => FromSuperblocks(disk, superblock => ExtUuid.FromSuperblock(superblock));
+
+    /// <summary>
+    /// What <paramref name="read"/> finds in each partition's 1024 bytes at offset 1024 (where
+    /// ext2/3/4 keep their superblock); partitions too short or unreadable give nothing, and
+    /// names of them are then left alone.
+    /// </summary>
+    internal static Dictionary<int, string> FromSuperblocks(GuestDisk disk, Func<byte[], string?> read)
     {
-        var uuids = new Dictionary<int, string>();
+        var found = new Dictionary<int, string>();
         foreach (var partition in disk.Partitions)
         {
             try
@@ -72,14 +90,14 @@ public static class GuestSnapshotReader
                 var superblock = new byte[1024];
                 stream.Position = 1024;
                 stream.ReadExactly(superblock);
-                if (ExtUuid.FromSuperblock(superblock) is { } uuid) uuids[partition.Number] = uuid;
+                if (read(superblock) is { } value) found[partition.Number] = value;
             }
             catch (Exception e) when (e is IOException or BootException or EndOfStreamException)
             {
-                // Too short or unreadable: no UUID for it; names of it are then left alone.
+                // Too short or unreadable: nothing for it.
             }
         }
-        return uuids;
+        return found;
     }
 }
 

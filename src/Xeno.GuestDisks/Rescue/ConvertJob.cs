@@ -7,6 +7,8 @@ namespace Xeno.GuestDisks.Rescue;
 /// on <see cref="Partition"/> (0: the filesystem fills the disk), the grub.cfg to regenerate with
 /// the guest's own grub-mkconfig afterwards (null: none), and whether to install GRUB for BIOS in
 /// the disk's MBR with the guest's own grub-install. <see cref="Stamp"/> names the backup.
+/// <see cref="BootPartition"/>: the separate /boot partition the helper mounts on the root's /boot
+/// before anything else (null: /boot is a folder of the root filesystem).
 /// </summary>
 public sealed record ConvertJob(
     GuestBootType Target,
@@ -14,7 +16,8 @@ public sealed record ConvertJob(
     IReadOnlyList<GuestFileChange> Changes,
     string? Regenerate,
     bool InstallBootloader,
-    DateTime Stamp)
+    DateTime Stamp,
+    int? BootPartition = null)
 {
     /// <summary>The backup folder the helper makes on the guest's disk.</summary>
     public string BackupPath => $"/var/backups/xeno-convert-{GuestConsoles.Name(Target)}-{StampText}";

@@ -31,6 +31,7 @@ public static class ConvertPlanDisk
         text.Append("regenerate=").Append(job.Regenerate is null ? "-" : B64(job.Regenerate)).Append('\n');
         text.Append("bootloader=").Append(job.InstallBootloader ? '1' : '0').Append('\n');
         text.Append("stamp=").Append(job.StampText).Append('\n');
+        text.Append("boot=").Append(job.BootPartition is { } boot ? boot.ToString(CultureInfo.InvariantCulture) : "-").Append('\n');
         foreach (var c in job.Changes)
         {
             text.Append(c.Action switch

@@ -75,7 +75,8 @@ public static class RescueConverter
             root = GuestSnapshotReader.Read(guestDisk);
         }
         var plan = ConversionPlanner.Plan(root.Snapshot, o.Target);
-        var where = root.Partition is { } p ? $"partition {p.Number}" : "the whole disk";
+        var where = (root.Partition is { } p ? $"partition {p.Number}" : "the whole disk") +
+                    (root.BootPartition is { } b ? $", /boot on partition {b.Number}" : "");
         var checkedConversion = new RescueConversion(disk, o, root, format, plan, where);
         if (!checkedConversion.NeedsHelper) return checkedConversion;
 
@@ -113,7 +114,8 @@ public static class RescueConverter
         var (disk, o, root, plan) = (c.Disk, c.Options, c.Root, c.Plan);
         if (!c.NeedsHelper) return c.Planned;
         var name = ConvertHelperConfig.HelperName(disk);
-        var job = new ConvertJob(o.Target, root.Partition?.Number ?? 0, plan.Changes, ConvertJob.RegenerateTarget(root.Snapshot), o.InstallBootloader, o.UtcNow);
+        var job = new ConvertJob(o.Target, root.Partition?.Number ?? 0, plan.Changes, ConvertJob.RegenerateTarget(root.Snapshot), o.InstallBootloader, o.UtcNow,
+            root.BootPartition?.Number);
         var work = Directory.CreateTempSubdirectory("xeno-convert-");
         try
         {

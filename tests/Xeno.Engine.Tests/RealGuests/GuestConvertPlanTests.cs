@@ -80,17 +80,21 @@ public sealed class GuestConvertPlanTests
         try
         {
             var r = new Random(Seed(2929));
+            // The /boot partition from a Random of its own: the plans' other draws stay as they were.
+            var rb = new Random(Seed(2929) + 1);
             for (int i = 0; i < 60; i++)
             {
                 var changes = Enumerable.Range(0, r.Next(0, 6)).Select(_ => RandomChange(r)).ToList();
                 var job = new ConvertJob(r.Next(2) == 0 ? GuestBootType.Pv : GuestBootType.Hvm, r.Next(0, 10), changes,
-                    r.Next(2) == 0 ? null : RandomPath(r), r.Next(2) == 0, new DateTime(2026, 12, 6, 8, r.Next(60), r.Next(60), DateTimeKind.Utc));
+                    r.Next(2) == 0 ? null : RandomPath(r), r.Next(2) == 0, new DateTime(2026, 12, 6, 8, r.Next(60), r.Next(60), DateTimeKind.Utc),
+                    rb.Next(2) == 0 ? null : rb.Next(1, 100));
                 var diff = RandomText(r, 500);
                 var (exit, err, files, outside) = Read(root, ConvertPlanDisk.Encode(job, diff));
                 Assert.True(exit == 0, $"case {i}: {err}");
                 Assert.Empty(outside);
                 Assert.Equal($"target={GuestConsoles.Name(job.Target)}\npartition={job.Partition}\nregenerate={job.Regenerate ?? "-"}\n" +
-                             $"bootloader={(job.InstallBootloader ? 1 : 0)}\nstamp={job.StampText}\n", Encoding.UTF8.GetString(files["settings"]));
+                             $"bootloader={(job.InstallBootloader ? 1 : 0)}\nstamp={job.StampText}\nboot={job.BootPartition?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-"}\n",
+                             Encoding.UTF8.GetString(files["settings"]));
                 Assert.Equal(diff, Encoding.UTF8.GetString(files["changes.diff"]));
                 var ops = Encoding.UTF8.GetString(files["ops"]);
                 Assert.Equal(string.Concat(changes.Select((c, k) => $"{k + 1} {c.Action switch
@@ -118,6 +122,40 @@ public sealed class GuestConvertPlanTests
                             break;
                     }
                 }
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, true);
+        }
+    }
+
+    /// <summary>The separate /boot partition's setting: optional ("-" when not given), a partition number 1-99 or "-", once.</summary>
+    [Theory]
+    [InlineData("", "boot=-")]
+    [InlineData("boot=-\n", "boot=-")]
+    [InlineData("boot=2\n", "boot=2")]
+    [InlineData("boot=0\n", "bad /boot partition number")]
+    [InlineData("boot=02\n", "bad /boot partition number")]
+    [InlineData("boot=2x\n", "bad /boot partition number")]
+    [InlineData("boot=2\nboot=3\n", "boot given twice")]
+    public void TheBootPartitionSettingIsOptionalAndChecked(string line, string expected)
+    {
+        var root = Directory.CreateTempSubdirectory("xe-plan-").FullName;
+        try
+        {
+            var plan = "xeno-convert-plan 1\ntarget=hvm\npartition=1\nregenerate=-\nbootloader=0\nstamp=20261206T080000Z\n" + line + "end\n";
+            var (exit, err, files, outside) = Read(root, Encoding.UTF8.GetBytes(plan));
+            Assert.Empty(outside);
+            if (expected.StartsWith("boot=", StringComparison.Ordinal))
+            {
+                Assert.True(exit == 0, err);
+                Assert.EndsWith(expected + "\n", Encoding.UTF8.GetString(files["settings"]));
+            }
+            else
+            {
+                Assert.NotEqual(0, exit);
+                Assert.Contains(expected, err);
             }
         }
         finally

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Xeno.Boot;
-using Xeno.Boot.Loaders;
 using Xeno.Engine.Tests.Support;
 
 namespace Xeno.Engine.Tests.Bootloader.GrubDifferential;
@@ -12,14 +10,13 @@ namespace Xeno.Engine.Tests.Bootloader.GrubDifferential;
 /// on MBR, logical-partition and separate-/boot disks (ext2) with Debian's grub legacy stages written on
 /// them (<see cref="GrubLegacyStages"/>) are booted in QEMU; wherever grub boots an entry, xeno-pygrub
 /// reading the same disk must pick the same kernel (told apart by size), initrd (by size) and arguments.
-/// A few seeded cases by default; XENO_GRUB_DIFF_CASES=N runs N, XENO_GRUB_DIFF_SEED=S starts at seed S
-/// (the same knobs as the GRUB 2 differential).
+/// Seeds 1-4 by default; XENO_GRUB_DIFF_CASES=N runs N, XENO_GRUB_DIFF_SEED=S starts at seed S
+/// (the same knobs as the GRUB 2 differential, <see cref="GrubDifferentialRun"/>).
 /// </summary>
 [Collection(nameof(GrubDifferentialTests))]
 public sealed class GrubLegacyDifferentialTests
 {
-    // The same bound as GRUB 2's: the 8 MB kernel read through BIOS calls and unpacked under TCG on a loaded host.
-    private static readonly TimeSpan PerCase = TimeSpan.FromSeconds(240);
+    private static readonly int[] DefaultSeeds = [1, 2, 3, 4];
 
     /// <summary>grub legacy's line for the kernel file it loaded: setup and the rest add up to the file's size.</summary>
     private static readonly Regex LoadedKernel = new(@"\[Linux-bzImage, setup=0x([0-9a-f]+), size=0x([0-9a-f]+)\]");
@@ -29,42 +26,19 @@ public sealed class GrubLegacyDifferentialTests
     {
         var cancel = TestContext.Current.CancellationToken;
         var stages = GrubLegacyStages.Get();
-        int cases = int.TryParse(Environment.GetEnvironmentVariable("XENO_GRUB_DIFF_CASES"), out var c) ? c : 4;
-        int firstSeed = int.TryParse(Environment.GetEnvironmentVariable("XENO_GRUB_DIFF_SEED"), out var s) ? s : 1;
+        var seeds = GrubDifferentialRun.Seeds(DefaultSeeds);
         var generator = new GrubLegacyCaseGenerator(File.ReadAllBytes(GuestKit.Get().Vmlinuz));
-        var dir = Directory.CreateTempSubdirectory("xeno-grublegacy-").FullName;
-        try
-        {
-            // Two QEMUs at a time: the machine has two cores and other work.
-            using var gate = new SemaphoreSlim(2);
-            var runs = Enumerable.Range(firstSeed, cases).Select(async seed =>
-            {
-                await gate.WaitAsync(cancel);
-                try
-                {
-                    return await Task.Run(() => RunCaseAsync(stages, generator.Generate(seed), dir, cancel), cancel);
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            }).ToList();
-            var outcomes = await Task.WhenAll(runs);
-            var booted = outcomes.Count(o => o.GrubBooted);
-            var disagreements = outcomes.Where(o => o.Disagreement is not null).Select(o => o.Disagreement!).ToList();
-            TestContext.Current.TestOutputHelper?.WriteLine($"grub legacy {stages.Version}: {cases} cases, booted {booted}, disagreements {disagreements.Count}");
-            foreach (var o in outcomes)
-                TestContext.Current.TestOutputHelper?.WriteLine($"{o.Case}: {(o.GrubBooted ? "booted" : "booted nothing")} in {o.Elapsed.TotalSeconds:F0} s" +
-                                                                (o.GrubBooted ? "" : "\n" + o.Detail));
-            Assert.True(disagreements.Count == 0, string.Join("\n\n", disagreements));
-            // Most generated configs are ones grub boots: a run where it booted none tests nothing.
-            Assert.True(booted * 2 >= cases, $"grub legacy booted only {booted} of {cases} cases:\n" +
-                string.Join("\n\n", outcomes.Where(o => !o.GrubBooted).Take(2).Select(o => o.Detail)));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        var outcomes = await GrubDifferentialRun.RunAsync("xeno-grublegacy-", seeds, (seed, dir) => RunCaseAsync(stages, generator.Generate(seed), dir, cancel), cancel);
+        var booted = outcomes.Count(o => o.GrubBooted);
+        var disagreements = outcomes.Where(o => o.Disagreement is not null).Select(o => o.Disagreement!).ToList();
+        TestContext.Current.TestOutputHelper?.WriteLine($"grub legacy {stages.Version}: {seeds.Count} cases, booted {booted}, disagreements {disagreements.Count}");
+        foreach (var o in outcomes)
+            TestContext.Current.TestOutputHelper?.WriteLine($"{o.Case}: {(o.GrubBooted ? "booted" : "booted nothing")} in {o.Elapsed.TotalSeconds:F0} s" +
+                                                            (o.GrubBooted ? "" : "\n" + o.Detail));
+        Assert.True(disagreements.Count == 0, string.Join("\n\n", disagreements));
+        // Most generated configs are ones grub boots: a run where it booted none tests nothing.
+        Assert.True(booted * 2 >= seeds.Count, $"grub legacy booted only {booted} of {seeds.Count} cases:\n" +
+            string.Join("\n\n", outcomes.Where(o => !o.GrubBooted).Take(2).Select(o => o.Detail)));
     }
 
     private sealed record Outcome(GrubLegacyCase Case, bool GrubBooted, string? Disagreement, string Detail, TimeSpan Elapsed);
@@ -84,13 +58,12 @@ public sealed class GrubLegacyDifferentialTests
         var started = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            var grub = await GrubQemu.BootAsync(disk.Drives, image + ".serial", PerCase, cancel);
-            var ours = Pygrub(image);
+            var grub = await GrubQemu.BootAsync(disk.Drives, image + ".serial", GrubDifferentialRun.PerCase, cancel);
+            var ours = PygrubPick.Read(image);
             string? grubKernel = KernelLoaded(legacyCase, grub.SerialLog);
             var detail = Describe(legacyCase, grub, grubKernel, ours);
             if (grub.CommandLine is null) return new Outcome(legacyCase, false, null, detail, started.Elapsed);
-            bool same = ours.Error is null && ours.Kernel == grubKernel && Blanks(ours.Args) == Blanks(grub.CommandLine) &&
-                        PageRounded(ours.Ramdisk) == grub.RamdiskBytes;
+            bool same = GrubDifferentialRun.Same(ours, grubKernel, grub.CommandLine, grub.RamdiskBytes);
             return new Outcome(legacyCase, true, same ? null : "disagreement: " + detail, detail, started.Elapsed);
         }
         finally
@@ -111,38 +84,14 @@ public sealed class GrubLegacyDifferentialTests
         return legacyCase.KernelPaths.TryGetValue(size, out var path) ? path : $"(a {size}-byte file)";
     }
 
-    private sealed record PygrubPick(string? Kernel, string? Args, long? Ramdisk, string? Error);
-
-    private static PygrubPick Pygrub(string image)
-    {
-        using var file = File.OpenRead(image);
-        try
-        {
-            using var boot = GuestBoot.Open(file, new BootRequest());
-            using var ramdisk = new MemoryStream();
-            long size = boot.ExtractRamdisk(ramdisk);
-            return new PygrubPick(boot.Choice.Kernel, boot.Choice.Args, boot.Choice.Ramdisk is null ? null : size, null);
-        }
-        catch (BootException e)
-        {
-            return new PygrubPick(null, null, null, e.Message);
-        }
-    }
-
-    /// <summary>Runs of blanks as one: the kernel splits its command line on them either way.</summary>
-    private static string Blanks(string? args) => Regex.Replace(args ?? "", "[ \t]+", " ").Trim();
-
-    private static long? PageRounded(long? bytes) => bytes is null ? null : (bytes + 4095) / 4096 * 4096;
-
     private static string Describe(GrubLegacyCase c, GrubBootResult grub, string? grubKernel, PygrubPick ours)
     {
         var sb = new StringBuilder();
         sb.Append($"{c}\n--- menu.lst\n{c.Config.Replace("\r", "\\r")}");
         if (c.DefaultFile is not null) sb.Append($"--- default file\n{c.DefaultFile.Split('\n')[0]}\n");
         sb.Append($"--- grub booted: {(grub.CommandLine is null ? "nothing" : $"kernel {grubKernel}, args [{grub.CommandLine}], initrd bytes {grub.RamdiskBytes?.ToString() ?? "none"}")}\n");
-        sb.Append($"--- xeno-pygrub: {(ours.Error is not null ? "error " + ours.Error : $"kernel {ours.Kernel}, args [{ours.Args}], initrd bytes {PageRounded(ours.Ramdisk)?.ToString() ?? "none"}")}\n");
-        var log = grub.SerialLog;
-        sb.Append("--- serial (last 1500 chars)\n").Append(log.Length > 1500 ? log[^1500..] : log).Append('\n');
+        sb.Append($"--- xeno-pygrub: {ours}\n");
+        sb.Append(GrubDifferentialRun.SerialTail(grub.SerialLog));
         return sb.ToString();
     }
 }
