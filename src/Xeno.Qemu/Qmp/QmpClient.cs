@@ -141,7 +141,7 @@ public sealed partial class QmpClient : IAsyncDisposable
         if (arguments is not null)
             message["arguments"] = arguments.DeepClone();
         message["id"] = id;
-        byte[] bytes = JsonSerializer.SerializeToUtf8Bytes(message);
+        byte[] bytes = Serialize(message);
 
         try
         {
@@ -308,6 +308,15 @@ public sealed partial class QmpClient : IAsyncDisposable
             // Answers without a matching id (already cancelled, or not ours) and repeated
             // greetings are dropped: they cannot be attributed to any caller.
         }
+    }
+
+    /// <summary>One command's bytes, written without reflection: xl links this library and is published with Native AOT.</summary>
+    private static byte[] Serialize(JsonObject message)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+            message.WriteTo(writer);
+        return buffer.WrittenSpan.ToArray();
     }
 
     private static QmpDisconnectedException ClosedError(Exception? cause) => cause switch
