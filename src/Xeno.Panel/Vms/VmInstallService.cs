@@ -128,10 +128,14 @@ public sealed class VmInstallService(VmRecords vms, Users users, Quotas quotas, 
                 {
                     continue; // xenod restarting or busy: ask again
                 }
+                catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+                {
+                    continue; // the request timed out, the panel is not stopping: ask again
+                }
                 catch (XenodException e) when (e.Kind == ApiErrorKind.NotFound)
                 {
-                    // xenod's installs do not outlive it: it restarted, and whether the disk was finished is unknown.
-                    Fail(user, vm, remote, $"xenod no longer knows the install {id} (xenod restarted while it ran; xenod says: {e.Message.TrimEnd('.')})", ended: false);
+                    // xenod's installs do not outlive it (nor do it keep finished ones for ever): how it ended is unknown.
+                    Fail(user, vm, remote, $"xenod no longer knows the install {id}, so how it ended is unknown (xenod restarted, or forgot it after it ended; xenod says: {e.Message.TrimEnd('.')})", ended: false);
                     return;
                 }
                 if (operation.State == "running") continue;
