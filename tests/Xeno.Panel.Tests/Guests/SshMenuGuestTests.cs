@@ -40,10 +40,12 @@ public sealed class SshMenuGuestTests
         MenuSshd? sshd = null;
         try
         {
-            // The database at its default place under the prefix, where `xeno-panel … --prefix` finds it.
+            // The database and the storage folder at their default places under the prefix, where `xeno-panel … --prefix`
+            // finds them (the menu deletes only disks in the storage folder it is configured with).
             await using var panel = await PanelServer.StartAsync(o => o with
             {
                 Database = null,
+                StorageDir = null,
                 Kernels = [new() { Name = "kit", Kernel = kit.Vmlinuz, Ramdisk = kit.Initrd, Extra = "console=hvc0 xeno.action=shell xeno.agent=off" }],
             }, prefix);
             var bob = panel.AddUser("bob");
@@ -147,6 +149,7 @@ public sealed class SshMenuGuestTests
             session.Type("annvm2\r");
             await WaitForAsync(() => session.Output.Contains("Delete: type the VM's name, annvm, to confirm.", StringComparison.Ordinal), session, "the wrong name's refusal");
             Assert.True(File.Exists(annvm.DiskPath));
+            Assert.StartsWith(prefix + "/", annvm.DiskPath, StringComparison.Ordinal);
             session.Type("delete\r");
             await WaitForAsync(() => CountOf(session.Output, "Type its name, annvm, to confirm: ") == 3, session, "the third delete question");
             session.Type("annvm\r");
