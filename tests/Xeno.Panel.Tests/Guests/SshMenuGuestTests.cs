@@ -145,13 +145,13 @@ public sealed class SshMenuGuestTests
 
             // Delete, as on the web: a wrong name is refused, the VM's name deletes it with its disk.
             session.Type("delete\r");
-            await WaitForAsync(() => CountOf(session.Output, "Type its name, annvm, to confirm: ") == 2, session, "the second delete question");
+            await WaitForAsync(() => Occurrences.Of(session.Output, "Type its name, annvm, to confirm: ") == 2, session, "the second delete question");
             session.Type("annvm2\r");
             await WaitForAsync(() => session.Output.Contains("Delete: type the VM's name, annvm, to confirm.", StringComparison.Ordinal), session, "the wrong name's refusal");
             Assert.True(File.Exists(annvm.DiskPath));
             Assert.StartsWith(prefix + "/", annvm.DiskPath, StringComparison.Ordinal);
             session.Type("delete\r");
-            await WaitForAsync(() => CountOf(session.Output, "Type its name, annvm, to confirm: ") == 3, session, "the third delete question");
+            await WaitForAsync(() => Occurrences.Of(session.Output, "Type its name, annvm, to confirm: ") == 3, session, "the third delete question");
             session.Type("annvm\r");
             await WaitForAsync(() => session.Output.Contains("Deleted annvm and its 1 disk.", StringComparison.Ordinal), session, "the delete");
             await WaitForAsync(() => session.Output.EndsWith("menu> ", StringComparison.Ordinal), session, "the list after the delete");
@@ -205,14 +205,6 @@ public sealed class SshMenuGuestTests
         Assert.Empty(ProcessesMentioning(root));
         string proc = $"/proc/{sshd.Pid.ToString(CultureInfo.InvariantCulture)}";
         Assert.False(Directory.Exists(proc) && File.ReadAllText(proc + "/comm").Trim() == "sshd", "the test's sshd still runs");
-    }
-
-    private static int CountOf(string text, string part)
-    {
-        int n = 0;
-        for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
-            n++;
-        return n;
     }
 
     /// <summary>Processes whose command line names <paramref name="text"/> (this test's folder: sshd, ssh, xeno-panel).</summary>

@@ -97,7 +97,7 @@ public sealed class SshMenuTests : IDisposable
         Assert.Contains("ann-web boots from the rescue system at its next power-on.", output);
         Assert.Contains("CD image: choose one.", output);
         // Names are exact, as on the web page: another case is another name.
-        Assert.Equal(2, CountOf(output, "CD image: choose one of the images offered."));
+        Assert.Equal(2, Occurrences.Of(output, "CD image: choose one of the images offered."));
         // The chain-load CD is xenod's, always offered; an unknown mode is refused.
         Assert.Contains("ann-web boots from the chain-load CD (the guest's own GRUB configuration) at its next power-on.", output);
         Assert.Contains("Boot mode: choose one of the modes offered.", output);
@@ -169,14 +169,6 @@ public sealed class SshMenuTests : IDisposable
         Assert.Contains("ann-web boots from the chain-load CD (the guest's own GRUB configuration) at its next power-on.", output);
         Assert.Equal(BootMode.Chainload, rig.Services.Boots.Get(vm).Mode);
         Assert.Equal("ok", Assert.Single(rig.Audit.Read(action: "vm.boot-mode")).Result);
-    }
-
-    private static int CountOf(string text, string part)
-    {
-        int n = 0;
-        for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
-            n++;
-        return n;
     }
 
     [Fact]
