@@ -59,7 +59,8 @@ public static class PanelApp
         s.AddSingleton<XenodClients>();
         s.AddSingleton<VmService>();
         s.AddSingleton<VmInstallService>();
-        s.AddSingleton<VmInstalls>();
+        s.AddSingleton<VmInstallRecords>();
+        s.AddHostedService<VmInstallResumption>();
         s.AddSingleton<VmDeleteService>();
         s.AddSingleton<SessionValidation>();
         s.AddSingleton<PanelMetrics>();

@@ -2,7 +2,7 @@ namespace Xeno.Panel.Data;
 
 /// <summary>
 /// The schema steps of the VM info page's features (issue 14: boot modes, the CD catalogue,
-/// extra disks, usage samples), kept apart from <see cref="Migrations"/> so other parts of the
+/// extra disks, usage samples, the autoinstalls being followed), kept apart from <see cref="Migrations"/> so other parts of the
 /// panel add their own steps without touching these. Versions 20 and up; never edit a step that
 /// has shipped.
 /// </summary>
@@ -44,6 +44,16 @@ public static class VmMigrations
                 PRIMARY KEY (vm_id, time)
             );
             CREATE INDEX usage_samples_time ON usage_samples(time);
+            """),
+        // The autoinstalls being followed (VmInstallRecords): a restarted panel follows them again.
+        new(21, "vm_installs", d => $"""
+            CREATE TABLE vm_installs (
+                vm_id BIGINT PRIMARY KEY REFERENCES vms(id) ON DELETE CASCADE,
+                operation_id {d.Text} NOT NULL,
+                user_id BIGINT NOT NULL REFERENCES users(id),
+                remote {d.Text},
+                started {d.Timestamp} NOT NULL
+            );
             """),
     ];
 }

@@ -13,7 +13,7 @@ public sealed record SshMenuSession(PanelUser User, StoredSshKey Key, string Rem
 
 /// <summary>The panel's parts the menu uses: the same records, rights, actions and audit as the web pages.</summary>
 public sealed record SshMenuServices(Users Users, VmRecords Vms, VmAccess Access, VmService Service, VmBootService Boots, VmChangeService Changes,
-    CdImages Images, XenodClients Xenod, AuditLog Audit, TimeProvider Clock)
+    VmDeleteService Deletes, CdImages Images, XenodClients Xenod, AuditLog Audit, TimeProvider Clock)
 {
     /// <summary>The services the web pages get from dependency injection, built by hand for the menu's own process.</summary>
     public static SshMenuServices For(PanelDatabase db, XenodClients xenod, Hosts hosts, AuditLog audit, PanelOptions options, TimeProvider clock)
@@ -24,9 +24,12 @@ public sealed record SshMenuServices(Users Users, VmRecords Vms, VmAccess Access
         var disks = new DiskStore(options);
         var extraDisks = new VmDiskRecords(db);
         var boots = new VmBootService(new VmBootRecords(db), images, extraDisks, xenod, audit, options);
+        // The installs are the database's (the web panel's process follows them): the menu sees them too.
+        var installs = new VmInstallRecords(db);
         return new SshMenuServices(new Users(db), vms, new VmAccess(vms),
-            new VmService(vms, quotas, disks, xenod, hosts, audit, options, boots), boots,
+            new VmService(vms, quotas, disks, xenod, hosts, audit, options, boots, installs), boots,
             new VmChangeService(new VmSettingsRecords(db), vms, extraDisks, quotas, disks, images, xenod, audit, options),
+            new VmDeleteService(vms, extraDisks, disks, installs, xenod, audit),
             images, xenod, audit, clock);
     }
 }
@@ -36,14 +39,15 @@ public sealed record SshMenuServices(Users Users, VmRecords Vms, VmAccess Access
 /// owner's VMs. At the list a number or name picks a VM (only one the user may see: owner,
 /// listed administrator, or admin); at a VM: console, power on, shut down, reboot, force off
 /// (confirmed), boot mode (normal, rescue, a catalogue CD, the chain-load CD), CD insert and
-/// eject, back, quit. Every VM action checks access again on a fresh record, goes through
-/// <see cref="VmService"/>, <see cref="VmBootService"/> or <see cref="VmChangeService"/> (audited
-/// there, as for the web pages) or is audited here. Bad input gets a message and the
+/// eject, delete (confirmed by the VM's name), back, quit. Every VM action checks access again on
+/// a fresh record, goes through <see cref="VmService"/>, <see cref="VmBootService"/>,
+/// <see cref="VmChangeService"/> or <see cref="VmDeleteService"/> (audited there, as for the web
+/// pages) or is audited here. Bad input gets a message and the
 /// prompt again; the end of input ends the session. It never runs a shell or any command.
 /// </summary>
 public sealed class SshMenu(SshMenuSession session, MenuInput input, Stream output, Func<IDisposable?> rawTerminal, SshMenuServices s)
 {
-    private enum State { List, Vm, ConfirmForceOff }
+    private enum State { List, Vm, ConfirmForceOff, ConfirmDelete }
 
     private State _state = State.List;
     private IReadOnlyList<PanelVm> _list = [];
@@ -77,6 +81,7 @@ public sealed class SshMenu(SshMenuSession session, MenuInput input, Stream outp
                 {
                     State.List => await ListChoiceAsync(line, cancel),
                     State.Vm => await VmChoiceAsync(line, cancel),
+                    State.ConfirmDelete => await ConfirmDeleteAsync(line, cancel),
                     _ => await ConfirmForceOffAsync(line, cancel),
                 };
                 if (!goOn)
@@ -106,6 +111,7 @@ public sealed class SshMenu(SshMenuSession session, MenuInput input, Stream outp
     {
         State.List => "menu> ",
         State.Vm => _vm!.Name + "> ",
+        State.ConfirmDelete => $"Delete {_vm!.Name} with its disks and everything on them? This cannot be undone. Type its name, {_vm.Name}, to confirm: ",
         _ => $"Force {_vm!.Name} off? Like pulling the plug: unsaved data is lost. Type yes to confirm: ",
     };
 
@@ -172,9 +178,9 @@ public sealed class SshMenu(SshMenuSession session, MenuInput input, Stream outp
             return true;
         }
         if (choice is not ("c" or "console" or "on" or "start" or "shutdown" or "reboot" or "off" or "force-off" or "s" or "status"
-            or "boot" or "images" or "insert" or "eject"))
+            or "boot" or "images" or "insert" or "eject" or "delete"))
         {
-            Say($"Unknown choice \"{Shown(line)}\"; type c, on, shutdown, reboot, off, boot, images, insert, eject, s, b or q (h explains them).\n");
+            Say($"Unknown choice \"{Shown(line)}\"; type c, on, shutdown, reboot, off, boot, images, insert, eject, delete, s, b or q (h explains them).\n");
             return true;
         }
         if (argument.Length > 0 && choice is not ("boot" or "insert"))
@@ -205,6 +211,9 @@ public sealed class SshMenu(SshMenuSession session, MenuInput input, Stream outp
                 break;
             case "off" or "force-off":
                 _state = State.ConfirmForceOff;
+                break;
+            case "delete":
+                _state = State.ConfirmDelete;
                 break;
             case "boot":
                 Boot(vm, argument);
@@ -279,6 +288,26 @@ public sealed class SshMenu(SshMenuSession session, MenuInput input, Stream outp
             return true;
         }
         await PowerAsync(vm, PowerAction.ForceOff, cancel);
+        return true;
+    }
+
+    /// <summary>The web's delete (<see cref="VmDeleteService"/>: its name check, install refusal, force off, audit); what was typed is its confirmation.</summary>
+    private async Task<bool> ConfirmDeleteAsync(string line, CancellationToken cancel)
+    {
+        _state = State.Vm;
+        if (Fresh(_vm!) is not { } vm)
+        {
+            (_state, _vm) = (State.List, null);
+            await ShowListAsync(cancel);
+            return true;
+        }
+        var outcome = await s.Deletes.DeleteAsync(User, vm, line, session.Remote, cancel);
+        Say(outcome.Message + "\n");
+        if (outcome.Ok)
+        {
+            (_state, _vm) = (State.List, null);
+            await ShowListAsync(cancel);
+        }
         return true;
     }
 
@@ -417,6 +446,7 @@ public sealed class SshMenu(SshMenuSession session, MenuInput input, Stream outp
         "  boot      the boot mode for the next power-on: boot normal, boot rescue, boot cd IMAGE, boot chainload\n" +
         "  images    the CD images of the catalogue\n" +
         "  insert I  put CD image I into the running hvm guest's CD drive; eject takes it out\n" +
+        "  delete    delete the VM and its disks (asks for its name first)\n" +
         "  s         status\n" +
         "  b         back to the list\n" +
         "  q         quit\n";

@@ -7,14 +7,14 @@ using Xeno.Panel.Hosting;
 namespace Xeno.Panel.Vms;
 
 /// <summary>
-/// Deleting a VM from its info page: the owner types its name to confirm; a running VM is forced
+/// Deleting a VM, from its info page or the SSH menu: the owner types its name to confirm; a running VM is forced
 /// off through xenod first; then the record goes (which frees its quota: usage is summed from the
 /// records), and with it the disks the panel made in its own storage folder (and the backups a
 /// type switch's conversion left beside them). Refused while an
 /// autoinstall writes its disk. One audit entry (vm.delete) with the result. Callers have already
 /// checked access to the VM (its owner, its administrators, admins).
 /// </summary>
-public sealed class VmDeleteService(VmRecords vms, VmDiskRecords extraDisks, DiskStore disks, VmInstalls installs,
+public sealed class VmDeleteService(VmRecords vms, VmDiskRecords extraDisks, DiskStore disks, VmInstallRecords installs,
     XenodClients xenod, AuditLog audit)
 {
     public const string Action = "vm.delete";
@@ -32,15 +32,15 @@ public sealed class VmDeleteService(VmRecords vms, VmDiskRecords extraDisks, Dis
             if (vms.Get(vm.Id) is null)
                 return Refuse(user, vm, remote, $"Delete: {vm.Name} was already deleted.");
             if (installs.IsRunning(vm.Id))
-                return Refuse(user, vm, remote, $"Delete: Debian is still being installed on {vm.Name}'s disk; wait until the install ends (a few minutes), then delete it.");
+                return Refuse(user, vm, remote, Installing(vm));
             var client = xenod.For(vm.HostId);
             string forced = "";
             try
             {
                 var domains = await client.ListDomainsAsync(cancel);
-                // An install the panel no longer follows (it restarted meanwhile) still writes the disk.
+                // An install the panel no longer follows (it gave up waiting, or xenod forgot it) may still write the disk.
                 if (domains.Any(d => d.Name == InstallConfigs.HelperName(vm.Name)))
-                    return Refuse(user, vm, remote, $"Delete: Debian is still being installed on {vm.Name}'s disk; wait until the install ends (a few minutes), then delete it.");
+                    return Refuse(user, vm, remote, Installing(vm));
                 if (domains.FirstOrDefault(d => d.Name == vm.Name) is { } domain)
                 {
                     await client.DestroyAsync(vm.Name, cancel);
@@ -95,6 +95,9 @@ public sealed class VmDeleteService(VmRecords vms, VmDiskRecords extraDisks, Dis
             _gate.Release();
         }
     }
+
+    private static string Installing(PanelVm vm) =>
+        $"Delete: Debian is still being installed on {vm.Name}'s disk; wait until the install ends (a few minutes), then delete it.";
 
     private VmOutcome Refuse(PanelUser user, PanelVm vm, string? remote, string message)
     {

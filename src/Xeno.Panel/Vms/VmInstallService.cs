@@ -13,12 +13,13 @@ namespace Xeno.Panel.Vms;
 /// nothing behind. The install is followed in the background: its end is audited (vm.install)
 /// and a finished VM is started. A failed install removes the VM again (record, quota, any
 /// disk left), as an order that could not be delivered: the audit entry says why, and the VM
-/// list shows it to the owner (<see cref="RecentFailures"/>). While it runs the VM is in
-/// <see cref="VmInstalls"/> (it cannot be deleted). The owner never names a path: the disk is
-/// the panel's, the base image and helper kernel xenod's.
+/// list shows it to the owner (<see cref="RecentFailures"/>). While it runs the VM has a row in
+/// <see cref="VmInstallRecords"/> (it can be neither started nor deleted), which a restarted panel
+/// follows again (<see cref="ResumeAll"/>). The owner never names a path: the disk is the panel's,
+/// the base image and helper kernel xenod's.
 /// </summary>
-public sealed class VmInstallService(VmRecords vms, Quotas quotas, DiskStore disks, XenodClients xenod, Hosts hosts,
-    AuditLog audit, PanelOptions options, VmService service, VmInstalls running, IHostApplicationLifetime lifetime)
+public sealed class VmInstallService(VmRecords vms, Users users, Quotas quotas, DiskStore disks, XenodClients xenod, Hosts hosts,
+    AuditLog audit, PanelOptions options, VmService service, VmInstallRecords running, IHostApplicationLifetime lifetime, TimeProvider clock)
 {
     public const string InstallAction = "vm.install";
 
@@ -27,13 +28,14 @@ public sealed class VmInstallService(VmRecords vms, Quotas quotas, DiskStore dis
 
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long the panel follows an install (xenod's helper timeout is 20 minutes).</summary>
+    /// <summary>How long after its start the panel follows an install (xenod's helper timeout is 20 minutes).</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(30);
 
     public async Task<VmOutcome> CreateAsync(PanelUser user, VmCreateRequest request, VmAutoinstall install, string? remote, CancellationToken cancel)
     {
         PanelVm? vm;
         GuestInstallOperation operation;
+        var started = clock.GetUtcNow();
         await service.CreateGate.WaitAsync(cancel);
         try
         {
@@ -72,7 +74,7 @@ public sealed class VmInstallService(VmRecords vms, Quotas quotas, DiskStore dis
             vm = vms.Add(request.Name, user.Id, host.Id, request.Type, request.MemoryMib, request.Vcpus, request.DiskGib, path, kernel: null);
             if (vm is null)
                 return Refuse(user, request.Name, remote, $"Name: a VM called {request.Name} already exists.");
-            running.Begin(vm.Id, operation.Id);
+            running.Begin(vm.Id, operation.Id, user.Id, remote, started);
         }
         finally
         {
@@ -80,19 +82,41 @@ public sealed class VmInstallService(VmRecords vms, Quotas quotas, DiskStore dis
         }
         audit.Write(user.Name, "vm.create", vm.Name, remote, "ok",
             $"{VmRecords.TypeText(vm.Type)} {vm.MemoryMib} MiB {vm.Vcpus} vCPUs {vm.DiskGib} GiB, autoinstall Debian (host name {install.Hostname}, install {operation.Id})");
-        _ = Task.Run(() => FollowAsync(user, vm, operation.Id, remote));
+        _ = Task.Run(() => FollowAsync(user, vm, operation.Id, remote, started));
         return new VmOutcome(true, $"Created {vm.Name}: Debian is being installed on its disk; it starts when the install is done (a few minutes).", vm);
     }
 
+    /// <summary>
+    /// At panel start: follows again every install a panel before it was following when it
+    /// stopped, each to the same end as if it had never stopped (as its creator, from where they
+    /// asked). Answers how many.
+    /// </summary>
+    public int ResumeAll()
+    {
+        int resumed = 0;
+        foreach (var install in running.All())
+        {
+            var vm = vms.Get(install.VmId);
+            var user = users.Get(install.UserId);
+            if (vm is null || user is null)
+            {
+                running.End(install.VmId); // nothing left to finish (the row would have gone with the VM)
+                continue;
+            }
+            _ = Task.Run(() => FollowAsync(user, vm, install.OperationId, install.Remote, install.Started));
+            resumed++;
+        }
+        return resumed;
+    }
+
     /// <summary>Polls the install until it ends, audits the end, and starts the VM when it succeeded (else removes it).</summary>
-    private async Task FollowAsync(PanelUser user, PanelVm vm, string id, string? remote)
+    private async Task FollowAsync(PanelUser user, PanelVm vm, string id, string? remote, DateTimeOffset started)
     {
         var stopping = lifetime.ApplicationStopping;
         var client = xenod.For(vm.HostId);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            while (clock.Elapsed < Patience)
+            while (clock.GetUtcNow() - started < Patience)
             {
                 await Task.Delay(Poll, stopping);
                 GuestInstallOperation operation;
@@ -103,6 +127,16 @@ public sealed class VmInstallService(VmRecords vms, Quotas quotas, DiskStore dis
                 catch (XenodException e) when (e.Kind is ApiErrorKind.Unreachable or ApiErrorKind.NotResponding)
                 {
                     continue; // xenod restarting or busy: ask again
+                }
+                catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+                {
+                    continue; // the request timed out, the panel is not stopping: ask again
+                }
+                catch (XenodException e) when (e.Kind == ApiErrorKind.NotFound)
+                {
+                    // xenod's installs do not outlive it (nor do it keep finished ones for ever): how it ended is unknown.
+                    Fail(user, vm, remote, $"xenod no longer knows the install {id}, so how it ended is unknown (xenod restarted, or forgot it after it ended; xenod says: {e.Message.TrimEnd('.')})", ended: false);
+                    return;
                 }
                 if (operation.State == "running") continue;
                 if (operation.Result is null)
@@ -120,15 +154,11 @@ public sealed class VmInstallService(VmRecords vms, Quotas quotas, DiskStore dis
         }
         catch (OperationCanceledException)
         {
-            // The panel is stopping; the install goes on in xenod, and the owner starts the VM.
+            // The panel is stopping: the install goes on in xenod, and its row stays for the next panel to follow.
         }
         catch (XenodException e)
         {
             Fail(user, vm, remote, $"lost the install's progress: {e.Message}", ended: false);
-        }
-        finally
-        {
-            running.End(vm.Id);
         }
     }
 
@@ -139,6 +169,7 @@ public sealed class VmInstallService(VmRecords vms, Quotas quotas, DiskStore dis
     /// </summary>
     private void Fail(PanelUser user, PanelVm vm, string? remote, string reason, bool ended)
     {
+        running.End(vm.Id);
         vms.Remove(vm.Id);
         if (ended && disks.Owns(vm.DiskPath))
         {

@@ -15,7 +15,7 @@ public sealed record VmOutcome(bool Ok, string Message, PanelVm? Vm = null);
 /// and writes one audit entry with its result. Callers have already checked access to the VM.
 /// </summary>
 public sealed class VmService(VmRecords vms, Quotas quotas, DiskStore disks, XenodClients xenod, Hosts hosts,
-    AuditLog audit, PanelOptions options, VmBootService boots)
+    AuditLog audit, PanelOptions options, VmBootService boots, VmInstallRecords installs)
 {
     /// <summary>Quota check and insert in one step: two creates at once (plain or autoinstalled) must not both fit the last slot.</summary>
     internal SemaphoreSlim CreateGate { get; } = new(1, 1);
@@ -73,6 +73,10 @@ public sealed class VmService(VmRecords vms, Quotas quotas, DiskStore disks, Xen
             switch (action)
             {
                 case PowerAction.Start:
+                    // The install writes the disk; the panel starts the VM itself when it succeeds.
+                    if (installs.IsRunning(vm.Id))
+                        return Refuse(user, name, vm.Name, remote,
+                            $"Power on: Debian is still being installed on {vm.Name}'s disk; {vm.Name} starts by itself when the install is done (a few minutes).");
                     var kernel = vm.Kernel is null ? null : options.Kernels.FirstOrDefault(k => k.Name == vm.Kernel);
                     if (vm.Type == VmType.Pv && vm.Kernel is not null && kernel is null)
                         return Refuse(user, name, vm.Name, remote, $"The kernel {vm.Kernel} is no longer offered; ask an administrator.");

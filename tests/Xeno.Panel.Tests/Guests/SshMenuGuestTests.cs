@@ -17,7 +17,10 @@ namespace Xeno.Panel.Tests.Guests;
 /// kit, a real sshd lets the owner's key in through `xeno-panel authorized-keys`, and `ssh -tt`
 /// on a real terminal drives the menu: the list (without another owner's VM, which cannot be
 /// chosen by number or name), the guest's hvc0 console (a command typed there runs), ^] back,
-/// the boot-mode entries (rescue, a catalogue CD, normal) and a CD insert the pv guest refuses, force off. One guest boot. sshd, its session processes and files are gone afterwards.
+/// the boot-mode entries (rescue, a catalogue CD, normal) and a CD insert the pv guest refuses, force off;
+/// while an autoinstall is recorded for the VM (the web panel's row) power-on and delete are refused;
+/// then delete, confirmed by the VM's name, removes the VM and its disk as the web's delete does. One
+/// guest boot. sshd, its session processes and files are gone afterwards.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class SshMenuGuestTests
@@ -37,10 +40,12 @@ public sealed class SshMenuGuestTests
         MenuSshd? sshd = null;
         try
         {
-            // The database at its default place under the prefix, where `xeno-panel … --prefix` finds it.
+            // The database and the storage folder at their default places under the prefix, where `xeno-panel … --prefix`
+            // finds them (the menu deletes only disks in the storage folder it is configured with).
             await using var panel = await PanelServer.StartAsync(o => o with
             {
                 Database = null,
+                StorageDir = null,
                 Kernels = [new() { Name = "kit", Kernel = kit.Vmlinuz, Ramdisk = kit.Initrd, Extra = "console=hvc0 xeno.action=shell xeno.agent=off" }],
             }, prefix);
             var bob = panel.AddUser("bob");
@@ -125,6 +130,34 @@ public sealed class SshMenuGuestTests
             session.Type("yes\r");
             await WaitForAsync(() => session.Output.Contains("Forced annvm off.", StringComparison.Ordinal), session, "the force off");
             Assert.DoesNotContain(await xenod.ListDomainsAsync(cancel), d => d.Name == "annvm");
+
+            // An autoinstall writing the disk (as the web panel records it) refuses power-on and delete.
+            var installs = panel.App.Services.GetRequiredService<VmInstallRecords>();
+            installs.Begin(annvm.Id, "install-9", annvm.OwnerId, "192.0.2.3", DateTimeOffset.UtcNow);
+            session.Type("on\r");
+            await WaitForAsync(() => session.Output.Contains("Power on: Debian is still being installed on annvm's disk; annvm starts by itself when the install is done", StringComparison.Ordinal), session, "the power-on's refusal during an install");
+            session.Type("delete\r");
+            await WaitForAsync(() => session.Output.Contains("Type its name, annvm, to confirm: ", StringComparison.Ordinal), session, "the delete's question");
+            session.Type("annvm\r");
+            await WaitForAsync(() => session.Output.Contains("Delete: Debian is still being installed on annvm's disk; wait until the install ends", StringComparison.Ordinal), session, "the delete's refusal during an install");
+            installs.End(annvm.Id);
+            Assert.DoesNotContain(await xenod.ListDomainsAsync(cancel), d => d.Name == "annvm");
+
+            // Delete, as on the web: a wrong name is refused, the VM's name deletes it with its disk.
+            session.Type("delete\r");
+            await WaitForAsync(() => Occurrences.Of(session.Output, "Type its name, annvm, to confirm: ") == 2, session, "the second delete question");
+            session.Type("annvm2\r");
+            await WaitForAsync(() => session.Output.Contains("Delete: type the VM's name, annvm, to confirm.", StringComparison.Ordinal), session, "the wrong name's refusal");
+            Assert.True(File.Exists(annvm.DiskPath));
+            Assert.StartsWith(prefix + "/", annvm.DiskPath, StringComparison.Ordinal);
+            session.Type("delete\r");
+            await WaitForAsync(() => Occurrences.Of(session.Output, "Type its name, annvm, to confirm: ") == 3, session, "the third delete question");
+            session.Type("annvm\r");
+            await WaitForAsync(() => session.Output.Contains("Deleted annvm and its 1 disk.", StringComparison.Ordinal), session, "the delete");
+            await WaitForAsync(() => session.Output.EndsWith("menu> ", StringComparison.Ordinal), session, "the list after the delete");
+            Assert.Contains("You have no VMs yet", session.Output);
+            Assert.Null(records.Get(annvm.Id));
+            Assert.False(File.Exists(annvm.DiskPath));
             session.Type("q\r");
             await WaitForAsync(() => session.Exited, session, "ssh to end after q");
 
@@ -132,7 +165,7 @@ public sealed class SshMenuGuestTests
             using (var dropped = PtySession.Start(sshd.ClientCommand(annKey), new Dictionary<string, string>()))
             {
                 await WaitForAsync(() => dropped.Output.Contains("menu> ", StringComparison.Ordinal), dropped, "the second session's menu");
-                Assert.Matches(@"  1  annvm +ann +off ", dropped.Output);
+                Assert.Contains("You have no VMs yet", dropped.Output);
             }
             var waited = Stopwatch.StartNew();
             while (!panel.Audit.Read(user: "ann", action: "ssh.logout").Any(e => e.Detail is "hang-up" or "end of input"))
@@ -149,6 +182,9 @@ public sealed class SshMenuGuestTests
             Assert.Contains(audit, e => e.Action == "vm.force-off" && e.Result == "ok" && e.Target == "annvm" && e.Remote == From);
             Assert.Contains(audit, e => e.Action == "vm.access" && e.Result == "refused" && e.Target == "bobvm" && e.Remote == From);
             Assert.Contains(audit, e => e.Action == "ssh.logout" && e.Detail == "quit");
+            Assert.Contains(audit, e => e.Action == "vm.start" && e.Result == "refused" && e.Remote == From && e.Target == "annvm");
+            Assert.Equal(["refused", "refused", "ok"], audit.Where(e => e.Action == "vm.delete").Select(e => e.Result).Reverse());
+            Assert.All(audit.Where(e => e.Action == "vm.delete"), e => Assert.Equal((From, "annvm"), (e.Remote!, e.Target!)));
             Assert.Equal(3, audit.Count(e => e.Action == "vm.boot-mode" && e.Result == "ok" && e.Remote == From && e.Target == "annvm"));
             Assert.Contains(audit, e => e.Action == "vm.cd-insert" && e.Result == "refused" && e.Remote == From && e.Target == "annvm");
             Assert.DoesNotContain(panel.Audit.Read(), e => e.Target == "bobvm" && e.Action != "vm.access");

@@ -70,7 +70,7 @@ public sealed class SshMenuTests : IDisposable
         Assert.Contains("ann-web> ", output);
         Assert.Contains("Force ann-web off? Like pulling the plug: unsaved data is lost. Type yes to confirm: ", output);
         Assert.Contains("Not forced off; ann-web is left as it is.", output);
-        Assert.Contains("Unknown choice \"fly\"; type c, on, shutdown, reboot, off, boot, images, insert, eject, s, b or q (h explains them).", output);
+        Assert.Contains("Unknown choice \"fly\"; type c, on, shutdown, reboot, off, boot, images, insert, eject, delete, s, b or q (h explains them).", output);
         Assert.Contains("  c         out-of-band console (hvc0; ^] comes back here)", output);
         Assert.Contains("xenod: no xenod is running", output);
         var audit = _rig.Audit.Read(user: "ann");
@@ -97,7 +97,7 @@ public sealed class SshMenuTests : IDisposable
         Assert.Contains("ann-web boots from the rescue system at its next power-on.", output);
         Assert.Contains("CD image: choose one.", output);
         // Names are exact, as on the web page: another case is another name.
-        Assert.Equal(2, CountOf(output, "CD image: choose one of the images offered."));
+        Assert.Equal(2, Occurrences.Of(output, "CD image: choose one of the images offered."));
         // The chain-load CD is xenod's, always offered; an unknown mode is refused.
         Assert.Contains("ann-web boots from the chain-load CD (the guest's own GRUB configuration) at its next power-on.", output);
         Assert.Contains("Boot mode: choose one of the modes offered.", output);
@@ -123,6 +123,41 @@ public sealed class SshMenuTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// Delete is the web's (<see cref="Xeno.Panel.Vms.VmDeleteService"/>): confirmed by typing the
+    /// VM's name, refused while an install writes its disk, as power-on is; each refusal audited
+    /// from ssh. The running install is a row of the database, as the web panel's process leaves it.
+    /// </summary>
+    [Fact]
+    public async Task DeleteWantsTheNameAndAnInstallRefusesItAndPowerOn()
+    {
+        var ann = _rig.AddUser("ann");
+        var vm = _rig.AddVm("ann-web", ann);
+        var installs = new VmInstallRecords(_rig.Db);
+        installs.Begin(vm.Id, "install-7", ann.Id, "192.0.2.1", DateTimeOffset.UtcNow);
+        var (output, end) = await _rig.RunAsync(ann, "1\non\ndelete\nann-web\nq\n");
+        Assert.Equal("quit", end);
+        Assert.Contains("Power on: Debian is still being installed on ann-web's disk; ann-web starts by itself when the install is done (a few minutes).", output);
+        Assert.Contains("Delete ann-web with its disks and everything on them? This cannot be undone. Type its name, ann-web, to confirm: ", output);
+        Assert.Contains("Delete: Debian is still being installed on ann-web's disk; wait until the install ends (a few minutes), then delete it.", output);
+        var start = Assert.Single(_rig.Audit.Read(user: "ann", action: "vm.start"));
+        Assert.Equal(("refused", MenuRig.Remote, "ann-web"), (start.Result, start.Remote!, start.Target!));
+        Assert.StartsWith("Power on: Debian is still being installed", start.Detail);
+
+        installs.End(vm.Id);
+        (output, end) = await _rig.RunAsync(ann, "ann-web\ndelete now\ndelete\nAnn-web\ndelete\nann-web\nq\n");
+        Assert.Equal("quit", end);
+        Assert.Contains("delete takes nothing after it; type h for help.", output);
+        Assert.Contains("Delete: type the VM's name, ann-web, to confirm.", output);
+        // The right name: xenod (none runs here) must say the VM is off first, so nothing is deleted.
+        Assert.Matches(@"xenod: [^\n]+ ann-web was not deleted\.\n", output);
+        Assert.Contains("  delete    delete the VM and its disks (asks for its name first)\n", output);
+        Assert.NotNull(_rig.Vms.Get(vm.Id));
+        var deletes = _rig.Audit.Read(user: "ann", action: "vm.delete");
+        Assert.Equal(3, deletes.Count);
+        Assert.All(deletes, e => Assert.Equal(("refused", MenuRig.Remote, "ann-web"), (e.Result, e.Remote!, e.Target!)));
+    }
+
     [Fact]
     public async Task TheChainLoadCdIsOfferedWithoutAnyConfiguration()
     {
@@ -134,14 +169,6 @@ public sealed class SshMenuTests : IDisposable
         Assert.Contains("ann-web boots from the chain-load CD (the guest's own GRUB configuration) at its next power-on.", output);
         Assert.Equal(BootMode.Chainload, rig.Services.Boots.Get(vm).Mode);
         Assert.Equal("ok", Assert.Single(rig.Audit.Read(action: "vm.boot-mode")).Result);
-    }
-
-    private static int CountOf(string text, string part)
-    {
-        int n = 0;
-        for (int at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
-            n++;
-        return n;
     }
 
     [Fact]
@@ -203,7 +230,7 @@ public sealed class SshMenuTests : IDisposable
         _rig.AddVm("bob-web", bob);
         _rig.AddImage("x.iso");
         string[] words = ["1", "2", "3", "0", "q", "b", "l", "h", "?", "c", "on", "off", "yes", "no", "shutdown", "reboot", "s", "ann-web", "bob-web",
-            "boot", "boot rescue", "boot cd", "boot cd x.iso", "boot normal", "boot chainload", "images", "insert", "insert x.iso", "eject", "", " ", "\x1d", "\x03", "\x04", "\x1b[A", "é", "\xff"];
+            "boot", "boot rescue", "boot cd", "boot cd x.iso", "boot normal", "boot chainload", "images", "insert", "insert x.iso", "eject", "delete", "ann-db", "", " ", "\x1d", "\x03", "\x04", "\x1b[A", "é", "\xff"];
         int seed = Random.Shared.Next();
         var random = new Random(seed);
         for (int round = 0; round < 150; round++)

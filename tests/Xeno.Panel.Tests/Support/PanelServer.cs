@@ -27,7 +27,7 @@ internal sealed class PanelServer : IAsyncDisposable
     }
 
     public string Root { get; }
-    public WebApplication App { get; }
+    public WebApplication App { get; private set; }
     public PanelOptions Options { get; }
     public TestServer Server => (TestServer)App.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>();
 
@@ -54,14 +54,7 @@ internal sealed class PanelServer : IAsyncDisposable
         {
             var options = new PanelOptions { Prefix = prefix ?? root, Database = Path.Combine(root, "panel.db"), StorageDir = Path.Combine(root, "disks") };
             options = change?.Invoke(options) ?? options;
-            var app = PanelApp.Build(options, configure: b =>
-            {
-                if (live)
-                    b.WebHost.UseUrls("http://127.0.0.1:0");
-                else
-                    b.WebHost.UseTestServer();
-                b.Logging.ClearProviders();
-            });
+            var app = Build(options, live);
             await app.StartAsync();
             return new PanelServer(root, app, options, live ? new Uri(app.Urls.Single().TrimEnd('/') + "/") : null);
         }
@@ -70,6 +63,29 @@ internal sealed class PanelServer : IAsyncDisposable
             Directory.Delete(root, recursive: true);
             throw;
         }
+    }
+
+    private static WebApplication Build(PanelOptions options, bool live) => PanelApp.Build(options, configure: b =>
+    {
+        if (live)
+            b.WebHost.UseUrls("http://127.0.0.1:0");
+        else
+            b.WebHost.UseTestServer();
+        b.Logging.ClearProviders();
+    });
+
+    /// <summary>
+    /// Stops the panel and starts a new one on the same database, keys and storage, as a panel
+    /// restarted by its admin (in-memory server only; browsers of the old one are not valid: log in again).
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        if (_address is not null)
+            throw new InvalidOperationException("only a panel on the in-memory test server restarts");
+        await App.StopAsync();
+        await App.DisposeAsync();
+        App = Build(Options, live: false);
+        await App.StartAsync();
     }
 
     public PanelUser AddUser(string name, Role role = Role.Owner) =>

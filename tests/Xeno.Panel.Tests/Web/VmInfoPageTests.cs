@@ -144,6 +144,34 @@ public sealed class VmInfoPageTests
         Assert.Equal(["refused", "refused"], panel.Audit.Read(user: "ann", action: "vm.delete").Select(e => e.Result));
     }
 
+    /// <summary>
+    /// An autoinstall writing the VM's disk refuses its power-on, as it refuses its delete, and a
+    /// restarted panel still does: the install is the database's, not the old process's memory
+    /// (no xenod here: the restarted panel keeps asking for the install, so it is still running).
+    /// </summary>
+    [Fact]
+    public async Task PowerOnAndDeleteAreRefusedDuringAnInstallAlsoAfterARestart()
+    {
+        var (panel, ann, info, vm) = await StartAsync();
+        await using var _ = panel;
+        ann.Dispose();
+        panel.App.Services.GetRequiredService<VmInstallRecords>().Begin(vm.Id, "install-3", vm.OwnerId, "192.0.2.9", DateTimeOffset.UtcNow);
+        await panel.RestartAsync();
+        using var again = await panel.LoggedInAsync("ann");
+        var start = await again.PostAsync(info, [new("action", "start")], info);
+        Assert.Equal(HttpStatusCode.Conflict, start.StatusCode);
+        Assert.Contains("Power on: Debian is still being installed on web's disk; web starts by itself when the install is done (a few minutes).",
+            WebUtility.HtmlDecode(await start.Content.ReadAsStringAsync(Ct)));
+        var (status, html) = await PostAsync(again, info, "delete", ("confirm", "web"));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Contains("Delete: Debian is still being installed on web's disk; wait until the install ends (a few minutes), then delete it.", html);
+        Assert.NotNull(panel.App.Services.GetRequiredService<VmRecords>().Get(vm.Id));
+        // Newest first; the create's own start failed earlier (no xenod), and is not one of these.
+        var refused = panel.Audit.Read(user: "ann").Where(e => e.Action is "vm.start" or "vm.delete" && e.Result == "refused").ToList();
+        Assert.Equal([("vm.delete", "web"), ("vm.start", "web")], refused.Select(e => (e.Action, e.Target!)));
+        Assert.True(panel.App.Services.GetRequiredService<VmInstallRecords>().IsRunning(vm.Id));
+    }
+
     [Fact]
     public async Task AdminsKeepTheCatalogueOwnersPickByName()
     {
