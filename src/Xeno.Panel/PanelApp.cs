@@ -29,6 +29,15 @@ public static class PanelApp
             ContentRootPath = AppContext.BaseDirectory,
         });
         configure?.Invoke(builder);
+        // Kestrel runs a connection's code on the thread its socket's event is handled on instead
+        // of queuing it to the thread pool once more, and a response's flush sends at once: one
+        // hand-off less each way for a console's keystroke and echo (BENCHMARKS.md). Safe here
+        // because that thread is still a thread-pool thread: the runtime's socket engine hands
+        // every event to the pool (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS, which would run
+        // them on its event thread, stays off: a login's password hash or a SQLite query there
+        // would stall every socket), and keeps another work item queued while one handler runs,
+        // so a request that computes or blocks holds up only its own connection.
+        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
 
         var db = PanelDatabase.From(options);
         try

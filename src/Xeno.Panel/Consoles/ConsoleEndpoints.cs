@@ -40,13 +40,13 @@ public static class ConsoleEndpoints
 
     private static Task SocketAsync(HttpContext http, string id) =>
         RelayAsync(http, id, ConsoleKind.Serial, "vm.console", "serial console attached",
-            (xenod, vm, cancel) => xenod.AttachConsoleAsync(vm.Name, cancel),
+            (xenod, vm, cancel) => xenod.AttachConsoleOnThreadAsync(vm.Name, cancel),
             (vm, e) => e.Kind == ApiErrorKind.NotFound ? $"{vm.Name} is not running." : e.Message,
             RefuseAsync);
 
     /// <summary>
     /// One console WebSocket, serial or VNC: <see cref="Admit"/>, then the upgrade, the attach to
-    /// xenod (<paramref name="attach"/>) audited as <paramref name="action"/>, and the relay until
+    /// xenod (<paramref name="attach"/>, a WebSocket for a reader thread) audited as <paramref name="action"/>, and the relay until
     /// either side ends (<see cref="ConsoleProxy"/>, which also ends it when the session does). A
     /// refused attach is audited with <paramref name="explain"/>'s reason and told to the browser.
     /// </summary>

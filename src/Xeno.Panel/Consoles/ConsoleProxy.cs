@@ -10,6 +10,12 @@ namespace Xeno.Panel.Consoles;
 /// receive at a time), so a stop is an abort of xenod's side that the pumps turn into closes.
 /// A browser that stops reading is cut after <see cref="SendDeadline"/> (its send never
 /// completes), as xenod's own relay does, so it cannot hold the relay (and xenod's viewer) for ever.
+/// xenod's messages are read on a thread of the relay's own that also sends them to the browser:
+/// with xenod's WebSocket on a blocking socket (<see cref="Xeno.Api.Client.XenodClient.AttachConsoleOnThreadAsync"/>)
+/// the kernel wakes that thread when xenod writes, and no socket event thread or thread-pool
+/// hand-off lies between xenod's echo and the browser's send (the keystroke round trip,
+/// BENCHMARKS.md). One thread per open console; the browser's messages go to xenod on Kestrel's
+/// threads as they arrive (a send to xenod's socket does not wait for a thread).
 /// </summary>
 public static class ConsoleProxy
 {
@@ -17,6 +23,9 @@ public static class ConsoleProxy
 
     /// <summary>How long one message to the browser may take before the browser counts as gone.</summary>
     public static readonly TimeSpan SendDeadline = TimeSpan.FromSeconds(30);
+
+    /// <summary>The reader thread's stack: a loop of a receive and a send.</summary>
+    private const int ReaderStack = 256 * 1024;
 
     /// <summary>How long a side may take to finish its close handshake before it is cut.</summary>
     private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(5);
@@ -43,31 +52,42 @@ public static class ConsoleProxy
 
         async Task ToBrowserAsync()
         {
+            var done = new TaskCompletionSource<(WebSocketCloseStatus, string)>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var thread = new Thread(() => done.SetResult(PumpToBrowser()), ReaderStack) { IsBackground = true, Name = "console relay" };
+            thread.Start();
+            var (status, description) = await done.Task;
+            await CloseAsync(browser, status, description);
+        }
+
+        // On the reader thread: a receive that completes at once (xenod's WebSocket on a blocking
+        // socket) continues here without a hand-off; one that does not is waited for, as is a
+        // send that has to wait for the browser (its deadline still cuts it).
+        (WebSocketCloseStatus, string) PumpToBrowser()
+        {
             var buffer = new byte[16 * 1024];
-            var status = WebSocketCloseStatus.NormalClosure;
-            string description = "console closed";
             try
             {
                 while (true)
                 {
-                    var r = await xenod.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+                    var receive = xenod.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
+                    var r = receive.IsCompleted ? receive.Result : receive.AsTask().GetAwaiter().GetResult();
                     if (r.MessageType == WebSocketMessageType.Close)
-                    {
-                        (status, description) = (xenod.CloseStatus ?? status, xenod.CloseStatusDescription ?? description);
-                        break;
-                    }
+                        return (xenod.CloseStatus ?? WebSocketCloseStatus.NormalClosure, xenod.CloseStatusDescription ?? "console closed");
                     // A cancelled send aborts the browser's WebSocket: right for a browser that stopped reading.
                     using var deadline = new CancellationTokenSource(sendDeadline ?? SendDeadline);
-                    await browser.SendAsync(buffer.AsMemory(0, r.Count), WebSocketMessageType.Binary, r.EndOfMessage, deadline.Token);
+                    var send = browser.SendAsync(buffer.AsMemory(0, r.Count), WebSocketMessageType.Binary, r.EndOfMessage, deadline.Token);
+                    if (send.IsCompleted)
+                        send.GetAwaiter().GetResult();
+                    else
+                        send.AsTask().GetAwaiter().GetResult();
                 }
             }
             catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
             {
-                (status, description) = stopReason is null
+                return stopReason is null
                     ? (WebSocketCloseStatus.InternalServerError, "lost the connection to xenod")
                     : (WebSocketCloseStatus.PolicyViolation, stopReason);
             }
-            await CloseAsync(browser, status, description);
         }
 
         async Task ToXenodAsync()

@@ -23,7 +23,7 @@ public static class VncEndpoints
 
     internal static Task SocketAsync(HttpContext http, string id) =>
         ConsoleEndpoints.RelayAsync(http, id, ConsoleKind.Vnc, "vm.vnc", "graphical console attached",
-            (xenod, vm, cancel) => xenod.AttachVncAsync(vm.Name, cancel),
+            (xenod, vm, cancel) => xenod.AttachVncOnThreadAsync(vm.Name, cancel),
             (vm, e) => e.Kind switch
             {
                 ApiErrorKind.NotFound => $"{vm.Name} is not running.",

@@ -31,10 +31,14 @@ public sealed class ConsoleAttachRouteTests : IAsyncLifetime
     {
         using var client = new XenodClient(Socket);
         await WebSocketRouteRefusals.AMissingDomainIsNamedAsync(() => client.AttachConsoleAsync("nosuch", Ct));
+        await WebSocketRouteRefusals.AMissingDomainIsNamedAsync(() => client.AttachConsoleOnThreadAsync("nosuch", Ct));
 
         using var gone = new XenodClient(Path.Combine(_x.Root, "no.sock"));
-        var down = await Assert.ThrowsAsync<XenodException>(() => gone.AttachConsoleAsync("web", Ct));
-        Assert.Equal(ApiErrorKind.Unreachable, down.Kind);
-        Assert.Contains("no such socket", down.Message, StringComparison.Ordinal);
+        foreach (var attach in new Func<Task>[] { () => gone.AttachConsoleAsync("web", Ct), () => gone.AttachConsoleOnThreadAsync("web", Ct) })
+        {
+            var down = await Assert.ThrowsAsync<XenodException>(attach);
+            Assert.Equal(ApiErrorKind.Unreachable, down.Kind);
+            Assert.Contains("no such socket", down.Message, StringComparison.Ordinal);
+        }
     }
 }

@@ -9,7 +9,8 @@ namespace Xeno.Engine.Tests.Api;
 /// <summary>
 /// GET /v1/domains/{dom}/vnc against a real QEMU: one hvm domain, created paused (its VNC server
 /// runs from the start; no boot is needed to speak RFB with it), with a VNC password that the
-/// WebSocket's connection skips. Two clients at once, and the refusals.
+/// WebSocket's connection skips. Two clients at once (one through the typed client's upgrade for a
+/// reader thread), and the refusals.
 /// </summary>
 public sealed class VncRouteTests : IAsyncLifetime
 {
@@ -31,7 +32,8 @@ public sealed class VncRouteTests : IAsyncLifetime
         Assert.True(create.Exit == 0, create.Err);
         using var client = new XenodClient(Socket);
         using var a = await client.AttachVncAsync("vncd", Ct);
-        using var b = await client.AttachVncAsync("vncd", Ct);
+        // The second as xeno-panel opens it: the hand-written upgrade on a blocking socket.
+        using var b = await client.AttachVncOnThreadAsync("vncd", Ct);
         var (width, height) = await HandshakeAsync(a);
         Assert.True(width > 0 && height > 0, $"framebuffer {width}x{height}");
         Assert.Equal((width, height), await HandshakeAsync(b));
@@ -56,6 +58,7 @@ public sealed class VncRouteTests : IAsyncLifetime
         await WebSocketRouteRefusals.APlainRequestIsToldToUpgradeAsync(_x, "/v1/domains/nosuch/vnc", Ct);
         using var client = new XenodClient(Socket);
         await WebSocketRouteRefusals.AMissingDomainIsNamedAsync(() => client.AttachVncAsync("nosuch", Ct));
+        await WebSocketRouteRefusals.AMissingDomainIsNamedAsync(() => client.AttachVncOnThreadAsync("nosuch", Ct));
     }
 
     /// <summary>RFB 3.8 up to ServerInit, choosing security type None (offered only because the password is skipped).</summary>
