@@ -53,6 +53,18 @@ public sealed class ExtlinuxAndSeparateBootTests
         Assert.DoesNotContain(again.Changes, c => c.Path == "/boot/extlinux/extlinux.conf");
     }
 
+    /// <summary>Found by ConversionFuzzTests: a rewritten APPEND line lost its CR, leaving a CR LF file with mixed line ends.</summary>
+    [Fact]
+    public void ACrlfMenuKeepsItsLineEnds()
+    {
+        var snapshot = ExtlinuxPv() with
+        {
+            Files = new Dictionary<string, string>(ExtlinuxPv().Files) { ["/boot/extlinux/extlinux.conf"] = " appEND\r\nlabel l0\r\n" },
+        };
+        var hvm = ConversionPlanner.Plan(snapshot, GuestBootType.Hvm).Changes.Single(c => c.Path == "/boot/extlinux/extlinux.conf").After;
+        Assert.Equal("SERIAL 0 115200\r\n appEND console=ttyS0,115200n8\r\nlabel l0\r\n", hvm);
+    }
+
     [Theory]
     [InlineData("UUID=" + BootUuid + " /boot ext2 defaults 0 2\n", 1)]
     [InlineData("UUID=\"" + BootUuid + "\"\t/boot\text2 defaults 0 2\n", 1)]
