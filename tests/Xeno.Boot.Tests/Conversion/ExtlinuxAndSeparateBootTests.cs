@@ -80,6 +80,19 @@ public sealed class ExtlinuxAndSeparateBootTests
         Assert.Equal(expected, SeparateBoot.Resolve(fstab, Uuids, new Dictionary<int, string> { [1] = "boot", [2] = "root" }));
     }
 
+    /// <summary>Found by SeparateBootFuzzTests: fstab's and udev's escapes, and /boot spelt with more slashes, named no partition.</summary>
+    [Theory]
+    [InlineData("LABEL=my\\040boot /boot ext2 defaults 0 2\n", 1)]
+    [InlineData("LABEL=a\\134b /boot ext2 defaults 0 2\n", 2)]
+    [InlineData("/dev/disk/by-label/my\\x20boot /boot ext2 defaults 0 2\n", 1)]
+    [InlineData("/dev/xvda3 /boot/ ext2 defaults 0 2\n", 3)]
+    [InlineData("/dev/xvda3 //boot ext2 defaults 0 2\n", 3)]
+    [InlineData("/dev/xvda3 /boot\\040old ext2 defaults 0 2\n", null)]
+    public void EscapedLabelsAndSlashesInFstabAreReadAsMountReadsThem(string fstab, int? expected)
+    {
+        Assert.Equal(expected, SeparateBoot.Resolve(fstab, Uuids, new Dictionary<int, string> { [1] = "my boot", [2] = "a\\b" }));
+    }
+
     [Theory]
     [InlineData("UUID=11111111-2222-3333-4444-555555555555 /boot ext2 defaults 0 2\n")]
     [InlineData("LABEL=nothere /boot ext2 defaults 0 2\n")]
