@@ -84,7 +84,7 @@ public sealed class ConversionFuzzTests
     };
 
     /// <summary>Bytes off a damaged disk, read as the snapshot reader reads files (UTF-8, bad bytes replaced).</summary>
-    private static string Junk(Random random, int length)
+    internal static string Junk(Random random, int length)
     {
         var bytes = new byte[length];
         random.NextBytes(bytes);

@@ -1,4 +1,3 @@
-using System.Text;
 using Xeno.Boot.Conversion;
 
 namespace Xeno.Boot.Tests.Conversion;
@@ -16,13 +15,6 @@ public sealed class SeparateBootFuzzTests
     private sealed record Disk(Dictionary<int, string> Uuids, Dictionary<int, string> Labels);
 
     private static string Blank(Random random) => random.Next(4) switch { 0 => "\t", 1 => " \t ", 2 => new string(' ', random.Next(2, 6)), _ => " " };
-
-    private static string Junk(Random random, int length)
-    {
-        var bytes = new byte[length];
-        random.NextBytes(bytes);
-        return new UTF8Encoding(false, false).GetString(bytes).Replace('\n', ' ');
-    }
 
     private static string Label(Random random)
     {
@@ -76,7 +68,7 @@ public sealed class SeparateBootFuzzTests
             case 6:
                 return ($"UUID={Guid.NewGuid()}", Refused);
             default:
-                return (random.Next(2) == 0 ? "/dev/nvme0n1p" + number : "LABEL=" + Junk(random, 6).Replace(' ', '_').Replace('\t', '_') + "\u2603", Refused);
+                return (random.Next(2) == 0 ? "/dev/nvme0n1p" + number : "LABEL=" + ConversionFuzzTests.Junk(random, 6).Replace(' ', '_').Replace('\t', '_') + "\u2603", Refused);
         }
     }
 
@@ -96,7 +88,7 @@ public sealed class SeparateBootFuzzTests
             {
                 case 0: lines.Add("#" + Line(random, BootSpec(random, disk).Spec, "/boot")); break;
                 case 1: lines.Add(random.Next(2) == 0 ? "" : Blank(random)); break;
-                case 2: lines.Add(Junk(random, random.Next(1, 60))); break;
+                case 2: lines.Add(ConversionFuzzTests.Junk(random, random.Next(1, 60))); break;
                 case 3 or 4:
                     var other = new[] { "/", "/boot/efi", "/bootx", "/home", "swap", "/Boot", "/boot\\040x" }[random.Next(7)];
                     lines.Add(Line(random, BootSpec(random, disk).Spec, other));
@@ -147,8 +139,8 @@ public sealed class SeparateBootFuzzTests
         for (int i = 0; i < 20000; i++)
         {
             var fstab = random.Next(3) == 0
-                ? Junk(random, random.Next(0, 400))
-                : string.Concat(Enumerable.Range(0, random.Next(30)).Select(_ => random.Next(5) == 0 ? Junk(random, 3) : pieces[random.Next(pieces.Length)]));
+                ? ConversionFuzzTests.Junk(random, random.Next(0, 400))
+                : string.Concat(Enumerable.Range(0, random.Next(30)).Select(_ => random.Next(5) == 0 ? ConversionFuzzTests.Junk(random, 3) : pieces[random.Next(pieces.Length)]));
             try
             {
                 int? found = SeparateBoot.Resolve(fstab, new Dictionary<int, string> { [1] = "1" }, new Dictionary<int, string> { [2] = "\\" });
