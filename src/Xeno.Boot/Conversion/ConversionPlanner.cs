@@ -68,7 +68,7 @@ public static partial class ConversionPlanner
         void Edit(string path, Func<string, string> edit)
         {
             if (snapshot.Text(path) is not { } before) return;
-            var after = edit(before);
+            var after = EditKeepingCrlf(before, edit);
             if (after != before) changes.Add(GuestFileChange.Write(path, before, after));
         }
 
@@ -127,6 +127,18 @@ public static partial class ConversionPlanner
 
         var bootSetup = string.Join(", ", boot);
         return new ConversionPlan(target, distribution, bootSetup, inits, changes, notes);
+    }
+
+    /// <summary>
+    /// The editors work on LF lines and rebuild the lines they change from words, which would drop
+    /// the CR of a file written with CR LF (on Windows) from those lines only: such a file is
+    /// edited as LF text and gets its CR LF back, new lines included.
+    /// </summary>
+    private static string EditKeepingCrlf(string text, Func<string, string> edit)
+    {
+        int lineEnds = text.Count(c => c == '\n');
+        if (lineEnds == 0 || text.Split("\r\n").Length - 1 != lineEnds) return edit(text);
+        return edit(text.Replace("\r\n", "\n", StringComparison.Ordinal)).Replace("\n", "\r\n", StringComparison.Ordinal);
     }
 
     private static string? Distribution(GuestSnapshot snapshot)

@@ -36,14 +36,14 @@ public static partial class SeparateBoot
             var line = raw.Trim();
             if (line.Length == 0 || line.StartsWith('#')) continue;
             var fields = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length < 2 || fields[1] != "/boot") continue;
-            var spec = fields[0];
+            if (fields.Length < 2 || !IsBoot(Unescape(fields[1], Octal(), 8))) continue;
+            var spec = Unescape(fields[0], Octal(), 8);
             int? found = spec switch
             {
                 _ when spec.StartsWith("UUID=", StringComparison.Ordinal) => Lookup(uuids, Unquote(spec[5..])),
-                _ when spec.StartsWith("/dev/disk/by-uuid/", StringComparison.Ordinal) => Lookup(uuids, spec["/dev/disk/by-uuid/".Length..]),
+                _ when spec.StartsWith("/dev/disk/by-uuid/", StringComparison.Ordinal) => Lookup(uuids, Unescape(spec["/dev/disk/by-uuid/".Length..], Hex(), 16)),
                 _ when spec.StartsWith("LABEL=", StringComparison.Ordinal) => Lookup(labels, Unquote(spec[6..])),
-                _ when spec.StartsWith("/dev/disk/by-label/", StringComparison.Ordinal) => Lookup(labels, spec["/dev/disk/by-label/".Length..]),
+                _ when spec.StartsWith("/dev/disk/by-label/", StringComparison.Ordinal) => Lookup(labels, Unescape(spec["/dev/disk/by-label/".Length..], Hex(), 16)),
                 _ when DeviceName().Match(spec) is { Success: true } m && int.TryParse(m.Groups[1].Value, out var n) => n,
                 _ => null,
             };
@@ -54,6 +54,34 @@ public static partial class SeparateBoot
     }
 
     private static string Unquote(string value) => value.Trim('"', '\'');
+
+    /// <summary>"/boot", also as "/boot/" or "//boot" (mount and systemd take them all for /boot).</summary>
+    private static bool IsBoot(string mountPoint) =>
+        string.Join('/', mountPoint.Split('/', StringSplitOptions.RemoveEmptyEntries)) == "boot" && mountPoint.StartsWith('/');
+
+    /// <summary>fstab(5)'s escapes in a field: a blank in a label is \040, a backslash \134.</summary>
+    [GeneratedRegex(@"\\([0-3][0-7]{2})")]
+    private static partial Regex Octal();
+
+    /// <summary>udev's escapes in /dev/disk/by-label/ names: a blank is \x20.</summary>
+    [GeneratedRegex(@"\\x([0-9a-fA-F]{2})")]
+    private static partial Regex Hex();
+
+    /// <summary>The bytes the escapes stand for, read as UTF-8 (a label's é may come as two escapes).</summary>
+    private static string Unescape(string value, Regex escapes, int radix)
+    {
+        if (!value.Contains('\\')) return value;
+        var bytes = new List<byte>(value.Length);
+        int at = 0;
+        foreach (Match m in escapes.Matches(value))
+        {
+            bytes.AddRange(Encoding.UTF8.GetBytes(value[at..m.Index]));
+            bytes.Add(Convert.ToByte(m.Groups[1].Value, radix));
+            at = m.Index + m.Length;
+        }
+        bytes.AddRange(Encoding.UTF8.GetBytes(value[at..]));
+        return new UTF8Encoding(false, false).GetString([.. bytes]);
+    }
 
     private static int? Lookup(IReadOnlyDictionary<int, string> names, string wanted)
     {

@@ -11,15 +11,12 @@ namespace Xeno.Engine.Consoles;
 internal sealed class ConsoleClient : IConsoleSink
 {
     private readonly Socket _socket;
-    private readonly Queue<byte[]> _queue = new();
-    private readonly long _backlogBytes;
-    private long _queued;
-    private bool _closed;
+    private readonly ConsoleBacklog _backlog;
 
     public ConsoleClient(Socket socket, long backlogBytes, int id)
     {
         _socket = socket;
-        _backlogBytes = backlogBytes;
+        _backlog = new ConsoleBacklog(backlogBytes);
         Id = id;
     }
 
@@ -31,23 +28,19 @@ internal sealed class ConsoleClient : IConsoleSink
     {
         get
         {
-            lock (_queue)
-                return _queued;
+            lock (_backlog)
+                return _backlog.Bytes;
         }
     }
 
     /// <summary>Queues output; false when the client has fallen too far behind (the caller drops it).</summary>
     public bool TryEnqueue(byte[] chunk)
     {
-        lock (_queue)
+        lock (_backlog)
         {
-            if (_closed)
-                return true;
-            if (_queued + chunk.Length > _backlogBytes)
+            if (!_backlog.TryAdd(chunk))
                 return false;
-            _queued += chunk.Length;
-            _queue.Enqueue(chunk);
-            Monitor.Pulse(_queue);
+            Monitor.Pulse(_backlog);
             return true;
         }
     }
@@ -64,11 +57,11 @@ internal sealed class ConsoleClient : IConsoleSink
 
     private byte[]? Next()
     {
-        lock (_queue)
+        lock (_backlog)
         {
-            while (!_closed && _queue.Count == 0)
-                Monitor.Wait(_queue);
-            return _closed ? null : _queue.Peek();
+            while (!_backlog.IsClosed && _backlog.IsEmpty)
+                Monitor.Wait(_backlog);
+            return _backlog.TryPeek(out var chunk) ? chunk : null;
         }
     }
 
@@ -81,12 +74,11 @@ internal sealed class ConsoleClient : IConsoleSink
                 int sent = 0;
                 while (sent < chunk.Length)
                     sent += _socket.Send(chunk.AsSpan(sent), SocketFlags.None);
-                lock (_queue)
+                lock (_backlog)
                 {
-                    if (_closed)
-                        return;
-                    _queue.Dequeue();
-                    _queued -= chunk.Length;
+                    // Taken only once sent: the backlog counts what the client has yet to read.
+                    if (!_backlog.TryTake(out _))
+                        return; // closed meanwhile
                 }
             }
         }
@@ -112,14 +104,11 @@ internal sealed class ConsoleClient : IConsoleSink
     /// <summary>Disconnects: both loops end, queued output is discarded.</summary>
     public void Dispose()
     {
-        lock (_queue)
+        lock (_backlog)
         {
-            if (_closed)
+            if (!_backlog.Close())
                 return;
-            _closed = true;
-            _queue.Clear();
-            _queued = 0;
-            Monitor.PulseAll(_queue);
+            Monitor.PulseAll(_backlog);
         }
         try
         {

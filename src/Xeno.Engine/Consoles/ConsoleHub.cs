@@ -85,11 +85,6 @@ public sealed class ConsoleHub : IAsyncDisposable
     /// Binds the hub's socket (so clients can attach as soon as this returns), seeds the ring
     /// with the log's tail (output from before this xenod started), and starts relaying.
     /// </summary>
-    public static ConsoleHub Start(string name, string upstreamPath, string socketPath, string logPath,
-        ConsoleHubOptions options, TimeProvider time, Action<string> log) =>
-        Start(name, new PathConsoleUpstream(upstreamPath), socketPath, logPath, options, time, log);
-
-    /// <inheritdoc cref="Start(string, string, string, string, ConsoleHubOptions, TimeProvider, Action{string})"/>
     public static ConsoleHub Start(string name, IConsoleUpstream upstream, string socketPath, string logPath,
         ConsoleHubOptions options, TimeProvider time, Action<string> log)
     {

@@ -12,19 +12,16 @@ namespace Xeno.Engine.Consoles;
 public sealed class ConsoleViewer : IConsoleSink
 {
     private readonly Lock _gate = new();
-    private readonly Queue<byte[]> _queue = new();
-    private readonly long _backlogBytes;
+    private readonly ConsoleBacklog _backlog;
     private readonly Func<ReadOnlyMemory<byte>, CancellationToken, Task> _toGuest;
     private readonly Action<ConsoleViewer> _detach;
-    private long _queued;
-    private bool _closed;
     // The reader waiting for output; completed on the delivering thread (no hand-off).
     private TaskCompletionSource<bool>? _waiter;
 
     internal ConsoleViewer(int id, long backlogBytes, Func<ReadOnlyMemory<byte>, CancellationToken, Task> toGuest, Action<ConsoleViewer> detach)
     {
         Id = id;
-        _backlogBytes = backlogBytes;
+        _backlog = new ConsoleBacklog(backlogBytes);
         _toGuest = toGuest;
         _detach = detach;
     }
@@ -42,13 +39,10 @@ public sealed class ConsoleViewer : IConsoleSink
             Task<bool> wait;
             lock (_gate)
             {
-                if (_closed)
+                if (_backlog.IsClosed)
                     return ReadOnlyMemory<byte>.Empty;
-                if (_queue.TryDequeue(out var chunk))
-                {
-                    _queued -= chunk.Length;
+                if (_backlog.TryTake(out var chunk))
                     return chunk;
-                }
                 if (_waiter is not null)
                     throw new InvalidOperationException("a console viewer has one reader at a time");
                 // Not RunContinuationsAsynchronously: the delivering thread runs the reader on.
@@ -64,7 +58,7 @@ public sealed class ConsoleViewer : IConsoleSink
     {
         lock (_gate)
         {
-            if (_closed)
+            if (_backlog.IsClosed)
                 return Task.CompletedTask;
         }
         return _toGuest(data, cancel);
@@ -74,15 +68,7 @@ public sealed class ConsoleViewer : IConsoleSink
     bool IConsoleSink.TryEnqueue(byte[] chunk)
     {
         lock (_gate)
-        {
-            if (_closed)
-                return true;
-            if (_queued + chunk.Length > _backlogBytes)
-                return false;
-            _queued += chunk.Length;
-            _queue.Enqueue(chunk);
-            return true;
-        }
+            return _backlog.TryAdd(chunk);
     }
 
     /// <summary>
@@ -95,7 +81,7 @@ public sealed class ConsoleViewer : IConsoleSink
         TaskCompletionSource<bool>? waiter;
         lock (_gate)
         {
-            if (_queue.Count == 0)
+            if (_backlog.IsEmpty)
                 return;
             waiter = _waiter;
             _waiter = null;
@@ -109,11 +95,8 @@ public sealed class ConsoleViewer : IConsoleSink
         TaskCompletionSource<bool>? waiter;
         lock (_gate)
         {
-            if (_closed)
+            if (!_backlog.Close())
                 return;
-            _closed = true;
-            _queue.Clear();
-            _queued = 0;
             waiter = _waiter;
             _waiter = null;
         }

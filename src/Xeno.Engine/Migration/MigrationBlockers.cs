@@ -15,7 +15,23 @@ internal static class MigrationBlockers
         if (reply.ValueKind != JsonValueKind.Object || !reply.TryGetProperty("blocked-reasons", out var reasons) ||
             reasons.ValueKind != JsonValueKind.Array)
             return [];
-        return [.. reasons.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String).Select(r => r.GetString()!).Where(r => r.Length > 0)];
+        return [.. reasons.EnumerateArray().Where(r => r.ValueKind == JsonValueKind.String).Select(Text).Where(r => r.Length > 0)];
+    }
+
+    /// <summary>
+    /// The reason's text; one that does not decode (a lone surrogate escape) still blocks, and is
+    /// shown as QEMU wrote it.
+    /// </summary>
+    private static string Text(JsonElement reason)
+    {
+        try
+        {
+            return reason.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            return reason.GetRawText();
+        }
     }
 
     /// <summary>The refusal xl migrate prints, or null when QEMU names no blocker.</summary>

@@ -53,6 +53,18 @@ public sealed class ExtlinuxAndSeparateBootTests
         Assert.DoesNotContain(again.Changes, c => c.Path == "/boot/extlinux/extlinux.conf");
     }
 
+    /// <summary>Found by ConversionFuzzTests: a rewritten APPEND line lost its CR, leaving a CR LF file with mixed line ends.</summary>
+    [Fact]
+    public void ACrlfMenuKeepsItsLineEnds()
+    {
+        var snapshot = ExtlinuxPv() with
+        {
+            Files = new Dictionary<string, string>(ExtlinuxPv().Files) { ["/boot/extlinux/extlinux.conf"] = " appEND\r\nlabel l0\r\n" },
+        };
+        var hvm = ConversionPlanner.Plan(snapshot, GuestBootType.Hvm).Changes.Single(c => c.Path == "/boot/extlinux/extlinux.conf").After;
+        Assert.Equal("SERIAL 0 115200\r\n appEND console=ttyS0,115200n8\r\nlabel l0\r\n", hvm);
+    }
+
     [Theory]
     [InlineData("UUID=" + BootUuid + " /boot ext2 defaults 0 2\n", 1)]
     [InlineData("UUID=\"" + BootUuid + "\"\t/boot\text2 defaults 0 2\n", 1)]
@@ -66,6 +78,19 @@ public sealed class ExtlinuxAndSeparateBootTests
     public void FstabsBootLineNamesItsPartition(string fstab, int? expected)
     {
         Assert.Equal(expected, SeparateBoot.Resolve(fstab, Uuids, new Dictionary<int, string> { [1] = "boot", [2] = "root" }));
+    }
+
+    /// <summary>Found by SeparateBootFuzzTests: fstab's and udev's escapes, and /boot spelt with more slashes, named no partition.</summary>
+    [Theory]
+    [InlineData("LABEL=my\\040boot /boot ext2 defaults 0 2\n", 1)]
+    [InlineData("LABEL=a\\134b /boot ext2 defaults 0 2\n", 2)]
+    [InlineData("/dev/disk/by-label/my\\x20boot /boot ext2 defaults 0 2\n", 1)]
+    [InlineData("/dev/xvda3 /boot/ ext2 defaults 0 2\n", 3)]
+    [InlineData("/dev/xvda3 //boot ext2 defaults 0 2\n", 3)]
+    [InlineData("/dev/xvda3 /boot\\040old ext2 defaults 0 2\n", null)]
+    public void EscapedLabelsAndSlashesInFstabAreReadAsMountReadsThem(string fstab, int? expected)
+    {
+        Assert.Equal(expected, SeparateBoot.Resolve(fstab, Uuids, new Dictionary<int, string> { [1] = "my boot", [2] = "a\\b" }));
     }
 
     [Theory]

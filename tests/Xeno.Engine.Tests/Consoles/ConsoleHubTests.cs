@@ -30,7 +30,7 @@ public sealed class ConsoleHubTests : IAsyncDisposable
     private string LogPath => Path.Combine(_dir, "guest.log");
 
     private ConsoleHub StartHub(ConsoleHubOptions? options = null) =>
-        ConsoleHub.Start("Domain 7", QemuPath, HubPath, LogPath,
+        ConsoleHub.Start("Domain 7", new PathConsoleUpstream(QemuPath), HubPath, LogPath,
             options ?? new ConsoleHubOptions { ReconnectDelay = TimeSpan.FromMilliseconds(20) }, TimeProvider.System,
             line => { lock (_log) _log.Add(line); });
 

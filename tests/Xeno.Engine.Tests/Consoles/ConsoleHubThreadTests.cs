@@ -33,7 +33,7 @@ public sealed class ConsoleHubThreadTests : IDisposable
                 var log = Path.Combine(_dir, $"g{i}.log");
                 File.WriteAllText(log, "");
                 // No QEMU behind "con": each hub keeps trying to connect, as for a guest not yet up.
-                started.Add(ConsoleHub.Start($"Domain {i}", Path.Combine(_dir, $"con{i}"), Path.Combine(_dir, $"h{i}"), log,
+                started.Add(ConsoleHub.Start($"Domain {i}", new PathConsoleUpstream(Path.Combine(_dir, $"con{i}")), Path.Combine(_dir, $"h{i}"), log,
                     new ConsoleHubOptions { ReconnectDelay = TimeSpan.FromMilliseconds(50) }, TimeProvider.System, _ => { }));
             }
             int grown = DedicatedThreads() - before;

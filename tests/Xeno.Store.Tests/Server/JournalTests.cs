@@ -13,6 +13,18 @@ public class JournalTests
         return (engine, StoreJournal.Open(dir, engine));
     }
 
+    /// <summary>A journal in <paramref name="dir"/> that made /a and then /b, closed; its file.</summary>
+    private static string JournalOfTwoRecords(string dir)
+    {
+        var (engine, journal) = Open(dir);
+        using (journal)
+        {
+            Apply(engine, journal, XsMessage.Create(XsMessageType.Mkdir, 1, 0, "/a"));
+            Apply(engine, journal, XsMessage.Create(XsMessageType.Mkdir, 2, 0, "/b"));
+        }
+        return Directory.GetFiles(dir, "journal.*").Single();
+    }
+
     private static void Apply(XenStoreEngine engine, StoreJournal journal, XsMessage request)
     {
         var session = engine.Sessions.FirstOrDefault() ?? engine.Connect(0);
@@ -33,13 +45,7 @@ public class JournalTests
     public void TornTailIsCutAndLaterRecordsFollowTheLastGoodOne()
     {
         using var dir = new TempDir();
-        var (engine, journal) = Open(dir.Path);
-        using (journal)
-        {
-            Apply(engine, journal, XsMessage.Create(XsMessageType.Mkdir, 1, 0, "/a"));
-            Apply(engine, journal, XsMessage.Create(XsMessageType.Mkdir, 2, 0, "/b"));
-        }
-        var file = Directory.GetFiles(dir.Path, "journal.*").Single();
+        var file = JournalOfTwoRecords(dir.Path);
         var full = File.ReadAllBytes(file);
         // Half a third record, as a kill -9 in the middle of a write would leave.
         File.WriteAllBytes(file, [.. full, 40, 0, 0, 0, 1, 2, 3]);
@@ -64,13 +70,7 @@ public class JournalTests
     public void DamagedRecordStopsReplayThere()
     {
         using var dir = new TempDir();
-        var (engine, journal) = Open(dir.Path);
-        using (journal)
-        {
-            Apply(engine, journal, XsMessage.Create(XsMessageType.Mkdir, 1, 0, "/a"));
-            Apply(engine, journal, XsMessage.Create(XsMessageType.Mkdir, 2, 0, "/b"));
-        }
-        var file = Directory.GetFiles(dir.Path, "journal.*").Single();
+        var file = JournalOfTwoRecords(dir.Path);
         var bytes = File.ReadAllBytes(file);
         bytes[^1] ^= 0xFF;
         File.WriteAllBytes(file, bytes);
