@@ -156,7 +156,15 @@ public sealed class GrubCaseGenerator(byte[] kernel)
         var head = new StringBuilder("menuentry ").Append(QuoteTitle(rng, e.Title));
         if (rng.Next(2) == 0) head.Append(" --class debian --class gnu-linux");
         if (e.Id is not null) head.Append(rng.Next(2) == 0 ? $" $menuentry_id_option '{e.Id}'" : $" --id {e.Id}");
-        return rng.Next(4) switch
+        int form = rng.Next(4);
+        // GRUB refuses the entry and runs its body as top-level commands. Its kernel is a file
+        // that does not exist: GRUB 2.06 loading a kernel there and the booted entry loading one
+        // with the same command (linux twice) frees the second command line with the first
+        // kernel and hands over address 0 as the command line (no console: the kernel is silent).
+        if (form == 1)
+            body = body.Select(b => b.StartsWith(e.Linux16 ? "linux16 " : "linux ", StringComparison.Ordinal)
+                ? b.Replace(kernelPath, kernelPath + "-refused", StringComparison.Ordinal) : b).ToList();
+        return form switch
         {
             // Brace and body on one line, ';' between the commands.
             0 when !linux.Contains('\n') => $"{head} {{ {string.Join("; ", body)}; }}\n",

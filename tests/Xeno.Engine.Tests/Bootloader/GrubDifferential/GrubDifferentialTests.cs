@@ -7,9 +7,9 @@ namespace Xeno.Engine.Tests.Bootloader.GrubDifferential;
 /// xeno-pygrub judged by GRUB itself: generated grub.cfg files (<see cref="GrubCaseGenerator"/>)
 /// on real disk layouts with Debian's GRUB 2 installed (<see cref="GrubDisk"/>) are booted in
 /// QEMU; wherever GRUB boots an entry, xeno-pygrub reading the same disk must pick the same
-/// kernel, initrd (by total size) and arguments. Seeds 5-8 by default (8: a separate /boot). The kit's
-/// kernel sometimes dies after GRUB hands over, before its earlyprintk console, on any layout (seed 7 on
-/// MBR too; docs/pygrub.md): such a case counts as GRUB booting nothing, and half the cases must boot.
+/// kernel, initrd (by total size) and arguments. Seeds 5-8 by default (8: a separate /boot). Every case
+/// must end with GRUB booting a kernel or visibly waiting for a key (its menu, an error): a case that runs
+/// out of time fails the test (docs/pygrub.md: what looked like the kit's kernel dying was GRUB 2.06's own bug).
 /// XENO_GRUB_DIFF_CASES=N runs N, XENO_GRUB_DIFF_SEED=S starts at seed S (<see cref="GrubDifferentialRun"/>).
 /// </summary>
 [Collection(nameof(GrubDifferentialTests))]
@@ -29,15 +29,16 @@ public sealed class GrubDifferentialTests
         var booted = outcomes.Count(o => o.GrubBooted);
         var disagreements = outcomes.Where(o => o.Disagreement is not null).Select(o => o.Disagreement!).ToList();
         TestContext.Current.TestOutputHelper?.WriteLine($"{seeds.Count} cases, GRUB booted {booted}, disagreements {disagreements.Count}");
-        foreach (var o in outcomes.Where(o => !o.GrubBooted))
-            TestContext.Current.TestOutputHelper?.WriteLine($"GRUB booted nothing: {o.Detail}");
+        foreach (var o in outcomes)
+            TestContext.Current.TestOutputHelper?.WriteLine($"{o.Case}: {(o.GrubBooted ? "booted" : o.GrubWaited ? "GRUB waited for a key" : "no answer")} in {o.Elapsed.TotalSeconds:F0} s");
         Assert.True(disagreements.Count == 0, string.Join("\n\n", disagreements));
-        // Most generated configs are ones GRUB boots: a run where it booted none tests nothing.
-        Assert.True(booted * 2 >= seeds.Count, $"GRUB booted only {booted} of {seeds.Count} cases:\n" +
-            string.Join("\n\n", outcomes.Where(o => !o.GrubBooted).Take(2).Select(o => $"{o.Case}\n{o.Detail}")));
+        // GRUB either boots or stops where a user would see it stop; silence until the time runs out is a fault of the test bed.
+        var silent = outcomes.Where(o => !o.GrubBooted && !o.GrubWaited).ToList();
+        Assert.True(silent.Count == 0, $"{silent.Count} of {seeds.Count} cases neither booted nor stopped at a GRUB prompt:\n" +
+            string.Join("\n\n", silent.Take(2).Select(o => $"{o.Case}\n{o.Detail}")));
     }
 
-    private sealed record Outcome(GrubCase Case, bool GrubBooted, string? Disagreement, string Detail);
+    private sealed record Outcome(GrubCase Case, bool GrubBooted, bool GrubWaited, string? Disagreement, string Detail, TimeSpan Elapsed);
 
     private static async Task<Outcome> RunCaseAsync(GrubCase grubCase, string dir, CancellationToken cancel)
     {
@@ -45,12 +46,13 @@ public sealed class GrubDifferentialTests
         var disk = GrubDisk.Build(image, grubCase.Layout, grubCase.Files, installGrub: true, ext2: grubCase.Ext2);
         try
         {
+            var started = System.Diagnostics.Stopwatch.StartNew();
             var grub = await GrubQemu.BootAsync(disk.Drives, image + ".serial", GrubDifferentialRun.PerCase, cancel);
             var ours = PygrubPick.Read(image);
             var detail = Describe(grubCase, grub, ours);
-            if (grub.CommandLine is null) return new Outcome(grubCase, false, null, detail);
+            if (grub.CommandLine is null) return new Outcome(grubCase, false, grub.WaitedForAKey, null, detail, started.Elapsed);
             bool same = GrubDifferentialRun.Same(ours, grub.KernelPath, grub.Arguments, grub.RamdiskBytes);
-            return new Outcome(grubCase, true, same ? null : "disagreement: " + detail, detail);
+            return new Outcome(grubCase, true, false, same ? null : "disagreement: " + detail, detail, started.Elapsed);
         }
         finally
         {

@@ -7,9 +7,11 @@ namespace Xeno.Engine.Tests.Bootloader.GrubDifferential;
 /// <summary>
 /// What the kernel GRUB started saw: GRUB passes "BOOT_IMAGE=&lt;kernel as written&gt; &lt;arguments&gt;"
 /// and loads the initrds as one block whose size the kernel logs ("RAMDISK: [mem a-b]", page
-/// aligned). Null <see cref="CommandLine"/>: GRUB booted nothing before the time ran out or QEMU stopped.
+/// aligned). Null <see cref="CommandLine"/>: GRUB booted nothing; <see cref="WaitedForAKey"/> when GRUB
+/// itself stopped there (its menu without a timeout, an error's "Press any key", its prompt), otherwise the
+/// time ran out or QEMU stopped.
 /// </summary>
-public sealed record GrubBootResult(string? CommandLine, long? RamdiskBytes, string SerialLog)
+public sealed record GrubBootResult(string? CommandLine, long? RamdiskBytes, string SerialLog, bool WaitedForAKey)
 {
     public string? KernelPath => CommandLine is null ? null : Split().Kernel;
     public string? Arguments => CommandLine is null ? null : Split().Args;
@@ -70,6 +72,7 @@ public static class GrubQemu
         var sw = Stopwatch.StartNew();
         var unchanged = Stopwatch.StartNew();
         string log = "";
+        bool waited = false;
         try
         {
             while (sw.Elapsed < limit)
@@ -79,7 +82,11 @@ public static class GrubQemu
                 log = now;
                 // "Kernel command line:" comes after setup_arch logged RAMDISK and Command line.
                 if (log.Contains("Kernel command line:", StringComparison.Ordinal) || qemu.HasExited) break;
-                if (unchanged.Elapsed > KeyWait && WaitsForAKey(log)) break;
+                if (unchanged.Elapsed > KeyWait && WaitsForAKey(log))
+                {
+                    waited = true;
+                    break;
+                }
                 await Task.Delay(250, cancel);
             }
         }
@@ -103,6 +110,6 @@ public static class GrubQemu
             ? long.Parse(rd.Groups[2].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture) -
               long.Parse(rd.Groups[1].Value, NumberStyles.HexNumber, CultureInfo.InvariantCulture) + 1
             : null;
-        return new GrubBootResult(cmd.Success ? cmd.Groups[1].Value.TrimEnd() : null, ramdisk, log);
+        return new GrubBootResult(cmd.Success ? cmd.Groups[1].Value.TrimEnd() : null, ramdisk, log, waited && !cmd.Success);
     }
 }
